@@ -1,0 +1,79 @@
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from .models import Article, Category
+from .richtext import EditorWidget
+
+admin.site.site_header = f"Quản trị cổng thông tin {settings.WARD_NAME}"
+admin.site.site_title = f"Quản trị {settings.WARD_NAME}"
+admin.site.index_title = "Quản lý nội dung"
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "menu_order"]
+    list_editable = ["menu_order"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+        widgets = {
+            "body": EditorWidget(),
+            "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "lead": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "title",
+        "category",
+        "status",
+        "published_at",
+        "view_count",
+        "author",
+    ]
+    list_filter = ["status", "category", "published_at"]
+    list_select_related = ["category", "author"]
+    search_fields = ["title", "lead"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["view_count", "created_at", "updated_at"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["category", "title", "slug", "lead", "body", "featured_image"]},
+        ),
+        ("Xuất bản", {"fields": ["status", "published_at", "author"]}),
+        ("Thông tin", {"fields": ["view_count", "created_at", "updated_at"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Đăng các bài đã chọn")
+    def publish(self, request, queryset):
+        updated = queryset.update(
+            status=Article.Status.PUBLISHED, updated_at=timezone.now()
+        )
+        self.message_user(request, f"Đã đăng {updated} bài.", messages.SUCCESS)
+
+    @admin.action(description="Chuyển các bài đã chọn về bản nháp")
+    def unpublish(self, request, queryset):
+        updated = queryset.update(
+            status=Article.Status.DRAFT, updated_at=timezone.now()
+        )
+        self.message_user(
+            request, f"Đã chuyển {updated} bài về bản nháp.", messages.SUCCESS
+        )

@@ -1,0 +1,140 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from . import richtext
+from .text import nfc, vietnamese_slugify
+
+
+class Category(models.Model):
+    name = models.CharField("tên chuyên mục", max_length=100, unique=True)
+    slug = models.SlugField(
+        "đường dẫn",
+        max_length=100,
+        unique=True,
+        help_text="Phần cuối địa chỉ trang, không dấu, ví dụ: cong-tac-dang.",
+    )
+    menu_order = models.PositiveSmallIntegerField(
+        "thứ tự trên menu", default=0, help_text="Số nhỏ đứng trước."
+    )
+    description = models.TextField("mô tả", blank=True)
+
+    class Meta:
+        ordering = ["menu_order", "name"]
+        verbose_name = "chuyên mục"
+        verbose_name_plural = "chuyên mục"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name).strip()
+        self.description = nfc(self.description)
+        if not self.slug:
+            self.slug = vietnamese_slugify(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, and due by now.
+
+        The one place that decides it: every page, block and feed starts here.
+        """
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Bản nháp"
+        PUBLISHED = "published", "Đã đăng"
+
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name="chuyên mục",
+    )
+    title = models.CharField("tiêu đề", max_length=255)
+    slug = models.SlugField(
+        "đường dẫn",
+        max_length=255,
+        unique=True,
+        blank=True,
+        help_text="Để trống để tạo tự động từ tiêu đề.",
+    )
+    lead = models.TextField(
+        "sapo", blank=True, help_text="Đoạn tóm tắt in đậm ở đầu bài."
+    )
+    body = models.TextField("nội dung", blank=True)
+    featured_image = models.ImageField(
+        "ảnh đại diện", upload_to="articles/%Y/%m/", blank=True
+    )
+    status = models.CharField(
+        "trạng thái", max_length=20, choices=Status, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        "thời gian đăng",
+        default=timezone.now,
+        help_text="Bài chỉ hiện với bạn đọc từ thời điểm này.",
+    )
+    created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name="người viết",
+    )
+    view_count = models.PositiveIntegerField("lượt xem", default=0)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        verbose_name = "bài viết"
+        verbose_name_plural = "bài viết"
+        indexes = [
+            # Home page: the latest published articles.
+            models.Index(
+                fields=["status", "-published_at"], name="article_published_idx"
+            ),
+            # Category page, home blocks and "Tin khác": one category, newest first.
+            models.Index(
+                fields=["category", "status", "-published_at"],
+                name="article_category_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.title = nfc(self.title).strip()
+        self.lead = nfc(self.lead).strip()
+        self.body = richtext.sanitize(nfc(self.body))
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self):
+        max_length = self._meta.get_field("slug").max_length
+        base = vietnamese_slugify(self.title)[: max_length - 8].strip("-") or "bai-viet"
+        others = Article.objects.exclude(pk=self.pk)
+        slug, n = base, 1
+        while others.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})

@@ -1,0 +1,86 @@
+"""The article editor, in one place: what staff write with, what readers get.
+
+Staff write bodies in CKEditor (with image upload); whatever HTML arrives, from
+the editor, a paste or a crafted request, is cleaned on save against an
+allow-list fitting a news article. Scripts, event attributes and javascript:
+URLs never reach a reader. Swapping the editor means changing this module.
+"""
+
+import nh3
+from ckeditor_uploader.widgets import CKEditorUploadingWidget
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
+    "strong", "b", "em", "i", "u", "s", "sub", "sup", "span", "blockquote",
+    "ul", "ol", "li",
+    "a", "img", "figure", "figcaption",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+}  # fmt: skip
+
+ALLOWED_ATTRIBUTES = {
+    "*": {"style"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start", "type"},
+    "table": {"border", "cellpadding", "cellspacing"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+
+# Layout the editor writes (image size and float, text alignment, table
+# widths); nothing that can position content over the page.
+ALLOWED_STYLES = {
+    "text-align", "float", "width", "height",
+    "margin", "margin-left", "margin-right", "border-style", "border-width",
+}  # fmt: skip
+
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# The tags whose content is dropped with them, not kept as text.
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template"}
+
+TOOLBAR = [
+    ["Format"],
+    ["Bold", "Italic", "Underline", "Strike", "Subscript", "Superscript"],
+    ["NumberedList", "BulletedList", "Blockquote"],
+    ["JustifyLeft", "JustifyCenter", "JustifyRight", "JustifyBlock"],
+    ["Link", "Unlink"],
+    ["Image", "Table", "HorizontalRule"],
+    ["PasteText", "PasteFromWord", "RemoveFormat"],
+    ["Undo", "Redo"],
+    ["Maximize", "Source"],
+]
+
+EDITOR_CONFIG = {
+    "toolbar": "Wardnews",
+    "toolbar_Wardnews": TOOLBAR,
+    "format_tags": "p;h2;h3;h4",
+    "height": 420,
+    "width": "100%",
+    "removePlugins": "exportpdf",
+    # Paste from Word keeps structure but not its fonts and colours.
+    "pasteFromWordRemoveFontStyles": True,
+    "disableNativeSpellChecker": False,
+}
+
+
+class EditorWidget(CKEditorUploadingWidget):
+    """CKEditor with image upload, configured for ward news articles."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.config.update(EDITOR_CONFIG)
+
+
+def sanitize(html: str) -> str:
+    """The body HTML a reader may be shown."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        filter_style_properties=ALLOWED_STYLES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )

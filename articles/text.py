@@ -1,0 +1,34 @@
+"""Vietnamese text rules shared by the models, the admin and the importer."""
+
+import unicodedata
+
+from django.utils.text import slugify
+
+# "đ" is a letter of its own, not "d" with a mark: Unicode gives it no
+# decomposition, so Django's slugify would drop it ("Đảng" -> "ang").
+_D_TO_ASCII = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def nfc(text: str) -> str:
+    """Text in composed form (NFC), as the database keeps every string.
+
+    Text pasted from Word or typed with some keyboards arrives decomposed
+    (NFD): it looks the same but neither equality nor search matches it.
+    """
+    return unicodedata.normalize("NFC", text)
+
+
+def vietnamese_slugify(text: str) -> str:
+    """An ASCII slug: "Công tác Đảng" -> "cong-tac-dang"."""
+    return slugify(nfc(text).translate(_D_TO_ASCII))
+
+
+def fold(text: str) -> str:
+    """A key for matching names whatever their letter case and Unicode form."""
+    return nfc(text).casefold().strip()
+
+
+def sentence_case(text: str) -> str:
+    """ "CÔNG TÁC ĐẢNG" -> "Công tác đảng"."""
+    text = nfc(text).strip().lower()
+    return text[:1].upper() + text[1:]

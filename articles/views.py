@@ -1,0 +1,88 @@
+from itertools import groupby
+
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .counting import count_view
+from .models import Article, Category
+
+HOME_LATEST = 5
+HOME_PER_CATEGORY = 4
+OTHER_ARTICLES = 6
+
+
+class PublishedArticleMixin:
+    """Reader pages list only what published() lets through."""
+
+    def get_queryset(self):
+        return Article.objects.published().select_related("category")
+
+
+class HomeView(PublishedArticleMixin, TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = self.get_queryset()
+        context["latest"] = published[:HOME_LATEST]
+        context["category_blocks"] = self._category_blocks(published)
+        return context
+
+    def _category_blocks(self, published):
+        """The newest few articles of each category, in one query."""
+        newest_first = [F("published_at").desc(), F("id").desc()]
+        ranked = (
+            published.annotate(
+                rank=Window(
+                    RowNumber(), partition_by=F("category_id"), order_by=newest_first
+                )
+            )
+            .filter(rank__lte=HOME_PER_CATEGORY)
+            .order_by("category__menu_order", "category__name", *newest_first)
+        )
+        return [
+            (category, list(articles))
+            for category, articles in groupby(ranked, key=lambda a: a.category)
+        ]
+
+
+class CategoryView(PublishedArticleMixin, ListView):
+    template_name = "articles/category.html"
+    context_object_name = "articles"
+    paginate_by = 10
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(category=self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+
+class ArticleDetailView(PublishedArticleMixin, DetailView):
+    template_name = "articles/detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        if self.request.user.is_staff:
+            # Staff may open any article from the admin to check it first.
+            return Article.objects.select_related("category")
+        return super().get_queryset()
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        count_view(request, self.object, response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        published = Article.objects.published()
+        if self.request.user.is_staff:
+            context["is_preview"] = not published.filter(pk=article.pk).exists()
+        context["other_articles"] = published.filter(
+            category_id=article.category_id
+        ).exclude(pk=article.pk)[:OTHER_ARTICLES]
+        return context

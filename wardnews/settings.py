@@ -1,0 +1,200 @@
+"""Settings for wardnews, read from the environment.
+
+Every value a deployment changes comes from an environment variable, read through
+the strict helpers below: a malformed value stops the site at start with
+ImproperlyConfigured instead of silently falling back to a default.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_DATABASE_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env.str(name, default=str(default)).strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def env_database(name: str, default: str) -> dict:
+    url = env.str(name, default=default)
+    scheme = url.partition("://")[0]
+    if scheme not in _DATABASE_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name} must look like postgres://user:pass@host:port/name or "
+            f"sqlite:////absolute/path.db, not {url!r}."
+        )
+    config = environ.Env.db_url_config(url)
+    if not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name} names no database: {url!r}.")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Readers and the view counter write concurrently: wait for the lock
+        # instead of failing, and let readers go on while a write commits.
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    else:
+        config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY (a long random string) or, on a developer "
+            "machine, DJANGO_DEBUG=true."
+        )
+    SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105
+
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ckeditor",
+    "ckeditor_uploader",
+    "articles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "wardnews.urls"
+WSGI_APPLICATION = "wardnews.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "articles.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env_database(
+        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator"
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt")]
+LOCALE_PATHS = [BASE_DIR / "wardnews" / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+# Django's "vi" locale has no input formats: staff would have to type dates
+# month first. Ours: 24/01/2022 and 10:15, in forms and on pages alike.
+FORMAT_MODULE_PATH = ["wardnews.formats"]
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# A small ward site often runs gunicorn alone; set to false when a web server
+# in front of it serves MEDIA_ROOT.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=True)
+FILE_UPLOAD_PERMISSIONS = 0o644
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Reader pages set no session: a session is made only for staff who log in.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"  # CKEditor's dialogs frame admin pages.
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+}
+
+# The rich text editor; everything about it lives in articles/richtext.py.
+CKEDITOR_UPLOAD_PATH = "uploads/"
+CKEDITOR_IMAGE_BACKEND = "ckeditor_uploader.backends.PillowBackend"
+CKEDITOR_ALLOW_NONIMAGE_FILES = False
+CKEDITOR_BROWSE_SHOW_DIRS = True
+SILENCED_SYSTEM_CHECKS = [
+    # django-ckeditor warns that CKEditor 4 is out of support. Only staff use
+    # the editor, and every body is sanitised with nh3 on save, so what the
+    # editor lets through never reaches readers unchecked.
+    "ckeditor.W001",
+]
+
+# The ward this portal belongs to, as shown in the header and footer.
+WARD_NAME = env.str("WARD_NAME", default="Phường Phúc Lợi")
+WARD_ADDRESS = env.str("WARD_ADDRESS", default="Phường Phúc Lợi, thành phố Hà Nội")
+WARD_PHONE = env.str("WARD_PHONE", default="")
+WARD_EMAIL = env.str("WARD_EMAIL", default="")
