@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, unique=True, verbose_name='tên chuyên mục')),
-                ('slug', models.SlugField(help_text='Phần cuối địa chỉ trang chuyên mục, không dấu, ví dụ: cong-tac-dang.', max_length=100, unique=True, verbose_name='đường dẫn')),
+                ('slug', models.SlugField(help_text='Phần cuối địa chỉ trang, không dấu, ví dụ: cong-tac-dang.', max_length=100, unique=True, verbose_name='đường dẫn')),
                 ('menu_order', models.PositiveSmallIntegerField(default=0, help_text='Số nhỏ đứng trước.', verbose_name='thứ tự trên menu')),
                 ('description', models.TextField(blank=True, verbose_name='mô tả')),
             ],
