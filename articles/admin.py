@@ -11,8 +11,14 @@ admin.site.site_title = f"Quản trị {settings.WARD_NAME}"
 admin.site.index_title = "Quản lý nội dung"
 
 
+class VietnameseSlugMedia:
+    # Slugs typed live from the title, "đ" and all (see the script).
+    js = ["articles/admin/urlify_vi.js"]
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    Media = VietnameseSlugMedia
     list_display = ["name", "slug", "menu_order"]
     list_editable = ["menu_order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -32,6 +38,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    Media = VietnameseSlugMedia
     form = ArticleAdminForm
     list_display = [
         "title",

@@ -18,7 +18,7 @@ _NOT_A_READER = re.compile(
 # One browser reloading an article within this time counts once. A cookie
 # tells, not the IP address: a whole office or school shares one address.
 RECOUNT_AFTER_SECONDS = 30 * 60
-SEEN_COOKIE = "wn_seen"
+SEEN_COOKIE = "wn_seen_{pk}"
 
 
 def is_reader(request) -> bool:
@@ -29,10 +29,14 @@ def is_reader(request) -> bool:
     return bool(user_agent) and not _NOT_A_READER.search(user_agent)
 
 
-def should_count(request) -> bool:
+def seen_cookie_name(article) -> str:
+    return SEEN_COOKIE.format(pk=article.pk)
+
+
+def should_count(request, article) -> bool:
     """A reader's first view in RECOUNT_AFTER_SECONDS, and not staff checking
     their own work (previews and proofreading are not readership)."""
-    if not is_reader(request) or SEEN_COOKIE in request.COOKIES:
+    if not is_reader(request) or seen_cookie_name(article) in request.COOKIES:
         return False
     return not request.user.is_staff
 
@@ -60,11 +64,11 @@ def increment_view_count(article) -> int:
 def mark_seen(response, article) -> None:
     """Remember in this browser that it has been counted for this article.
 
-    The cookie is scoped to the article's own path, so it travels with no
-    other page and a reader's other articles still count.
+    One small cookie per article, sent back only to that article's page, so
+    it travels with no other request and expires on its own.
     """
     response.set_cookie(
-        SEEN_COOKIE,
+        seen_cookie_name(article),
         "1",
         max_age=RECOUNT_AFTER_SECONDS,
         path=article.get_absolute_url(),
@@ -79,6 +83,6 @@ def count_view(request, article, response) -> None:
     The one entry point the article page calls, before its response is
     rendered, so that the page shows the count including this view.
     """
-    if should_count(request):
+    if should_count(request, article):
         increment_view_count(article)
         mark_seen(response, article)

@@ -58,7 +58,9 @@ class CategoryView(PublishedArticleMixin, ListView):
         return super().get_queryset().filter(category=self.category)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(category=self.category, **kwargs)
+        return super().get_context_data(
+            category=self.category, current_category=self.category, **kwargs
+        )
 
 
 class ArticleDetailView(PublishedArticleMixin, DetailView):
@@ -82,6 +84,7 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         published = Article.objects.published()
         if self.request.user.is_staff:
             context["is_preview"] = not published.filter(pk=article.pk).exists()
+        context["current_category"] = article.category
         context["other_articles"] = published.filter(
             category_id=article.category_id
         ).exclude(pk=article.pk)[:OTHER_ARTICLES]

@@ -1,0 +1,96 @@
+"""Shared fixtures: the people who use the site, and articles to show them."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article, Category
+
+SEED_FILE = (
+    Path(__file__).resolve().parent.parent
+    / "articles"
+    / "demo"
+    / "cong-tac-dang-2022-01-24.txt"
+)
+
+# A resident reading on an Android phone.
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 13; SM-A546E) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"
+)
+
+
+@pytest.fixture
+def reader():
+    """An anonymous reader's browser."""
+    return Client(headers={"user-agent": PHONE_UA})
+
+
+@pytest.fixture
+def category(db):
+    category, _ = Category.objects.get_or_create(
+        slug="cong-tac-dang", defaults={"name": "Công tác Đảng", "menu_order": 20}
+    )
+    return category
+
+
+@pytest.fixture
+def other_category(db):
+    category, _ = Category.objects.get_or_create(
+        slug="thong-bao", defaults={"name": "Thông báo", "menu_order": 80}
+    )
+    return category
+
+
+@pytest.fixture
+def make_article(db, category):
+    """Makes articles, published an hour ago unless told otherwise."""
+    counter = iter(range(1, 10_000))
+
+    def make(**fields):
+        n = next(counter)
+        fields.setdefault("category", category)
+        fields.setdefault("title", f"Bài viết số {n}")
+        fields.setdefault("lead", f"Sapo của bài viết số {n}.")
+        fields.setdefault("body", f"<p>Nội dung bài viết số {n}.</p>")
+        fields.setdefault("status", Article.Status.PUBLISHED)
+        fields.setdefault("published_at", timezone.now() - timedelta(hours=n))
+        return Article.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def writer(db):
+    """Ward staff who write articles in the admin."""
+    user = User.objects.create_user(
+        "phongvien", password="mat-khau-thu-nghiem", is_staff=True
+    )
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="articles",
+            codename__in=[
+                "add_article",
+                "change_article",
+                "view_article",
+                "view_category",
+            ],
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    """The approving editor: may do everything in the admin."""
+    return User.objects.create_superuser("bientapvien", password="mat-khau-thu-nghiem")
+
+
+@pytest.fixture
+def resident_account(db):
+    """A logged-in account that is not staff."""
+    return User.objects.create_user("cudan", password="mat-khau-thu-nghiem")

@@ -1,0 +1,66 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from articles.models import Article
+
+
+def test_it_shows_the_latest_published_articles(reader, make_article):
+    article = make_article(title="Hội nghị tổng kết công tác năm")
+    response = reader.get("/")
+    assert response.status_code == 200
+    assert "Phường Phúc Lợi" in response.text
+    assert article.title in response.text
+    assert article.get_absolute_url() in response.text
+
+
+def test_it_hides_drafts_and_scheduled_articles(reader, make_article):
+    make_article(title="Bản nháp chưa duyệt", status=Article.Status.DRAFT)
+    make_article(
+        title="Bài hẹn giờ ngày mai", published_at=timezone.now() + timedelta(days=1)
+    )
+    response = reader.get("/")
+    assert "Bản nháp chưa duyệt" not in response.text
+    assert "Bài hẹn giờ ngày mai" not in response.text
+
+
+def test_it_has_a_block_per_category_with_its_newest_articles(
+    reader, make_article, category, other_category
+):
+    for n in range(6):
+        make_article(category=category, title=f"Tin Đảng {n}")
+    make_article(category=other_category, title="Thông báo lịch tiếp dân")
+    response = reader.get("/")
+    blocks = dict(response.context["category_blocks"])
+    assert [a.title for a in blocks[category]] == [f"Tin Đảng {n}" for n in range(4)]
+    assert [a.title for a in blocks[other_category]] == ["Thông báo lịch tiếp dân"]
+    # Blocks follow the menu order.
+    assert list(blocks) == [category, other_category]
+    assert 'id="khoi-thong-bao"' in response.text
+
+
+def test_the_menu_lists_every_category(reader, db):
+    response = reader.get("/")
+    for name in ["Tin tức - Sự kiện", "Công tác Đảng", "An ninh - Quốc phòng"]:
+        assert f">{name}</a>" in response.text
+
+
+def test_it_says_so_when_nothing_is_published(reader, db):
+    response = reader.get("/")
+    assert "Chưa có tin bài nào được đăng." in response.text
+
+
+def test_it_runs_a_fixed_number_of_queries(
+    reader, make_article, category, other_category, django_assert_num_queries
+):
+    for n in range(12):
+        make_article(category=category if n % 2 else other_category)
+    # Menu, latest articles, category blocks: whatever the number of articles.
+    with django_assert_num_queries(3):
+        reader.get("/")
+
+
+def test_readers_get_no_cookies(reader, make_article):
+    make_article()
+    response = reader.get("/")
+    assert response.cookies == {}
