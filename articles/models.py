@@ -7,6 +7,19 @@ from . import richtext
 from .text import nfc, vietnamese_slugify
 
 
+def unique_slug(instance, text, fallback):
+    """A slug made from the text, with "-2", "-3"… when another row has it."""
+    model = type(instance)
+    max_length = model._meta.get_field("slug").max_length
+    base = vietnamese_slugify(text)[: max_length - 8].strip("-") or fallback
+    others = model._default_manager.exclude(pk=instance.pk)
+    slug, n = base, 1
+    while others.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 class Category(models.Model):
     name = models.CharField("tên chuyên mục", max_length=100, unique=True)
     slug = models.SlugField(
@@ -32,7 +45,7 @@ class Category(models.Model):
         self.name = nfc(self.name).strip()
         self.description = nfc(self.description)
         if not self.slug:
-            self.slug = vietnamese_slugify(self.name)
+            self.slug = unique_slug(self, self.name, fallback="chuyen-muc")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -123,18 +136,8 @@ class Article(models.Model):
         self.lead = nfc(self.lead).strip()
         self.body = richtext.sanitize(nfc(self.body))
         if not self.slug:
-            self.slug = self._unique_slug()
+            self.slug = unique_slug(self, self.title, fallback="bai-viet")
         super().save(*args, **kwargs)
-
-    def _unique_slug(self):
-        max_length = self._meta.get_field("slug").max_length
-        base = vietnamese_slugify(self.title)[: max_length - 8].strip("-") or "bai-viet"
-        others = Article.objects.exclude(pk=self.pk)
-        slug, n = base, 1
-        while others.filter(slug=slug).exists():
-            n += 1
-            slug = f"{base}-{n}"
-        return slug
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
