@@ -6,8 +6,15 @@ allow-list fitting a news article. Scripts, event attributes and javascript:
 URLs never reach a reader. Swapping the editor means changing this module.
 """
 
+import json
+
 import nh3
+from ckeditor_uploader import views as ckeditor_views
 from ckeditor_uploader.widgets import CKEditorUploadingWidget
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.http import require_POST
+from PIL import Image
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
@@ -84,3 +91,50 @@ def sanitize(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+
+
+@staff_member_required
+@require_POST
+def upload_image(request):
+    """CKEditor's image upload, refusing what is not a picture we can show.
+
+    django-ckeditor trusts the file name's extension and answers bad input
+    with a server error or an English message; staff get a Vietnamese one.
+    """
+    problem = _image_problem(request.FILES.get("upload"))
+    if problem:
+        return _upload_error(request, problem)
+    return ckeditor_views.upload(request)
+
+
+def _image_problem(uploaded) -> str:
+    if uploaded is None:
+        return "Chưa chọn tệp ảnh để tải lên."
+    if uploaded.size > MAX_IMAGE_BYTES:
+        return "Ảnh quá lớn: tối đa 10 MB."
+    try:
+        with Image.open(uploaded) as image:
+            image_format = image.format
+            image.verify()
+    except Exception:  # Pillow raises many kinds for a damaged file.
+        image_format = None
+    finally:
+        uploaded.seek(0)
+    if image_format not in IMAGE_FORMATS:
+        return "Tệp không phải ảnh hợp lệ. Chỉ nhận ảnh JPG, PNG, GIF hoặc WebP."
+    return ""
+
+
+def _upload_error(request, message):
+    """The error in the form the asking editor understands."""
+    func_num = request.GET.get("CKEditorFuncNum", "")
+    if func_num.isdigit():  # The image dialog's upload tab.
+        return HttpResponse(
+            "<script>window.parent.CKEDITOR.tools.callFunction("
+            f"{func_num}, '', {json.dumps(message)});</script>"
+        )
+    return JsonResponse({"uploaded": 0, "error": {"message": message}})

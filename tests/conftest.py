@@ -1,5 +1,6 @@
 """Shared fixtures: the people who use the site, and articles to show them."""
 
+import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Article, Category
 
@@ -94,3 +96,17 @@ def editor(db):
 def resident_account(db):
     """A logged-in account that is not staff."""
     return User.objects.create_user("cudan", password="mat-khau-thu-nghiem")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads land in a temporary folder, never in the project."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def png_bytes(size=(64, 48), colour=(200, 30, 30)):
+    """A real PNG picture."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -1,0 +1,200 @@
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from articles.models import Article, Category
+
+from .conftest import png_bytes
+
+ADD_URL = "/admin/articles/article/add/"
+
+
+def article_form(category, **fields):
+    data = {
+        "category": category.pk,
+        "title": "Hội nghị Ban Chấp hành Đảng bộ phường",
+        "slug": "",
+        "lead": "Sáng nay, Đảng ủy phường tổ chức hội nghị.",
+        "body": "<p>Hội nghị đã thống nhất các nội dung.</p>",
+        "status": Article.Status.PUBLISHED,
+        "published_at_0": "24/01/2022",
+        "published_at_1": "10:15",
+        "author": "",
+    }
+    data.update(fields)
+    return data
+
+
+def test_anonymous_visitors_are_sent_to_the_vietnamese_login(client, db):
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/admin/login/")
+    assert "Đăng nhập" in response.text
+    assert "Tên đăng nhập" in response.text
+
+
+def test_accounts_that_are_not_staff_are_kept_out(client, resident_account):
+    client.force_login(resident_account)
+    response = client.get(ADD_URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_add_form_uses_ckeditor_and_vietnamese_labels(client, writer):
+    client.force_login(writer)
+    response = client.get(ADD_URL)
+    assert response.status_code == 200
+    assert 'data-type="ckeditortype"' in response.text
+    assert "ckeditor/ckeditor-init.js" in response.text
+    assert "/ckeditor/upload/" in response.text
+    for label in ["Chuyên mục", "Tiêu đề", "Sapo", "Nội dung", "Thời gian đăng"]:
+        assert f">{label}:</label>" in response.text
+    assert "Thêm bài viết" in response.text
+
+
+def test_staff_write_and_publish_an_article_that_readers_then_see(
+    client, writer, category, reader
+):
+    client.force_login(writer)
+    response = client.post(ADD_URL, article_form(category))
+    assert response.status_code == 302
+
+    article = Article.objects.get()
+    assert article.slug == "hoi-nghi-ban-chap-hanh-dang-bo-phuong"
+    assert article.published_at == datetime(
+        2022, 1, 24, 10, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")
+    )
+    assert article.author == writer
+    page = reader.get(article.get_absolute_url())
+    assert "Ngày đăng 24/01/2022 | 10:15 | Lượt xem: 1" in page.text
+    assert "Hội nghị đã thống nhất các nội dung." in page.text
+
+
+def test_the_change_form_shows_dates_the_vietnamese_way(client, writer, make_article):
+    article = make_article(
+        published_at=datetime(2022, 1, 24, 10, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    )
+    client.force_login(writer)
+    response = client.get(f"/admin/articles/article/{article.pk}/change/")
+    assert 'value="24/01/2022"' in response.text
+    assert 'value="10:15"' in response.text
+
+
+def test_a_draft_saved_in_the_admin_stays_hidden(client, writer, category, reader):
+    client.force_login(writer)
+    client.post(ADD_URL, article_form(category, status=Article.Status.DRAFT))
+    article = Article.objects.get()
+    assert reader.get(article.get_absolute_url()).status_code == 404
+
+
+def test_scripts_typed_into_the_editor_never_reach_readers(
+    client, writer, category, reader
+):
+    client.force_login(writer)
+    body = '<p onclick="steal()">Tin<script>alert(1)</script></p>'
+    client.post(ADD_URL, article_form(category, body=body))
+    article = Article.objects.get()
+    assert article.body == "<p>Tin</p>"
+    assert "alert(1)" not in reader.get(article.get_absolute_url()).text
+
+
+def test_form_errors_are_explained_in_vietnamese(client, writer, category):
+    client.force_login(writer)
+    response = client.post(
+        ADD_URL, article_form(category, title="", published_at_0="31/02/2022")
+    )
+    assert response.status_code == 200
+    assert "Vui lòng sửa các lỗi bên dưới." in response.text
+    assert "Trường này là bắt buộc." in response.text
+    assert "Nhập một ngày hợp lệ." in response.text
+    assert not Article.objects.exists()
+
+
+def test_staff_can_upload_a_featured_image(client, writer, category, media_root):
+    client.force_login(writer)
+    image = SimpleUploadedFile("anh-hoi-nghi.png", png_bytes(), "image/png")
+    client.post(ADD_URL, article_form(category, featured_image=image))
+    article = Article.objects.get()
+    assert article.featured_image.name.startswith("articles/")
+    assert (media_root / article.featured_image.name).is_file()
+
+
+def test_a_file_that_is_not_a_picture_is_refused_as_featured_image(
+    client, writer, category
+):
+    client.force_login(writer)
+    fake = SimpleUploadedFile("anh.jpg", b"not a picture", "image/jpeg")
+    response = client.post(ADD_URL, article_form(category, featured_image=fake))
+    assert response.status_code == 200
+    assert "Vui lòng sửa các lỗi bên dưới." in response.text
+    assert not Article.objects.exists()
+
+
+def test_the_publish_action_publishes_the_selected_drafts(client, editor, make_article):
+    drafts = [make_article(status=Article.Status.DRAFT) for _ in range(2)]
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/article/",
+        {"action": "publish", "_selected_action": [d.pk for d in drafts]},
+        follow=True,
+    )
+    assert "Đã đăng 2 bài." in response.text
+    assert Article.objects.published().count() == 2
+
+
+def test_the_editor_reorders_the_category_menu(client, editor, reader):
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/category/add/",
+        {"name": "Hỏi đáp pháp luật", "slug": "hoi-dap-phap-luat", "menu_order": 1},
+    )
+    assert response.status_code == 302
+    menu = reader.get("/").context["menu_categories"]
+    assert list(menu)[0] == Category.objects.get(slug="hoi-dap-phap-luat")
+
+
+class TestEditorImageUpload:
+    URL = "/ckeditor/upload/?responseType=json"
+
+    def test_staff_upload_a_picture_into_the_body(self, client, writer, media_root):
+        client.force_login(writer)
+        image = SimpleUploadedFile("Ảnh hội nghị.png", png_bytes(), "image/png")
+        response = client.post(self.URL, {"upload": image})
+        data = response.json()
+        assert data["uploaded"] == "1"
+        assert data["url"].startswith("/media/uploads/")
+        saved = media_root / data["url"].removeprefix("/media/")
+        assert saved.is_file()
+        assert client.get(data["url"]).status_code == 200
+
+    @pytest.mark.parametrize(
+        ("upload", "message"),
+        [
+            (None, "Chưa chọn tệp ảnh để tải lên."),
+            (
+                SimpleUploadedFile("virus.jpg", b"MZ not a picture", "image/jpeg"),
+                "Tệp không phải ảnh hợp lệ. Chỉ nhận ảnh JPG, PNG, GIF hoặc WebP.",
+            ),
+        ],
+    )
+    def test_bad_uploads_get_a_vietnamese_message(
+        self, client, writer, upload, message
+    ):
+        client.force_login(writer)
+        response = client.post(self.URL, {"upload": upload} if upload else {})
+        assert response.status_code == 200
+        assert response.json() == {"uploaded": 0, "error": {"message": message}}
+
+    def test_the_image_dialog_gets_its_error_through_the_callback(self, client, writer):
+        client.force_login(writer)
+        response = client.post("/ckeditor/upload/?CKEditorFuncNum=3", {})
+        message = json.dumps("Chưa chọn tệp ảnh để tải lên.")
+        assert f"CKEDITOR.tools.callFunction(3, '', {message});" in response.text
+
+    def test_readers_cannot_upload(self, reader, resident_account, media_root):
+        image = SimpleUploadedFile("a.png", png_bytes(), "image/png")
+        response = reader.post(self.URL, {"upload": image})
+        assert response.status_code == 302
+        assert not (media_root / "uploads").exists()
