@@ -142,7 +142,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["wardnews.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -166,6 +166,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # CKEditor's dialogs frame admin pages.
@@ -191,6 +193,8 @@ SILENCED_SYSTEM_CHECKS = [
     # the editor, and every body is sanitised with nh3 on save, so what the
     # editor lets through never reaches readers unchecked.
     "ckeditor.W001",
+    # X_FRAME_OPTIONS is SAMEORIGIN, not DENY, on purpose (see above).
+    "security.W019",
 ]
 
 # The ward this portal belongs to, as shown in the header and footer.

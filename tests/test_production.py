@@ -1,0 +1,107 @@
+"""`gunicorn wardnews.wsgi` from the project root serves the site as deployed:
+DEBUG off, static files through WhiteNoise, Vietnamese error pages."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("production")
+    port = free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="wardnews.settings",
+        DJANGO_SECRET_KEY="production-test-" + "k" * 40,
+        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+        DJANGO_STATIC_ROOT=str(folder / "static"),
+        DJANGO_MEDIA_ROOT=str(folder / "media"),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="2",
+    )
+    for command in (
+        ["migrate", "--no-input"],
+        ["load_demo"],
+        ["collectstatic", "--no-input"],
+    ):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=PROJECT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    server = subprocess.Popen(
+        [str(GUNICORN), "wardnews.wsgi"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if server.poll() is not None:
+                pytest.fail(server.stderr.read().decode())
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_it_serves_the_home_page_with_the_seed_article(site):
+    status, headers, page = fetch(site + "/")
+    assert status == 200
+    assert "Thường trực Đảng ủy phường Phúc Lợi làm việc với MTTQ" in page
+    assert "Set-Cookie" not in headers
+
+
+def test_static_files_come_from_whitenoise_with_long_caching(site):
+    _, _, page = fetch(site + "/")
+    css = page.split('rel="stylesheet" href="')[1].split('"')[0]
+    assert css.startswith("/static/css/site.") and css.endswith(".css")
+    status, headers, body = fetch(site + css)
+    assert status == 200
+    assert "max-age=315360000" in headers["Cache-Control"]
+    assert ".site-header" in body
+
+
+def test_errors_are_vietnamese_pages_without_debug_details(site):
+    status, _, page = fetch(site + "/bai-viet/khong-co-bai-nay/")
+    assert status == 404
+    assert "Không tìm thấy trang" in page
+    assert "Traceback" not in page and "URLconf" not in page
