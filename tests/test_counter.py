@@ -43,6 +43,8 @@ def test_a_reader_adds_one_view(reader, make_article):
     response = reader.get(article.get_absolute_url())
     assert views_of(article) == 76
     assert "Lượt xem: 76" in response.text
+    # The counter's own cookie, and no session or CSRF cookie for readers.
+    assert set(response.cookies) == {f"wn_seen_{article.pk}"}
 
 
 def test_the_page_shows_the_stored_count_after_this_view(reader, make_article):
