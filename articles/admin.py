@@ -64,6 +64,18 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Thông tin", {"fields": ["view_count", "created_at", "updated_at"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # Nothing to tell about an article not yet saved.
+            return [fs for fs in fieldsets if fs[0] != "Thông tin"]
+        return fieldsets
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "author": request.user.pk,
+            **super().get_changeform_initial_data(request),
+        }
+
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:
             obj.author = request.user

@@ -13,6 +13,10 @@ from ckeditor_uploader import views as ckeditor_views
 from ckeditor_uploader.widgets import CKEditorUploadingWidget
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse, JsonResponse
+from django.urls import path, reverse
+from django.utils.crypto import constant_time_compare
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from PIL import Image
 
@@ -78,6 +82,12 @@ class EditorWidget(CKEditorUploadingWidget):
         super().__init__(*args, **kwargs)
         self.config.update(EDITOR_CONFIG)
 
+    def _set_config(self):
+        # Pasted and dropped pictures: left to itself CKEditor would append
+        # "&responseType=json" to the dialog's URL, which has no "?".
+        self.config["uploadUrl"] = reverse("ckeditor_upload") + "?responseType=json"
+        super()._set_config()
+
 
 def sanitize(html: str) -> str:
     """The body HTML a reader may be shown."""
@@ -97,6 +107,7 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 
 
+@csrf_exempt  # CKEditor posts its own token instead of Django's; see below.
 @staff_member_required
 @require_POST
 def upload_image(request):
@@ -105,10 +116,20 @@ def upload_image(request):
     django-ckeditor trusts the file name's extension and answers bad input
     with a server error or an English message; staff get a Vietnamese one.
     """
-    problem = _image_problem(request.FILES.get("upload"))
+    problem = _forgery_problem(request) or _image_problem(request.FILES.get("upload"))
     if problem:
         return _upload_error(request, problem)
     return ckeditor_views.upload(request)
+
+
+def _forgery_problem(request) -> str:
+    """CKEditor's double-submit token: the same value in a cookie it sets and
+    in the form it posts, from the image dialog and from drag and drop alike.
+    Another site can post the form but can neither read nor set the cookie."""
+    token = request.POST.get("ckCsrfToken", "")
+    if token and constant_time_compare(token, request.COOKIES.get("ckCsrfToken", "")):
+        return ""
+    return "Phiên làm việc không hợp lệ. Vui lòng tải lại trang rồi thử lại."
 
 
 def _image_problem(uploaded) -> str:
@@ -138,3 +159,12 @@ def _upload_error(request, message):
             f"{func_num}, '', {json.dumps(message)});</script>"
         )
     return JsonResponse({"uploaded": 0, "error": {"message": message}})
+
+
+browse_images = never_cache(staff_member_required(ckeditor_views.browse))
+
+# Mounted at /ckeditor/ by wardnews/urls.py; the names are django-ckeditor's.
+urlpatterns = [
+    path("upload/", upload_image, name="ckeditor_upload"),
+    path("browse/", browse_images, name="ckeditor_browse"),
+]

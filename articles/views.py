@@ -26,7 +26,11 @@ class HomeView(PublishedArticleMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = self.get_queryset()
-        context["latest"] = published[:HOME_LATEST]
+        latest = list(published[:HOME_LATEST])
+        context["latest"] = latest
+        if latest:
+            # The lead story is shown big once, not again in its category.
+            published = published.exclude(pk=latest[0].pk)
         context["category_blocks"] = self._category_blocks(published)
         return context
 

@@ -49,6 +49,11 @@ def test_the_add_form_uses_ckeditor_and_vietnamese_labels(client, writer):
     assert 'data-type="ckeditortype"' in response.text
     assert "ckeditor/ckeditor-init.js" in response.text
     assert "/ckeditor/upload/" in response.text
+    # Pasted and dropped pictures go through the same checked upload.
+    assert (
+        "&quot;uploadUrl&quot;: &quot;/ckeditor/upload/?responseType=json&quot;"
+        in response.text
+    )
     for label in ["Chuyên mục", "Tiêu đề", "Sapo", "Nội dung", "Thời gian đăng"]:
         assert f">{label}:</label>" in response.text
     assert "Thêm bài viết" in response.text
@@ -158,10 +163,20 @@ def test_the_editor_reorders_the_category_menu(client, editor, reader):
 class TestEditorImageUpload:
     URL = "/ckeditor/upload/?responseType=json"
 
+    @pytest.fixture
+    def client(self, client):
+        """CKEditor's double-submit token, as the editor sends it."""
+        client.cookies["ckCsrfToken"] = "t" * 40
+        return client
+
+    @staticmethod
+    def form(**fields):
+        return {"ckCsrfToken": "t" * 40, **fields}
+
     def test_staff_upload_a_picture_into_the_body(self, client, writer, media_root):
         client.force_login(writer)
         image = SimpleUploadedFile("Ảnh hội nghị.png", png_bytes(), "image/png")
-        response = client.post(self.URL, {"upload": image})
+        response = client.post(self.URL, self.form(upload=image))
         data = response.json()
         assert data["uploaded"] == "1"
         assert data["url"].startswith("/media/uploads/")
@@ -183,18 +198,32 @@ class TestEditorImageUpload:
         self, client, writer, upload, message
     ):
         client.force_login(writer)
-        response = client.post(self.URL, {"upload": upload} if upload else {})
+        response = client.post(
+            self.URL, self.form(upload=upload) if upload else self.form()
+        )
         assert response.status_code == 200
         assert response.json() == {"uploaded": 0, "error": {"message": message}}
 
     def test_the_image_dialog_gets_its_error_through_the_callback(self, client, writer):
         client.force_login(writer)
-        response = client.post("/ckeditor/upload/?CKEditorFuncNum=3", {})
+        response = client.post("/ckeditor/upload/?CKEditorFuncNum=3", self.form())
         message = json.dumps("Chưa chọn tệp ảnh để tải lên.")
         assert f"CKEDITOR.tools.callFunction(3, '', {message});" in response.text
 
+    @pytest.mark.parametrize("token", ["", "forged-by-another-site"])
+    def test_a_post_without_the_editors_token_is_refused(
+        self, client, writer, media_root, token
+    ):
+        client.force_login(writer)
+        image = SimpleUploadedFile("a.png", png_bytes(), "image/png")
+        response = client.post(self.URL, {"upload": image, "ckCsrfToken": token})
+        assert response.json()["uploaded"] == 0
+        assert "Phiên làm việc không hợp lệ" in response.json()["error"]["message"]
+        assert not (media_root / "uploads").exists()
+
     def test_readers_cannot_upload(self, reader, resident_account, media_root):
         image = SimpleUploadedFile("a.png", png_bytes(), "image/png")
-        response = reader.post(self.URL, {"upload": image})
+        reader.cookies["ckCsrfToken"] = "t" * 40
+        response = reader.post(self.URL, self.form(upload=image))
         assert response.status_code == 302
         assert not (media_root / "uploads").exists()

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.richtext import upload_image
+from articles import richtext
 
 
 def media(request, path):
@@ -13,9 +13,7 @@ def media(request, path):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Ahead of django-ckeditor's own upload URL, which it shadows.
-    path("ckeditor/upload/", upload_image, name="ckeditor_upload"),
-    path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("ckeditor/", include(richtext.urlpatterns)),
     path("", include("articles.urls")),
 ]
 

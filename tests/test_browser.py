@@ -1,0 +1,489 @@
+"""The site in a real Chromium: staff write in the admin, residents read on phones.
+
+These tests drive Debian's Chromium through Playwright against pytest-django's
+live server. They are marked `browser` and skip themselves, module and all,
+on a machine without /usr/bin/chromium; in CI (CI set) that is a failure.
+"""
+
+import io
+import os
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.importing import import_file
+from articles.models import Article, Category
+
+from .conftest import PHONE_UA, SEED_FILE
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.is_file():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must run the browser tests: install chromium")
+    pytest.skip(
+        "browser tests need Chromium at /usr/bin/chromium", allow_module_level=True
+    )
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/wardnews-shots")
+PASSWORD = "mat-khau-thu-nghiem"  # The conftest users' password.
+PHONE = {"width": 390, "height": 844}
+WARD_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+# The ward's menu, as the data migration makes it (transactional tests flush
+# the database, so each test creates what it needs).
+WARD_CATEGORIES = [
+    ("Tin tức - Sự kiện", "tin-tuc-su-kien"),
+    ("Công tác Đảng", "cong-tac-dang"),
+    ("Chính quyền", "chinh-quyen"),
+    ("Mặt trận - Đoàn thể", "mat-tran-doan-the"),
+    ("Kinh tế", "kinh-te"),
+    ("Văn hóa - Xã hội", "van-hoa-xa-hoi"),
+    ("An ninh - Quốc phòng", "an-ninh-quoc-phong"),
+    ("Thông báo", "thong-bao"),
+]
+
+EDITOR_READY = (
+    "() => window.CKEDITOR && CKEDITOR.instances.id_body"
+    " && CKEDITOR.instances.id_body.status === 'ready'"
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the module. Sync Playwright keeps an event loop running
+    in this thread, so the ORM must be told that calling it here is fine."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Fresh browser contexts (cookies and all), closed after the test, that
+    can reach the live server and nothing else."""
+    contexts = []
+
+    def new(phone=False, **options):
+        if phone:
+            options = {
+                "viewport": PHONE,
+                "user_agent": PHONE_UA,
+                "is_mobile": True,
+                "has_touch": True,
+                **options,
+            }
+        context = browser.new_context(
+            locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **options
+        )
+        context.set_default_timeout(10_000)
+        context.route("**/*", _local_only)
+        contexts.append(context)
+        return context
+
+    yield new
+    for context in contexts:
+        context.close()
+
+
+def _local_only(route):
+    if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+        route.continue_()
+    else:
+        route.abort()
+
+
+@pytest.fixture
+def ward_categories(db):
+    return [
+        Category.objects.get_or_create(
+            slug=slug, defaults={"name": name, "menu_order": order * 10}
+        )[0]
+        for order, (name, slug) in enumerate(WARD_CATEGORIES, start=1)
+    ]
+
+
+def png_file(tmp_path, size, name="anh-hoi-nghi.png"):
+    """A real PNG picture on disk, as staff would pick from their computer."""
+    path = tmp_path / name
+    image = Image.new("RGB", size, (165, 27, 27))
+    image.paste((247, 201, 72), (size[0] // 4, size[1] // 4, size[0] // 2, size[1]))
+    image.save(path, format="PNG")
+    return path
+
+
+def log_in(page, live_server, user):
+    """Through the admin's own login form."""
+    page.goto(f"{live_server.url}/admin/")
+    expect(page).to_have_url(f"{live_server.url}/admin/login/?next=/admin/")
+    page.get_by_label("Tên đăng nhập").fill(user.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Quản lý nội dung")).to_be_visible()
+
+
+def open_add_article(page):
+    """The "Thêm" link of "Bài viết" on the admin index."""
+    page.locator("tr.model-article a.addlink").click()
+    expect(page.get_by_role("heading", name="Thêm bài viết")).to_be_visible()
+    page.wait_for_function(EDITOR_READY)
+
+
+def fill_article(page, category, title, status, date="24/01/2022", time="10:15"):
+    page.get_by_label("Chuyên mục").select_option(label=category.name)
+    # Typed key by key: the admin fills the slug from the title as staff type.
+    page.get_by_label("Tiêu đề").press_sequentially(title)
+    page.get_by_label("Trạng thái").select_option(label=status)
+    page.locator("#id_published_at_0").fill(date)
+    page.locator("#id_published_at_1").fill(time)
+
+
+def save(page):
+    page.get_by_role("button", name="Lưu lại", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+
+def type_in_editor(page, paragraphs):
+    """Click into CKEditor's editing iframe and type, Enter between paragraphs."""
+    page.frame_locator("iframe.cke_wysiwyg_frame").locator("body").click()
+    for n, paragraph in enumerate(paragraphs):
+        if n:
+            page.keyboard.press("Enter")
+        page.keyboard.type(paragraph)
+
+
+def open_image_dialog(page):
+    page.locator("a.cke_button__image").click()
+    dialog = page.locator(".cke_dialog").filter(has_text="Thuộc tính của ảnh")
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+def dialog_field(page, tab, field):
+    """The <input> of one field of CKEditor's current dialog."""
+    element_id = page.evaluate(
+        "([tab, field]) => CKEDITOR.dialog.getCurrent()"
+        ".getContentElement(tab, field).getInputElement().$.id",
+        [tab, field],
+    )
+    return page.locator(f"#{element_id}")
+
+
+def finish_image_dialog(page, dialog, alt):
+    """Give the picture its caption text and insert it with "Đồng ý"."""
+    dialog.locator(".cke_dialog_tab", has_text="Thông tin của ảnh").click()
+    dialog_field(page, "info", "txtAlt").fill(alt)
+    # The dialog reads the picture's size from the server before it inserts.
+    expect(dialog_field(page, "info", "txtWidth")).not_to_have_value("")
+    dialog.get_by_role("button", name="Đồng ý").click()
+    expect(dialog).to_be_hidden()
+
+
+def upload_with_the_image_dialog(page, picture):
+    """CKEditor's Image dialog, "Tải lên" tab: pick the file, "Tải lên máy chủ".
+
+    Returns the dialog, on its first tab with the uploaded picture's URL.
+    """
+    dialog = open_image_dialog(page)
+    dialog.locator(".cke_dialog_tab", has_text="Tải lên").click()
+    upload_frame = dialog.frame_locator("iframe.cke_dialog_ui_input_file")
+    upload_frame.locator("input[type=file]").set_input_files(picture)
+    with page.expect_response(lambda r: "/ckeditor/upload/" in r.url) as answer:
+        dialog.get_by_role("button", name="Tải lên máy chủ").click()
+    assert answer.value.status == 200, (
+        f"the dialog's upload was answered {answer.value.status}: "
+        f"{answer.value.text()[:200]}"
+    )
+    expect(dialog_field(page, "info", "txtUrl")).to_have_value(
+        re.compile(r"^/media/uploads/.+\.png$")
+    )
+    return dialog
+
+
+def wait_for_images(page, scope="body"):
+    """Bring every picture into view (some load lazily) and wait for them all;
+    returns [src, naturalWidth] of each."""
+    page.evaluate(
+        "scope => document.querySelectorAll(scope + ' img')"
+        ".forEach(img => img.scrollIntoView())",
+        scope,
+    )
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.wait_for_function(
+        "scope => [...document.querySelectorAll(scope + ' img')]"
+        ".every(img => img.complete)",
+        arg=scope,
+    )
+    return page.evaluate(
+        "scope => [...document.querySelectorAll(scope + ' img')]"
+        ".map(img => [img.getAttribute('src'), img.naturalWidth])",
+        scope,
+    )
+
+
+def assert_no_sideways_scroll(page):
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= PHONE["width"], (
+        f"{page.url} scrolls sideways on a phone: {scroll_width}px wide"
+    )
+
+
+def screenshot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+
+
+# 1. The staff journey, from the login form to a resident reading on a phone.
+
+
+def test_staff_write_and_publish_an_article_that_a_resident_reads_on_a_phone(
+    new_context, live_server, writer, ward_categories, tmp_path
+):
+    category = Category.objects.get(slug="cong-tac-dang")
+    title = "Công tác Đảng tháng 12"
+    lead = "Đảng ủy phường tổng kết công tác xây dựng Đảng tháng 12."
+    paragraphs = [
+        "Sáng ngày 20/12, Đảng ủy phường tổ chức hội nghị sơ kết.",
+        "Hội nghị thống nhất các nhiệm vụ trọng tâm của tháng tới.",
+    ]
+    picture = png_file(tmp_path, size=(320, 200))
+
+    staff = new_context().new_page()
+    log_in(staff, live_server, writer)
+    open_add_article(staff)
+    fill_article(staff, category, title, status="Đã đăng")
+    expect(staff.locator("#id_slug")).to_have_value("cong-tac-dang-thang-12")
+    staff.get_by_label("Sapo").fill(lead)
+    type_in_editor(staff, paragraphs)
+    # The picture goes up through the Image dialog's own "Tải lên" tab.
+    dialog = upload_with_the_image_dialog(staff, picture)
+    url = dialog_field(staff, "info", "txtUrl").input_value()
+    finish_image_dialog(staff, dialog, alt="Quang cảnh hội nghị")
+    save(staff)
+
+    article = Article.objects.get()
+    assert article.slug == "cong-tac-dang-thang-12"
+    assert article.author == writer
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at == datetime(2022, 1, 24, 10, 15, tzinfo=WARD_TIME)
+    assert f'src="{url}"' in article.body
+
+    reader = new_context(phone=True).new_page()
+    reader.goto(live_server.url + "/")
+    reader.locator(".card-featured .card-title a", has_text=title).tap()
+    expect(reader).to_have_url(f"{live_server.url}/bai-viet/cong-tac-dang-thang-12/")
+    expect(reader.locator("h1")).to_have_text(title)
+    expect(reader.locator(".date-line")).to_have_text(
+        "Ngày đăng 24/01/2022 | 10:15 | Lượt xem: 1"
+    )
+    expect(reader.locator(".article-lead")).to_have_text(lead)
+    body = reader.locator(".article-body")
+    for paragraph in paragraphs:
+        expect(body).to_contain_text(paragraph)
+    image = body.locator("img")
+    expect(image).to_have_attribute("src", url)
+    expect(image).to_have_attribute("alt", "Quang cảnh hội nghị")
+    assert url.startswith("/media/uploads/")
+    assert wait_for_images(reader, ".article-body") == [[url, 320]]
+    article.refresh_from_db()
+    assert article.view_count == 1
+
+
+def test_a_file_dropped_into_the_editor_is_checked_like_any_upload(
+    new_context, live_server, writer, media_root
+):
+    """What dropping or pasting a file into the body does, through the editor's
+    own upload machinery (the uploadimage plugin's file loader)."""
+    page = new_context().new_page()
+    log_in(page, live_server, writer)
+    open_add_article(page)
+    outcome = page.evaluate(
+        """() => new Promise(resolve => {
+            const editor = CKEDITOR.instances.id_body;
+            const file = new Blob(["MZ not a picture"], {type: "image/png"});
+            const loader = editor.uploadRepository.create(file, "anh.png");
+            const done = status => () => resolve({status, message: loader.message});
+            loader.on("uploaded", done("uploaded"));
+            loader.on("error", done("error"));
+            loader.upload(CKEDITOR.fileTools.getUploadUrl(editor.config, "image"));
+        })"""
+    )
+    assert outcome == {
+        "status": "error",
+        "message": "Tệp không phải ảnh hợp lệ. Chỉ nhận ảnh JPG, PNG, GIF hoặc WebP.",
+    }
+    assert not (media_root / "uploads").exists()
+
+
+# 2. A draft stays with the staff.
+
+
+def test_a_draft_saved_by_staff_is_not_shown_to_residents(
+    new_context, live_server, editor, ward_categories
+):
+    category = Category.objects.get(slug="thong-bao")
+    title = "Lịch cắt điện tuần tới"
+    staff = new_context().new_page()
+    log_in(staff, live_server, editor)
+    open_add_article(staff)
+    fill_article(staff, category, title, status="Bản nháp")
+    expect(staff.locator("#id_slug")).to_have_value("lich-cat-dien-tuan-toi")
+    type_in_editor(staff, ["Khu vực tổ dân phố số 3 mất điện từ 7 giờ đến 11 giờ."])
+    save(staff)
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    url = f"{live_server.url}/bai-viet/lich-cat-dien-tuan-toi/"
+    # Staff may check their draft before it is published.
+    staff.goto(url)
+    expect(staff.locator(".preview-note")).to_contain_text("Bản xem trước")
+
+    reader = new_context(phone=True).new_page()
+    response = reader.goto(url)
+    assert response.status == 404
+    expect(reader.locator("h1")).to_have_text("Không tìm thấy trang")
+    expect(reader).to_have_title(re.compile(r"^Không tìm thấy trang \| "))
+    for page in ["/", f"/chuyen-muc/{category.slug}/"]:
+        reader.goto(live_server.url + page)
+        expect(reader.locator("main")).not_to_contain_text(title)
+    article.refresh_from_db()
+    assert article.view_count == 0
+
+
+# 3. A resident's phone: nothing spills sideways, every section reachable.
+
+
+def jpeg(size, colour):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def seed_shaped_content(ward_categories, make_article, media_root):
+    """The real seed article, and articles like it: long titles, pictures, and
+    the fixed pixel size CKEditor writes on an image."""
+    seed = import_file(SEED_FILE).article
+    assert seed is not None
+    body_picture = media_root / "uploads" / "2022" / "01" / "hoi-nghi.jpg"
+    body_picture.parent.mkdir(parents=True)
+    body_picture.write_bytes(jpeg((1200, 675), (30, 110, 170)))
+    article = make_article(
+        category=seed.category,
+        title=(
+            "Đảng ủy phường Phúc Lợi tổ chức Hội nghị học tập, quán triệt, "
+            "triển khai thực hiện Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII "
+            "của Đảng và Nghị quyết Đại hội Đảng bộ thành phố Hà Nội"
+        ),
+        lead=seed.lead,
+        body=(
+            seed.body + '<p><img alt="Quang cảnh hội nghị" width="1200" height="675" '
+            'src="/media/uploads/2022/01/hoi-nghi.jpg" '
+            'style="height:675px; width:1200px"></p>'
+        ),
+        featured_image=ContentFile(jpeg((1200, 675), (165, 27, 27)), "hoi-nghi.jpg"),
+        published_at=timezone.now() - timedelta(hours=1),
+    )
+    for n, (slug, colour) in enumerate(
+        [("tin-tuc-su-kien", (40, 120, 60)), ("thong-bao", None), ("kinh-te", None)]
+    ):
+        make_article(
+            category=Category.objects.get(slug=slug),
+            title=f"Hỗ trợ hộ kinh doanh chuyển đổi số, thanh toán không dùng tiền "
+            f"mặt tại chợ dân sinh số {n + 1}",
+            featured_image=(
+                ContentFile(jpeg((1200, 675), colour), f"anh-{n}.jpg") if colour else ""
+            ),
+            published_at=timezone.now() - timedelta(days=n + 1),
+        )
+    return article
+
+
+def test_reader_pages_fit_a_phone_and_every_section_is_reachable(
+    new_context, live_server, editor, seed_shaped_content
+):
+    article = seed_shaped_content
+    page = new_context(phone=True).new_page()
+
+    page.goto(live_server.url + "/")
+    pictures = wait_for_images(page)
+    assert len(pictures) >= 3  # The logo and the featured pictures.
+    assert all(width > 0 for _, width in pictures), pictures
+    assert_no_sideways_scroll(page)
+    screenshot(page, "home")
+
+    # The menu scrolls sideways inside itself; its last section can be reached
+    # and tapped on a phone.
+    last = page.locator(".site-nav a", has_text=WARD_CATEGORIES[-1][0])
+    last.scroll_into_view_if_needed()
+    box = last.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    last.tap()
+    expect(page).to_have_url(f"{live_server.url}/chuyen-muc/{WARD_CATEGORIES[-1][1]}/")
+    expect(page.locator("h1")).to_have_text(WARD_CATEGORIES[-1][0])
+    expect(page.locator(".site-nav a[aria-current=page]")).to_have_text(
+        WARD_CATEGORIES[-1][0]
+    )
+
+    page.goto(live_server.url + article.category.get_absolute_url())
+    expect(page.locator("h1")).to_have_text(article.category.name)
+    assert all(width > 0 for _, width in wait_for_images(page))
+    assert_no_sideways_scroll(page)
+    screenshot(page, "category")
+
+    page.locator(".card-title a", has_text=article.title[:40]).tap()
+    expect(page.locator("h1")).to_have_text(article.title)
+    pictures = wait_for_images(page, ".article")
+    assert all(width > 0 for _, width in pictures), pictures
+    assert_no_sideways_scroll(page)
+    # CKEditor wrote width:1200px on the picture; it shrinks to the column.
+    column = page.locator(".article-body").bounding_box()
+    picture = page.locator(".article-body img").bounding_box()
+    assert picture["width"] <= column["width"], (picture, column)
+    screenshot(page, "article")
+
+    staff = new_context(phone=True).new_page()
+    log_in(staff, live_server, editor)
+    open_add_article(staff)
+    screenshot(staff, "admin-add")
+
+
+# What CKEditor's table dialog writes by default: style="width:500px".
+EDITOR_TABLE = (
+    '<table border="1" cellpadding="1" cellspacing="1" style="width:500px">'
+    "<tbody><tr><th>Tổ dân phố</th><th>Số hộ tham gia</th><th>Tỷ lệ</th></tr>"
+    "<tr><td>Tổ dân phố số 1</td><td>125</td><td>98%</td></tr></tbody></table>"
+)
+
+
+def test_a_table_from_the_editor_fits_a_phone(new_context, live_server, make_article):
+    article = make_article(body="<p>Kết quả ra quân:</p>" + EDITOR_TABLE)
+    page = new_context(phone=True).new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    expect(page.locator(".article-body table")).to_be_visible()
+    assert_no_sideways_scroll(page)
