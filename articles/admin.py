@@ -14,6 +14,7 @@ admin.site.index_title = "Quản lý nội dung"
 class VietnameseSlugMedia:
     # Slugs typed live from the title, "đ" and all (see the script).
     js = ["articles/admin/urlify_vi.js"]
+    css = {"all": ["articles/admin/admin.css"]}
 
 
 @admin.register(Category)
