@@ -7,6 +7,7 @@ URLs never reach a reader. Swapping the editor means changing this module.
 """
 
 import json
+from pathlib import Path
 
 import nh3
 from ckeditor_uploader import views as ckeditor_views
@@ -104,7 +105,15 @@ def sanitize(html: str) -> str:
 
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
-IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+# The picture formats staff may upload, with the file name endings each may
+# carry: the file is served under its own name, so a picture named .html or
+# .svg would be a web page (with scripts) on the portal's own domain.
+IMAGE_FORMATS = {
+    "JPEG": {".jpg", ".jpeg"},
+    "PNG": {".png"},
+    "GIF": {".gif"},
+    "WEBP": {".webp"},
+}
 
 
 @csrf_exempt  # CKEditor posts its own token instead of Django's; see below.
@@ -147,6 +156,11 @@ def _image_problem(uploaded) -> str:
         uploaded.seek(0)
     if image_format not in IMAGE_FORMATS:
         return "Tệp không phải ảnh hợp lệ. Chỉ nhận ảnh JPG, PNG, GIF hoặc WebP."
+    if Path(uploaded.name).suffix.lower() not in IMAGE_FORMATS[image_format]:
+        return (
+            f"Tên tệp “{uploaded.name}” không khớp với loại ảnh ({image_format}): "
+            "hãy đặt đuôi .jpg, .png, .gif hoặc .webp đúng với ảnh."
+        )
     return ""
 
 
