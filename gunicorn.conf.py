@@ -1,9 +1,10 @@
 # Production server settings: `gunicorn wardnews.wsgi` from the project root.
-import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# Each worker thread keeps one database connection open (CONN_MAX_AGE): a fixed
+# default keeps several app servers well inside PostgreSQL's max_connections.
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = 30
 graceful_timeout = 30

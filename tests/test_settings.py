@@ -65,6 +65,26 @@ def test_database_url_picks_postgresql():
             {"DJANGO_DEBUG": "true", "DATABASE_URL": "postgres://localhost:5432/"},
             "DATABASE_URL names no database",
         ),
+        (
+            {"DJANGO_DEBUG": "true", "DATABASE_URL": "postgres://u@db:port/tin"},
+            "DATABASE_URL is malformed",
+        ),
+        (
+            {"DJANGO_DEBUG": "true", "DATABASE_URL": "sqlite://"},
+            "DATABASE_URL names no database",
+        ),
+        (
+            {"DJANGO_DEBUG": "true", "DJANGO_HSTS_SECONDS": "a year"},
+            "DJANGO_HSTS_SECONDS must be a whole number, not 'a year'",
+        ),
+        (
+            {"DJANGO_DEBUG": "true", "DJANGO_MEDIA_ROOT": ""},
+            "DJANGO_MEDIA_ROOT must be an absolute path, not ''",
+        ),
+        (
+            {"DJANGO_DEBUG": "true", "DJANGO_STATIC_ROOT": "static"},
+            "DJANGO_STATIC_ROOT must be an absolute path, not 'static'",
+        ),
     ],
 )
 def test_a_bad_value_is_refused_at_start(env, complaint):

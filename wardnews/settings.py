@@ -28,6 +28,25 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
 
 
+def env_int(name: str, default: int) -> int:
+    value = env.str(name, default=str(default)).strip()
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {value!r}."
+        ) from None
+
+
+def env_path(name: str, default: Path) -> Path:
+    value = env.str(name, default=str(default)).strip()
+    # An empty value would mean the current folder: the project itself,
+    # database and all, served as /media/.
+    if not value or not Path(value).is_absolute():
+        raise ImproperlyConfigured(f"{name} must be an absolute path, not {value!r}.")
+    return Path(value)
+
+
 def env_database(name: str, default: str) -> dict:
     url = env.str(name, default=default)
     scheme = url.partition("://")[0]
@@ -36,8 +55,12 @@ def env_database(name: str, default: str) -> dict:
             f"{name} must look like postgres://user:pass@host:port/name or "
             f"sqlite:////absolute/path.db, not {url!r}."
         )
-    config = environ.Env.db_url_config(url)
-    if not config.get("NAME"):
+    try:
+        config = environ.Env.db_url_config(url)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is malformed ({error}): {url!r}.") from None
+    # An in-memory SQLite database would be empty in every server process.
+    if config.get("NAME") in ("", None, ":memory:"):
         raise ImproperlyConfigured(f"{name} names no database: {url!r}.")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # Readers and the view counter write concurrently: wait for the lock
@@ -48,7 +71,7 @@ def env_database(name: str, default: str) -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     else:
-        config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+        config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
         config["CONN_HEALTH_CHECKS"] = True
     return config
 
@@ -142,7 +165,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["wardnews.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATIC_ROOT = env_path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -154,7 +177,7 @@ STORAGES = {
 }
 
 MEDIA_URL = "media/"
-MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_ROOT = env_path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # A small ward site often runs gunicorn alone; set to false when a web server
 # in front of it serves MEDIA_ROOT.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=True)
@@ -167,7 +190,7 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # CKEditor's dialogs frame admin pages.
