@@ -8,12 +8,19 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from .conftest import PHONE_UA
+
 PROJECT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+SEED_SLUG = (
+    "thuong-truc-dang-uy-phuong-phuc-loi-lam-viec-voi-mttq-va-cac-doan-the-ctxh"
+    "-phuong-ve-nhiem-vu-nam-2022"
+)
 
 
 def free_port():
@@ -105,3 +112,23 @@ def test_errors_are_vietnamese_pages_without_debug_details(site):
     assert status == 404
     assert "Không tìm thấy trang" in page
     assert "Traceback" not in page and "URLconf" not in page
+
+
+def test_800_readers_at_once_are_all_counted(site):
+    """800 different readers (no cookies between them) hit the seed article on
+    the real server at once; every one of them is counted."""
+    url = site + "/bai-viet/" + SEED_SLUG + "/"
+
+    def read(_):
+        request = urllib.request.Request(url, headers={"User-Agent": PHONE_UA})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+
+    with ThreadPoolExecutor(max_workers=100) as pool:
+        statuses = list(pool.map(read, range(800)))
+    assert statuses == [200] * 800
+
+    crawler = urllib.request.Request(url, headers={"User-Agent": "Googlebot/2.1"})
+    with urllib.request.urlopen(crawler, timeout=10) as response:
+        page = response.read().decode()
+    assert "Ngày đăng 24/01/2022 | 10:15 | Lượt xem: 875" in page  # 75 + 800
