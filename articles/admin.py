@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from .models import Article, Category
 from .richtext import EditorWidget
+from .text import nfc
 
 admin.site.site_header = f"Quản trị cổng thông tin {settings.WARD_NAME}"
 admin.site.site_title = f"Quản trị {settings.WARD_NAME}"
@@ -17,8 +18,14 @@ class VietnameseSlugMedia:
     css = {"all": ["articles/admin/admin.css"]}
 
 
+class NormalisedSearchAdmin(admin.ModelAdmin):
+    def get_search_results(self, request, queryset, search_term):
+        # Stored text is NFC; a term typed on some keyboards arrives NFD.
+        return super().get_search_results(request, queryset, nfc(search_term))
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(NormalisedSearchAdmin):
     Media = VietnameseSlugMedia
     list_display = ["name", "slug", "menu_order"]
     list_editable = ["menu_order"]
@@ -38,7 +45,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(NormalisedSearchAdmin):
     Media = VietnameseSlugMedia
     form = ArticleAdminForm
     list_display = [
@@ -84,16 +91,19 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Đăng các bài đã chọn")
     def publish(self, request, queryset):
-        updated = queryset.update(
-            status=Article.Status.PUBLISHED, updated_at=timezone.now()
-        )
-        self.message_user(request, f"Đã đăng {updated} bài.", messages.SUCCESS)
+        now = timezone.now()
+        for article in queryset:
+            article.status = Article.Status.PUBLISHED
+            # A draft goes out as today's news; a scheduled one keeps its time.
+            article.published_at = max(article.published_at, now)
+            article.save()
+        self.message_user(request, f"Đã đăng {len(queryset)} bài.", messages.SUCCESS)
 
     @admin.action(description="Chuyển các bài đã chọn về bản nháp")
     def unpublish(self, request, queryset):
-        updated = queryset.update(
-            status=Article.Status.DRAFT, updated_at=timezone.now()
-        )
+        for article in queryset:
+            article.status = Article.Status.DRAFT
+            article.save()
         self.message_user(
-            request, f"Đã chuyển {updated} bài về bản nháp.", messages.SUCCESS
+            request, f"Đã chuyển {len(queryset)} bài về bản nháp.", messages.SUCCESS
         )

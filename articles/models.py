@@ -20,7 +20,26 @@ def unique_slug(instance, text, fallback):
     return slug
 
 
-class Category(models.Model):
+class NormalisedTextModel(models.Model):
+    """Stores text composed (NFC), and validates it in that form too, so a
+    decomposed duplicate or a long-looking title is judged as it is saved."""
+
+    class Meta:
+        abstract = True
+
+    def normalise(self):
+        raise NotImplementedError
+
+    def clean_fields(self, exclude=None):
+        self.normalise()
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.normalise()
+        super().save(*args, **kwargs)
+
+
+class Category(NormalisedTextModel):
     name = models.CharField("tên chuyên mục", max_length=100, unique=True)
     slug = models.SlugField(
         "đường dẫn",
@@ -41,12 +60,11 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def normalise(self):
         self.name = nfc(self.name).strip()
         self.description = nfc(self.description)
         if not self.slug:
             self.slug = unique_slug(self, self.name, fallback="chuyen-muc")
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"slug": self.slug})
@@ -63,7 +81,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(NormalisedTextModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Bản nháp"
         PUBLISHED = "published", "Đã đăng"
@@ -131,13 +149,12 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def normalise(self):
         self.title = nfc(self.title).strip()
         self.lead = nfc(self.lead).strip()
         self.body = richtext.sanitize(nfc(self.body))
         if not self.slug:
             self.slug = unique_slug(self, self.title, fallback="bai-viet")
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})

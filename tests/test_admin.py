@@ -1,9 +1,11 @@
 import json
-from datetime import datetime
+import unicodedata
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from articles.models import Article, Category
 
@@ -137,16 +139,57 @@ def test_a_file_that_is_not_a_picture_is_refused_as_featured_image(
     assert not Article.objects.exists()
 
 
-def test_the_publish_action_publishes_the_selected_drafts(client, editor, make_article):
-    drafts = [make_article(status=Article.Status.DRAFT) for _ in range(2)]
+def test_the_publish_action_publishes_the_selected_drafts_as_news_of_now(
+    client, editor, make_article
+):
+    old_draft = make_article(
+        status=Article.Status.DRAFT, published_at=timezone.now() - timedelta(days=7)
+    )
+    scheduled_at = timezone.now() + timedelta(days=1)
+    scheduled = make_article(status=Article.Status.DRAFT, published_at=scheduled_at)
     client.force_login(editor)
     response = client.post(
         "/admin/articles/article/",
-        {"action": "publish", "_selected_action": [d.pk for d in drafts]},
+        {"action": "publish", "_selected_action": [old_draft.pk, scheduled.pk]},
         follow=True,
     )
     assert "Đã đăng 2 bài." in response.text
-    assert Article.objects.published().count() == 2
+    assert list(Article.objects.published()) == [old_draft]
+    old_draft.refresh_from_db()
+    assert timezone.now() - old_draft.published_at < timedelta(minutes=1)
+    scheduled.refresh_from_db()
+    assert scheduled.status == Article.Status.PUBLISHED
+    assert scheduled.published_at == scheduled_at
+
+
+def test_a_decomposed_duplicate_category_name_is_a_form_error(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/category/add/",
+        {"name": unicodedata.normalize("NFD", "Công tác Đảng"), "slug": "ctd"},
+    )
+    assert response.status_code == 200
+    assert "Chuyên mục có Tên chuyên mục đã tồn tại." in response.text
+    assert not Category.objects.filter(slug="ctd").exists()
+
+
+def test_admin_search_finds_decomposed_search_terms(client, editor, make_article):
+    make_article(title="Hội nghị tổng kết năm")
+    client.force_login(editor)
+    response = client.get(
+        "/admin/articles/article/",
+        {"q": unicodedata.normalize("NFD", "Hội nghị")},
+    )
+    assert "Hội nghị tổng kết năm" in response.text
+    assert "1 bài viết" in response.text
+
+
+def test_a_writer_denied_an_action_gets_a_vietnamese_page(client, writer, make_article):
+    article = make_article()
+    client.force_login(writer)
+    response = client.get(f"/admin/articles/article/{article.pk}/delete/")
+    assert response.status_code == 403
+    assert "Không có quyền truy cập" in response.text
 
 
 def test_the_editor_reorders_the_category_menu(client, editor, reader):
@@ -221,7 +264,24 @@ class TestEditorImageUpload:
         assert "Phiên làm việc không hợp lệ" in response.json()["error"]["message"]
         assert not (media_root / "uploads").exists()
 
-    def test_readers_cannot_upload(self, reader, resident_account, media_root):
+    @pytest.mark.parametrize("name", ["anh.html", "anh.svg", "anh.jpg", "anh"])
+    def test_a_picture_under_another_name_is_refused(
+        self, client, writer, media_root, name
+    ):
+        """A PNG named .html would be served as a web page on our domain."""
+        client.force_login(writer)
+        image = SimpleUploadedFile(name, png_bytes(), "image/png")
+        response = client.post(self.URL, self.form(upload=image))
+        assert response.json()["uploaded"] == 0
+        assert "không khớp với loại ảnh (PNG)" in response.json()["error"]["message"]
+        assert not (media_root / "uploads").exists()
+
+    @pytest.mark.parametrize("logged_in", [False, True])
+    def test_readers_cannot_upload(
+        self, reader, resident_account, media_root, logged_in
+    ):
+        if logged_in:
+            reader.force_login(resident_account)
         image = SimpleUploadedFile("a.png", png_bytes(), "image/png")
         reader.cookies["ckCsrfToken"] = "t" * 40
         response = reader.post(self.URL, self.form(upload=image))
