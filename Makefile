@@ -48,4 +48,4 @@ superuser: $(VENV)/.installed
 	$(PYTHON) manage.py createsuperuser
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles .test-db.sqlite3*
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

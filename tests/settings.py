@@ -1,6 +1,7 @@
 """Fast settings for the test suite: the real ones, with test-only shortcuts."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -15,4 +16,7 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the counter's concurrency tests write from threads.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # One per run, so two suites running at once never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"wardnews-test-{os.getpid()}.db")
+    }
