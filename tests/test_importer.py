@@ -545,3 +545,11 @@ def test_the_command_fails_on_a_single_bad_file(tmp_path):
         call_command("import_articles", str(empty), stdout=out)
 
     assert out.getvalue() == f"{empty}: Lỗi: tệp trống\n"
+
+
+def test_the_demo_copy_is_the_shared_seed_article():
+    """make run shows articles/demo's copy; it must stay the real article."""
+    shared = Path(__file__).resolve().parents[2] / "shared/seed" / SEED.name
+    if not shared.is_file():
+        pytest.skip("no ../shared beside the project")
+    assert SEED.read_bytes() == shared.read_bytes()
