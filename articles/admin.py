@@ -92,6 +92,8 @@ class ArticleAdmin(NormalisedSearchAdmin):
     @admin.action(description="Đăng các bài đã chọn")
     def publish(self, request, queryset):
         now = timezone.now()
+        # Published articles keep their date: only drafts go out.
+        queryset = queryset.exclude(status=Article.Status.PUBLISHED)
         for article in queryset:
             article.status = Article.Status.PUBLISHED
             # A draft goes out as today's news; a scheduled one keeps its time.

@@ -6,9 +6,10 @@ from django.db import connection
 
 # Crawlers and link-preview fetchers announce themselves in the User-Agent.
 # In-app browsers (Zalo, Facebook's FBAN/FBAV, Messenger) are residents
-# reading the news and are deliberately not in this list.
+# reading the news and are deliberately not in this list; nor are phones of
+# the CUBOT brand, whose model name ends in "bot".
 _NOT_A_READER = re.compile(
-    r"bot\b|bot/|crawl|spider|slurp|mediapartners|facebookexternalhit"
+    r"(?<!cu)bot\b|crawl|spider|slurp|mediapartners|facebookexternalhit"
     r"|facebookcatalog|meta-externalagent|embedly|preview|whatsapp|skypeuripreview"
     r"|vkshare|pinterest|bitlybot|headlesschrome|lighthouse|curl/|wget/"
     r"|python-requests|python-urllib|httpx|go-http-client|java/|okhttp|libwww",

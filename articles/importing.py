@@ -23,7 +23,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Max
 
-from .models import Article, Category
+from .models import Article, Category, validate_publish_time
 from .text import fold, nfc, sentence_case
 
 # The exports carry the ward's wall-clock time, whatever the site's TIME_ZONE.
@@ -168,6 +168,13 @@ def _parse_date_line(line: str, number: int) -> tuple[datetime, int]:
             f"ngày giờ đăng không có thật: {parts['day']}/{parts['month']}/"
             f"{parts['year']} {parts['hour']}:{parts['minute']}"
         ) from None
+    try:
+        validate_publish_time(published_at)
+    except ValidationError as error:
+        raise ArticleFormatError(
+            f"ngày giờ đăng {parts['day']}/{parts['month']}/{parts['year']}: "
+            + " ".join(error.messages)
+        ) from None
     view_count = int(parts["views"].replace(".", ""))
     return published_at, view_count
 
@@ -260,7 +267,7 @@ def import_text(text: str, path: Path | None = None) -> ImportResult:
             return _save(parsed, path)
     except ArticleFormatError as exc:
         reason = str(exc)
-    except (IntegrityError, DataError) as exc:
+    except (IntegrityError, DataError, OverflowError) as exc:
         reason = f"cơ sở dữ liệu từ chối bài: {exc}"
     return ImportResult(path, ImportStatus.FAILED, reason=reason)
 

@@ -1,10 +1,26 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from . import richtext
 from .text import nfc, vietnamese_slugify
+
+PUBLISH_YEARS = range(1900, 2101)
+# Far below the database's integer limit, so the counter can never overflow.
+MAX_VIEW_COUNT = 1_000_000_000
+
+
+def validate_publish_time(value):
+    """A publish time pages, feeds and the admin's date lists can all show."""
+    if value.year not in PUBLISH_YEARS:
+        raise ValidationError(
+            "Năm đăng phải từ %(first)s đến %(last)s.",
+            code="out_of_range",
+            params={"first": PUBLISH_YEARS[0], "last": PUBLISH_YEARS[-1]},
+        )
 
 
 def unique_slug(instance, text, fallback):
@@ -113,6 +129,7 @@ class Article(NormalisedTextModel):
     published_at = models.DateTimeField(
         "thời gian đăng",
         default=timezone.now,
+        validators=[validate_publish_time],
         help_text="Bài chỉ hiện với bạn đọc từ thời điểm này.",
     )
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
@@ -125,7 +142,9 @@ class Article(NormalisedTextModel):
         related_name="articles",
         verbose_name="người viết",
     )
-    view_count = models.PositiveIntegerField("lượt xem", default=0)
+    view_count = models.PositiveIntegerField(
+        "lượt xem", default=0, validators=[MaxValueValidator(MAX_VIEW_COUNT)]
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import nh3
 from ckeditor_uploader import views as ckeditor_views
 from ckeditor_uploader.widgets import CKEditorUploadingWidget
+from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse, JsonResponse
 from django.urls import path, reverse
@@ -83,6 +84,11 @@ class EditorWidget(CKEditorUploadingWidget):
         super().__init__(*args, **kwargs)
         self.config.update(EDITOR_CONFIG)
 
+    @property
+    def media(self):
+        # After ckeditor.js: the Vietnamese CKEditor itself lacks.
+        return super().media + forms.Media(js=["articles/admin/ckeditor_vi.js"])
+
     def _set_config(self):
         # Pasted and dropped pictures: left to itself CKEditor would append
         # "&responseType=json" to the dialog's URL, which has no "?".
@@ -150,6 +156,11 @@ def _image_problem(uploaded) -> str:
         with Image.open(uploaded) as image:
             image_format = image.format
             image.verify()
+        # verify() reads no pixels: decode them all, so a half-downloaded
+        # picture is refused here rather than failing as a thumbnail is made.
+        uploaded.seek(0)
+        with Image.open(uploaded) as image:
+            image.load()
     except Exception:  # Pillow raises many kinds for a damaged file.
         image_format = None
     finally:

@@ -20,3 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"wardnews-test-{os.getpid()}.db")
     }
+
+# Never scan a collectstatic output left in the project: WhiteNoise would
+# rebuild its file list for every test client.
+STATIC_ROOT = os.path.join(tempfile.gettempdir(), "wardnews-test-static-none")

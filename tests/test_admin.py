@@ -1,3 +1,4 @@
+import io
 import json
 import unicodedata
 from datetime import datetime, timedelta
@@ -6,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Article, Category
 
@@ -119,6 +121,24 @@ def test_form_errors_are_explained_in_vietnamese(client, writer, category):
     assert not Article.objects.exists()
 
 
+@pytest.mark.parametrize("day", ["01/01/0001", "31/12/9999"])
+def test_a_publish_date_out_of_range_is_a_form_error(client, writer, category, day):
+    client.force_login(writer)
+    response = client.post(ADD_URL, article_form(category, published_at_0=day))
+    assert response.status_code == 200
+    assert "Năm đăng phải từ 1900 đến 2100." in response.text
+    assert not Article.objects.exists()
+
+
+def test_a_slug_with_spaces_or_marks_is_explained_in_vietnamese(
+    client, writer, category
+):
+    client.force_login(writer)
+    response = client.post(ADD_URL, article_form(category, slug="công tác"))
+    assert "Đường dẫn chỉ gồm chữ cái không dấu" in response.text
+    assert not Article.objects.exists()
+
+
 def test_staff_can_upload_a_featured_image(client, writer, category, media_root):
     client.force_login(writer)
     image = SimpleUploadedFile("anh-hoi-nghi.png", png_bytes(), "image/png")
@@ -139,6 +159,14 @@ def test_a_file_that_is_not_a_picture_is_refused_as_featured_image(
     assert not Article.objects.exists()
 
 
+def test_a_featured_image_with_a_strange_ending_is_explained(client, writer, category):
+    client.force_login(writer)
+    image = SimpleUploadedFile("anh.txt", png_bytes(), "image/png")
+    response = client.post(ADD_URL, article_form(category, featured_image=image))
+    assert "Không nhận tệp có đuôi “txt”." in response.text
+    assert not Article.objects.exists()
+
+
 def test_the_publish_action_publishes_the_selected_drafts_as_news_of_now(
     client, editor, make_article
 ):
@@ -147,14 +175,21 @@ def test_the_publish_action_publishes_the_selected_drafts_as_news_of_now(
     )
     scheduled_at = timezone.now() + timedelta(days=1)
     scheduled = make_article(status=Article.Status.DRAFT, published_at=scheduled_at)
+    published_at = timezone.now() - timedelta(days=30)
+    published = make_article(published_at=published_at)
     client.force_login(editor)
     response = client.post(
         "/admin/articles/article/",
-        {"action": "publish", "_selected_action": [old_draft.pk, scheduled.pk]},
+        {
+            "action": "publish",
+            "_selected_action": [old_draft.pk, scheduled.pk, published.pk],
+        },
         follow=True,
     )
     assert "Đã đăng 2 bài." in response.text
-    assert list(Article.objects.published()) == [old_draft]
+    assert list(Article.objects.published()) == [old_draft, published]
+    published.refresh_from_db()
+    assert published.published_at == published_at
     old_draft.refresh_from_db()
     assert timezone.now() - old_draft.published_at < timedelta(minutes=1)
     scheduled.refresh_from_db()
@@ -262,6 +297,17 @@ class TestEditorImageUpload:
         response = client.post(self.URL, {"upload": image, "ckCsrfToken": token})
         assert response.json()["uploaded"] == 0
         assert "Phiên làm việc không hợp lệ" in response.json()["error"]["message"]
+        assert not (media_root / "uploads").exists()
+
+    def test_a_half_downloaded_picture_is_refused(self, client, writer, media_root):
+        buffer = io.BytesIO()
+        Image.new("RGB", (400, 300), (10, 120, 60)).save(buffer, format="JPEG")
+        truncated = buffer.getvalue()[: len(buffer.getvalue()) // 2]
+        client.force_login(writer)
+        image = SimpleUploadedFile("anh-hong.jpg", truncated, "image/jpeg")
+        response = client.post(self.URL, self.form(upload=image))
+        assert response.json()["uploaded"] == 0
+        assert "Tệp không phải ảnh hợp lệ" in response.json()["error"]["message"]
         assert not (media_root / "uploads").exists()
 
     @pytest.mark.parametrize("name", ["anh.html", "anh.svg", "anh.jpg", "anh"])

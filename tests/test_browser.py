@@ -317,6 +317,9 @@ def test_a_file_dropped_into_the_editor_is_checked_like_any_upload(
     page = new_context().new_page()
     log_in(page, live_server, writer)
     open_add_article(page)
+    # What the editor says once a dropped picture is up, in Vietnamese.
+    done = page.evaluate("CKEDITOR.instances.id_body.lang.uploadwidget.doneOne")
+    assert done == "Đã tải tệp lên."
     outcome = page.evaluate(
         """() => new Promise(resolve => {
             const editor = CKEDITOR.instances.id_body;

@@ -55,7 +55,13 @@ def test_the_page_shows_the_stored_count_after_this_view(reader, make_article):
     assert "Lượt xem: 42" in response.text
 
 
-@pytest.mark.parametrize("user_agent", [PHONE_UA, ZALO_UA, FACEBOOK_APP_UA])
+CUBOT_UA = (
+    "Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/118.0.0.0 Mobile Safari/537.36"
+)
+
+
+@pytest.mark.parametrize("user_agent", [PHONE_UA, ZALO_UA, FACEBOOK_APP_UA, CUBOT_UA])
 def test_phone_and_in_app_browsers_are_counted(make_article, user_agent):
     article = make_article()
     Client(headers={"user-agent": user_agent}).get(article.get_absolute_url())

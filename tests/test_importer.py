@@ -553,3 +553,42 @@ def test_the_demo_copy_is_the_shared_seed_article():
     if not shared.is_file():
         pytest.skip("no ../shared beside the project")
     assert SEED.read_bytes() == shared.read_bytes()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("date_line", "reason"),
+    [
+        (
+            "Ngày đăng 01/01/0001 | 00:00 | Lượt xem: 1",
+            "ngày giờ đăng 01/01/0001: Năm đăng phải từ 1900 đến 2100.",
+        ),
+        (
+            "Ngày đăng 31/12/9999 | 23:59 | Lượt xem: 1",
+            "ngày giờ đăng 31/12/9999: Năm đăng phải từ 1900 đến 2100.",
+        ),
+    ],
+)
+def test_a_date_no_page_could_show_fails_and_the_next_file_imports(
+    tmp_path, date_line, reason
+):
+    odd = write(tmp_path, "odd.txt", export(date_line=date_line))
+    good = write(tmp_path, "good.txt", export(title="Bài sau tệp lỗi"))
+    out = StringIO()
+
+    with pytest.raises(CommandError, match=r"Đã nhập 1, không đổi 0, lỗi 1"):
+        call_command("import_articles", str(odd), str(good), stdout=out)
+
+    assert f"{odd}: Lỗi: {reason}" in out.getvalue().splitlines()
+    assert list(Article.objects.values_list("title", flat=True)) == ["Bài sau tệp lỗi"]
+
+
+@pytest.mark.django_db
+def test_a_view_count_the_counter_could_overflow_is_refused(tmp_path):
+    text = export(date_line="Ngày đăng 01/03/2024 | 08:30 | Lượt xem: 2.147.483.647")
+
+    result = import_file(write(tmp_path, "a.txt", text))
+
+    assert result.status == ImportStatus.FAILED
+    assert result.reason.startswith("lượt xem: ")
+    assert not Article.objects.exists()
