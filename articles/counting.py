@@ -11,7 +11,7 @@ from django.db import connection
 _NOT_A_READER = re.compile(
     r"(?<!cu)bot\b|crawl|spider|slurp|mediapartners|facebookexternalhit"
     r"|facebookcatalog|meta-externalagent|embedly|preview|whatsapp|skypeuripreview"
-    r"|vkshare|pinterest|bitlybot|headlesschrome|lighthouse|curl/|wget/"
+    r"|vkshare|pinterest|headlesschrome|lighthouse|curl/|wget/"
     r"|python-requests|python-urllib|httpx|go-http-client|java/|okhttp|libwww",
     re.IGNORECASE,
 )
