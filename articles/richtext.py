@@ -179,9 +179,11 @@ def _upload_error(request, message):
     """The error in the form the asking editor understands."""
     func_num = request.GET.get("CKEditorFuncNum", "")
     if func_num.isdigit():  # The image dialog's upload tab.
+        # The message may quote the file's name: no markup into the script.
+        text = json.dumps(message).replace("<", "\\u003c")
         return HttpResponse(
             "<script>window.parent.CKEDITOR.tools.callFunction("
-            f"{func_num}, '', {json.dumps(message)});</script>"
+            f"{func_num}, '', {text});</script>"
         )
     return JsonResponse({"uploaded": 0, "error": {"message": message}})
 

@@ -310,6 +310,19 @@ class TestEditorImageUpload:
         assert "Tệp không phải ảnh hợp lệ" in response.json()["error"]["message"]
         assert not (media_root / "uploads").exists()
 
+    def test_the_file_name_in_the_dialogs_script_carries_no_markup(
+        self, client, writer
+    ):
+        # Django keeps only the base name (no "/"), so "</script>" cannot come
+        # in through it; no "<" at all reaches the page's script either.
+        client.force_login(writer)
+        image = SimpleUploadedFile("<b>anh.html", png_bytes(), "image/png")
+        response = client.post(
+            "/ckeditor/upload/?CKEditorFuncNum=3", self.form(upload=image)
+        )
+        assert "\\u003cb>anh.html" in response.text
+        assert response.text.count("<") == 2  # <script> and </script> only
+
     @pytest.mark.parametrize("name", ["anh.html", "anh.svg", "anh.jpg", "anh"])
     def test_a_picture_under_another_name_is_refused(
         self, client, writer, media_root, name
