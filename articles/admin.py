@@ -1,14 +1,16 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils import timezone
+
+from wardnews.wards.admin import WardScopedAdmin
 
 from .models import Article, Category
 from .richtext import EditorWidget
 from .text import nfc
 
-admin.site.site_header = f"Quản trị cổng thông tin {settings.WARD_NAME}"
-admin.site.site_title = f"Quản trị {settings.WARD_NAME}"
+admin.site.site_header = "Quản trị cổng thông tin điện tử"
+admin.site.site_title = "Quản trị cổng thông tin"
 admin.site.index_title = "Quản lý nội dung"
 
 
@@ -18,7 +20,7 @@ class VietnameseSlugMedia:
     css = {"all": ["articles/admin/admin.css"]}
 
 
-class NormalisedSearchAdmin(admin.ModelAdmin):
+class NormalisedSearchAdmin(WardScopedAdmin):
     def get_search_results(self, request, queryset, search_term):
         # Stored text is NFC; a term typed on some keyboards arrives NFD.
         return super().get_search_results(request, queryset, nfc(search_term))
@@ -28,6 +30,7 @@ class NormalisedSearchAdmin(admin.ModelAdmin):
 class CategoryAdmin(NormalisedSearchAdmin):
     Media = VietnameseSlugMedia
     list_display = ["name", "slug", "menu_order"]
+    fields = ["ward", "name", "slug", "menu_order", "description"]
     list_editable = ["menu_order"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -38,7 +41,6 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = "__all__"
         widgets = {
-            "body": EditorWidget(),
             "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "lead": forms.Textarea(attrs={"rows": 3}),
         }
@@ -57,7 +59,7 @@ class ArticleAdmin(NormalisedSearchAdmin):
         "author",
     ]
     list_filter = ["status", "category", "published_at"]
-    list_select_related = ["category", "author"]
+    list_select_related = ["ward", "category", "author"]
     search_fields = ["title", "lead"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -66,7 +68,17 @@ class ArticleAdmin(NormalisedSearchAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["category", "title", "slug", "lead", "body", "featured_image"]},
+            {
+                "fields": [
+                    "ward",
+                    "category",
+                    "title",
+                    "slug",
+                    "lead",
+                    "body",
+                    "featured_image",
+                ]
+            },
         ),
         ("Xuất bản", {"fields": ["status", "published_at", "author"]}),
         ("Thông tin", {"fields": ["view_count", "created_at", "updated_at"]}),
@@ -77,6 +89,27 @@ class ArticleAdmin(NormalisedSearchAdmin):
         if obj is None:  # Nothing to tell about an article not yet saved.
             return [fs for fs in fieldsets if fs[0] != "Thông tin"]
         return fieldsets
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            # The editor uploads into, and browses, the article's ward.
+            kwargs["widget"] = EditorWidget(ward=getattr(request, "_form_ward", None))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        ward = getattr(request, "_form_ward", None)
+        if db_field.name == "author" and ward is not None:
+            # The ward's people, not every account of the installation.
+            kwargs["queryset"] = (
+                db_field.related_model._default_manager.filter(
+                    Q(ward_memberships__ward=ward)
+                    | Q(is_superuser=True)
+                    | Q(articles__ward=ward)
+                )
+                .distinct()
+                .order_by("username")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         return {

@@ -1,17 +1,12 @@
-from django.conf import settings
-
-from .models import Category
+from wardnews.wards.hosts import default_ward
 
 
 def portal(request):
-    """The ward's name and contacts and the category menu, on every page."""
+    """The current ward (its name and contacts) and its category menu."""
+    # Error pages may be rendered for a request the middleware never saw.
+    ward = getattr(request, "ward", None) or default_ward()
     return {
-        "ward": {
-            "name": settings.WARD_NAME,
-            "address": settings.WARD_ADDRESS,
-            "phone": settings.WARD_PHONE,
-            "email": settings.WARD_EMAIL,
-        },
+        "ward": ward,
         # Lazy: evaluated once, by the template's menu, where it is shown.
-        "menu_categories": Category.objects.all(),
+        "menu_categories": ward.categories.all(),
     }

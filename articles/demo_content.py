@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image, ImageDraw
 
+from wardnews.wards.hosts import default_ward
+from wardnews.wards.models import Ward
+
 from .importing import import_file
 from .models import Article, Category
 from .text import vietnamese_slugify
@@ -108,20 +111,89 @@ GENERATED = [
 ]
 
 
-def load_demo_content() -> list[str]:
-    """Fill an empty database with demo articles; returns what it did.
+# A second ward, so a newcomer sees one installation serving two: browsers
+# send any *.localhost name to 127.0.0.1.
+SECOND_WARD_HOST = "bode.localhost"
+SECOND_WARD = {
+    "name": "Phường Bồ Đề",
+    "address": "Số 1 phố Bồ Đề, phường Bồ Đề, thành phố Hà Nội",
+    "phone": "024 3872 0000",
+    "email": "ubndbode@hanoi.gov.vn",
+    "responsible_person": "Chủ tịch UBND phường Bồ Đề",
+}
+SECOND_WARD_ARTICLES = [
+    (
+        "tin-tuc-su-kien",
+        "Phường Bồ Đề ra quân tổng vệ sinh môi trường ven sông Hồng",
+        "Hàng trăm cán bộ, đoàn viên và nhân dân phường Bồ Đề đã tham gia dọn "
+        "dẹp, thu gom rác thải dọc bãi sông Hồng.",
+        [
+            "Lực lượng tham gia đã thu gom hơn 5 tấn rác thải và phát quang "
+            "nhiều tuyến đường dân sinh.",
+        ],
+        1,
+        (30, 90, 160),
+    ),
+    (
+        "thong-bao",
+        "Thông báo lịch tiêm chủng mở rộng tháng 12 tại trạm y tế phường",
+        "Trạm y tế phường Bồ Đề thông báo lịch tiêm chủng mở rộng cho trẻ em "
+        "trong tháng 12.",
+        [
+            "Thời gian: từ 7 giờ 30 đến 11 giờ, ngày 10 và 11 hằng tháng.",
+            "Phụ huynh mang theo sổ tiêm chủng của trẻ.",
+        ],
+        2,
+        None,
+    ),
+    (
+        "cong-tac-dang",
+        "Đảng bộ phường Bồ Đề sơ kết công tác xây dựng Đảng",
+        "Đảng ủy phường Bồ Đề tổ chức hội nghị sơ kết công tác xây dựng Đảng "
+        "và hệ thống chính trị.",
+        ["Hội nghị đã biểu dương 12 chi bộ hoàn thành xuất sắc nhiệm vụ."],
+        3,
+        (160, 30, 30),
+    ),
+]
 
-    Does nothing when any article exists, so it never touches real content.
+
+def load_demo_content() -> list[str]:
+    """Demo articles for the default ward and a second ward at
+    bode.localhost; returns what it did.
+
+    A ward that already has articles is left alone, so real content is
+    never touched; the second ward is made if it is missing.
     """
-    if Article.objects.exists():
-        return []
     done = []
-    result = import_file(SEED_FILE)
-    done.append(f"{SEED_FILE.name}: {result.message}")
+    ward = default_ward()
+    if not Article.objects.filter(ward=ward).exists():
+        result = import_file(SEED_FILE, ward)
+        done.append(f"{ward.name}: {SEED_FILE.name}: {result.message}")
+        done += _add_articles(ward, GENERATED)
+        Article.objects.create(
+            category=Category.objects.get(ward=ward, slug="thong-bao"),
+            title="Lịch cắt điện tuần tới (bản nháp)",
+            lead="Bản nháp: chưa hiện với bạn đọc.",
+            status=Article.Status.DRAFT,
+        )
+        done.append(f"{ward.name}: 1 bản nháp")
+    second, created = Ward.objects.update_or_create_for_host(
+        SECOND_WARD_HOST, **SECOND_WARD
+    )
+    if created:
+        done.append(f"Phường thứ hai: {second.name}, tên miền {SECOND_WARD_HOST}")
+    if not Article.objects.filter(ward=second).exists():
+        done += _add_articles(second, SECOND_WARD_ARTICLES)
+    return done
+
+
+def _add_articles(ward, articles) -> list[str]:
     now = timezone.now()
-    for slug, title, lead, paragraphs, days_ago, colour in GENERATED:
+    done = []
+    for slug, title, lead, paragraphs, days_ago, colour in articles:
         article = Article(
-            category=Category.objects.get(slug=slug),
+            category=Category.objects.get(ward=ward, slug=slug),
             title=title,
             lead=lead,
             body="".join(f"<p>{escape(p)}</p>" for p in paragraphs),
@@ -134,14 +206,7 @@ def load_demo_content() -> list[str]:
                 f"{vietnamese_slugify(title)[:40]}.jpg", _demo_image(colour), save=False
             )
         article.save()
-        done.append(title)
-    Article.objects.create(
-        category=Category.objects.get(slug="thong-bao"),
-        title="Lịch cắt điện tuần tới (bản nháp)",
-        lead="Bản nháp: chưa hiện với bạn đọc.",
-        status=Article.Status.DRAFT,
-    )
-    done.append("1 bản nháp")
+        done.append(f"{ward.name}: {title}")
     return done
 
 

@@ -23,6 +23,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Max
 
+from wardnews.wards.models import Ward
+
 from .models import Article, Category, validate_publish_time
 from .text import fold, nfc, sentence_case
 
@@ -249,22 +251,24 @@ class ImportResult:
         return f"Lỗi: {self.reason}"
 
 
-def import_file(path: str | Path) -> ImportResult:
-    """Import one export file; a bad file gives a failed result, never a raise."""
+def import_file(path: str | Path, ward: Ward) -> ImportResult:
+    """Import one export file into the ward; a bad file gives a failed
+    result, never a raise."""
     path = Path(path)
     try:
         text = read_article_file(path)
     except ArticleFormatError as exc:
         return ImportResult(path, ImportStatus.FAILED, reason=str(exc))
-    return import_text(text, path=path)
+    return import_text(text, ward, path=path)
 
 
-def import_text(text: str, path: Path | None = None) -> ImportResult:
-    """Import one export's text, all or nothing (category included)."""
+def import_text(text: str, ward: Ward, path: Path | None = None) -> ImportResult:
+    """Import one export's text into the ward, all or nothing (category
+    included)."""
     try:
         parsed = parse_article(text)
         with transaction.atomic():
-            return _save(parsed, path)
+            return _save(parsed, ward, path)
     except ArticleFormatError as exc:
         reason = str(exc)
     except (IntegrityError, DataError, OverflowError) as exc:
@@ -272,17 +276,18 @@ def import_text(text: str, path: Path | None = None) -> ImportResult:
     return ImportResult(path, ImportStatus.FAILED, reason=reason)
 
 
-def _save(parsed: ParsedArticle, path: Path | None) -> ImportResult:
+def _save(parsed: ParsedArticle, ward: Ward, path: Path | None) -> ImportResult:
     # The same title at the same time is the same article: leave it alone.
     existing = (
         Article.objects.select_related("category")
-        .filter(title=parsed.title, published_at=parsed.published_at)
+        .filter(ward=ward, title=parsed.title, published_at=parsed.published_at)
         .first()
     )
     if existing:
         return ImportResult(path, ImportStatus.UNCHANGED, article=existing)
     article = Article(
-        category=_category(parsed.category_name),
+        ward=ward,
+        category=_category(parsed.category_name, ward),
         title=parsed.title,
         lead=parsed.lead,
         body=parsed.body_html,
@@ -296,15 +301,17 @@ def _save(parsed: ParsedArticle, path: Path | None) -> ImportResult:
     return ImportResult(path, ImportStatus.IMPORTED, article=article)
 
 
-def _category(name: str) -> Category:
-    """The category named so whatever its case and Unicode form, else a new one."""
+def _category(name: str, ward: Ward) -> Category:
+    """The ward's category named so whatever its case and Unicode form, else
+    a new one of the ward's."""
+    categories = Category.objects.filter(ward=ward)
     key = fold(name)
-    for category in Category.objects.all():
+    for category in categories:
         if fold(category.name) == key:
             return category
     name = sentence_case(name)
-    last = Category.objects.aggregate(last=Max("menu_order"))["last"] or 0
-    category = Category(name=name, menu_order=last + 10)
+    last = categories.aggregate(last=Max("menu_order"))["last"] or 0
+    category = Category(ward=ward, name=name, menu_order=last + 10)
     _validate(category, exclude=["slug"])
     category.save()
     return category

@@ -5,12 +5,26 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from wardnews.wards.models import Ward
+
 from . import richtext
 from .text import nfc, vietnamese_slugify
 
 PUBLISH_YEARS = range(1900, 2101)
 # Far below the database's integer limit, so the counter can never overflow.
 MAX_VIEW_COUNT = 1_000_000_000
+
+# The usual sections of a ward portal, in menu order: every new ward gets them.
+WARD_CATEGORIES = [
+    ("Tin tức - Sự kiện", "tin-tuc-su-kien"),
+    ("Công tác Đảng", "cong-tac-dang"),
+    ("Chính quyền", "chinh-quyen"),
+    ("Mặt trận - Đoàn thể", "mat-tran-doan-the"),
+    ("Kinh tế", "kinh-te"),
+    ("Văn hóa - Xã hội", "van-hoa-xa-hoi"),
+    ("An ninh - Quốc phòng", "an-ninh-quoc-phong"),
+    ("Thông báo", "thong-bao"),
+]
 
 
 def validate_publish_time(value):
@@ -24,11 +38,14 @@ def validate_publish_time(value):
 
 
 def unique_slug(instance, text, fallback):
-    """A slug made from the text, with "-2", "-3"… when another row has it."""
+    """A slug made from the text, with "-2", "-3"… when another row of the
+    same ward has it."""
     model = type(instance)
     max_length = model._meta.get_field("slug").max_length
     base = vietnamese_slugify(text)[: max_length - 8].strip("-") or fallback
-    others = model._default_manager.exclude(pk=instance.pk)
+    others = model._default_manager.filter(ward_id=instance.ward_id).exclude(
+        pk=instance.pk
+    )
     slug, n = base, 1
     while others.filter(slug=slug).exists():
         n += 1
@@ -55,12 +72,26 @@ class NormalisedTextModel(models.Model):
         super().save(*args, **kwargs)
 
 
+class CategoryQuerySet(models.QuerySet):
+    def create_defaults(self, ward):
+        """The usual ward sections, for a new ward (those it lacks)."""
+        for order, (name, slug) in enumerate(WARD_CATEGORIES, start=1):
+            self.get_or_create(
+                ward=ward, slug=slug, defaults={"name": name, "menu_order": order * 10}
+            )
+
+
 class Category(NormalisedTextModel):
-    name = models.CharField("tên chuyên mục", max_length=100, unique=True)
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.PROTECT,
+        related_name="categories",
+        verbose_name="phường",
+    )
+    name = models.CharField("tên chuyên mục", max_length=100)
     slug = models.SlugField(
         "đường dẫn",
         max_length=100,
-        unique=True,
         help_text="Phần cuối địa chỉ trang, không dấu, ví dụ: cong-tac-dang.",
     )
     menu_order = models.PositiveSmallIntegerField(
@@ -68,10 +99,25 @@ class Category(NormalisedTextModel):
     )
     description = models.TextField("mô tả", blank=True)
 
+    objects = CategoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["menu_order", "name"]
         verbose_name = "chuyên mục"
         verbose_name_plural = "chuyên mục"
+        constraints = [
+            # Two wards may both have "Công tác Đảng" at cong-tac-dang.
+            models.UniqueConstraint(
+                fields=["ward", "slug"],
+                name="category_slug_per_ward",
+                violation_error_message="Phường đã có chuyên mục với đường dẫn này.",
+            ),
+            models.UniqueConstraint(
+                fields=["ward", "name"],
+                name="category_name_per_ward",
+                violation_error_message="Phường đã có chuyên mục với tên này.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -87,14 +133,28 @@ class Category(NormalisedTextModel):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """What readers may see: published, and due by now.
+    def published(self, ward):
+        """What readers of this ward may see: its articles that are
+        published, and due by now.
 
-        The one place that decides it: every page, block and feed starts here.
+        The one place that decides it: every page, block and feed starts here,
+        and none can forget the ward, which it takes.
         """
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+            ward=ward,
+            status=Article.Status.PUBLISHED,
+            published_at__lte=timezone.now(),
         )
+
+    def for_user(self, user):
+        """The articles a staff member may work on: their wards'."""
+        return self.filter(ward__in=Ward.objects.for_user(user))
+
+
+def featured_image_path(article, filename):
+    """Each ward's pictures in a folder of its own."""
+    month = timezone.localdate().strftime("%Y/%m")
+    return f"articles/{article.category.ward.slug}/{month}/{filename}"
 
 
 class Article(NormalisedTextModel):
@@ -102,6 +162,12 @@ class Article(NormalisedTextModel):
         DRAFT = "draft", "Bản nháp"
         PUBLISHED = "published", "Đã đăng"
 
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name="phường",
+    )
     category = models.ForeignKey(
         Category,
         on_delete=models.PROTECT,
@@ -112,7 +178,6 @@ class Article(NormalisedTextModel):
     slug = models.SlugField(
         "đường dẫn",
         max_length=255,
-        unique=True,
         blank=True,
         help_text="Để trống để tạo tự động từ tiêu đề.",
     )
@@ -121,7 +186,7 @@ class Article(NormalisedTextModel):
     )
     body = models.TextField("nội dung", blank=True)
     featured_image = models.ImageField(
-        "ảnh đại diện", upload_to="articles/%Y/%m/", blank=True
+        "ảnh đại diện", upload_to=featured_image_path, blank=True
     )
     status = models.CharField(
         "trạng thái", max_length=20, choices=Status, default=Status.DRAFT
@@ -153,10 +218,18 @@ class Article(NormalisedTextModel):
         get_latest_by = "published_at"
         verbose_name = "bài viết"
         verbose_name_plural = "bài viết"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "slug"],
+                name="article_slug_per_ward",
+                violation_error_message="Phường đã có bài viết với đường dẫn này.",
+            ),
+        ]
         indexes = [
-            # Home page: the latest published articles.
+            # Home page: the ward's latest published articles.
             models.Index(
-                fields=["status", "-published_at"], name="article_published_idx"
+                fields=["ward", "status", "-published_at"],
+                name="article_ward_published_idx",
             ),
             # Category page, home blocks and "Tin khác": one category, newest first.
             models.Index(
@@ -169,6 +242,9 @@ class Article(NormalisedTextModel):
         return self.title
 
     def normalise(self):
+        if self.category_id is not None:
+            # An article is in its category's ward, whatever else was asked.
+            self.ward_id = self.category.ward_id
         self.title = nfc(self.title).strip()
         self.lead = nfc(self.lead).strip()
         self.body = richtext.sanitize(nfc(self.body))

@@ -7,20 +7,30 @@ URLs never reach a reader. Swapping the editor means changing this module.
 """
 
 import json
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 
 import nh3
+from ckeditor_uploader import utils as ckeditor_utils
 from ckeditor_uploader import views as ckeditor_views
+from ckeditor_uploader.backends import get_backend
+from ckeditor_uploader.forms import SearchForm
 from ckeditor_uploader.widgets import CKEditorUploadingWidget
 from django import forms
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from PIL import Image
+
+from wardnews.wards.models import Ward
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
@@ -78,10 +88,12 @@ EDITOR_CONFIG = {
 
 
 class EditorWidget(CKEditorUploadingWidget):
-    """CKEditor with image upload, configured for ward news articles."""
+    """CKEditor with image upload, configured for ward news articles; its
+    pictures go into, and are browsed from, the given ward's folder."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ward=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.ward = ward
         self.config.update(EDITOR_CONFIG)
 
     @property
@@ -90,10 +102,17 @@ class EditorWidget(CKEditorUploadingWidget):
         return super().media + forms.Media(js=["articles/admin/ckeditor_vi.js"])
 
     def _set_config(self):
-        # Pasted and dropped pictures: left to itself CKEditor would append
-        # "&responseType=json" to the dialog's URL, which has no "?".
-        self.config["uploadUrl"] = reverse("ckeditor_upload") + "?responseType=json"
         super()._set_config()
+        ward = {"ward": self.ward.pk} if self.ward else {}
+        upload_url = reverse("ckeditor_upload")
+        self.config["filebrowserUploadUrl"] = f"{upload_url}?{urlencode(ward)}"
+        self.config["filebrowserBrowseUrl"] = (
+            f"{reverse('ckeditor_browse')}?{urlencode(ward)}"
+        )
+        # Pasted and dropped pictures: CKEditor appends nothing to this one.
+        self.config["uploadUrl"] = (
+            f"{upload_url}?{urlencode({**ward, 'responseType': 'json'})}"
+        )
 
 
 def sanitize(html: str) -> str:
@@ -126,15 +145,44 @@ IMAGE_FORMATS = {
 @staff_member_required
 @require_POST
 def upload_image(request):
-    """CKEditor's image upload, refusing what is not a picture we can show.
+    """CKEditor's image upload into the ward's folder, refusing what is not
+    a picture we can show.
 
     django-ckeditor trusts the file name's extension and answers bad input
     with a server error or an English message; staff get a Vietnamese one.
     """
-    problem = _forgery_problem(request) or _image_problem(request.FILES.get("upload"))
+    uploaded = request.FILES.get("upload")
+    ward = _ward_of(request)
+    problem = (
+        _forgery_problem(request)
+        or (WARD_PROBLEM if ward is None else "")
+        or _image_problem(uploaded)
+    )
     if problem:
-        return _upload_error(request, problem)
-    return ckeditor_views.upload(request)
+        return _editor_answer(request, message=problem)
+    saved = _save_picture(uploaded, ward)
+    return _editor_answer(request, url=ckeditor_utils.get_media_url(saved))
+
+
+WARD_PROBLEM = "Bạn không có quyền tải ảnh lên hoặc xem ảnh của phường này."
+
+
+def _ward_of(request) -> Ward | None:
+    """The ward the editor works for (?ward=), if the staff member is its."""
+    pk = request.GET.get("ward", "")
+    if not pk.isdigit():
+        return None
+    return Ward.objects.for_user(request.user).filter(pk=pk).first()
+
+
+def _save_picture(uploaded, ward) -> str:
+    """Store the picture (and the thumbnail the image browser shows) in the
+    ward's folder, by day; the name saved, which may differ if taken."""
+    day = timezone.localdate().strftime("%Y/%m/%d")
+    name = ckeditor_utils.slugify_filename(uploaded.name)
+    storage = ckeditor_utils.storage
+    path = storage.get_available_name(f"{ward.upload_folder}/{day}/{name}")
+    return get_backend()(storage, uploaded).save_as(path)
 
 
 def _forgery_problem(request) -> str:
@@ -175,20 +223,81 @@ def _image_problem(uploaded) -> str:
     return ""
 
 
-def _upload_error(request, message):
-    """The error in the form the asking editor understands."""
+def _editor_answer(request, url="", message=""):
+    """The uploaded picture's URL, or what went wrong, in the form the asking
+    editor understands."""
     func_num = request.GET.get("CKEditorFuncNum", "")
     if func_num.isdigit():  # The image dialog's upload tab.
         # The message may quote the file's name: no markup into the script.
-        text = json.dumps(message).replace("<", "\\u003c")
+        args = ", ".join(json.dumps(a).replace("<", "\\u003c") for a in (url, message))
         return HttpResponse(
             "<script>window.parent.CKEDITOR.tools.callFunction("
-            f"{func_num}, '', {text});</script>"
+            f"{func_num}, {args});</script>"
         )
-    return JsonResponse({"uploaded": 0, "error": {"message": message}})
+    if message:
+        return JsonResponse({"uploaded": 0, "error": {"message": message}})
+    return JsonResponse(
+        {"uploaded": "1", "url": url, "fileName": PurePosixPath(url).name}
+    )
 
 
-browse_images = never_cache(staff_member_required(ckeditor_views.browse))
+# Pictures uploaded before there were wards sit in date folders directly
+# under the upload folder; they were the default ward's.
+_DATE_FOLDER = re.compile(r"[0-9]{4}")
+
+
+@never_cache
+@staff_member_required
+def browse_images(request):
+    """CKEditor's image browser, showing the ward's own pictures only."""
+    ward = _ward_of(request)
+    if ward is None:
+        return HttpResponseForbidden(WARD_PROBLEM, content_type="text/plain")
+    files = _ward_pictures(ward)
+    form = SearchForm(request.POST or None)
+    if form.is_valid():
+        query = form.cleaned_data.get("q", "").lower()
+        files = [f for f in files if query in f["name"].lower()]
+    context = {
+        "show_dirs": True,
+        "dirs": sorted(
+            {str(PurePosixPath(f["src"]).parent) for f in files}, reverse=True
+        ),
+        "files": files,
+        "form": form,
+    }
+    return render(request, "ckeditor/browse.html", context)
+
+
+def _ward_pictures(ward) -> list[dict]:
+    folders = [ward.slug]
+    if ward.is_default:
+        storage = ckeditor_utils.storage
+        try:
+            top_folders = storage.listdir(settings.CKEDITOR_UPLOAD_PATH)[0]
+        except OSError:  # Nothing uploaded yet.
+            top_folders = []
+        folders += [name for name in top_folders if _DATE_FOLDER.fullmatch(name)]
+    files = []
+    for folder in folders:
+        for name in ckeditor_views.get_image_files(path=folder):
+            src = ckeditor_utils.get_media_url(name)
+            visible = PurePosixPath(name).name
+            files.append(
+                {
+                    "name": visible,
+                    "src": src,
+                    "thumb": ckeditor_utils.get_media_url(
+                        ckeditor_utils.get_thumb_filename(name)
+                    ),
+                    "is_image": True,
+                    "visible_filename": visible[:19] + "…"
+                    if len(visible) > 20
+                    else visible,
+                }
+            )
+    return files
+
 
 # Mounted at /ckeditor/ by wardnews/urls.py; the names are django-ckeditor's.
 urlpatterns = [

@@ -3,6 +3,7 @@ from itertools import groupby
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .counting import count_view
@@ -14,10 +15,11 @@ OTHER_ARTICLES = 6
 
 
 class PublishedArticleMixin:
-    """Reader pages list only what published() lets through."""
+    """Reader pages list only what published() lets through, for the ward
+    whose host the request came to."""
 
     def get_queryset(self):
-        return Article.objects.published().select_related("category")
+        return Article.objects.published(self.request.ward).select_related("category")
 
 
 class HomeView(PublishedArticleMixin, TemplateView):
@@ -58,7 +60,9 @@ class CategoryView(PublishedArticleMixin, ListView):
     paginate_by = 10
 
     def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        self.category = get_object_or_404(
+            Category, ward=self.request.ward, slug=self.kwargs["slug"]
+        )
         return super().get_queryset().filter(category=self.category)
 
     def get_context_data(self, **kwargs):
@@ -72,10 +76,21 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        if self.request.user.is_staff:
-            # Staff may open any article from the admin to check it first.
-            return Article.objects.select_related("category")
+        if self.may_preview:
+            # The ward's staff may open any of its articles from the admin
+            # to check it first.
+            return Article.objects.filter(ward=self.request.ward).select_related(
+                "category"
+            )
         return super().get_queryset()
+
+    @cached_property
+    def may_preview(self) -> bool:
+        user = self.request.user
+        return user.is_staff and (
+            user.is_superuser
+            or user.ward_memberships.filter(ward=self.request.ward).exists()
+        )
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -85,8 +100,8 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        published = Article.objects.published()
-        if self.request.user.is_staff:
+        published = Article.objects.published(self.request.ward)
+        if self.may_preview:
             context["is_preview"] = not published.filter(pk=article.pk).exists()
         context["current_category"] = article.category
         context["other_articles"] = published.filter(

@@ -11,6 +11,8 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Category
+from wardnews.wards import hosts
+from wardnews.wards.models import Membership, Ward
 
 SEED_FILE = (
     Path(__file__).resolve().parent.parent
@@ -32,18 +34,53 @@ def reader():
     return Client(headers={"user-agent": PHONE_UA})
 
 
+# The second ward's host; "testserver", the test client's, is unclaimed and
+# so the default ward's.
+SECOND_HOST = "bode.localhost"
+
+
+@pytest.fixture(autouse=True)
+def fresh_ward_map():
+    """Each test finds wards in its own database, not a map left over from
+    the previous test's rolled-back rows."""
+    hosts.clear()
+    yield
+    hosts.clear()
+
+
 @pytest.fixture
-def category(db):
+def ward(db):
+    """The default ward, which the migration makes (and readers of any
+    unclaimed host see)."""
+    return hosts.default_ward()
+
+
+@pytest.fixture
+def second_ward(db):
+    """Another ward of the same installation, at bode.localhost."""
+    return Ward.objects.update_or_create_for_host(SECOND_HOST, "Phường Bồ Đề")[0]
+
+
+@pytest.fixture
+def second_reader():
+    """A reader of the second ward's site."""
+    return Client(headers={"user-agent": PHONE_UA}, HTTP_HOST=SECOND_HOST)
+
+
+@pytest.fixture
+def category(ward):
     category, _ = Category.objects.get_or_create(
-        slug="cong-tac-dang", defaults={"name": "Công tác Đảng", "menu_order": 20}
+        ward=ward,
+        slug="cong-tac-dang",
+        defaults={"name": "Công tác Đảng", "menu_order": 20},
     )
     return category
 
 
 @pytest.fixture
-def other_category(db):
+def other_category(ward):
     category, _ = Category.objects.get_or_create(
-        slug="thong-bao", defaults={"name": "Thông báo", "menu_order": 80}
+        ward=ward, slug="thong-bao", defaults={"name": "Thông báo", "menu_order": 80}
     )
     return category
 
@@ -66,11 +103,10 @@ def make_article(db, category):
     return make
 
 
-@pytest.fixture
-def writer(db):
-    """Ward staff who write articles in the admin."""
+def make_staff(username, ward):
+    """A staff account of the ward, with the article permissions."""
     user = User.objects.create_user(
-        "phongvien", password="mat-khau-thu-nghiem", is_staff=True
+        username, password="mat-khau-thu-nghiem", is_staff=True
     )
     user.user_permissions.set(
         Permission.objects.filter(
@@ -83,7 +119,20 @@ def writer(db):
             ],
         )
     )
+    Membership.objects.create(user=user, ward=ward)
     return user
+
+
+@pytest.fixture
+def writer(ward):
+    """Staff of the default ward who write articles in the admin."""
+    return make_staff("phongvien", ward)
+
+
+@pytest.fixture
+def second_writer(second_ward):
+    """Staff of the second ward only."""
+    return make_staff("phongvienbode", second_ward)
 
 
 @pytest.fixture

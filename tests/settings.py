@@ -9,6 +9,9 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 from wardnews.settings import *  # noqa: E402, F403
 from wardnews.settings import DATABASES
 
+# The test wards' hosts; anything else is refused as in production.
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, ".localhost"]  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -54,9 +54,10 @@ def test_the_add_form_uses_ckeditor_and_vietnamese_labels(client, writer):
     assert "ckeditor/ckeditor-init.js" in response.text
     assert "/ckeditor/upload/" in response.text
     # Pasted and dropped pictures go through the same checked upload.
+    ward = writer.wards.get()
     assert (
-        "&quot;uploadUrl&quot;: &quot;/ckeditor/upload/?responseType=json&quot;"
-        in response.text
+        f"&quot;uploadUrl&quot;: &quot;/ckeditor/upload/?ward={ward.pk}"
+        "&amp;responseType=json&quot;" in response.text
     )
     for label in ["Chuyên mục", "Tiêu đề", "Sapo", "Nội dung", "Thời gian đăng"]:
         assert f">{label}:</label>" in response.text
@@ -187,7 +188,7 @@ def test_the_publish_action_publishes_the_selected_drafts_as_news_of_now(
         follow=True,
     )
     assert "Đã đăng 2 bài." in response.text
-    assert list(Article.objects.published()) == [old_draft, published]
+    assert list(Article.objects.published(old_draft.ward)) == [old_draft, published]
     published.refresh_from_db()
     assert published.published_at == published_at
     old_draft.refresh_from_db()
@@ -204,7 +205,7 @@ def test_a_decomposed_duplicate_category_name_is_a_form_error(client, editor):
         {"name": unicodedata.normalize("NFD", "Công tác Đảng"), "slug": "ctd"},
     )
     assert response.status_code == 200
-    assert "Chuyên mục có Tên chuyên mục đã tồn tại." in response.text
+    assert "Phường đã có chuyên mục với tên này." in response.text
     assert not Category.objects.filter(slug="ctd").exists()
 
 
@@ -239,7 +240,15 @@ def test_the_editor_reorders_the_category_menu(client, editor, reader):
 
 
 class TestEditorImageUpload:
-    URL = "/ckeditor/upload/?responseType=json"
+    @pytest.fixture
+    def url(self, ward):
+        """Where pasted and dropped pictures go, for the default ward."""
+        return f"/ckeditor/upload/?ward={ward.pk}&responseType=json"
+
+    @pytest.fixture
+    def dialog_url(self, ward):
+        """Where the image dialog's upload tab posts."""
+        return f"/ckeditor/upload/?ward={ward.pk}&CKEditorFuncNum=3"
 
     @pytest.fixture
     def client(self, client):
@@ -251,10 +260,12 @@ class TestEditorImageUpload:
     def form(**fields):
         return {"ckCsrfToken": "t" * 40, **fields}
 
-    def test_staff_upload_a_picture_into_the_body(self, client, writer, media_root):
+    def test_staff_upload_a_picture_into_the_body(
+        self, client, writer, media_root, url
+    ):
         client.force_login(writer)
         image = SimpleUploadedFile("Ảnh hội nghị.png", png_bytes(), "image/png")
-        response = client.post(self.URL, self.form(upload=image))
+        response = client.post(url, self.form(upload=image))
         data = response.json()
         assert data["uploaded"] == "1"
         assert data["url"].startswith("/media/uploads/")
@@ -273,76 +284,76 @@ class TestEditorImageUpload:
         ],
     )
     def test_bad_uploads_get_a_vietnamese_message(
-        self, client, writer, upload, message
+        self, client, writer, upload, message, url
     ):
         client.force_login(writer)
-        response = client.post(
-            self.URL, self.form(upload=upload) if upload else self.form()
-        )
+        response = client.post(url, self.form(upload=upload) if upload else self.form())
         assert response.status_code == 200
         assert response.json() == {"uploaded": 0, "error": {"message": message}}
 
-    def test_the_image_dialog_gets_its_error_through_the_callback(self, client, writer):
+    def test_the_image_dialog_gets_its_error_through_the_callback(
+        self, client, writer, dialog_url
+    ):
         client.force_login(writer)
-        response = client.post("/ckeditor/upload/?CKEditorFuncNum=3", self.form())
+        response = client.post(dialog_url, self.form())
         message = json.dumps("Chưa chọn tệp ảnh để tải lên.")
-        assert f"CKEDITOR.tools.callFunction(3, '', {message});" in response.text
+        assert f'CKEDITOR.tools.callFunction(3, "", {message});' in response.text
 
     @pytest.mark.parametrize("token", ["", "forged-by-another-site"])
     def test_a_post_without_the_editors_token_is_refused(
-        self, client, writer, media_root, token
+        self, client, writer, media_root, token, url
     ):
         client.force_login(writer)
         image = SimpleUploadedFile("a.png", png_bytes(), "image/png")
-        response = client.post(self.URL, {"upload": image, "ckCsrfToken": token})
+        response = client.post(url, {"upload": image, "ckCsrfToken": token})
         assert response.json()["uploaded"] == 0
         assert "Phiên làm việc không hợp lệ" in response.json()["error"]["message"]
         assert not (media_root / "uploads").exists()
 
-    def test_a_half_downloaded_picture_is_refused(self, client, writer, media_root):
+    def test_a_half_downloaded_picture_is_refused(
+        self, client, writer, media_root, url
+    ):
         buffer = io.BytesIO()
         Image.new("RGB", (400, 300), (10, 120, 60)).save(buffer, format="JPEG")
         truncated = buffer.getvalue()[: len(buffer.getvalue()) // 2]
         client.force_login(writer)
         image = SimpleUploadedFile("anh-hong.jpg", truncated, "image/jpeg")
-        response = client.post(self.URL, self.form(upload=image))
+        response = client.post(url, self.form(upload=image))
         assert response.json()["uploaded"] == 0
         assert "Tệp không phải ảnh hợp lệ" in response.json()["error"]["message"]
         assert not (media_root / "uploads").exists()
 
     def test_the_file_name_in_the_dialogs_script_carries_no_markup(
-        self, client, writer
+        self, client, writer, dialog_url
     ):
         # Django keeps only the base name (no "/"), so "</script>" cannot come
         # in through it; no "<" at all reaches the page's script either.
         client.force_login(writer)
         image = SimpleUploadedFile("<b>anh.html", png_bytes(), "image/png")
-        response = client.post(
-            "/ckeditor/upload/?CKEditorFuncNum=3", self.form(upload=image)
-        )
+        response = client.post(dialog_url, self.form(upload=image))
         assert "\\u003cb>anh.html" in response.text
         assert response.text.count("<") == 2  # <script> and </script> only
 
     @pytest.mark.parametrize("name", ["anh.html", "anh.svg", "anh.jpg", "anh"])
     def test_a_picture_under_another_name_is_refused(
-        self, client, writer, media_root, name
+        self, client, writer, media_root, name, url
     ):
         """A PNG named .html would be served as a web page on our domain."""
         client.force_login(writer)
         image = SimpleUploadedFile(name, png_bytes(), "image/png")
-        response = client.post(self.URL, self.form(upload=image))
+        response = client.post(url, self.form(upload=image))
         assert response.json()["uploaded"] == 0
         assert "không khớp với loại ảnh (PNG)" in response.json()["error"]["message"]
         assert not (media_root / "uploads").exists()
 
     @pytest.mark.parametrize("logged_in", [False, True])
     def test_readers_cannot_upload(
-        self, reader, resident_account, media_root, logged_in
+        self, reader, resident_account, media_root, logged_in, url
     ):
         if logged_in:
             reader.force_login(resident_account)
         image = SimpleUploadedFile("a.png", png_bytes(), "image/png")
         reader.cookies["ckCsrfToken"] = "t" * 40
-        response = reader.post(self.URL, self.form(upload=image))
+        response = reader.post(url, self.form(upload=image))
         assert response.status_code == 302
         assert not (media_root / "uploads").exists()

@@ -5,7 +5,6 @@ live server. They are marked `browser` and skip themselves, module and all,
 on a machine without /usr/bin/chromium; in CI (CI set) that is a failure.
 """
 
-import importlib
 import io
 import os
 import re
@@ -20,7 +19,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.importing import import_file
-from articles.models import Article, Category
+from articles.models import WARD_CATEGORIES, Article, Category
 
 from .conftest import PHONE_UA, SEED_FILE
 
@@ -42,11 +41,6 @@ PHONE = {"width": 390, "height": 844}
 WARD_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
-# The ward's menu, as the data migration makes it (transactional tests flush
-# the database, so each test creates what it needs).
-WARD_CATEGORIES = importlib.import_module(
-    "articles.migrations.0002_ward_categories"
-).WARD_CATEGORIES
 
 EDITOR_READY = (
     "() => window.CKEDITOR && CKEDITOR.instances.id_body"
@@ -114,13 +108,11 @@ def _local_only(route):
 
 
 @pytest.fixture
-def ward_categories(db):
-    return [
-        Category.objects.get_or_create(
-            slug=slug, defaults={"name": name, "menu_order": order * 10}
-        )[0]
-        for order, (name, slug) in enumerate(WARD_CATEGORIES, start=1)
-    ]
+def ward_categories(ward):
+    """The default ward's menu (transactional tests flush the database the
+    migrations filled, so each test makes what it needs)."""
+    Category.objects.create_defaults(ward)
+    return list(ward.categories.all())
 
 
 def png_file(tmp_path, size, name="anh-hoi-nghi.png"):
@@ -382,10 +374,10 @@ def jpeg(size, colour):
 
 
 @pytest.fixture
-def seed_shaped_content(ward_categories, make_article, media_root):
+def seed_shaped_content(ward, ward_categories, make_article, media_root):
     """The real seed article, and articles like it: long titles, pictures, and
     the fixed pixel size CKEditor writes on an image."""
-    seed = import_file(SEED_FILE).article
+    seed = import_file(SEED_FILE, ward).article
     assert seed is not None
     body_picture = media_root / "uploads" / "2022" / "01" / "hoi-nghi.jpg"
     body_picture.parent.mkdir(parents=True)

@@ -7,6 +7,7 @@ from django.test import Client
 
 from articles.counting import RECOUNT_AFTER_SECONDS
 from articles.models import Article, Category
+from wardnews.wards.hosts import default_ward
 
 from .conftest import PHONE_UA
 
@@ -124,7 +125,9 @@ def test_concurrent_readers_are_all_counted():
     Runs against whichever database the suite uses: real threads, real
     connections, so a read-modify-write counter would lose views here.
     """
-    category = Category.objects.create(name="Đếm đồng thời", slug="dem-dong-thoi")
+    category = Category.objects.create(
+        ward=default_ward(), name="Đếm đồng thời", slug="dem-dong-thoi"
+    )
     article = Article.objects.create(
         category=category, title="Bài nhiều người đọc", status="published"
     )

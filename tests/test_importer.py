@@ -17,6 +17,7 @@ from articles.importing import (
     read_article_file,
 )
 from articles.models import Article, Category
+from wardnews.wards.hosts import default_ward
 
 SEED = (
     Path(__file__).resolve().parent.parent
@@ -299,7 +300,7 @@ def test_it_refuses_a_directory(tmp_path):
 def test_it_imports_the_seed_field_by_field():
     categories = Category.objects.count()
 
-    result = import_file(SEED)
+    result = import_file(SEED, default_ward())
 
     assert result.status == ImportStatus.IMPORTED
     assert result.reason == ""
@@ -330,7 +331,7 @@ def test_it_imports_the_seed_field_by_field():
     assert body.endswith("./.</p>")
     assert "<ol" not in body
     assert SEED_LEAD not in body
-    assert list(Article.objects.published()) == [article]
+    assert list(Article.objects.published(default_ward())) == [article]
 
 
 @pytest.mark.django_db
@@ -339,7 +340,7 @@ def test_it_imports_nfd_text_as_nfc_into_the_existing_category(tmp_path):
     path = write(tmp_path, "nfd.txt", nfd.replace("\n", "\r\n"))
     categories = Category.objects.count()
 
-    result = import_file(path)
+    result = import_file(path, default_ward())
 
     assert result.status == ImportStatus.IMPORTED
     article = Article.objects.get()
@@ -355,7 +356,7 @@ def test_it_matches_the_category_whatever_its_letter_case(tmp_path):
     path = write(tmp_path, "a.txt", export(category="thông BÁO"))
     categories = Category.objects.count()
 
-    import_file(path)
+    import_file(path, default_ward())
 
     assert Article.objects.get().category.slug == "thong-bao"
     assert Category.objects.count() == categories
@@ -366,7 +367,7 @@ def test_it_creates_an_unknown_category_in_sentence_case_after_the_others(tmp_pa
     last = Category.objects.order_by("-menu_order").first().menu_order
     path = write(tmp_path, "a.txt", export(category="KHUYẾN  HỌC - ĐIỂN HÌNH"))
 
-    result = import_file(path)
+    result = import_file(path, default_ward())
 
     assert result.status == ImportStatus.IMPORTED
     category = Category.objects.get(name="Khuyến học - điển hình")
@@ -381,7 +382,7 @@ def test_a_new_category_sharing_a_slug_gets_its_own(tmp_path):
     # "ĐĂNG" is not "ĐẢNG": a different name whose slug is taken.
     path = write(tmp_path, "a.txt", export(category="CÔNG TÁC ĐĂNG"))
 
-    result = import_file(path)
+    result = import_file(path, default_ward())
 
     assert result.status == ImportStatus.IMPORTED
     assert result.article.category.name == "Công tác đăng"
@@ -399,7 +400,7 @@ def test_it_stores_markup_characters_as_text_readers_see(client, tmp_path):
         ),
     )
 
-    article = import_file(path).article
+    article = import_file(path, default_ward()).article
 
     article.refresh_from_db()
     assert article.lead == "Giá vé < 50.000 đồng & miễn phí"
@@ -415,13 +416,13 @@ def test_it_stores_markup_characters_as_text_readers_see(client, tmp_path):
 
 @pytest.mark.django_db
 def test_reimporting_reports_unchanged_and_writes_nothing(tmp_path):
-    first = import_file(SEED)
+    first = import_file(SEED, default_ward())
     before = list(Article.objects.values())
     categories = Category.objects.count()
     copy = write(tmp_path, "copy.txt", SEED.read_text(encoding="utf-8"))
 
-    again = import_file(SEED)
-    from_copy = import_file(copy)
+    again = import_file(SEED, default_ward())
+    from_copy = import_file(copy, default_ward())
 
     assert again.status == from_copy.status == ImportStatus.UNCHANGED
     assert again.article == from_copy.article == first.article
@@ -431,10 +432,10 @@ def test_reimporting_reports_unchanged_and_writes_nothing(tmp_path):
 
 @pytest.mark.django_db
 def test_the_same_title_at_another_time_is_another_article(tmp_path):
-    import_file(write(tmp_path, "a.txt", export()))
+    import_file(write(tmp_path, "a.txt", export()), default_ward())
     later = export(date_line="Ngày đăng 01/04/2024 | 08:30 | Lượt xem: 3")
 
-    result = import_file(write(tmp_path, "b.txt", later))
+    result = import_file(write(tmp_path, "b.txt", later), default_ward())
 
     assert result.status == ImportStatus.IMPORTED
     assert Article.objects.count() == 2
@@ -450,7 +451,7 @@ def test_a_failure_after_creating_the_category_leaves_nothing(tmp_path):
     )
     categories = Category.objects.count()
 
-    result = import_file(write(tmp_path, "a.txt", text))
+    result = import_file(write(tmp_path, "a.txt", text), default_ward())
 
     assert result.status == ImportStatus.FAILED
     assert result.reason.startswith("lượt xem: ")
@@ -468,7 +469,7 @@ def test_a_malformed_file_fails_with_its_reason_and_creates_nothing(tmp_path):
     )
     categories = Category.objects.count()
 
-    result = import_file(write(tmp_path, "a.txt", text))
+    result = import_file(write(tmp_path, "a.txt", text), default_ward())
 
     assert result.status == ImportStatus.FAILED
     assert result.reason == "ngày giờ đăng không có thật: 31/02/2022 10:15"
@@ -479,7 +480,7 @@ def test_a_malformed_file_fails_with_its_reason_and_creates_nothing(tmp_path):
 
 @pytest.mark.django_db
 def test_a_missing_file_is_a_failed_result_not_an_exception(tmp_path):
-    result = import_file(tmp_path / "khong-co.txt")
+    result = import_file(tmp_path / "khong-co.txt", default_ward())
 
     assert result.status == ImportStatus.FAILED
     assert result.reason == "không tìm thấy tệp"
@@ -498,9 +499,11 @@ def test_the_command_reports_each_file_and_a_summary(tmp_path):
     call_command("import_articles", str(SEED), stdout=out)
 
     assert out.getvalue().splitlines() == [
+        "Nhập vào Phường Phúc Lợi:",
         f"{SEED}: Đã nhập: “{SEED_TITLE}” (chuyên mục “Công tác Đảng”)",
         f"{good}: Đã nhập: “Lịch tiếp công dân tháng 3/2024” (chuyên mục “Thông báo”)",
         "Đã nhập 2, không đổi 0, lỗi 0 (trên 2 tệp).",
+        "Nhập vào Phường Phúc Lợi:",
         f"{SEED}: Không đổi: bài “{SEED_TITLE}” đã có",
         "Đã nhập 0, không đổi 1, lỗi 0 (trên 1 tệp).",
     ]
@@ -522,7 +525,7 @@ def test_the_command_goes_past_bad_files_and_fails_at_the_end(tmp_path):
         )
 
     assert str(error.value) == "Đã nhập 2, không đổi 0, lỗi 3 (trên 5 tệp)."
-    lines = out.getvalue().splitlines()
+    lines = out.getvalue().splitlines()[1:]
     assert lines[:3] == [
         f"{no_date}: Lỗi: thiếu dòng “Ngày đăng …” sau tiêu đề (dòng 4 là “Sapo”)",
         f"{latin}: Lỗi: không đọc được tệp: không phải UTF-8",
@@ -544,7 +547,7 @@ def test_the_command_fails_on_a_single_bad_file(tmp_path):
     with pytest.raises(CommandError, match=r"lỗi 1 \(trên 1 tệp\)"):
         call_command("import_articles", str(empty), stdout=out)
 
-    assert out.getvalue() == f"{empty}: Lỗi: tệp trống\n"
+    assert out.getvalue() == f"Nhập vào Phường Phúc Lợi:\n{empty}: Lỗi: tệp trống\n"
 
 
 def test_the_demo_copy_is_the_shared_seed_article():
@@ -587,7 +590,7 @@ def test_a_date_no_page_could_show_fails_and_the_next_file_imports(
 def test_a_view_count_the_counter_could_overflow_is_refused(tmp_path):
     text = export(date_line="Ngày đăng 01/03/2024 | 08:30 | Lượt xem: 2.147.483.647")
 
-    result = import_file(write(tmp_path, "a.txt", text))
+    result = import_file(write(tmp_path, "a.txt", text), default_ward())
 
     assert result.status == ImportStatus.FAILED
     assert result.reason.startswith("lượt xem: ")

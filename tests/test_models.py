@@ -64,8 +64,8 @@ def test_text_is_stored_composed_whatever_form_it_arrived_in(make_article):
     assert Article.objects.filter(title=title).get() == article
 
 
-def test_category_names_are_stored_composed(db):
-    category = Category.objects.create(name=nfd("Hỏi đáp pháp luật"))
+def test_category_names_are_stored_composed(ward):
+    category = Category.objects.create(ward=ward, name=nfd("Hỏi đáp pháp luật"))
     category.refresh_from_db()
     assert category.name == "Hỏi đáp pháp luật"
     assert category.slug == "hoi-dap-phap-luat"
@@ -112,14 +112,14 @@ def test_published_shows_only_due_published_articles(make_article):
     shown = make_article(published_at=now - timedelta(minutes=1))
     make_article(status=Article.Status.DRAFT, published_at=now - timedelta(days=1))
     make_article(published_at=now + timedelta(hours=1))
-    assert list(Article.objects.published()) == [shown]
+    assert list(Article.objects.published(shown.ward)) == [shown]
 
 
 def test_published_articles_come_newest_first(make_article):
     now = timezone.now()
     older = make_article(published_at=now - timedelta(days=2))
     newer = make_article(published_at=now - timedelta(days=1))
-    assert list(Article.objects.published()) == [newer, older]
+    assert list(Article.objects.published(newer.ward)) == [newer, older]
 
 
 def test_ward_categories_come_with_the_database(db):

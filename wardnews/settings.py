@@ -90,6 +90,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"]
 )
+if DEBUG:
+    # Demo wards on a developer machine: browsers send *.localhost to
+    # 127.0.0.1, so http://bode.localhost:8000/ reaches `make run`.
+    ALLOWED_HOSTS.append(".localhost")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -103,6 +107,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ckeditor",
     "ckeditor_uploader",
+    "wardnews.wards",
     "articles",
 ]
 
@@ -112,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "wardnews.wards.middleware.CurrentWardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -219,9 +225,3 @@ SILENCED_SYSTEM_CHECKS = [
     # X_FRAME_OPTIONS is SAMEORIGIN, not DENY, on purpose (see above).
     "security.W019",
 ]
-
-# The ward this portal belongs to, as shown in the header and footer.
-WARD_NAME = env.str("WARD_NAME", default="Phường Phúc Lợi")
-WARD_ADDRESS = env.str("WARD_ADDRESS", default="Phường Phúc Lợi, thành phố Hà Nội")
-WARD_PHONE = env.str("WARD_PHONE", default="")
-WARD_EMAIL = env.str("WARD_EMAIL", default="")

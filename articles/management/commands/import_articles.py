@@ -3,6 +3,8 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importing import ImportStatus, import_file
+from wardnews.wards.hosts import default_ward
+from wardnews.wards.models import Ward
 
 
 class Command(BaseCommand):
@@ -13,12 +15,27 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--ward",
+            metavar="HOST",
+            help="Tên miền của phường nhận bài (mặc định: phường mặc định).",
+        )
         parser.add_argument("files", nargs="+", metavar="FILE")
 
-    def handle(self, *args, files, **options):
+    def handle(self, *args, files, ward, **options):
+        if ward is None:
+            target = default_ward()
+        else:
+            target = Ward.objects.claiming(ward).first()
+            if target is None:
+                raise CommandError(
+                    f"Không có phường nào có tên miền “{ward}”. "
+                    "Tạo phường bằng lệnh create_ward trước."
+                )
+        self.stdout.write(f"Nhập vào {target.name}:")
         counts = Counter()
         for file in files:
-            result = import_file(file)
+            result = import_file(file, target)
             counts[result.status] += 1
             line = f"{file}: {result.message}"
             if result.status == ImportStatus.IMPORTED:

@@ -1,0 +1,191 @@
+"""The wards in the admin, and the rule every ward-owned model's admin follows:
+staff see and change only their own wards' rows."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from .models import Membership, Ward, WardHost
+
+
+def user_wards(request) -> list[Ward]:
+    """The wards the logged-in staff member works for, read once a request."""
+    if not hasattr(request, "_user_wards"):
+        request._user_wards = list(Ward.objects.for_user(request.user))
+    return request._user_wards
+
+
+class WardScopedAdmin(admin.ModelAdmin):
+    """For models with a `ward`: lists, forms, actions and crafted requests
+    only ever reach the staff member's wards. Staff of one ward never pick
+    it; staff of several pick it before adding, and see a ward column and
+    filter (as superusers do)."""
+
+    ward_chooser_template = "admin/wards/choose_ward.html"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(ward__in=[ward.pk for ward in user_wards(request)])
+
+    def has_several_wards(self, request) -> bool:
+        return len(user_wards(request)) > 1
+
+    def get_list_display(self, request):
+        list_display = super().get_list_display(request)
+        if self.has_several_wards(request):
+            return [*list_display, "ward"]
+        return list_display
+
+    def get_list_filter(self, request):
+        list_filter = super().get_list_filter(request)
+        if self.has_several_wards(request):
+            return [("ward", admin.RelatedOnlyFieldListFilter), *list_filter]
+        return list_filter
+
+    def form_ward(self, request, obj=None) -> Ward | None:
+        """The ward a form works in: the object's own, or for a new one the
+        staff member's only ward, or the one they chose (?ward=)."""
+        if obj is not None and obj.pk:
+            return obj.ward
+        wards = user_wards(request)
+        if len(wards) == 1:
+            return wards[0]
+        chosen = request.GET.get("ward", "")
+        return next((ward for ward in wards if str(ward.pk) == chosen), None)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        request._form_ward = self.form_ward(request, obj)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        ward = getattr(request, "_form_ward", None) or self.form_ward(request)
+        initial["ward"] = ward.pk if ward else None
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        ward = getattr(request, "_form_ward", None)
+        if db_field.name == "ward":
+            # Shown, never taken from the POST: a disabled field keeps its
+            # initial value whatever a crafted request sends.
+            kwargs["queryset"] = Ward.objects.filter(pk=ward.pk if ward else None)
+            kwargs["disabled"] = True
+            kwargs["initial"] = ward
+            kwargs["help_text"] = ""
+            if not self.has_several_wards(request):
+                kwargs["widget"] = forms.HiddenInput
+        elif ward is not None and hasattr(db_field.related_model, "ward"):
+            # The ward's own categories only.
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(
+                ward=ward
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if self.has_add_permission(request) and self.form_ward(request) is None:
+            return self.choose_ward_view(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def choose_ward_view(self, request):
+        """Staff of several wards say which one they add to."""
+        wards = user_wards(request)
+        opts = self.model._meta
+        if not wards:
+            self.message_user(
+                request,
+                "Tài khoản của bạn chưa thuộc phường nào. Hãy nhờ quản trị "
+                "viên thành phố thêm bạn vào phường của mình.",
+                messages.ERROR,
+            )
+            return redirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Thêm {opts.verbose_name}: chọn phường",
+            "opts": opts,
+            "wards": wards,
+            "add_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_add"),
+        }
+        return TemplateResponse(request, self.ward_chooser_template, context)
+
+
+class WardHostInline(admin.TabularInline):
+    model = WardHost
+    extra = 1
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+
+
+@admin.register(Ward)
+class WardAdmin(admin.ModelAdmin):
+    list_display = ["name", "host_names", "is_default", "phone", "email"]
+    search_fields = ["name", "hosts__host"]
+    # What the ward's own staff may correct; hosts, the default and the
+    # staff list are the city's IT's to set.
+    staff_fields = [
+        "name",
+        "address",
+        "phone",
+        "email",
+        "responsible_person",
+        "logo",
+        "introduction",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=Ward.objects.for_user(request.user))
+            .prefetch_related("hosts")
+        )
+
+    @admin.display(description="tên miền")
+    def host_names(self, ward):
+        return ", ".join(host.host for host in ward.hosts.all()) or "—"
+
+    def get_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ["name", "slug", "is_default", *self.staff_fields[1:]]
+        return self.staff_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # The upload folder is named once: renaming it would hide the
+        # pictures already in it.
+        return ["slug"] if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return [WardHostInline, MembershipInline] if request.user.is_superuser else []
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_default:
+            return False  # Hosts no ward claims need somewhere to go.
+        return request.user.is_superuser
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    verbose_name = "phường"
+    verbose_name_plural = "thuộc phường"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class WardUserAdmin(UserAdmin):
+    inlines = [UserMembershipInline]

@@ -1,0 +1,81 @@
+"""Which ward a request is for: its host name, looked up in a map that each
+process keeps in memory, so finding the ward costs no query once warm.
+
+Saving or deleting a ward or a host name drops the map in the process that
+saved it (as Django's sites framework does with its Site cache); the other
+server processes reload theirs at most REFRESH_SECONDS later.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
+
+from .models import Ward, WardHost, normalise_host
+
+REFRESH_SECONDS = 60
+# The name a default ward gets when a database has none (a fresh test
+# database, say); the migration names the real one.
+DEFAULT_WARD_NAME = "Phường Phúc Lợi"
+
+
+@dataclass(frozen=True)
+class _HostMap:
+    default: Ward
+    by_host: dict[str, Ward] = field(default_factory=dict)
+    loaded_at: float = field(default_factory=time.monotonic)
+
+
+_map: _HostMap | None = None
+
+
+def ward_for_host(host: str) -> Ward:
+    """The ward that answers this host name; the default ward for a host no
+    ward claims. Whether the host is accepted at all is ALLOWED_HOSTS' job."""
+    host_map = _map
+    if host_map is None or time.monotonic() - host_map.loaded_at > REFRESH_SECONDS:
+        host_map = _load()
+    return host_map.by_host.get(normalise_host(host), host_map.default)
+
+
+def default_ward() -> Ward:
+    host_map = _map or _load()
+    return host_map.default
+
+
+def clear(**kwargs) -> None:
+    """Forget the map: the next request reads the wards again."""
+    global _map
+    _map = None
+
+
+def _load() -> _HostMap:
+    global _map
+    wards = list(Ward.objects.prefetch_related("hosts"))
+    default = next((ward for ward in wards if ward.is_default), None)
+    if default is None:
+        default = _make_default_ward(wards)
+    _map = _HostMap(
+        default=default,
+        by_host={host.host: ward for ward in wards for host in ward.hosts.all()},
+    )
+    return _map
+
+
+def _make_default_ward(wards: list[Ward]) -> Ward:
+    """Never left without a default: the oldest ward becomes it, or a new one."""
+    ward = min(wards, key=lambda w: w.pk) if wards else Ward(name=DEFAULT_WARD_NAME)
+    ward.is_default = True
+    try:
+        with transaction.atomic():
+            ward.save()
+    except IntegrityError:  # Another process made one first.
+        return Ward.objects.get(is_default=True)
+    return ward
+
+
+def connect_signals() -> None:
+    for model in (Ward, WardHost):
+        post_save.connect(clear, sender=model, dispatch_uid=f"wards-clear-{model}")
+        post_delete.connect(clear, sender=model, dispatch_uid=f"wards-del-{model}")

@@ -1,0 +1,215 @@
+"""Wards: one installation serves many, each on its own host names."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.http.request import split_domain_port
+
+from articles.text import nfc, vietnamese_slugify
+
+
+def normalise_host(host: str) -> str:
+    """The form a host name is stored and looked up in: lower case, no port,
+    no trailing dot ("WWW.PhucLoi.vn.:443" -> "www.phucloi.vn")."""
+    domain, _port = split_domain_port(host.strip().lower())
+    return domain
+
+
+def folder_name(ward_name: str) -> str:
+    """The upload folder of a ward: "Phường Phúc Lợi" -> "phuc-loi".
+    Never all digits, which would read as one of the editor's date folders."""
+    slug = vietnamese_slugify(ward_name).removeprefix("phuong-")[:50].strip("-")
+    return f"phuong-{slug}" if not slug or slug.isdigit() else slug
+
+
+class WardQuerySet(models.QuerySet):
+    def claiming(self, host: str):
+        """The ward (if any) that has this host name among its own."""
+        return self.filter(hosts__host=normalise_host(host))
+
+    def update_or_create_for_host(self, host: str, name: str, **details):
+        """The ward answering `host`, made (with the host) or brought up to
+        date; ValidationError, and nothing saved, if a value is not valid."""
+        with transaction.atomic():
+            ward = self.claiming(host).first()
+            created = ward is None
+            if created:
+                ward = self.model(name=name, **details)
+            else:
+                ward.name = name
+                for field, value in details.items():
+                    setattr(ward, field, value)
+            ward.full_clean()
+            ward.save()
+            if created:
+                ward_host = WardHost(ward=ward, host=host)
+                ward_host.full_clean()
+                ward_host.save()
+        return ward, created
+
+    def for_user(self, user):
+        """The wards a staff member works for; every ward for superusers."""
+        if user.is_superuser:
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Ward(models.Model):
+    name = models.CharField(
+        "tên phường", max_length=100, unique=True, help_text="Ví dụ: Phường Phúc Lợi."
+    )
+    slug = models.SlugField(
+        "thư mục ảnh",
+        max_length=60,
+        unique=True,
+        blank=True,
+        help_text="Tên thư mục chứa ảnh tải lên của phường; để trống để tạo "
+        "từ tên phường. Không đổi được sau khi tạo.",
+    )
+    is_default = models.BooleanField(
+        "phường mặc định",
+        default=False,
+        help_text="Phục vụ mọi tên miền chưa gán cho phường nào.",
+    )
+    address = models.CharField("địa chỉ", max_length=255, blank=True)
+    phone = models.CharField("điện thoại", max_length=50, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    responsible_person = models.CharField(
+        "người chịu trách nhiệm",
+        max_length=150,
+        blank=True,
+        help_text="Ví dụ: Ông Nguyễn Văn A – Chủ tịch UBND phường.",
+    )
+    logo = models.ImageField("biểu trưng (logo)", upload_to="wards/", blank=True)
+    introduction = models.TextField(
+        "giới thiệu", blank=True, help_text="Vài câu giới thiệu về phường."
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="wards",
+        verbose_name="cán bộ",
+        blank=True,
+    )
+
+    objects = WardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "phường"
+        verbose_name_plural = "phường"
+        constraints = [
+            # Exactly one ward answers the hosts no ward claims.
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="ward_one_default",
+                violation_error_message="Đã có một phường mặc định khác.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean_fields(self, exclude=None):
+        self.normalise()
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.normalise()
+        super().save(*args, **kwargs)
+
+    def normalise(self):
+        self.name = nfc(self.name).strip()
+        self.address = nfc(self.address).strip()
+        self.responsible_person = nfc(self.responsible_person).strip()
+        self.introduction = nfc(self.introduction).strip()
+        if not self.slug:
+            self.slug = self._free_slug()
+
+    def _free_slug(self) -> str:
+        base = folder_name(self.name)
+        taken = Ward.objects.exclude(pk=self.pk)
+        slug, n = base, 1
+        while taken.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    @property
+    def upload_folder(self) -> str:
+        """Where the editor's pictures of this ward go, under MEDIA_ROOT."""
+        return f"{settings.CKEDITOR_UPLOAD_PATH.rstrip('/')}/{self.slug}"
+
+
+validate_host = RegexValidator(
+    r"\A[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\Z",
+    "Tên miền không hợp lệ: chỉ ghi tên, ví dụ phucloi.hanoi.gov.vn "
+    "(không có http://, dấu / hay khoảng trắng).",
+)
+
+
+class WardHost(models.Model):
+    ward = models.ForeignKey(
+        Ward, on_delete=models.CASCADE, related_name="hosts", verbose_name="phường"
+    )
+    host = models.CharField(
+        "tên miền",
+        max_length=253,
+        unique=True,
+        validators=[validate_host],
+        help_text="Ví dụ: phucloi.hanoi.gov.vn (không có http://, không có /).",
+        error_messages={"unique": "Tên miền này đã thuộc về một phường khác."},
+    )
+
+    class Meta:
+        ordering = ["host"]
+        verbose_name = "tên miền"
+        verbose_name_plural = "tên miền"
+
+    def __str__(self):
+        return self.host
+
+    def clean_fields(self, exclude=None):
+        self.host = normalise_host(self.host)
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.host = normalise_host(self.host)
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A staff member works for a ward: writes its news, sees its uploads."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="ward_memberships",
+        verbose_name="cán bộ",
+    )
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="phường",
+    )
+    created_at = models.DateTimeField("ngày thêm", auto_now_add=True)
+
+    class Meta:
+        ordering = ["ward", "user"]
+        verbose_name = "cán bộ của phường"
+        verbose_name_plural = "cán bộ của phường"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "ward"],
+                name="membership_once",
+                violation_error_message="Cán bộ này đã thuộc phường này.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.ward}"
