@@ -20,6 +20,7 @@ run: export DJANGO_DEBUG ?= true
 run: $(VENV)/.installed
 	$(PYTHON) manage.py migrate --no-input
 	$(PYTHON) manage.py load_demo
+	@echo "Two demo wards: http://127.0.0.1:$(PORT)/ and http://bode.localhost:$(PORT)/"
 	$(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: lint and run the whole test suite (DATABASE_URL picks PostgreSQL)

@@ -3,13 +3,13 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils import timezone
 
-from wardnews.wards.admin import WardScopedAdmin
+from wardnews.wards.admin import OwnWardsRelatedFilter, WardScopedAdmin
 
 from .models import Article, Category
 from .richtext import EditorWidget
 from .text import nfc
 
-admin.site.site_header = "Quản trị cổng thông tin điện tử"
+admin.site.site_header = "Quản trị cổng thông tin"
 admin.site.site_title = "Quản trị cổng thông tin"
 admin.site.index_title = "Quản lý nội dung"
 
@@ -58,7 +58,7 @@ class ArticleAdmin(NormalisedSearchAdmin):
         "view_count",
         "author",
     ]
-    list_filter = ["status", "category", "published_at"]
+    list_filter = ["status", ("category", OwnWardsRelatedFilter), "published_at"]
     list_select_related = ["ward", "category", "author"]
     search_fields = ["title", "lead"]
     date_hierarchy = "published_at"

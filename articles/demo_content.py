@@ -11,7 +11,7 @@ from django.utils.html import escape
 from PIL import Image, ImageDraw
 
 from wardnews.wards.hosts import default_ward
-from wardnews.wards.models import Ward
+from wardnews.wards.models import Ward, WardHost
 
 from .importing import import_file
 from .models import Article, Category
@@ -113,6 +113,7 @@ GENERATED = [
 
 # A second ward, so a newcomer sees one installation serving two: browsers
 # send any *.localhost name to 127.0.0.1.
+DEFAULT_WARD_HOST = "127.0.0.1"
 SECOND_WARD_HOST = "bode.localhost"
 SECOND_WARD = {
     "name": "Phường Bồ Đề",
@@ -167,6 +168,9 @@ def load_demo_content() -> list[str]:
     """
     done = []
     ward = default_ward()
+    # Its own host name, so "Xem trên trang" in the other ward's admin
+    # finds it.
+    WardHost.objects.get_or_create(host=DEFAULT_WARD_HOST, defaults={"ward": ward})
     if not Article.objects.filter(ward=ward).exists():
         result = import_file(SEED_FILE, ward)
         done.append(f"{ward.name}: {SEED_FILE.name}: {result.message}")

@@ -19,10 +19,11 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Max
 
+from wardnews.validation import explain
 from wardnews.wards.models import Ward
 
 from .models import Article, Category, validate_publish_time
@@ -322,11 +323,4 @@ def _validate(instance: Article | Category, exclude=None) -> None:
     try:
         instance.full_clean(exclude=exclude)
     except ValidationError as exc:
-        parts = []
-        for field, messages in exc.message_dict.items():
-            try:
-                label = instance._meta.get_field(field).verbose_name
-            except FieldDoesNotExist:
-                label = instance._meta.verbose_name
-            parts.append(f"{label}: {' '.join(messages)}")
-        raise ArticleFormatError("; ".join(parts)) from None
+        raise ArticleFormatError(explain(exc, type(instance))) from None

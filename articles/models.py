@@ -82,9 +82,11 @@ class CategoryQuerySet(models.QuerySet):
 
 
 class Category(NormalisedTextModel):
+    # A ward without articles can be deleted, its empty sections with it;
+    # a ward with articles cannot (Article.category and Article.ward protect).
     ward = models.ForeignKey(
         Ward,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="categories",
         verbose_name="phường",
     )

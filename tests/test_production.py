@@ -29,9 +29,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def fetch(url):
+def fetch(url, **headers):
+    request = urllib.request.Request(url, headers=headers)
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
@@ -54,6 +55,7 @@ def site(tmp_path_factory):
         DJANGO_MEDIA_ROOT=str(folder / "media"),
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="2",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,bode.localhost",
     )
     for command in (
         ["migrate", "--no-input"],
@@ -95,6 +97,17 @@ def test_it_serves_the_home_page_with_the_seed_article(site):
     assert status == 200
     assert "Thường trực Đảng ủy phường Phúc Lợi làm việc với MTTQ" in page
     assert "Set-Cookie" not in headers
+
+
+def test_each_ward_is_served_on_its_own_host(site):
+    status, _, page = fetch(site + "/", Host="bode.localhost")
+    assert status == 200
+    assert "Phường Bồ Đề ra quân tổng vệ sinh môi trường" in page
+    assert "Thường trực Đảng ủy phường Phúc Lợi" not in page
+    status, _, _ = fetch(site + "/bai-viet/" + SEED_SLUG + "/", Host="bode.localhost")
+    assert status == 404
+    status, _, _ = fetch(site + "/", Host="evil.example.com")
+    assert status == 400
 
 
 def test_static_files_come_from_whitenoise_with_long_caching(site):

@@ -194,6 +194,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Wards under one parent domain (phucloi.hanoi.gov.vn, bode.hanoi.gov.vn…):
+# ".hanoi.gov.vn" keeps staff logged in on every ward's site.
+SESSION_COOKIE_DOMAIN = env.str("DJANGO_COOKIE_DOMAIN", default="") or None
+CSRF_COOKIE_DOMAIN = SESSION_COOKIE_DOMAIN
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0)

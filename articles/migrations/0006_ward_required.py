@@ -2,7 +2,6 @@
 
 import articles.models
 import django.db.models.deletion
-from django.conf import settings
 from django.db import migrations, models
 
 
@@ -11,7 +10,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('articles', '0005_default_ward_content'),
         ('wards', '0002_default_ward'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -47,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='category',
             name='ward',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='categories', to='wards.ward', verbose_name='phường'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='wards.ward', verbose_name='phường'),
         ),
         migrations.AddIndex(
             model_name='article',

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from .hosts import url_on_ward
 from .models import Membership, Ward, WardHost
 
 
@@ -17,6 +18,23 @@ def user_wards(request) -> list[Ward]:
     if not hasattr(request, "_user_wards"):
         request._user_wards = list(Ward.objects.for_user(request.user))
     return request._user_wards
+
+
+class OwnWardsRelatedFilter(admin.RelatedFieldListFilter):
+    """A list filter on a ward-owned relation (an article's category) that
+    offers the staff member's wards' choices only, each named with its ward
+    when they have several."""
+
+    def field_choices(self, field, request, model_admin):
+        wards = user_wards(request)
+        choices = (
+            field.related_model._default_manager.filter(ward__in=wards)
+            .select_related("ward")
+            .order_by("ward__name", *field.related_model._meta.ordering)
+        )
+        if len(wards) > 1:
+            return [(choice.pk, f"{choice} – {choice.ward}") for choice in choices]
+        return [(choice.pk, str(choice)) for choice in choices]
 
 
 class WardScopedAdmin(admin.ModelAdmin):
@@ -86,6 +104,17 @@ class WardScopedAdmin(admin.ModelAdmin):
                 ward=ward
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        response = super().render_change_form(
+            request, context, *args, obj=obj, **kwargs
+        )
+        if obj is not None and response.context_data.get("has_absolute_url"):
+            # "Xem trên trang" opens the page on the object's ward's host.
+            response.context_data["absolute_url"] = url_on_ward(
+                request, obj.ward, obj.get_absolute_url()
+            )
+        return response
 
     def add_view(self, request, form_url="", extra_context=None):
         if self.has_add_permission(request) and self.form_ward(request) is None:

@@ -39,6 +39,20 @@ def ward_for_host(host: str) -> Ward:
     return host_map.by_host.get(normalise_host(host), host_map.default)
 
 
+def url_on_ward(request, ward: Ward, path: str) -> str:
+    """`path` on the ward's own site, for a link from a page of any ward (the
+    admin of one host linking to an article of another)."""
+    if ward == getattr(request, "ward", None):
+        return path
+    host = ward.hosts.values_list("host", flat=True).first()
+    if host is None:  # A default ward with no host name of its own.
+        return path
+    port = request.get_port()
+    if port not in ("80", "443"):
+        host = f"{host}:{port}"
+    return f"{request.scheme}://{host}{path}"
+
+
 def default_ward() -> Ward:
     host_map = _map or _load()
     return host_map.default

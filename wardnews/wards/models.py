@@ -12,8 +12,10 @@ from articles.text import nfc, vietnamese_slugify
 def normalise_host(host: str) -> str:
     """The form a host name is stored and looked up in: lower case, no port,
     no trailing dot ("WWW.PhucLoi.vn.:443" -> "www.phucloi.vn")."""
-    domain, _port = split_domain_port(host.strip().lower())
-    return domain
+    host = host.strip().lower()
+    domain, _port = split_domain_port(host)
+    # Not a host name at all: kept, for the validator to say so.
+    return domain or host
 
 
 def folder_name(ward_name: str) -> str:

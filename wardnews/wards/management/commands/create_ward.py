@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from wardnews.wards.models import Ward
+from wardnews.validation import explain
+from wardnews.wards.models import Ward, WardHost
 
 
 class Command(BaseCommand):
@@ -30,11 +31,7 @@ class Command(BaseCommand):
                 host, name, **details
             )
         except ValidationError as error:
-            problems = " ".join(
-                message
-                for messages in error.message_dict.values()
-                for message in messages
-            )
+            problems = explain(error, Ward, WardHost)
             raise CommandError(f"Không lưu được phường: {problems}") from None
         hosts = ", ".join(ward.hosts.values_list("host", flat=True))
         verb = "Đã tạo" if created else "Đã cập nhật"
