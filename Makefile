@@ -23,9 +23,10 @@ run: $(VENV)/.installed
 	@echo "Two demo wards: http://127.0.0.1:$(PORT)/ and http://bode.localhost:$(PORT)/"
 	$(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
-## test: lint and run the whole test suite (DATABASE_URL picks PostgreSQL)
+## test: lint and run the whole test suite (DATABASE_URL picks PostgreSQL;
+## PYTEST_ARGS='-m "not browser"' skips a part)
 test: $(VENV)/.installed-dev lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .

@@ -170,7 +170,7 @@ WARD_PROBLEM = "Bạn không có quyền tải ảnh lên hoặc xem ảnh của
 def _ward_of(request) -> Ward | None:
     """The ward the editor works for (?ward=), if the staff member is its."""
     pk = request.GET.get("ward", "")
-    if not pk.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", pk):  # Not "²", which isdigit() takes.
         return None
     return Ward.objects.for_user(request.user).filter(pk=pk).first()
 

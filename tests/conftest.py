@@ -56,8 +56,9 @@ def ward(db):
 
 
 @pytest.fixture
-def second_ward(db):
-    """Another ward of the same installation, at bode.localhost."""
+def second_ward(ward):
+    """Another ward of the same installation, at bode.localhost (made after
+    the default ward, which a flushed database has to make again first)."""
     return Ward.objects.update_or_create_for_host(SECOND_HOST, "Phường Bồ Đề")[0]
 
 
@@ -121,6 +122,23 @@ def make_staff(username, ward):
     )
     Membership.objects.create(user=user, ward=ward)
     return user
+
+
+def article_form(category, **fields):
+    """The admin's add-article form as staff fill it in, for the category."""
+    data = {
+        "category": category.pk,
+        "title": "Hội nghị Ban Chấp hành Đảng bộ phường",
+        "slug": "",
+        "lead": "Sáng nay, Đảng ủy phường tổ chức hội nghị.",
+        "body": "<p>Hội nghị đã thống nhất các nội dung.</p>",
+        "status": Article.Status.PUBLISHED,
+        "published_at_0": "24/01/2022",
+        "published_at_1": "10:15",
+        "author": "",
+    }
+    data.update(fields)
+    return data
 
 
 @pytest.fixture

@@ -11,25 +11,9 @@ from PIL import Image
 
 from articles.models import Article, Category
 
-from .conftest import png_bytes
+from .conftest import article_form, png_bytes
 
 ADD_URL = "/admin/articles/article/add/"
-
-
-def article_form(category, **fields):
-    data = {
-        "category": category.pk,
-        "title": "Hội nghị Ban Chấp hành Đảng bộ phường",
-        "slug": "",
-        "lead": "Sáng nay, Đảng ủy phường tổ chức hội nghị.",
-        "body": "<p>Hội nghị đã thống nhất các nội dung.</p>",
-        "status": Article.Status.PUBLISHED,
-        "published_at_0": "24/01/2022",
-        "published_at_1": "10:15",
-        "author": "",
-    }
-    data.update(fields)
-    return data
 
 
 def test_anonymous_visitors_are_sent_to_the_vietnamese_login(client, db):

@@ -21,7 +21,7 @@ from PIL import Image
 from articles.importing import import_file
 from articles.models import WARD_CATEGORIES, Article, Category
 
-from .conftest import PHONE_UA, SEED_FILE
+from .conftest import PHONE_UA, SECOND_HOST, SEED_FILE
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.is_file():
@@ -39,7 +39,8 @@ SHOTS = Path("/tmp/wardnews-shots")
 PASSWORD = "mat-khau-thu-nghiem"  # The conftest users' password.
 PHONE = {"width": 390, "height": 844}
 WARD_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+# The second ward's host too: Chromium sends any *.localhost to 127.0.0.1.
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", SECOND_HOST}
 
 
 EDITOR_READY = (
@@ -124,10 +125,12 @@ def png_file(tmp_path, size, name="anh-hoi-nghi.png"):
     return path
 
 
-def log_in(page, live_server, user):
-    """Through the admin's own login form."""
-    page.goto(f"{live_server.url}/admin/")
-    expect(page).to_have_url(f"{live_server.url}/admin/login/?next=/admin/")
+def log_in(page, live_server, user, site=None):
+    """Through the admin's own login form, at the site (scheme, host and
+    port) of a ward; the live server's own, the default ward's, unless told."""
+    site = site or live_server.url
+    page.goto(f"{site}/admin/")
+    expect(page).to_have_url(f"{site}/admin/login/?next=/admin/")
     page.get_by_label("Tên đăng nhập").fill(user.username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
@@ -328,6 +331,100 @@ def test_a_file_dropped_into_the_editor_is_checked_like_any_upload(
         "message": "Tệp không phải ảnh hợp lệ. Chỉ nhận ảnh JPG, PNG, GIF hoặc WebP.",
     }
     assert not (media_root / "uploads").exists()
+
+
+def test_staff_of_the_second_ward_publish_on_its_site_and_not_on_the_default_one(
+    new_context, live_server, second_ward, second_writer, make_article
+):
+    port = urlsplit(live_server.url).port
+    second_site = f"http://{SECOND_HOST}:{port}"
+    default_site = f"http://127.0.0.1:{port}"
+    default_title = "Phường Phúc Lợi ra quân làm sạch đường làng"
+    second_old_title = "Phường Bồ Đề tổng kết phong trào thi đua năm 2024"
+    make_article(title=default_title)
+    make_article(
+        category=second_ward.categories.get(slug="tin-tuc-su-kien"),
+        title=second_old_title,
+        published_at=datetime(2024, 12, 20, 9, 0, tzinfo=WARD_TIME),
+    )
+    category = second_ward.categories.get(slug="van-hoa-xa-hoi")
+    title = "Bồ Đề ra mắt câu lạc bộ dưỡng sinh người cao tuổi"
+    lead = "Câu lạc bộ sinh hoạt sáng thứ Bảy hằng tuần tại nhà văn hóa tổ 5."
+    paragraphs = [
+        "Sáng ngày 24/01, Hội Người cao tuổi phường tổ chức lễ ra mắt câu lạc bộ.",
+        "Câu lạc bộ có 45 hội viên, đón nhận thêm người cao tuổi trong phường.",
+    ]
+
+    staff = new_context().new_page()
+    log_in(staff, live_server, second_writer, site=second_site)
+    staff.goto(f"{second_site}/admin/articles/article/")
+    results = staff.locator("#result_list")
+    expect(results).to_contain_text(second_old_title)
+    expect(results).not_to_contain_text(default_title)
+    # Staff of one ward are not shown which ward a row is in.
+    expect(staff.locator("#result_list th.column-ward")).to_have_count(0)
+    screenshot(staff, "admin-changelist-second-ward")
+
+    staff.goto(f"{second_site}/admin/")
+    open_add_article(staff)
+    # The category list is the second ward's menu, and only it.
+    options = staff.locator("#id_category option:not([value=''])")
+    offered = options.evaluate_all("options => options.map(o => Number(o.value))")
+    assert sorted(offered) == sorted(
+        second_ward.categories.values_list("pk", flat=True)
+    )
+    fill_article(staff, category, title, status="Đã đăng", date="24/01/2025")
+    expect(staff.locator("#id_slug")).to_have_value(
+        "bo-de-ra-mat-cau-lac-bo-duong-sinh-nguoi-cao-tuoi"
+    )
+    staff.get_by_label("Sapo").fill(lead)
+    type_in_editor(staff, paragraphs)
+    save(staff)
+
+    article = Article.objects.get(title=title)
+    assert article.ward == second_ward
+    assert article.category == category
+    assert article.author == second_writer
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at == datetime(2025, 1, 24, 10, 15, tzinfo=WARD_TIME)
+    path = "/bai-viet/bo-de-ra-mat-cau-lac-bo-duong-sinh-nguoi-cao-tuoi/"
+    assert article.get_absolute_url() == path
+
+    reader = new_context(phone=True).new_page()
+    reader.goto(f"{second_site}/")
+    expect(reader.locator(".site-header .brand-name")).to_have_text("Phường Bồ Đề")
+    expect(reader.locator(".site-footer .footer-name")).to_have_text(
+        "Cổng thông tin điện tử Phường Bồ Đề"
+    )
+    main = reader.locator("main")
+    expect(main).to_contain_text(second_old_title)
+    expect(main).not_to_contain_text(default_title)
+    assert_no_sideways_scroll(reader)
+    screenshot(reader, "second-ward-home")
+    reader.locator(".card-featured .card-title a", has_text=title).tap()
+    expect(reader).to_have_url(second_site + path)
+    expect(reader.locator("h1")).to_have_text(title)
+    expect(reader.locator(".date-line")).to_have_text(
+        "Ngày đăng 24/01/2025 | 10:15 | Lượt xem: 1"
+    )
+    expect(reader.locator(".article-lead")).to_have_text(lead)
+    for paragraph in paragraphs:
+        expect(reader.locator(".article-body")).to_contain_text(paragraph)
+    expect(reader.locator(".site-header .brand-name")).to_have_text("Phường Bồ Đề")
+    assert_no_sideways_scroll(reader)
+    screenshot(reader, "second-ward-article")
+
+    # The default ward's site, on the same server, knows nothing of it.
+    reader.goto(f"{default_site}/")
+    expect(reader.locator(".site-header .brand-name")).to_have_text("Phường Phúc Lợi")
+    expect(main).to_contain_text(default_title)
+    expect(main).not_to_contain_text(title)
+    expect(main).not_to_contain_text(second_old_title)
+    response = reader.goto(default_site + path)
+    assert response.status == 404
+    expect(reader.locator("h1")).to_have_text("Không tìm thấy trang")
+    article.refresh_from_db()
+    assert article.view_count == 1
 
 
 # 2. A draft stays with the staff.

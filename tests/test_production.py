@@ -15,6 +15,8 @@ import pytest
 
 from .conftest import PHONE_UA
 
+pytestmark = pytest.mark.gunicorn
+
 PROJECT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 SEED_SLUG = (

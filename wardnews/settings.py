@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.portal",
+                "wardnews.wards.staff.admin_ward",
             ],
         },
     },

@@ -11,13 +11,7 @@ from django.urls import reverse
 
 from .hosts import url_on_ward
 from .models import Membership, Ward, WardHost
-
-
-def user_wards(request) -> list[Ward]:
-    """The wards the logged-in staff member works for, read once a request."""
-    if not hasattr(request, "_user_wards"):
-        request._user_wards = list(Ward.objects.for_user(request.user))
-    return request._user_wards
+from .staff import user_wards
 
 
 class OwnWardsRelatedFilter(admin.RelatedFieldListFilter):
@@ -86,6 +80,12 @@ class WardScopedAdmin(admin.ModelAdmin):
         ward = getattr(request, "_form_ward", None) or self.form_ward(request)
         initial["ward"] = ward.pk if ward else None
         return initial
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "ward":
+            # Without the admin's add/change/delete links: it is not edited here.
+            return self.formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         ward = getattr(request, "_form_ward", None)
