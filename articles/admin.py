@@ -98,10 +98,13 @@ class ArticleAdmin(NormalisedSearchAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         ward = getattr(request, "_form_ward", None)
-        if db_field.name == "author" and ward is not None:
+        if db_field.name == "author":
             # The ward's people, not every account of the installation.
+            users = db_field.related_model._default_manager
             kwargs["queryset"] = (
-                db_field.related_model._default_manager.filter(
+                users.none()
+                if ward is None
+                else users.filter(
                     Q(ward_memberships__ward=ward)
                     | Q(is_superuser=True)
                     | Q(articles__ward=ward)

@@ -130,6 +130,9 @@ def sanitize(html: str) -> str:
 
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
+# A few kilobytes of PNG can say 13000x13000: decoding that takes gigabytes.
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_NAME_LENGTH = 100
 # The picture formats staff may upload, with the file name endings each may
 # carry: the file is served under its own name, so a picture named .html or
 # .svg would be a web page (with scripts) on the portal's own domain.
@@ -179,7 +182,9 @@ def _save_picture(uploaded, ward) -> str:
     """Store the picture (and the thumbnail the image browser shows) in the
     ward's folder, by day; the name saved, which may differ if taken."""
     day = timezone.localdate().strftime("%Y/%m/%d")
-    name = ckeditor_utils.slugify_filename(uploaded.name)
+    name = PurePosixPath(ckeditor_utils.slugify_filename(uploaded.name))
+    # Short enough for the file system, with "_thumb" and a "_1a2B3c4" added.
+    name = name.stem[:MAX_NAME_LENGTH] + name.suffix
     storage = ckeditor_utils.storage
     path = storage.get_available_name(f"{ward.upload_folder}/{day}/{name}")
     return get_backend()(storage, uploaded).save_as(path)
@@ -203,6 +208,13 @@ def _image_problem(uploaded) -> str:
     try:
         with Image.open(uploaded) as image:
             image_format = image.format
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                return (
+                    f"Ảnh quá lớn: {width}×{height} điểm ảnh. Hãy thu nhỏ ảnh "
+                    "(tối đa khoảng 40 triệu điểm ảnh, ví dụ 8000×5000) rồi "
+                    "tải lên lại."
+                )
             image.verify()
         # verify() reads no pixels: decode them all, so a half-downloaded
         # picture is refused here rather than failing as a thumbnail is made.
@@ -252,7 +264,9 @@ def browse_images(request):
     """CKEditor's image browser, showing the ward's own pictures only."""
     ward = _ward_of(request)
     if ward is None:
-        return HttpResponseForbidden(WARD_PROBLEM, content_type="text/plain")
+        return HttpResponseForbidden(
+            WARD_PROBLEM, content_type="text/plain; charset=utf-8"
+        )
     files = _ward_pictures(ward)
     form = SearchForm(request.POST or None)
     if form.is_valid():

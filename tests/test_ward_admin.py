@@ -1,13 +1,16 @@
 """The admin keeps wards apart: staff of one ward neither see nor change
 another ward's articles, categories, details or pictures, whatever they post."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Article, Category
 from wardnews.wards.models import Membership, Ward, WardHost
@@ -929,3 +932,162 @@ def test_publishing_another_wards_draft_by_id_publishes_nothing(
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT
     assert not Article.objects.published(other_ward_category.ward).exists()
+
+
+# 8. What an intruder review found.
+
+
+def superuser_ward_form(ward, **fields):
+    """The superuser's ward form with empty host and staff inlines."""
+    inlines = {
+        f"{prefix}-{key}": value
+        for prefix in ("hosts", "memberships")
+        for key, value in [
+            ("TOTAL_FORMS", "0"),
+            ("INITIAL_FORMS", "0"),
+            ("MIN_NUM_FORMS", "0"),
+            ("MAX_NUM_FORMS", "1000"),
+        ]
+    }
+    data = ward_details(ward, slug=ward.slug, **inlines)
+    if ward.is_default:
+        data["is_default"] = "on"
+    data.update(fields)
+    return data
+
+
+def view_on_site_url(obj):
+    content_type = ContentType.objects.get_for_model(obj)
+    return f"/admin/r/{content_type.pk}/{obj.pk}/"
+
+
+def test_view_on_site_does_not_reveal_another_wards_draft(
+    client, writer, make_article, other_ward_category
+):
+    draft = make_article(
+        category=other_ward_category, title="Bí mật chưa đăng", status="draft"
+    )
+    client.force_login(writer)
+    response = client.get(view_on_site_url(draft))
+    assert response.status_code == 404
+    assert "bi-mat-chua-dang" not in response.get("Location", "")
+
+
+def test_view_on_site_takes_staff_to_their_article_on_its_wards_host(
+    client, writer, editor, own_article, other_ward_article
+):
+    client.force_login(writer)
+    response = client.get(view_on_site_url(own_article))
+    assert response["Location"] == own_article.get_absolute_url()
+    client.force_login(editor)
+    response = client.get(view_on_site_url(other_ward_article))
+    assert response["Location"] == (
+        f"http://bode.localhost{other_ward_article.get_absolute_url()}"
+    )
+
+
+def test_save_as_new_is_refused(
+    client, two_ward_staff, own_article, other_ward_category
+):
+    client.force_login(two_ward_staff)
+    response = client.post(
+        f"/admin/articles/article/{own_article.pk}/change/",
+        article_form(other_ward_category, _saveasnew="1"),
+    )
+    assert response.status_code == 403
+    assert Article.objects.count() == 1
+
+
+def test_staff_of_two_wards_cannot_add_without_choosing_a_ward(
+    client, two_ward_staff, other_ward_category
+):
+    client.force_login(two_ward_staff)
+    response = client.post(ADD_URL, article_form(other_ward_category))
+    assert "chọn phường" in response.text
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("slug", ["2025", "Bo-De-Moi"])
+def test_a_ward_folder_is_never_a_date_folder_or_upper_case(client, editor, slug):
+    client.force_login(editor)
+    response = client.post(
+        f"{WARDS}add/",
+        superuser_ward_form(Ward(name="Phường Mới"), slug=slug),
+    )
+    assert response.status_code == 200
+    assert "Tên thư mục chỉ gồm chữ thường" in response.text
+    assert not Ward.objects.filter(name="Phường Mới").exists()
+
+
+def test_superusers_move_the_default_to_another_ward(client, editor, ward, second_ward):
+    client.force_login(editor)
+    response = client.post(
+        f"{WARDS}{second_ward.pk}/change/",
+        superuser_ward_form(second_ward, is_default="on"),
+    )
+    assert response.status_code == 302
+    assert list(Ward.objects.filter(is_default=True)) == [second_ward]
+    assert Client().get("/").context["ward"] == second_ward
+
+
+def test_the_default_ward_cannot_just_be_unticked(client, editor, ward, second_ward):
+    client.force_login(editor)
+    data = superuser_ward_form(ward)
+    del data["is_default"]
+    response = client.post(f"{WARDS}{ward.pk}/change/", data)
+    assert "Luôn cần một phường mặc định" in response.text
+    ward.refresh_from_db()
+    assert ward.is_default
+
+
+@pytest.mark.parametrize(
+    "name", ["PHƯỜNG BỒ ĐỀ", "Phường Bồ\u00a0Đề", "Phường  Bồ Đề\u200b"]
+)
+def test_a_ward_cannot_take_a_name_that_looks_like_anothers(
+    client, ward_keeper, ward, second_ward, name
+):
+    client.force_login(ward_keeper)
+    response = client.post(f"{WARDS}{ward.pk}/change/", ward_details(ward, name=name))
+    assert response.status_code == 200
+    assert "Đã có phường mang tên này." in response.text
+    ward.refresh_from_db()
+    assert ward.name == "Phường Phúc Lợi"
+
+
+class TestEditorUploadLimits:
+    @pytest.fixture
+    def client(self, client, writer):
+        client.cookies["ckCsrfToken"] = TOKEN
+        client.force_login(writer)
+        return client
+
+    def test_a_long_file_name_is_shortened(self, client, ward, media_root):
+        image = SimpleUploadedFile("b" * 250 + ".png", png_bytes(), "image/png")
+        response = client.post(
+            f"{UPLOAD}?ward={ward.pk}&responseType=json",
+            {"ckCsrfToken": TOKEN, "upload": image},
+        )
+        data = response.json()
+        assert data["uploaded"] == "1"
+        saved = media_root / data["url"].removeprefix("/media/")
+        assert saved.is_file()
+        assert saved.name == "b" * 100 + ".png"
+        assert saved.with_name("b" * 100 + "_thumb.png").is_file()
+
+    def test_a_small_file_of_a_huge_picture_is_refused(self, client, ward, media_root):
+        buffer = io.BytesIO()
+        Image.new("L", (8000, 6000)).save(buffer, format="PNG")
+        image = SimpleUploadedFile("anh-lon.png", buffer.getvalue(), "image/png")
+        response = client.post(
+            f"{UPLOAD}?ward={ward.pk}&responseType=json",
+            {"ckCsrfToken": TOKEN, "upload": image},
+        )
+        message = response.json()["error"]["message"]
+        assert message.startswith("Ảnh quá lớn: 8000×6000 điểm ảnh.")
+        assert not (media_root / "uploads").exists()
+
+    def test_the_image_browsers_refusal_reads_as_vietnamese(self, client, second_ward):
+        response = client.get(f"{BROWSE}?ward={second_ward.pk}")
+        assert response.status_code == 403
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        assert response.content.decode("utf-8") == WARD_PROBLEM

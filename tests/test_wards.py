@@ -389,3 +389,22 @@ def test_an_empty_ward_can_be_deleted_one_with_articles_cannot(
     article.delete()
     second_ward.delete()
     assert not Category.objects.filter(ward_id=second_ward.pk).exists()
+
+
+def test_create_ward_warns_of_a_host_allowed_hosts_would_refuse(db, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    err = StringIO()
+    call_command("create_ward", "phucdong.hanoi.gov.vn", "Phường Phúc Đồng", stderr=err)
+    assert "chưa có trong DJANGO_ALLOWED_HOSTS" in err.getvalue()
+    assert Ward.objects.filter(name="Phường Phúc Đồng").exists()
+
+
+def test_create_ward_refuses_a_host_label_longer_than_dns_allows(db):
+    with pytest.raises(CommandError, match="Tên miền không hợp lệ"):
+        call_command("create_ward", "a" * 64 + ".vn", "Phường Dài")
+
+
+def test_create_ward_refuses_a_name_another_ward_has_in_other_spacing(second_ward):
+    with pytest.raises(CommandError, match="Đã có phường mang tên này."):
+        call_command("create_ward", "bode2.localhost", "phường  bồ\u00a0đề")
+    assert not Ward.objects.claiming("bode2.localhost").exists()

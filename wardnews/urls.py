@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles import richtext
+from wardnews.wards.views import view_on_site
 
 
 def media(request, path):
@@ -12,6 +13,11 @@ def media(request, path):
 
 
 urlpatterns = [
+    # Before the admin's own, which it replaces.
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("ckeditor/", include(richtext.urlpatterns)),
     path("", include("articles.urls")),

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -98,8 +99,8 @@ class WardScopedAdmin(admin.ModelAdmin):
             kwargs["help_text"] = ""
             if not self.has_several_wards(request):
                 kwargs["widget"] = forms.HiddenInput
-        elif ward is not None and hasattr(db_field.related_model, "ward"):
-            # The ward's own categories only.
+        elif hasattr(db_field.related_model, "ward"):
+            # The ward's own categories only; none while no ward is known.
             kwargs["queryset"] = db_field.related_model._default_manager.filter(
                 ward=ward
             )
@@ -115,6 +116,13 @@ class WardScopedAdmin(admin.ModelAdmin):
                 request, obj.ward, obj.get_absolute_url()
             )
         return response
+
+    def changeform_view(self, request, object_id=None, *args, **kwargs):
+        # Django takes "_saveasnew" from any change form's POST, save_as or
+        # not: an add that would skip choosing the ward.
+        if "_saveasnew" in request.POST and not self.save_as:
+            raise PermissionDenied
+        return super().changeform_view(request, object_id, *args, **kwargs)
 
     def add_view(self, request, form_url="", extra_context=None):
         if self.has_add_permission(request) and self.form_ward(request) is None:

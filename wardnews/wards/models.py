@@ -1,6 +1,7 @@
 """Wards: one installation serves many, each on its own host names."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -23,6 +24,16 @@ def folder_name(ward_name: str) -> str:
     Never all digits, which would read as one of the editor's date folders."""
     slug = vietnamese_slugify(ward_name).removeprefix("phuong-")[:50].strip("-")
     return f"phuong-{slug}" if not slug or slug.isdigit() else slug
+
+
+validate_folder_name = RegexValidator(
+    r"\A(?![0-9]+\Z)[a-z0-9]+(-[a-z0-9]+)*\Z",
+    "Tên thư mục chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, "
+    "không được toàn chữ số; ví dụ: phuc-loi.",
+)
+
+# Characters that show as nothing: a name carrying one looks like another's.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
 class WardQuerySet(models.QuerySet):
@@ -68,13 +79,15 @@ class Ward(models.Model):
         max_length=60,
         unique=True,
         blank=True,
+        validators=[validate_folder_name],
         help_text="Tên thư mục chứa ảnh tải lên của phường; để trống để tạo "
         "từ tên phường. Không đổi được sau khi tạo.",
     )
     is_default = models.BooleanField(
         "phường mặc định",
         default=False,
-        help_text="Phục vụ mọi tên miền chưa gán cho phường nào.",
+        help_text="Phục vụ mọi tên miền chưa gán cho phường nào. Chọn ở một "
+        "phường khác thì phường mặc định cũ tự bỏ chọn.",
     )
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     phone = models.CharField("điện thoại", max_length=50, blank=True)
@@ -120,12 +133,38 @@ class Ward(models.Model):
         self.normalise()
         super().clean_fields(exclude=exclude)
 
+    def clean(self):
+        key = self.name.casefold()
+        others = Ward.objects.exclude(pk=self.pk).values_list("name", flat=True)
+        if any(name.casefold() == key for name in others):
+            raise ValidationError({"name": "Đã có phường mang tên này."})
+        if self.pk and not self.is_default:
+            if Ward.objects.filter(pk=self.pk, is_default=True).exists():
+                raise ValidationError(
+                    {
+                        "is_default": "Luôn cần một phường mặc định: hãy chọn "
+                        "phường mặc định mới ở trang của phường đó."
+                    }
+                )
+
+    def validate_constraints(self, exclude=None):
+        # One default at a time: save() hands the role over, so a new
+        # default is no violation.
+        super().validate_constraints(exclude={*(exclude or ()), "is_default"})
+
     def save(self, *args, **kwargs):
         self.normalise()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if self.is_default:
+                Ward.objects.exclude(pk=self.pk).filter(is_default=True).update(
+                    is_default=False
+                )
+            super().save(*args, **kwargs)
 
     def normalise(self):
-        self.name = nfc(self.name).strip()
+        # One space between words, no invisible characters: names that look
+        # alike are alike.
+        self.name = " ".join(nfc(self.name).translate(_INVISIBLE).split())
         self.address = nfc(self.address).strip()
         self.responsible_person = nfc(self.responsible_person).strip()
         self.introduction = nfc(self.introduction).strip()
@@ -148,7 +187,7 @@ class Ward(models.Model):
 
 
 validate_host = RegexValidator(
-    r"\A[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\Z",
+    r"\A[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\Z",
     "Tên miền không hợp lệ: chỉ ghi tên, ví dụ phucloi.hanoi.gov.vn "
     "(không có http://, dấu / hay khoảng trắng).",
 )

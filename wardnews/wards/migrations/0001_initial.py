@@ -33,8 +33,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(help_text='Ví dụ: Phường Phúc Lợi.', max_length=100, unique=True, verbose_name='tên phường')),
-                ('slug', models.SlugField(blank=True, help_text='Tên thư mục chứa ảnh tải lên của phường; để trống để tạo từ tên phường. Không đổi được sau khi tạo.', max_length=60, unique=True, verbose_name='thư mục ảnh')),
-                ('is_default', models.BooleanField(default=False, help_text='Phục vụ mọi tên miền chưa gán cho phường nào.', verbose_name='phường mặc định')),
+                ('slug', models.SlugField(blank=True, help_text='Tên thư mục chứa ảnh tải lên của phường; để trống để tạo từ tên phường. Không đổi được sau khi tạo.', max_length=60, unique=True, validators=[django.core.validators.RegexValidator('\\A(?![0-9]+\\Z)[a-z0-9]+(-[a-z0-9]+)*\\Z', 'Tên thư mục chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, không được toàn chữ số; ví dụ: phuc-loi.')], verbose_name='thư mục ảnh')),
+                ('is_default', models.BooleanField(default=False, help_text='Phục vụ mọi tên miền chưa gán cho phường nào. Chọn ở một phường khác thì phường mặc định cũ tự bỏ chọn.', verbose_name='phường mặc định')),
                 ('address', models.CharField(blank=True, max_length=255, verbose_name='địa chỉ')),
                 ('phone', models.CharField(blank=True, max_length=50, verbose_name='điện thoại')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             name='WardHost',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('host', models.CharField(error_messages={'unique': 'Tên miền này đã thuộc về một phường khác.'}, help_text='Ví dụ: phucloi.hanoi.gov.vn (không có http://, không có /).', max_length=253, unique=True, validators=[django.core.validators.RegexValidator('\\A[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\\Z', 'Tên miền không hợp lệ: chỉ ghi tên, ví dụ phucloi.hanoi.gov.vn (không có http://, dấu / hay khoảng trắng).')], verbose_name='tên miền')),
+                ('host', models.CharField(error_messages={'unique': 'Tên miền này đã thuộc về một phường khác.'}, help_text='Ví dụ: phucloi.hanoi.gov.vn (không có http://, không có /).', max_length=253, unique=True, validators=[django.core.validators.RegexValidator('\\A[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\Z', 'Tên miền không hợp lệ: chỉ ghi tên, ví dụ phucloi.hanoi.gov.vn (không có http://, dấu / hay khoảng trắng).')], verbose_name='tên miền')),
                 ('ward', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hosts', to='wards.ward', verbose_name='phường')),
             ],
             options={

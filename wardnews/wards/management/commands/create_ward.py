@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.http.request import validate_host
 
 from wardnews.validation import explain
-from wardnews.wards.models import Ward, WardHost
+from wardnews.wards.models import Ward, WardHost, normalise_host
 
 
 class Command(BaseCommand):
@@ -34,5 +36,13 @@ class Command(BaseCommand):
             problems = explain(error, Ward, WardHost)
             raise CommandError(f"Không lưu được phường: {problems}") from None
         hosts = ", ".join(ward.hosts.values_list("host", flat=True))
+        if not validate_host(normalise_host(host), settings.ALLOWED_HOSTS):
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Chú ý: “{normalise_host(host)}” chưa có trong "
+                    "DJANGO_ALLOWED_HOSTS, nên trang của phường chưa mở được: "
+                    "thêm tên miền này (hoặc .tên-miền-cha) vào biến đó."
+                )
+            )
         verb = "Đã tạo" if created else "Đã cập nhật"
         self.stdout.write(self.style.SUCCESS(f"{verb} {ward.name} (tên miền {hosts})."))
