@@ -63,7 +63,7 @@ def second_ward(ward):
 
 
 @pytest.fixture
-def second_reader():
+def second_reader(second_ward):
     """A reader of the second ward's site."""
     return Client(headers={"user-agent": PHONE_UA}, HTTP_HOST=SECOND_HOST)
 

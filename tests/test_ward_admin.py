@@ -1091,3 +1091,17 @@ class TestEditorUploadLimits:
         assert response.status_code == 403
         assert response["Content-Type"] == "text/plain; charset=utf-8"
         assert response.content.decode("utf-8") == WARD_PROBLEM
+
+
+def test_ward_staff_give_their_ward_a_logo_readers_see(
+    client, ward_keeper, ward, second_ward, media_root, reader, second_reader
+):
+    client.force_login(ward_keeper)
+    logo = SimpleUploadedFile("logo-phuong.png", png_bytes(), "image/png")
+    response = client.post(f"{WARDS}{ward.pk}/change/", ward_details(ward, logo=logo))
+    assert response.status_code == 302
+    ward.refresh_from_db()
+    assert ward.logo.name == f"wards/{ward.slug}/logo-phuong.png"
+    assert (media_root / ward.logo.name).is_file()
+    assert f'src="/media/wards/{ward.slug}/logo-phuong.png"' in reader.get("/").text
+    assert "logo-phuong.png" not in second_reader.get("/").text

@@ -36,6 +36,11 @@ validate_folder_name = RegexValidator(
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
+def logo_path(ward, filename):
+    """Each ward's files in a folder of its own."""
+    return f"wards/{ward.slug}/{filename}"
+
+
 class WardQuerySet(models.QuerySet):
     def claiming(self, host: str):
         """The ward (if any) that has this host name among its own."""
@@ -98,7 +103,7 @@ class Ward(models.Model):
         blank=True,
         help_text="Ví dụ: Ông Nguyễn Văn A – Chủ tịch UBND phường.",
     )
-    logo = models.ImageField("biểu trưng (logo)", upload_to="wards/", blank=True)
+    logo = models.ImageField("biểu trưng (logo)", upload_to=logo_path, blank=True)
     introduction = models.TextField(
         "giới thiệu", blank=True, help_text="Vài câu giới thiệu về phường."
     )
