@@ -341,3 +341,12 @@ class TestEditorImageUpload:
         response = reader.post(url, self.form(upload=image))
         assert response.status_code == 302
         assert not (media_root / "uploads").exists()
+
+
+def test_list_filters_and_actions_read_as_staff_say_them(client, editor, make_article):
+    make_article()
+    client.force_login(editor)
+    page = client.get("/admin/articles/article/").text
+    assert "Theo trạng thái" in page
+    assert "Thao tác:" in page
+    assert "Bởi " not in page
