@@ -350,3 +350,4 @@ def test_list_filters_and_actions_read_as_staff_say_them(client, editor, make_ar
     assert "Theo trạng thái" in page
     assert "Thao tác:" in page
     assert "Bởi " not in page
+    assert "7 ngày qua" in page

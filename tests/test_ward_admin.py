@@ -1105,3 +1105,28 @@ def test_ward_staff_give_their_ward_a_logo_readers_see(
     assert (media_root / ward.logo.name).is_file()
     assert f'src="/media/wards/{ward.slug}/logo-phuong.png"' in reader.get("/").text
     assert "logo-phuong.png" not in second_reader.get("/").text
+
+
+# 9. What the walkthrough as staff found.
+
+
+def test_the_ward_column_stands_next_to_the_title(client, two_ward_staff, own_article):
+    client.force_login(two_ward_staff)
+    response = client.get(ARTICLES)
+    assert response.context["cl"].list_display[1:3] == ["title", "ward"]
+
+
+def test_the_chooser_offers_the_ward_of_this_site_first(
+    client, two_ward_staff, ward, second_ward
+):
+    client.force_login(two_ward_staff)
+    for host, first in [("testserver", ward), ("bode.localhost", second_ward)]:
+        response = client.get(ADD_URL, HTTP_HOST=host)
+        assert response.context["wards"][0] == first
+
+
+def test_ward_staff_are_not_shown_the_default_ward_column(client, ward_keeper, editor):
+    client.force_login(ward_keeper)
+    assert "Phường mặc định" not in client.get(WARDS).text
+    client.force_login(editor)
+    assert "Phường mặc định" in client.get(WARDS).text

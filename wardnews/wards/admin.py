@@ -52,7 +52,8 @@ class WardScopedAdmin(admin.ModelAdmin):
     def get_list_display(self, request):
         list_display = super().get_list_display(request)
         if self.has_several_wards(request):
-            return [*list_display, "ward"]
+            # Next to the title: look-alike notices of two wards told apart.
+            return [list_display[0], "ward", *list_display[1:]]
         return list_display
 
     def get_list_filter(self, request):
@@ -143,11 +144,13 @@ class WardScopedAdmin(admin.ModelAdmin):
             return redirect(
                 reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
             )
+        here = getattr(request, "ward", None)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Thêm {opts.verbose_name}: chọn phường",
             "opts": opts,
-            "wards": wards,
+            # The ward whose site this is first, then the others by name.
+            "wards": sorted(wards, key=lambda ward: ward != here),
             "add_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_add"),
         }
         return TemplateResponse(request, self.ward_chooser_template, context)
@@ -190,6 +193,11 @@ class WardAdmin(admin.ModelAdmin):
     @admin.display(description="tên miền")
     def host_names(self, ward):
         return ", ".join(host.host for host in ward.hosts.all()) or "—"
+
+    def get_list_display(self, request):
+        if request.user.is_superuser:
+            return self.list_display
+        return [field for field in self.list_display if field != "is_default"]
 
     def get_fields(self, request, obj=None):
         if request.user.is_superuser:
