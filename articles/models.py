@@ -8,6 +8,7 @@ from django.utils import timezone
 from wardnews.wards.models import Ward
 
 from . import richtext
+from .pictures import validate_picture
 from .text import nfc, vietnamese_slugify
 
 PUBLISH_YEARS = range(1900, 2101)
@@ -188,7 +189,10 @@ class Article(NormalisedTextModel):
     )
     body = models.TextField("nội dung", blank=True)
     featured_image = models.ImageField(
-        "ảnh đại diện", upload_to=featured_image_path, blank=True
+        "ảnh đại diện",
+        upload_to=featured_image_path,
+        blank=True,
+        validators=[validate_picture],
     )
     status = models.CharField(
         "trạng thái", max_length=20, choices=Status, default=Status.DRAFT

@@ -8,7 +8,7 @@ URLs never reach a reader. Swapping the editor means changing this module.
 
 import json
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import nh3
 from ckeditor_uploader import utils as ckeditor_utils
@@ -28,9 +28,14 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from PIL import Image
 
 from wardnews.wards.models import Ward
+
+from .pictures import picture_problem
+from .text import vietnamese_slugify
+
+# Short enough for the file system, with "_thumb" and a "_1a2B3c4" added.
+MAX_NAME_LENGTH = 100
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
@@ -129,21 +134,6 @@ def sanitize(html: str) -> str:
     )
 
 
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
-# A few kilobytes of PNG can say 13000x13000: decoding that takes gigabytes.
-MAX_IMAGE_PIXELS = 40_000_000
-MAX_NAME_LENGTH = 100
-# The picture formats staff may upload, with the file name endings each may
-# carry: the file is served under its own name, so a picture named .html or
-# .svg would be a web page (with scripts) on the portal's own domain.
-IMAGE_FORMATS = {
-    "JPEG": {".jpg", ".jpeg"},
-    "PNG": {".png"},
-    "GIF": {".gif"},
-    "WEBP": {".webp"},
-}
-
-
 @csrf_exempt  # CKEditor posts its own token instead of Django's; see below.
 @staff_member_required
 @require_POST
@@ -159,7 +149,7 @@ def upload_image(request):
     problem = (
         _forgery_problem(request)
         or (WARD_PROBLEM if ward is None else "")
-        or _image_problem(uploaded)
+        or picture_problem(uploaded)
     )
     if problem:
         return _editor_answer(request, message=problem)
@@ -182,9 +172,9 @@ def _save_picture(uploaded, ward) -> str:
     """Store the picture (and the thumbnail the image browser shows) in the
     ward's folder, by day; the name saved, which may differ if taken."""
     day = timezone.localdate().strftime("%Y/%m/%d")
-    name = PurePosixPath(ckeditor_utils.slugify_filename(uploaded.name))
-    # Short enough for the file system, with "_thumb" and a "_1a2B3c4" added.
-    name = name.stem[:MAX_NAME_LENGTH] + name.suffix
+    name = PurePosixPath(uploaded.name)
+    stem = vietnamese_slugify(name.stem)[:MAX_NAME_LENGTH].strip("-") or "anh"
+    name = stem + name.suffix.lower()
     storage = ckeditor_utils.storage
     path = storage.get_available_name(f"{ward.upload_folder}/{day}/{name}")
     return get_backend()(storage, uploaded).save_as(path)
@@ -198,41 +188,6 @@ def _forgery_problem(request) -> str:
     if token and constant_time_compare(token, request.COOKIES.get("ckCsrfToken", "")):
         return ""
     return "Phiên làm việc không hợp lệ. Vui lòng tải lại trang rồi thử lại."
-
-
-def _image_problem(uploaded) -> str:
-    if uploaded is None:
-        return "Chưa chọn tệp ảnh để tải lên."
-    if uploaded.size > MAX_IMAGE_BYTES:
-        return "Ảnh quá lớn: tối đa 10 MB."
-    try:
-        with Image.open(uploaded) as image:
-            image_format = image.format
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                return (
-                    f"Ảnh quá lớn: {width}×{height} điểm ảnh. Hãy thu nhỏ ảnh "
-                    "(tối đa khoảng 40 triệu điểm ảnh, ví dụ 8000×5000) rồi "
-                    "tải lên lại."
-                )
-            image.verify()
-        # verify() reads no pixels: decode them all, so a half-downloaded
-        # picture is refused here rather than failing as a thumbnail is made.
-        uploaded.seek(0)
-        with Image.open(uploaded) as image:
-            image.load()
-    except Exception:  # Pillow raises many kinds for a damaged file.
-        image_format = None
-    finally:
-        uploaded.seek(0)
-    if image_format not in IMAGE_FORMATS:
-        return "Tệp không phải ảnh hợp lệ. Chỉ nhận ảnh JPG, PNG, GIF hoặc WebP."
-    if Path(uploaded.name).suffix.lower() not in IMAGE_FORMATS[image_format]:
-        return (
-            f"Tên tệp “{uploaded.name}” không khớp với loại ảnh ({image_format}): "
-            "hãy đặt đuôi .jpg, .png, .gif hoặc .webp đúng với ảnh."
-        )
-    return ""
 
 
 def _editor_answer(request, url="", message=""):
@@ -254,7 +209,8 @@ def _editor_answer(request, url="", message=""):
 
 
 # Pictures uploaded before there were wards sit in date folders directly
-# under the upload folder; they were the default ward's.
+# under the upload folder; they are the first ward's, the one the migration
+# made of the installation as it was (whichever ward is default later).
 _DATE_FOLDER = re.compile(r"[0-9]{4}")
 
 
@@ -285,7 +241,7 @@ def browse_images(request):
 
 def _ward_pictures(ward) -> list[dict]:
     folders = [ward.slug]
-    if ward.is_default:
+    if ward.pk == Ward.objects.order_by("pk").values_list("pk", flat=True)[0]:
         storage = ckeditor_utils.storage
         try:
             top_folders = storage.listdir(settings.CKEDITOR_UPLOAD_PATH)[0]

@@ -1130,3 +1130,127 @@ def test_ward_staff_are_not_shown_the_default_ward_column(client, ward_keeper, e
     assert "Phường mặc định" not in client.get(WARDS).text
     client.force_login(editor)
     assert "Phường mặc định" in client.get(WARDS).text
+
+
+# 10. What the second intruder review found.
+
+
+def jpeg_bytes(**options):
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 60)).save(buffer, format="JPEG", **options)
+    return buffer.getvalue()
+
+
+class TestPictureRules:
+    @pytest.fixture
+    def client(self, client, writer):
+        client.cookies["ckCsrfToken"] = TOKEN
+        client.force_login(writer)
+        return client
+
+    def upload(self, client, ward, name, content, kind="image/png"):
+        image = SimpleUploadedFile(name, content, kind)
+        return client.post(
+            f"{UPLOAD}?ward={ward.pk}&responseType=json",
+            {"ckCsrfToken": TOKEN, "upload": image},
+        ).json()
+
+    def test_a_jpeg_of_too_many_scans_is_refused_before_decoding(
+        self, client, ward, media_root
+    ):
+        # Each FF DA would be one more full decode of a progressive JPEG.
+        crafted = jpeg_bytes(comment=b"\xff\xda" * 150)
+        data = self.upload(client, ward, "anh.jpg", crafted, "image/jpeg")
+        assert "quá nhiều lớp quét" in data["error"]["message"]
+        assert not (media_root / "uploads").exists()
+        camera = jpeg_bytes(progressive=True)
+        data = self.upload(client, ward, "anh.jpg", camera, "image/jpeg")
+        assert data["uploaded"] == "1"
+
+    @pytest.mark.parametrize(
+        ("name", "saved"),
+        [
+            ("Đảng ủy.png", "dang-uy.png"),
+            ("....png", "anh.png"),
+            ("Ảnh.PNG", "anh.png"),
+        ],
+    )
+    def test_file_names_are_vietnamese_slugs(self, client, ward, name, saved):
+        data = self.upload(client, ward, name, png_bytes())
+        assert data["url"].endswith(f"/{saved}")
+
+    def test_a_decompression_bomb_is_called_too_large(self, client, ward, monkeypatch):
+        monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)  # Bomb past 200.
+        data = self.upload(client, ward, "anh.png", png_bytes(size=(64, 48)))
+        assert data["error"]["message"].startswith("Ảnh quá lớn")
+
+
+def test_a_logo_must_be_a_picture_readers_can_see(client, ward_keeper, ward):
+    client.force_login(ward_keeper)
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, format="EPS")
+    logo = SimpleUploadedFile("logo.eps", buffer.getvalue(), "application/postscript")
+    response = client.post(f"{WARDS}{ward.pk}/change/", ward_details(ward, logo=logo))
+    assert response.status_code == 200
+    assert "Tệp không phải ảnh hợp lệ" in response.text
+    ward.refresh_from_db()
+    assert not ward.logo
+
+
+def test_a_featured_image_gets_the_editors_checks(client, writer, own_category):
+    buffer = io.BytesIO()
+    Image.new("L", (8000, 6000)).save(buffer, format="PNG")
+    picture = SimpleUploadedFile("lon.png", buffer.getvalue(), "image/png")
+    client.force_login(writer)
+    response = client.post(ADD_URL, article_form(own_category, featured_image=picture))
+    assert "Ảnh quá lớn: 8000×6000 điểm ảnh." in response.text
+    assert not Article.objects.exists()
+
+
+def test_pictures_from_before_wards_stay_with_the_first_ward(
+    client, editor, ward, second_ward, media_root
+):
+    old = media_root / "uploads" / "2024" / "05" / "01" / "bien-ban.png"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(png_bytes())
+    second_ward.is_default = True
+    second_ward.save()
+    client.force_login(editor)
+    assert "bien-ban.png" in client.get(f"{BROWSE}?ward={ward.pk}").text
+    assert "bien-ban.png" not in client.get(f"{BROWSE}?ward={second_ward.pk}").text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Phường Bồ Đề\u180e",
+        "Phường\u2800Bồ Đề",
+        "Phường Bồ Đề\u034f",
+        "Phường Bồ Đề\ufe0f",
+        "Ｐhường Bồ Đề",
+        "\u202ePhường Bồ Đề",
+    ],
+)
+def test_invisible_and_compatibility_characters_do_not_make_a_new_name(
+    client, ward_keeper, ward, second_ward, name
+):
+    client.force_login(ward_keeper)
+    response = client.post(f"{WARDS}{ward.pk}/change/", ward_details(ward, name=name))
+    assert "Đã có phường mang tên này." in response.text
+    ward.refresh_from_db()
+    assert ward.name == "Phường Phúc Lợi"
+
+
+def test_view_on_site_of_a_removed_model_is_not_found(client, editor):
+    gone = ContentType.objects.create(app_label="cu", model="khongcon")
+    client.force_login(editor)
+    assert client.get(f"/admin/r/{gone.pk}/1/").status_code == 404
+
+
+def test_the_ward_chooser_keeps_a_popup_a_popup(client, editor, second_ward):
+    client.force_login(editor)
+    response = client.get(f"{CATEGORIES}add/?_to_field=id&_popup=1")
+    assert (
+        f'href="{CATEGORIES}add/?ward={second_ward.pk}&amp;_to_field=id&amp;_popup=1"'
+        in response.text
+    )

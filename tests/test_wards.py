@@ -408,3 +408,11 @@ def test_create_ward_refuses_a_name_another_ward_has_in_other_spacing(second_war
     with pytest.raises(CommandError, match="Đã có phường mang tên này."):
         call_command("create_ward", "bode2.localhost", "phường  bồ\u00a0đề")
     assert not Ward.objects.claiming("bode2.localhost").exists()
+
+
+@pytest.mark.parametrize("name", ["!!!", "Фуок Лой", "😀"])
+def test_a_ward_named_without_latin_letters_gets_a_valid_folder(db, name):
+    ward = Ward.objects.create(name=name)
+    ward.full_clean()
+    assert ward.slug == "phuong"
+    assert Ward.objects.create(name=f"{name} 2").slug == "phuong-2"

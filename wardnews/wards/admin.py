@@ -152,6 +152,10 @@ class WardScopedAdmin(admin.ModelAdmin):
             # The ward whose site this is first, then the others by name.
             "wards": sorted(wards, key=lambda ward: ward != here),
             "add_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_add"),
+            # A popup ("+" beside a field) stays one after the choice.
+            "params": [
+                (key, value) for key, value in request.GET.items() if key != "ward"
+            ],
         }
         return TemplateResponse(request, self.ward_chooser_template, context)
 

@@ -1,12 +1,15 @@
 """Wards: one installation serves many, each on its own host names."""
 
+import unicodedata
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.http.request import split_domain_port
 
+from articles.pictures import validate_picture
 from articles.text import nfc, vietnamese_slugify
 
 
@@ -23,7 +26,9 @@ def folder_name(ward_name: str) -> str:
     """The upload folder of a ward: "Phường Phúc Lợi" -> "phuc-loi".
     Never all digits, which would read as one of the editor's date folders."""
     slug = vietnamese_slugify(ward_name).removeprefix("phuong-")[:50].strip("-")
-    return f"phuong-{slug}" if not slug or slug.isdigit() else slug
+    if not slug:  # A name of signs or another script: "phuong", "phuong-2"…
+        return "phuong"
+    return f"phuong-{slug}" if slug.isdigit() else slug
 
 
 validate_folder_name = RegexValidator(
@@ -32,8 +37,27 @@ validate_folder_name = RegexValidator(
     "không được toàn chữ số; ví dụ: phuc-loi.",
 )
 
-# Characters that show as nothing: a name carrying one looks like another's.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+# Blanks that are not spaces to str.split() nor format characters (Cf).
+_BLANK_LETTERS = set("\u034f\u115f\u1160\u2800\u3164\uffa0")
+
+
+def visible_name(name: str) -> str:
+    """A name as it shows: NFC, one space between words, without the
+    characters that show as nothing (format characters such as zero-width
+    spaces and direction marks, fillers, variation selectors)."""
+    kept = (
+        " " if c in _BLANK_LETTERS else c
+        for c in nfc(name)
+        if unicodedata.category(c) != "Cf"
+        and not ("\ufe00" <= c <= "\ufe0f" or "\U000e0100" <= c <= "\U000e01ef")
+    )
+    return " ".join("".join(kept).split())
+
+
+def name_key(name: str) -> str:
+    """Names that look alike have the same key: compatibility forms
+    (fullwidth letters), letter case."""
+    return unicodedata.normalize("NFKC", name).casefold()
 
 
 def logo_path(ward, filename):
@@ -103,7 +127,12 @@ class Ward(models.Model):
         blank=True,
         help_text="Ví dụ: Ông Nguyễn Văn A – Chủ tịch UBND phường.",
     )
-    logo = models.ImageField("biểu trưng (logo)", upload_to=logo_path, blank=True)
+    logo = models.ImageField(
+        "biểu trưng (logo)",
+        upload_to=logo_path,
+        blank=True,
+        validators=[validate_picture],
+    )
     introduction = models.TextField(
         "giới thiệu", blank=True, help_text="Vài câu giới thiệu về phường."
     )
@@ -139,9 +168,9 @@ class Ward(models.Model):
         super().clean_fields(exclude=exclude)
 
     def clean(self):
-        key = self.name.casefold()
+        key = name_key(self.name)
         others = Ward.objects.exclude(pk=self.pk).values_list("name", flat=True)
-        if any(name.casefold() == key for name in others):
+        if any(name_key(name) == key for name in others):
             raise ValidationError({"name": "Đã có phường mang tên này."})
         if self.pk and not self.is_default:
             if Ward.objects.filter(pk=self.pk, is_default=True).exists():
@@ -159,17 +188,23 @@ class Ward(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalise()
-        with transaction.atomic():
-            if self.is_default:
-                Ward.objects.exclude(pk=self.pk).filter(is_default=True).update(
-                    is_default=False
-                )
-            super().save(*args, **kwargs)
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    if self.is_default:
+                        Ward.objects.exclude(pk=self.pk).filter(is_default=True).update(
+                            is_default=False
+                        )
+                    super().save(*args, **kwargs)
+                return
+            except IntegrityError:
+                # Another save made a default between our update and ours
+                # (on PostgreSQL it waited for it): hand over again.
+                if not self.is_default or attempt == 2:
+                    raise
 
     def normalise(self):
-        # One space between words, no invisible characters: names that look
-        # alike are alike.
-        self.name = " ".join(nfc(self.name).translate(_INVISIBLE).split())
+        self.name = visible_name(self.name)
         self.address = nfc(self.address).strip()
         self.responsible_person = nfc(self.responsible_person).strip()
         self.introduction = nfc(self.introduction).strip()

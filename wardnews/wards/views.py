@@ -14,6 +14,8 @@ def view_on_site(request, content_type_id, object_id):
     address); a ward's objects are for its staff only, on its own host."""
     try:
         content_type = ContentType.objects.get(pk=int(content_type_id))
+        if content_type.model_class() is None:  # A model since removed.
+            raise Http404("Không tìm thấy đối tượng.")
         obj = content_type.get_object_for_this_type(pk=object_id)
     except (ObjectDoesNotExist, ValueError, ValidationError):
         raise Http404("Không tìm thấy đối tượng.") from None
