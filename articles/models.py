@@ -9,7 +9,7 @@ from wardnews.wards.models import Ward
 
 from . import richtext
 from .pictures import validate_picture
-from .text import nfc, vietnamese_slugify
+from .text import fold_accents, nfc, search_words, vietnamese_slugify
 
 PUBLISH_YEARS = range(1900, 2101)
 # Far below the database's integer limit, so the counter can never overflow.
@@ -216,6 +216,10 @@ class Article(NormalisedTextModel):
     view_count = models.PositiveIntegerField(
         "lượt xem", default=0, validators=[MaxValueValidator(MAX_VIEW_COUNT)]
     )
+    # What search reads: the words of title, lead and body, as written
+    # (lower case) and folded without accents. Kept by normalise().
+    search_text = models.TextField(editable=False, default="")
+    search_folded = models.TextField(editable=False, default="")
 
     objects = ArticleQuerySet.as_manager()
 
@@ -256,6 +260,36 @@ class Article(NormalisedTextModel):
         self.body = richtext.sanitize(nfc(self.body))
         if not self.slug:
             self.slug = unique_slug(self, self.title, fallback="bai-viet")
+        self.search_text = search_words(f"{self.title}\n{self.lead}\n{self.body}")
+        self.search_folded = fold_accents(self.search_text)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+class DailyViews(models.Model):
+    """An article's views on one day (the ward's day): the total and the
+    days are written together, so they always add up."""
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="daily_views",
+        verbose_name="bài viết",
+    )
+    day = models.DateField("ngày")
+    views = models.PositiveIntegerField("lượt xem", default=0)
+
+    class Meta:
+        verbose_name = "lượt xem trong ngày"
+        verbose_name_plural = "lượt xem theo ngày"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="one_row_a_day"),
+        ]
+        indexes = [
+            # "Tin đọc nhiều": the views of the last 30 days, by article.
+            models.Index(fields=["day", "article"], name="daily_views_day_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} – {self.day:%d/%m/%Y}: {self.views}"

@@ -29,8 +29,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from wardnews.wards.models import Ward
-
 from .pictures import picture_problem
 from .text import vietnamese_slugify
 
@@ -160,8 +158,10 @@ def upload_image(request):
 WARD_PROBLEM = "Bạn không có quyền tải ảnh lên hoặc xem ảnh của phường này."
 
 
-def _ward_of(request) -> Ward | None:
+def _ward_of(request):
     """The ward the editor works for (?ward=), if the staff member is its."""
+    from wardnews.wards.models import Ward  # The wards' pages use this editor.
+
     pk = request.GET.get("ward", "")
     if not re.fullmatch(r"[0-9]{1,18}", pk):  # Not "²", which isdigit() takes.
         return None
@@ -241,7 +241,8 @@ def browse_images(request):
 
 def _ward_pictures(ward) -> list[dict]:
     folders = [ward.slug]
-    if ward.pk == Ward.objects.order_by("pk").values_list("pk", flat=True)[0]:
+    first_ward = type(ward).objects.order_by("pk").values_list("pk", flat=True)[0]
+    if ward.pk == first_ward:
         storage = ckeditor_utils.storage
         try:
             top_folders = storage.listdir(settings.CKEDITOR_UPLOAD_PATH)[0]

@@ -1,7 +1,9 @@
 """Vietnamese text rules shared by the models, the admin and the importer."""
 
+import re
 import unicodedata
 
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 # "đ" is a letter of its own, not "d" with a mark: Unicode gives it no
@@ -32,3 +34,22 @@ def sentence_case(text: str) -> str:
     """ "CÔNG TÁC ĐẢNG" -> "Công tác đảng"."""
     text = nfc(text).strip().lower()
     return text[:1].upper() + text[1:]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def search_words(text: str) -> str:
+    """The words of a text (HTML dropped: tags and attribute values are no
+    words), lower case, accents kept, one space apart."""
+    plain = strip_tags(text).replace("&nbsp;", " ")
+    return " ".join(_WORD.findall(nfc(plain).casefold()))
+
+
+def fold_accents(text: str) -> str:
+    """Text without its marks, by the slugs' rules: "Công tác Đảng" ->
+    "cong tac dang" (lower case; "đ" is "d")."""
+    decomposed = unicodedata.normalize(
+        "NFD", nfc(text).casefold().translate(_D_TO_ASCII)
+    )
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

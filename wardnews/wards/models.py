@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.http.request import split_domain_port
 
+from articles import richtext
 from articles.pictures import validate_picture
 from articles.text import nfc, vietnamese_slugify
 
@@ -134,7 +135,16 @@ class Ward(models.Model):
         validators=[validate_picture],
     )
     introduction = models.TextField(
-        "giới thiệu", blank=True, help_text="Vài câu giới thiệu về phường."
+        "giới thiệu",
+        blank=True,
+        help_text="Nội dung trang “Giới thiệu” của phường.",
+    )
+    map_url = models.URLField(
+        "liên kết bản đồ",
+        blank=True,
+        max_length=500,
+        help_text="Địa chỉ trụ sở trên bản đồ (Google Maps, OpenStreetMap…), "
+        "cho trang “Liên hệ”.",
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -207,7 +217,7 @@ class Ward(models.Model):
         self.name = visible_name(self.name)
         self.address = nfc(self.address).strip()
         self.responsible_person = nfc(self.responsible_person).strip()
-        self.introduction = nfc(self.introduction).strip()
+        self.introduction = richtext.sanitize(nfc(self.introduction)).strip()
         if not self.slug:
             self.slug = self._free_slug()
 
