@@ -36,7 +36,8 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_WORD = re.compile(r"\w+")
+# Letters and digits: "_" is no word.
+_WORD = re.compile(r"[^\W_]+")
 
 
 def search_words(text: str) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search, views
 
 app_name = "articles"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("chuyen-muc/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("bai-viet/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("tim-kiem/", search.SearchView.as_view(), name="search"),
 ]

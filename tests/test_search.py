@@ -1,0 +1,221 @@
+"""Search at /tim-kiem/: accents, case and Unicode form never hide an article."""
+
+import unicodedata
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article, Category
+from articles.search import Query, search
+
+URL = "/tim-kiem/"
+
+
+def titles(response):
+    return [article.title for article, _, _ in response.context["results"]]
+
+
+@pytest.fixture
+def party_news(make_article):
+    return make_article(
+        title="Hội nghị sơ kết Công tác Đảng quý I",
+        lead="Đảng ủy phường tổ chức hội nghị.",
+        body="<p>Các chi bộ báo cáo kết quả thực hiện nghị quyết.</p>",
+    )
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "cong tac dang",
+        "CÔNG TÁC ĐẢNG",
+        "công tác đảng",
+        "Cong Tac Dang",
+        unicodedata.normalize("NFD", "công tác Đảng"),
+    ],
+)
+def test_accents_case_and_unicode_form_do_not_matter(reader, party_news, q):
+    response = reader.get(URL, {"q": q})
+    assert titles(response) == [party_news.title]
+    assert "Tìm thấy 1 bài viết" in response.text
+
+
+def test_decomposed_text_in_an_article_is_found(reader, make_article):
+    article = make_article(title=unicodedata.normalize("NFD", "Lịch tiếp công dân"))
+    assert titles(reader.get(URL, {"q": "lich tiep cong dan"})) == [article.title]
+
+
+def test_d_with_stroke_matches_d(reader, make_article):
+    article = make_article(title="Đoàn thanh niên ra quân")
+    assert titles(reader.get(URL, {"q": "doan thanh nien"})) == [article.title]
+    assert titles(reader.get(URL, {"q": "ĐOÀN"})) == [article.title]
+
+
+def test_every_word_must_match_whole(reader, make_article):
+    make_article(title="Thông báo lịch cắt điện")
+    make_article(title="Bản tin phường")
+    assert titles(reader.get(URL, {"q": "ban"})) == ["Bản tin phường"]
+    assert titles(reader.get(URL, {"q": "lich cat nuoc"})) == []
+
+
+def test_html_tags_and_attributes_are_not_searched(reader, make_article):
+    make_article(
+        title="Tin có ảnh",
+        body='<p class="chinhquyen"><img src="/media/nghiquyet.jpg" alt="x">Chữ</p>',
+    )
+    for q in ["chinhquyen", "nghiquyet", "img", "src"]:
+        assert titles(reader.get(URL, {"q": q})) == [], q
+
+
+def test_lead_and_body_are_searched(reader, make_article):
+    lead = make_article(title="Một", lead="Tổng vệ sinh môi trường")
+    body = make_article(title="Hai", lead="", body="<p>Tiêm chủng mở rộng</p>")
+    assert titles(reader.get(URL, {"q": "ve sinh"})) == [lead.title]
+    assert titles(reader.get(URL, {"q": "tiem chung"})) == [body.title]
+
+
+def test_exact_diacritics_rank_first_then_relevance_then_recency(reader, make_article):
+    now = timezone.now()
+    ba_old = make_article(title="Bà tổ một", published_at=now - timedelta(days=3))
+    ba_new = make_article(title="Bà tổ hai", published_at=now - timedelta(days=1))
+    ba_sac = make_article(title="Bá tổ bốn", published_at=now - timedelta(hours=1))
+    ba_bare = make_article(title="Ba tổ năm", published_at=now)
+    found = titles(reader.get(URL, {"q": "bà"}))
+    assert found == [ba_new.title, ba_old.title, ba_bare.title, ba_sac.title]
+    # Without accents typed, every "ba" is as good: the newest first.
+    found = titles(reader.get(URL, {"q": "ba"}))
+    assert found == [ba_bare.title, ba_sac.title, ba_new.title, ba_old.title]
+
+
+def test_relevance_comes_before_recency(reader, make_article):
+    now = timezone.now()
+    dense = make_article(
+        title="Tiêm chủng",
+        lead="Tiêm chủng cho trẻ. Lịch tiêm chủng.",
+        body="",
+        published_at=now - timedelta(days=10),
+    )
+    passing = make_article(
+        title="Tin tổng hợp tuần",
+        lead="Nhiều hoạt động văn hóa, thể thao; có nhắc tiêm chủng.",
+        body="<p>" + "Nội dung dài về nhiều việc khác nhau. " * 20 + "</p>",
+        published_at=now,
+    )
+    assert titles(reader.get(URL, {"q": "tiem chung"})) == [dense.title, passing.title]
+
+
+def test_only_this_wards_published_articles_are_found(
+    reader, second_reader, make_article, second_ward
+):
+    shown = make_article(title="Thông báo tiêm chủng")
+    make_article(title="Thông báo tiêm chủng nháp", status=Article.Status.DRAFT)
+    make_article(
+        title="Thông báo tiêm chủng ngày mai",
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    there = make_article(
+        title="Thông báo tiêm chủng Bồ Đề",
+        category=Category.objects.get(ward=second_ward, slug="thong-bao"),
+    )
+    assert titles(reader.get(URL, {"q": "tiem chung"})) == [shown.title]
+    assert titles(second_reader.get(URL, {"q": "tiem chung"})) == [there.title]
+
+
+def test_matches_are_highlighted_in_title_and_excerpt(reader, party_news):
+    response = reader.get(URL, {"q": "cong tac dang"})
+    assert "<mark>Công</mark> <mark>tác</mark> <mark>Đảng</mark>" in response.text
+    assert "<mark>Đảng</mark> ủy phường" in response.text
+
+
+def test_a_long_body_gives_a_short_excerpt_around_the_match(reader, make_article):
+    body = "<p>" + "Mở đầu dài dòng. " * 100 + "Kết luận về tiêm chủng.</p>"
+    make_article(title="Bài dài", lead="", body=body)
+    response = reader.get(URL, {"q": "tiem chung"})
+    excerpt = response.context["results"][0][2]
+    assert "<mark>tiêm</mark> <mark>chủng</mark>" in excerpt
+    assert excerpt.startswith("… ")
+    assert len(excerpt.split()) < 50
+
+
+def test_results_are_paginated_with_the_query_kept(reader, make_article):
+    for n in range(13):
+        make_article(title=f"Thông báo số {n}")
+    response = reader.get(URL, {"q": "thong bao"})
+    assert "Tìm thấy 13 bài viết" in response.text
+    assert len(response.context["results"]) == 10
+    assert 'href="?q=thong%20bao&amp;page=2"' in response.text
+    page_two = reader.get(URL, {"q": "thong bao", "page": 2})
+    assert len(page_two.context["results"]) == 3
+    assert reader.get(URL, {"q": "thong bao", "page": "x'"}).status_code == 200
+
+
+def test_user_input_is_escaped(reader, make_article):
+    make_article(title="Tin a")
+    response = reader.get(URL, {"q": '<script>alert("x")</script> tin'})
+    assert "<script>alert" not in response.text
+    assert "&lt;script&gt;" in response.text
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ("", "Nhập từ khóa để tìm bài viết"),
+        ("   ", "Nhập từ khóa để tìm bài viết"),
+        ("😀🙏", "Từ khóa cần có ít nhất một chữ hoặc chữ số."),
+        ('"" \' % _ & | ! ( ) :*', "Từ khóa cần có ít nhất một chữ hoặc chữ số."),
+        ("\x00\x01", "Nhập từ khóa để tìm bài viết"),
+        ("tin\x00tức", "Không tìm thấy bài viết nào"),
+        ("'; DROP TABLE articles_article; --", "Không tìm thấy bài viết nào"),
+        ("100% & a|b !c (d) e:*", "Không tìm thấy bài viết nào"),
+        ("x" * 5000, "Từ khóa dài quá 200 ký tự"),
+    ],
+)
+def test_odd_queries_get_a_normal_page_with_a_message(reader, party_news, q, message):
+    response = reader.get(URL, {"q": q})
+    assert response.status_code == 200
+    assert message in response.text
+    assert Article.objects.filter(pk=party_news.pk).exists()
+
+
+def test_query_words_are_bounded():
+    query = Query.parse(" ".join(f"tu{n}" for n in range(100)))
+    assert len(query.words) == 12
+
+
+def test_the_page_says_search_is_not_for_indexing(reader, db):
+    assert '<meta name="robots" content="noindex, follow">' in reader.get(URL).text
+
+
+def test_it_runs_a_fixed_number_of_queries(
+    reader, make_article, django_assert_num_queries
+):
+    for n in range(15):
+        make_article(title=f"Thông báo {n}")
+    reader.get("/")  # The host map is warm.
+    # Menu, count, page of results; SQLite ranks all matches of one query.
+    with django_assert_num_queries(3 if connection.vendor == "postgresql" else 2):
+        reader.get(URL, {"q": "thong bao"})
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the index is PostgreSQL's"
+)
+def test_postgresql_finds_through_the_index_not_a_scan(ward, category, party_news):
+    Article.objects.bulk_create(
+        Article(
+            ward=ward,
+            category=category,
+            title=f"Tin số {n}",
+            slug=f"tin-so-{n}",
+            status=Article.Status.PUBLISHED,
+            search_text=f"tin số {n} nội dung thường ngày",
+            search_folded=f"tin so {n} noi dung thuong ngay",
+        )
+        for n in range(5000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    plan = search(ward, Query.parse("cong tac dang")).explain()
+    assert "article_search_folded_idx" in plan
