@@ -2,7 +2,10 @@
 
 import re
 
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import DailyViews
 
 # Crawlers and link-preview fetchers announce themselves in the User-Agent.
 # In-app browsers (Zalo, Facebook's FBAN/FBAV, Messenger) are residents
@@ -43,22 +46,46 @@ def should_count(request, article) -> bool:
 
 
 def increment_view_count(article) -> int:
-    """Add one view in the database and return the stored count after it.
+    """Add one view in the database, to the total and to today's row, and
+    return the stored total after it.
 
-    A single UPDATE ... RETURNING: the database adds the one, so concurrent
-    readers never overwrite each other's views, and no second query reads the
-    count back. PostgreSQL and SQLite (3.35+) both support it.
+    Two statements, one transaction, so the total and the days always add up:
+
+    - a single UPDATE ... RETURNING on the total: the database adds the one,
+      so concurrent readers never overwrite each other's views, and no second
+      query reads the count back;
+    - an INSERT ... ON CONFLICT DO UPDATE on the article's row of the ward's
+      day (TIME_ZONE, not UTC), made by the first view of the day and
+      incremented in place by the others, with no read-then-write race.
+
+    PostgreSQL and SQLite support both (SQLite from 3.35 for RETURNING, from
+    3.24 for ON CONFLICT). The UPDATE comes first: on PostgreSQL its row lock
+    queues the article's concurrent views, and a deleted article gets no day
+    row. This function is the one place views are stored: keep it so.
     """
-    table = connection.ops.quote_name(article._meta.db_table)
-    with connection.cursor() as cursor:
+    quote = connection.ops.quote_name
+    articles = quote(article._meta.db_table)
+    days = quote(DailyViews._meta.db_table)
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    # No savepoint: inside a caller's transaction both statements simply
+    # belong to it, and stand or fall with it. Only the quoted table names are
+    # formatted into the SQL; values go as parameters.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET view_count = view_count + 1 "  # noqa: S608
+            f"UPDATE {articles} SET view_count = view_count + 1 "
             "WHERE id = %s RETURNING view_count",
             [article.pk],
         )
         row = cursor.fetchone()
-    if row is not None:  # None: the article was deleted meanwhile.
-        article.view_count = row[0]
+        if row is None:  # The article was deleted meanwhile.
+            return article.view_count
+        cursor.execute(
+            f"INSERT INTO {days} (article_id, day, views) "
+            "VALUES (%s, %s, 1) ON CONFLICT (article_id, day) "
+            f"DO UPDATE SET views = {days}.views + 1",
+            [article.pk, today],
+        )
+    article.view_count = row[0]
     return article.view_count
 
 

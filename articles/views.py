@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import blocks
 from .counting import count_view
 from .models import Article, Category
 
@@ -34,6 +35,8 @@ class HomeView(PublishedArticleMixin, TemplateView):
             # The lead story is shown big once, not again in its category.
             published = published.exclude(pk=latest[0].pk)
         context["category_blocks"] = self._category_blocks(published)
+        # The latest grid above is the home page's "Tin mới".
+        context["most_read"] = blocks.most_read(self.request.ward)
         return context
 
     def _category_blocks(self, published):
@@ -107,4 +110,6 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         context["other_articles"] = published.filter(
             category_id=article.category_id
         ).exclude(pk=article.pk)[:OTHER_ARTICLES]
+        context["newest"] = blocks.newest(self.request.ward, exclude=article)
+        context["most_read"] = blocks.most_read(self.request.ward, exclude=article)
         return context

@@ -195,12 +195,13 @@ def test_staff_preview_only_their_own_wards_drafts(
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # Menu, latest, category blocks.
-        ("/", 3),
+        # Menu, latest, category blocks, most-read.
+        ("/", 4),
         # Category, count, page of articles, menu.
         ("/chuyen-muc/cong-tac-dang/", 4),
-        # Article with its category, counted view, other articles, menu.
-        ("/bai-viet/hoi-nghi-tong-ket-nam/", 4),
+        # Article with its category, total and day counted, other articles,
+        # newest, most-read, menu.
+        ("/bai-viet/hoi-nghi-tong-ket-nam/", 7),
     ],
 )
 def test_reader_pages_of_a_second_ward_run_a_fixed_number_of_queries(

@@ -1,0 +1,284 @@
+"""Views kept per day, and the "Tin đọc nhiều" and "Tin mới" blocks."""
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from articles import blocks
+from articles.counting import increment_view_count
+from articles.models import Article, Category, DailyViews
+from wardnews.wards.hosts import default_ward
+
+DATETIME_ATTRIBUTE = re.compile(r'<time[^>]* datetime="([^"]*)"')
+
+
+def read(article, views, days_ago=0):
+    """Views of the article on a day, as the counter would have kept them."""
+    day = timezone.localdate() - timedelta(days=days_ago)
+    DailyViews.objects.create(article=article, day=day, views=views)
+    Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + views)
+
+
+def block(page, block_id):
+    """The HTML of the page's section labelled by block_id, or None."""
+    found = re.search(
+        rf'<section[^>]* aria-labelledby="{block_id}">.*?</section>', page, re.S
+    )
+    return found and found[0]
+
+
+def titles(articles):
+    return [article.title for article in articles]
+
+
+# The counter: the total and the days, together.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_days_add_up_to_the_total_under_concurrent_views():
+    """500 views at once on an article imported with 75: the total and
+    today's row both take every one of them."""
+    category = Category.objects.create(
+        ward=default_ward(), name="Đếm theo ngày", slug="dem-theo-ngay"
+    )
+    article = Article.objects.create(
+        category=category, title="Bài đọc nhiều", status="published", view_count=75
+    )
+    threads, per_thread = 20, 25
+    start = threading.Barrier(threads)
+
+    def view_many():
+        try:
+            start.wait()
+            for _ in range(per_thread):
+                increment_view_count(Article(pk=article.pk))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for result in [pool.submit(view_many) for _ in range(threads)]:
+            result.result()
+
+    article.refresh_from_db()
+    assert article.view_count == 75 + 500
+    assert sum(article.daily_views.values_list("views", flat=True)) == 500
+
+
+def test_a_view_counts_on_the_wards_day_not_utcs(reader, make_article):
+    article = make_article(published_at=datetime(2025, 3, 1, tzinfo=UTC))
+    # 23:30 in Hà Nội is 16:30 UTC, the same day; 00:30 in Hà Nội is still
+    # the evening before in UTC.
+    late_evening = datetime(2025, 3, 10, 16, 30, tzinfo=UTC)
+    after_midnight = datetime(2025, 3, 10, 17, 30, tzinfo=UTC)
+    with mock.patch("django.utils.timezone.now", return_value=late_evening):
+        reader.get(article.get_absolute_url())
+    with mock.patch("django.utils.timezone.now", return_value=after_midnight):
+        reader.cookies.clear()
+        reader.get(article.get_absolute_url())
+        increment_view_count(article)
+    assert list(article.daily_views.order_by("day").values_list("day", "views")) == [
+        (date(2025, 3, 10), 1),
+        (date(2025, 3, 11), 2),
+    ]
+    article.refresh_from_db()
+    assert article.view_count == 3
+
+
+def test_a_view_of_an_article_deleted_meanwhile_records_nothing(make_article):
+    article = make_article(view_count=7)
+    Article.objects.filter(pk=article.pk).delete()
+    assert increment_view_count(article) == 7
+    assert not DailyViews.objects.exists()
+
+
+# Most read.
+
+
+def test_most_read_orders_by_the_views_of_the_last_30_days(make_article):
+    imported = make_article(title="Bài cũ nhiều lượt xem", view_count=1000)
+    this_week = make_article(title="Bài đọc nhiều tuần này")
+    read(this_week, 10, days_ago=3)
+    month_edge = make_article(title="Bài đọc cuối tháng trước")
+    read(month_edge, 3, days_ago=29)  # the 30th day of the window, today first
+    read(month_edge, 500, days_ago=30)  # the day before the window
+    last_season = make_article(title="Bài đọc mùa trước")
+    read(last_season, 50, days_ago=45)
+    make_article(title="Bài chưa ai đọc")
+
+    # The window's views first; then, to fill up, the most read of all time;
+    # never-read articles are not "most read".
+    assert titles(blocks.most_read(imported.ward)) == [
+        "Bài đọc nhiều tuần này",
+        "Bài đọc cuối tháng trước",
+        "Bài cũ nhiều lượt xem",
+        "Bài đọc mùa trước",
+    ]
+    assert month_edge.daily_views.count() == 2
+
+
+def test_views_on_several_days_are_summed(make_article):
+    steady = make_article(title="Ngày nào cũng có người đọc")
+    for days_ago in range(5):
+        read(steady, 3, days_ago=days_ago)
+    one_day = make_article(title="Một ngày đọc nhiều")
+    read(one_day, 14)
+    assert titles(blocks.most_read(steady.ward)) == [
+        "Ngày nào cũng có người đọc",
+        "Một ngày đọc nhiều",
+    ]
+
+
+def test_a_full_window_needs_no_fallback(make_article):
+    for n in range(6):
+        read(make_article(title=f"Tin được đọc {n}"), 10 - n)
+    make_article(title="Bài cũ nhiều lượt xem", view_count=100_000)
+    assert titles(blocks.most_read(make_article().ward)) == [
+        f"Tin được đọc {n}" for n in range(5)
+    ]
+
+
+def test_most_read_falls_back_to_all_time_when_no_day_was_kept(make_article):
+    for views in [5, 50, 20]:
+        make_article(title=f"Bài {views} lượt xem", view_count=views)
+    assert titles(blocks.most_read(make_article().ward)) == [
+        "Bài 50 lượt xem",
+        "Bài 20 lượt xem",
+        "Bài 5 lượt xem",
+    ]
+
+
+def test_only_the_wards_published_articles_are_listed(ward, second_ward, make_article):
+    shown = make_article(title="Bài đã đăng", view_count=1)
+    draft = make_article(title="Bản nháp", status=Article.Status.DRAFT)
+    scheduled = make_article(
+        title="Bài hẹn giờ", published_at=timezone.now() + timedelta(hours=1)
+    )
+    elsewhere = make_article(
+        title="Tin phường Bồ Đề",
+        category=Category.objects.get(ward=second_ward, slug="cong-tac-dang"),
+    )
+    for article in [draft, scheduled, elsewhere]:
+        read(article, 1000)
+        read(article, 1000, days_ago=60)
+
+    assert blocks.most_read(ward) == [shown]
+    assert blocks.newest(ward) == [shown]
+    assert blocks.most_read(second_ward) == blocks.newest(second_ward) == [elsewhere]
+
+
+def test_hidden_articles_are_on_no_page_of_the_ward(reader, second_ward, make_article):
+    shown = make_article(title="Bài đã đăng", view_count=1)
+    other = make_article(title="Bài khác đã đăng", view_count=2)
+    hidden = [
+        make_article(title="Bản nháp", status=Article.Status.DRAFT),
+        make_article(
+            title="Bài hẹn giờ", published_at=timezone.now() + timedelta(hours=1)
+        ),
+        make_article(
+            title="Tin phường Bồ Đề",
+            category=Category.objects.get(ward=second_ward, slug="cong-tac-dang"),
+        ),
+    ]
+    for article in hidden:
+        read(article, 1000)
+    for url in ["/", shown.get_absolute_url(), other.get_absolute_url()]:
+        page = reader.get(url).text
+        for article in hidden:
+            assert article.title not in page
+
+
+# The blocks on the pages.
+
+
+def test_the_home_page_adds_most_read_to_its_latest(reader, make_article):
+    read(make_article(title="Bài đọc nhiều nhất"), 9)
+    read(make_article(title="Bài đọc nhiều nhì"), 4)
+    page = reader.get("/").text
+
+    most_read = block(page, "tin-doc-nhieu")
+    assert '<h2 id="tin-doc-nhieu" class="section-title">Tin đọc nhiều</h2>' in (
+        most_read
+    )
+    assert '<ol class="article-links ranked">' in most_read
+    assert most_read.index("Bài đọc nhiều nhất") < most_read.index("Bài đọc nhiều nhì")
+    # The latest grid is the home page's "Tin mới": one such list, not two.
+    assert page.count(">Tin mới</h2>") == 1
+    assert page.index(">Tin mới</h2>") < page.index(">Tin đọc nhiều</h2>")
+
+
+def test_the_article_page_has_newest_and_most_read_after_other_articles(
+    reader, make_article, other_category
+):
+    article = make_article(title="Bài đang đọc")
+    read(article, 100)  # the most read, but not listed on its own page
+    sibling = make_article(title="Tin cùng chuyên mục")
+    read(sibling, 5)
+    notice = make_article(title="Thông báo lịch tiếp dân", category=other_category)
+    read(notice, 8)
+
+    response = reader.get(article.get_absolute_url())
+    page = response.text
+
+    assert titles(response.context["newest"]) == [sibling.title, notice.title]
+    assert titles(response.context["most_read"]) == [notice.title, sibling.title]
+    newest, most_read = block(page, "tin-moi"), block(page, "tin-doc-nhieu")
+    assert ">Tin mới</h2>" in newest and "<ul" in newest
+    assert ">Tin đọc nhiều</h2>" in most_read and "<ol" in most_read
+    assert "Bài đang đọc" not in newest + most_read
+    # One h1, then the h2 blocks in order, below the article.
+    headings = re.findall(r"<(h[1-6])[^>]*>(.*?)</h[1-6]>", page)
+    assert headings == [
+        ("h1", "Bài đang đọc"),
+        ("h2", "Tin khác"),
+        ("h2", "Tin mới"),
+        ("h2", "Tin đọc nhiều"),
+    ]
+
+
+def test_a_block_without_articles_is_left_out(reader, make_article):
+    only = make_article()
+    # Nothing read yet: no "Tin đọc nhiều" on the home page.
+    assert block(reader.get("/").text, "tin-doc-nhieu") is None
+    # The only article, now read, is not listed on its own page.
+    page = reader.get(only.get_absolute_url()).text
+    assert block(page, "tin-moi") is None
+    assert block(page, "tin-doc-nhieu") is None
+
+
+def test_block_dates_are_iso_8601_without_microseconds(reader, make_article):
+    published_at = datetime(2022, 1, 24, 3, 15, 42, 123456, tzinfo=UTC)
+    first = make_article(published_at=published_at, view_count=3)
+    second = make_article(view_count=1)
+    for url, block_id in [
+        ("/", "tin-doc-nhieu"),
+        (second.get_absolute_url(), "tin-moi"),
+        (second.get_absolute_url(), "tin-doc-nhieu"),
+    ]:
+        html = block(reader.get(url).text, block_id)
+        assert first.get_absolute_url() in html
+        assert "2022-01-24T10:15:42+0700" in DATETIME_ATTRIBUTE.findall(html)
+        assert "(24/01/2022)" in html
+
+
+@pytest.mark.parametrize("articles", [3, 15])
+def test_the_pages_run_a_fixed_number_of_queries(
+    reader, make_article, category, other_category, articles, django_assert_num_queries
+):
+    for n in range(articles):
+        article = make_article(category=category if n % 2 else other_category)
+        for days_ago in range(0, 40, 3):
+            read(article, n + 1, days_ago=days_ago)
+    # Menu, latest articles, category blocks, most read.
+    with django_assert_num_queries(4):
+        reader.get("/")
+    # Article with its category, the view (total, today's row), other articles,
+    # newest, most read, menu.
+    with django_assert_num_queries(7):
+        reader.get(article.get_absolute_url())
