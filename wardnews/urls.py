@@ -4,7 +4,9 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles import richtext
-from wardnews.wards.views import view_on_site
+from articles.feeds import CategoryFeed, WardNewsFeed
+from articles.sitemaps import sitemap
+from wardnews.wards.views import robots_txt, view_on_site
 
 
 def media(request, path):
@@ -20,6 +22,11 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("ckeditor/", include(richtext.urlpatterns)),
+    path("rss/", WardNewsFeed(), name="feed"),
+    path("chuyen-muc/<slug:slug>/rss/", CategoryFeed(), name="category_feed"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("", include("wardnews.wards.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -6,9 +6,12 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+
+from articles.richtext import EditorWidget
 
 from .hosts import url_on_ward
 from .models import Membership, Ward, WardHost
@@ -172,6 +175,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Ward)
 class WardAdmin(admin.ModelAdmin):
+    # A map link typed without a scheme is a https:// one.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "host_names", "is_default", "phone", "email"]
     search_fields = ["name", "hosts__host"]
     # What the ward's own staff may correct; hosts, the default and the
@@ -183,6 +188,7 @@ class WardAdmin(admin.ModelAdmin):
         "email",
         "responsible_person",
         "logo",
+        "map_url",
         "introduction",
     ]
 
@@ -207,6 +213,15 @@ class WardAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return ["name", "slug", "is_default", *self.staff_fields[1:]]
         return self.staff_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The article editor; its pictures go into (and are browsed from) this
+        # ward's folder. A ward being added has none yet: it uploads nothing.
+        kwargs["widgets"] = {
+            "introduction": EditorWidget(ward=obj),
+            **kwargs.get("widgets", {}),
+        }
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # The upload folder is named once: renaming it would hide the

@@ -1,0 +1,83 @@
+"""sitemap.xml: the pages of the ward whose host was asked, and only what
+its readers may see (published(ward))."""
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import Greatest
+from django.urls import reverse
+
+from .models import Article, Category
+
+# When an article's page last changed: its publication (a scheduled article
+# comes out after it was last saved) or a later correction.
+LAST_CHANGE = Greatest("published_at", "updated_at")
+
+
+class WardSitemap(Sitemap):
+    """A section of one ward's sitemap."""
+
+    def __init__(self, ward):
+        self.ward = ward
+
+    def published(self):
+        return Article.objects.published(self.ward)
+
+
+class WardPagesSitemap(WardSitemap):
+    """The home page, "Giới thiệu" and "Liên hệ"."""
+
+    def items(self):
+        home_change = self.published().aggregate(last=Max(LAST_CHANGE))["last"]
+        # A ward keeps no time of its last change: better no lastmod for its
+        # pages than a wrong one.
+        pages = [("articles:home", home_change), ("wards:contact", None)]
+        if self.ward.introduction:  # Without one the page is a short note.
+            pages.insert(1, ("wards:about", None))
+        return pages
+
+    def location(self, page):
+        return reverse(page[0])
+
+    def lastmod(self, page):
+        return page[1]
+
+
+class CategorySitemap(WardSitemap):
+    """The categories with something published, as of their newest change."""
+
+    def items(self):
+        newest = (
+            self.published()
+            .filter(category=OuterRef("pk"))
+            .annotate(last_change=LAST_CHANGE)
+            .order_by("-last_change")
+            .values("last_change")[:1]
+        )
+        return (
+            Category.objects.filter(ward=self.ward)
+            .annotate(last_change=Subquery(newest))
+            .filter(last_change__isnull=False)
+        )
+
+    def lastmod(self, category):
+        return category.last_change
+
+
+class ArticleSitemap(WardSitemap):
+    def items(self):
+        return self.published().annotate(last_change=LAST_CHANGE).only("slug")
+
+    def lastmod(self, article):
+        return article.last_change
+
+
+def sitemap(request):
+    """The sitemap of the ward whose host the request came to."""
+    ward = request.ward
+    sections = {
+        "trang": WardPagesSitemap(ward),
+        "chuyen-muc": CategorySitemap(ward),
+        "bai-viet": ArticleSitemap(ward),
+    }
+    return sitemap_views.sitemap(request, sitemaps=sections)

@@ -1,0 +1,136 @@
+"""sitemap.xml and robots.txt: what search engines are told about a ward."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Category
+
+from .conftest import SECOND_HOST
+
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap(client):
+    """{location: lastmod or None} of the client's ward's sitemap."""
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)
+    return {
+        url.findtext("s:loc", namespaces=NS): url.findtext("s:lastmod", namespaces=NS)
+        for url in root.findall("s:url", NS)
+    }
+
+
+@pytest.fixture
+def second_category(second_ward):
+    return Category.objects.get(ward=second_ward, slug="cong-tac-dang")
+
+
+def test_it_lists_the_ward_pages_categories_and_articles(
+    reader, make_article, category, ward
+):
+    ward.introduction = "<p>Phường Phúc Lợi thành lập năm 2003.</p>"
+    ward.save()
+    article = make_article(slug="hoi-nghi")
+    urls = sitemap(reader)
+    assert list(urls) == [
+        "http://testserver/",
+        "http://testserver/gioi-thieu/",
+        "http://testserver/lien-he/",
+        "http://testserver/chuyen-muc/cong-tac-dang/",
+        "http://testserver/bai-viet/hoi-nghi/",
+    ]
+    today = timezone.localdate(article.updated_at).isoformat()
+    assert urls["http://testserver/"] == today
+    assert urls["http://testserver/chuyen-muc/cong-tac-dang/"] == today
+    assert urls["http://testserver/bai-viet/hoi-nghi/"] == today
+
+
+def test_it_leaves_out_an_empty_introduction_and_empty_categories(reader, ward):
+    assert list(sitemap(reader)) == ["http://testserver/", "http://testserver/lien-he/"]
+
+
+def test_it_never_lists_drafts_scheduled_or_other_wards_articles(
+    reader, make_article, other_category, second_category
+):
+    make_article(slug="da-dang")
+    make_article(slug="ban-nhap", status=Article.Status.DRAFT)
+    make_article(slug="hen-gio", published_at=timezone.now() + timedelta(days=1))
+    make_article(category=other_category, slug="nhap-thong-bao", status="draft")
+    make_article(category=second_category, slug="tin-bo-de")
+    urls = " ".join(sitemap(reader))
+    assert "/bai-viet/da-dang/" in urls
+    for hidden in ["ban-nhap", "hen-gio", "nhap-thong-bao", "tin-bo-de"]:
+        assert hidden not in urls
+    # A category with nothing published yet is no page for a search engine.
+    assert other_category.get_absolute_url() not in urls
+
+
+def test_each_ward_has_its_own_sitemap_on_its_own_host(
+    reader, second_reader, make_article, second_category
+):
+    make_article(slug="tin-phuc-loi")
+    make_article(category=second_category, slug="tin-bo-de")
+    urls = list(sitemap(second_reader))
+    assert all(url.startswith(f"http://{SECOND_HOST}/") for url in urls)
+    assert f"http://{SECOND_HOST}/bai-viet/tin-bo-de/" in urls
+    assert not any("tin-phuc-loi" in url for url in urls)
+    assert "http://testserver/bai-viet/tin-phuc-loi/" in sitemap(reader)
+
+
+def test_lastmod_is_when_the_page_last_changed(reader, make_article):
+    now = timezone.now()
+    # Saved long ago, published today: it changed when it came out.
+    scheduled = make_article(slug="hen-gio", published_at=now - timedelta(minutes=5))
+    Article.objects.filter(pk=scheduled.pk).update(updated_at=now - timedelta(days=9))
+    # Published long ago, corrected today.
+    corrected = make_article(slug="da-sua", published_at=now - timedelta(days=30))
+    old = make_article(slug="tin-cu", published_at=now - timedelta(days=30))
+    Article.objects.filter(pk=old.pk).update(updated_at=now - timedelta(days=30))
+    urls = sitemap(reader)
+    assert urls["http://testserver/bai-viet/hen-gio/"] == (
+        timezone.localdate(scheduled.published_at).isoformat()
+    )
+    assert urls["http://testserver/bai-viet/da-sua/"] == (
+        timezone.localdate(corrected.updated_at).isoformat()
+    )
+    assert urls["http://testserver/bai-viet/tin-cu/"] == (
+        timezone.localdate(now - timedelta(days=30)).isoformat()
+    )
+
+
+def test_it_runs_a_fixed_number_of_queries(
+    reader, make_article, category, other_category, django_assert_num_queries
+):
+    for n in range(15):
+        make_article(category=category if n % 2 else other_category)
+    reader.get("/")  # The host map is warm after the first request.
+    # Home lastmod; categories counted and listed; articles counted and listed.
+    with django_assert_num_queries(5):
+        assert len(sitemap(reader)) == 2 + 2 + 15
+
+
+# robots.txt
+
+
+def test_robots_txt_names_the_wards_sitemap_on_its_host(reader, second_reader):
+    response = second_reader.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.text.splitlines()
+    assert f"Sitemap: http://{SECOND_HOST}/sitemap.xml" in lines
+    assert "Disallow: /admin/" in lines
+    assert "Disallow: /ckeditor/" in lines
+    assert "Sitemap: https://testserver/sitemap.xml" in (
+        reader.get("/robots.txt", secure=True).text.splitlines()
+    )
+
+
+def test_robots_txt_runs_no_query(reader, db, django_assert_num_queries):
+    reader.get("/")
+    with django_assert_num_queries(0):
+        reader.get("/robots.txt")
