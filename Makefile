@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo superuser clean
+.PHONY: run test lint format migrate demo superuser lighthouse clean
 
 # A stamp per requirements file: reinstall only when it changes.
 $(VENV)/.installed: requirements.txt
@@ -15,6 +15,27 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# The Node tools, pinned, under .venv/node: the Nu Html Checker (vnu.jar, run
+# with Java) for tests/test_html_valid.py and Lighthouse for `make
+# lighthouse`. The stamp names the versions: changing one reinstalls. No
+# install scripts: vnu-jar's would download a Java of its own. Without npm
+# (apt-get install nodejs npm) the HTML test is skipped, except in CI.
+NODE_PREFIX := $(VENV)/node
+VNU_JAR_VERSION := 26.9.27
+LIGHTHOUSE_VERSION := 12.2.3
+NODE_TOOLS := $(NODE_PREFIX)/.installed-vnu-jar-$(VNU_JAR_VERSION)-lighthouse-$(LIGHTHOUSE_VERSION)
+
+$(NODE_TOOLS):
+	@if ! command -v npm >/dev/null; then \
+	  echo "npm is missing (apt-get install nodejs npm): no HTML check, no Lighthouse"; \
+	else \
+	  set -e; rm -f $(NODE_PREFIX)/.installed-*; \
+	  npm install --prefix $(NODE_PREFIX) --no-save --no-audit --no-fund \
+	    --ignore-scripts --loglevel=error \
+	    vnu-jar@$(VNU_JAR_VERSION) lighthouse@$(LIGHTHOUSE_VERSION); \
+	  touch $@; \
+	fi
+
 ## run: serve the site with demo content at http://127.0.0.1:$(PORT)/ (SQLite)
 run: export DJANGO_DEBUG ?= true
 run: $(VENV)/.installed
@@ -25,7 +46,7 @@ run: $(VENV)/.installed
 
 ## test: lint and run the whole test suite (DATABASE_URL picks PostgreSQL;
 ## PYTEST_ARGS='-m "not browser"' skips a part)
-test: $(VENV)/.installed-dev lint
+test: $(VENV)/.installed-dev $(NODE_TOOLS) lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -48,6 +69,12 @@ demo: $(VENV)/.installed
 superuser: export DJANGO_DEBUG ?= true
 superuser: $(VENV)/.installed
 	$(PYTHON) manage.py createsuperuser
+
+## lighthouse: Lighthouse's four scores (mobile) for the main reader pages,
+## served by gunicorn with DEBUG off on demo content; fails under 100
+lighthouse: $(VENV)/.installed $(NODE_TOOLS)
+	LIGHTHOUSE_CLI=$(NODE_PREFIX)/node_modules/lighthouse/cli/index.js \
+	  $(PYTHON) .ci/lighthouse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -9,4 +9,5 @@ urlpatterns = [
     path("chuyen-muc/<slug:slug>/", views.CategoryView.as_view(), name="category"),
     path("bai-viet/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("tim-kiem/", search.SearchView.as_view(), name="search"),
+    path("anh-chia-se.png", views.share_card, name="share_card"),
 ]

@@ -2,11 +2,14 @@ from itertools import groupby
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
+from django.views.decorators.http import etag, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import blocks
+from . import blocks, cards
 from .counting import count_view
 from .models import Article, Category
 
@@ -69,9 +72,14 @@ class CategoryView(PublishedArticleMixin, ListView):
         return super().get_queryset().filter(category=self.category)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             category=self.category, current_category=self.category, **kwargs
         )
+        url = self.category.get_absolute_url()
+        if context["page_obj"].number > 1:
+            url += f"?page={context['page_obj'].number}"
+        context["canonical_url"] = self.request.build_absolute_uri(url)
+        return context
 
 
 class ArticleDetailView(PublishedArticleMixin, DetailView):
@@ -107,9 +115,21 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         if self.may_preview:
             context["is_preview"] = not published.filter(pk=article.pk).exists()
         context["current_category"] = article.category
+        context["share"] = cards.ArticleShare.of(self.request, article)
+        context["canonical_url"] = context["share"].url
         context["other_articles"] = published.filter(
             category_id=article.category_id
         ).exclude(pk=article.pk)[:OTHER_ARTICLES]
         context["newest"] = blocks.newest(self.request.ward, exclude=article)
         context["most_read"] = blocks.most_read(self.request.ward, exclude=article)
         return context
+
+
+@require_safe
+@etag(lambda request: cards.card_etag(request.ward))
+def share_card(request):
+    """The ward's card picture: what Zalo and Facebook show with a link to a
+    page without a photo of its own."""
+    response = HttpResponse(cards.card_png(request.ward), content_type="image/png")
+    patch_cache_control(response, public=True, max_age=cards.CARD_MAX_AGE)
+    return response

@@ -573,3 +573,234 @@ def test_a_table_from_the_editor_fits_a_phone(new_context, live_server, make_art
     page.goto(live_server.url + article.get_absolute_url())
     expect(page.locator(".article-body table")).to_be_visible()
     assert_no_sideways_scroll(page)
+
+
+# 4. A resident's walk on a phone: reading, searching from the header,
+# printing, a bigger text, sharing; and the same pages by keyboard alone.
+
+
+def body_font_size(page, selector=".article-body p"):
+    return page.evaluate(
+        "s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)",
+        selector,
+    )
+
+
+def test_a_resident_reads_searches_and_prints_on_a_phone(
+    new_context, live_server, seed_shaped_content
+):
+    article = seed_shaped_content
+    page = new_context(phone=True).new_page()
+
+    page.goto(live_server.url + "/")
+    wait_for_images(page)
+    expect(page.locator(".header-search summary")).to_be_visible()
+    assert_no_sideways_scroll(page)
+    screenshot(page, "reader-home")
+
+    page.locator(".site-nav a", has_text=article.category.name).tap()
+    expect(page.locator("h1")).to_have_text(article.category.name)
+    # The cards' titles come right under the page's h1.
+    assert page.locator("h3").count() == 0
+    assert page.locator("h2.card-title").count() >= 2
+    wait_for_images(page)
+    screenshot(page, "reader-category")
+
+    page.locator(".card-title a", has_text=article.title[:40]).tap()
+    expect(page.locator("h1")).to_have_text(article.title)
+    tools = page.locator(".article-tools")
+    expect(tools.get_by_role("button", name="Chia sẻ")).to_be_visible()
+    expect(tools.get_by_role("button", name="In bài viết")).to_be_visible()
+    expect(tools.get_by_role("button", name="Tăng cỡ chữ")).to_be_visible()
+    expect(tools.get_by_role("button", name="Giảm cỡ chữ")).to_be_visible()
+    wait_for_images(page, ".article")
+    assert_no_sideways_scroll(page)
+    screenshot(page, "reader-article")
+
+    # The magnifier in the header opens the field, ready to type in.
+    page.locator(".header-search summary").tap()
+    field = page.get_by_label("Tìm tin bài (gõ có dấu hoặc không dấu)")
+    expect(field).to_be_focused()
+    assert_no_sideways_scroll(page)
+    screenshot(page, "reader-header-search")
+    page.keyboard.type("cong tac dang")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/tim-kiem/?q=cong+tac+dang")
+    expect(page.locator(".search-count")).to_contain_text("Tìm thấy 2 bài viết")
+    marks = page.locator(".search-result mark").all_inner_texts()
+    # Typed without accents, marked as written.
+    assert marks and {mark.lower() for mark in marks} <= {"công", "tác", "đảng"}
+    assert "Đảng" in marks
+    assert_no_sideways_scroll(page)
+    screenshot(page, "reader-search")
+
+    # On paper: the article alone, and where it came from.
+    page.locator(".search-result .card-title a", has_text=article.title[:40]).tap()
+    expect(page.locator("h1")).to_have_text(article.title)
+    page.emulate_media(media="print")
+    for hidden in [".site-nav", ".header-search", ".breadcrumb", ".article-tools"]:
+        expect(page.locator(hidden)).to_be_hidden()
+    for hidden in [".other-articles", ".article-blocks", ".site-footer"]:
+        expect(page.locator(hidden)).to_be_hidden()
+    expect(page.locator(".article-lead")).to_be_visible()
+    expect(page.locator(".article-body img")).to_be_visible()
+    source = page.locator(".print-source")
+    expect(source).to_be_visible()
+    expect(source).to_contain_text(live_server.url + article.get_absolute_url())
+    local = timezone.localtime(article.published_at)
+    expect(source).to_contain_text(f"đăng ngày {local:%d/%m/%Y} lúc {local:%H:%M}")
+    wait_for_images(page, ".article")
+    screenshot(page, "reader-print")
+    page.emulate_media(media="screen")
+    expect(page.locator(".site-nav")).to_be_visible()
+    expect(source).to_be_hidden()
+
+
+def test_a_bigger_text_is_remembered_from_page_to_page(
+    new_context, live_server, make_article
+):
+    article = make_article(body="<p>Đoạn một của bài viết.</p>")
+    page = new_context(phone=True).new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    default = body_font_size(page)
+    reset = page.get_by_role("button", name="Cỡ chữ mặc định")
+    expect(reset).to_have_attribute("aria-disabled", "true")
+
+    page.get_by_role("button", name="Tăng cỡ chữ").tap()
+    page.get_by_role("button", name="Tăng cỡ chữ").tap()
+    bigger = body_font_size(page)
+    assert bigger == pytest.approx(default * 1.25), (default, bigger)
+    expect(reset).to_have_attribute("aria-disabled", "false")
+    screenshot(page, "reader-article-bigger-text")
+
+    # Applied before the page is drawn: already there when the HTML is parsed.
+    page.reload(wait_until="commit")
+    page.wait_for_selector(".article-body p")
+    assert page.evaluate("document.documentElement.dataset.textSize") == "2"
+    assert body_font_size(page) == pytest.approx(bigger)
+    page.goto(live_server.url + "/")
+    assert body_font_size(page, "body") == pytest.approx(17 * 1.25)
+
+    page.goto(live_server.url + article.get_absolute_url())
+    page.get_by_role("button", name="Cỡ chữ mặc định").tap()
+    assert body_font_size(page) == pytest.approx(default)
+    page.get_by_role("button", name="Giảm cỡ chữ").tap()
+    assert body_font_size(page) < default
+    expect(page.get_by_role("button", name="Giảm cỡ chữ")).to_have_attribute(
+        "aria-disabled", "true"
+    )
+    page.reload()
+    assert body_font_size(page) < default
+
+
+def test_share_copies_the_link_where_the_phone_has_no_share_sheet(
+    new_context, live_server, make_article
+):
+    article = make_article()
+    context = new_context(phone=True)
+    context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=live_server.url
+    )
+    context.add_init_script(
+        "Object.defineProperty(Navigator.prototype, 'share',"
+        " {value: undefined, configurable: true});"
+    )
+    page = context.new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    assert page.evaluate("navigator.share") is None
+    page.get_by_role("button", name="Chia sẻ").tap()
+    expect(page.get_by_role("status")).to_contain_text("Đã sao chép liên kết")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == live_server.url + article.get_absolute_url()
+    screenshot(page, "reader-share-copied")
+
+
+def test_share_opens_the_phones_share_sheet(new_context, live_server, make_article):
+    article = make_article(title="Thông báo lịch tiêm chủng")
+    context = new_context(phone=True)
+    # The share sheet (Zalo, Facebook…) as the page sees it.
+    context.add_init_script(
+        "Object.defineProperty(Navigator.prototype, 'share', {configurable: true,"
+        " value: function (data) { window.shared = data; return Promise.resolve(); }});"
+    )
+    page = context.new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    page.get_by_role("button", name="Chia sẻ").tap()
+    page.wait_for_function("() => window.shared")
+    assert page.evaluate("window.shared") == {
+        "title": "Thông báo lịch tiêm chủng",
+        "url": live_server.url + article.get_absolute_url(),
+    }
+
+
+def test_without_scripts_the_script_buttons_are_not_shown(
+    new_context, live_server, make_article
+):
+    article = make_article()
+    page = new_context(phone=True, java_script_enabled=False).new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    expect(page.locator("h1")).to_have_text(article.title)
+    expect(page.locator(".article-tools")).to_be_hidden()
+    # The header's search opens without scripts too.
+    page.locator(".header-search summary").tap()
+    field = page.get_by_label("Tìm tin bài (gõ có dấu hoặc không dấu)")
+    field.fill("bài viết")
+    field.press("Enter")
+    expect(page.locator(".search-count")).to_contain_text("Tìm thấy")
+
+
+FOCUSED = r"""() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    return {
+        text: el.textContent.replace(/\s+/g, ' ').trim(), tag: el.tagName,
+        inMenu: !!el.closest('.site-nav'), inMain: !!el.closest('main'),
+        outline: style.outlineStyle + ' ' + style.outlineWidth,
+        onScreen: box.width > 0 && box.left >= 0 && box.top >= 0,
+    };
+}"""
+
+
+def test_a_keyboard_reaches_the_skip_link_search_and_menu_with_visible_focus(
+    new_context, live_server, seed_shaped_content
+):
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(live_server.url + "/")
+
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED)
+    assert focused["text"] == "Chuyển đến nội dung chính"
+    assert focused["onScreen"] and focused["outline"] == "solid 3px", focused
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "reader-keyboard-skip-link.png")
+
+    stops = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUSED))
+    brand, search, *menu = stops
+    assert brand["text"].startswith("Cổng thông tin điện tử"), brand
+    assert search["tag"] == "SUMMARY" and search["text"] == "Tìm kiếm", search
+    assert [stop["text"] for stop in menu] == ["Trang chủ", "Tin tức - Sự kiện"]
+    assert all(stop["inMenu"] for stop in menu)
+    for stop in stops:
+        assert stop["onScreen"] and stop["outline"] == "solid 3px", stop
+    page.screenshot(path=SHOTS / "reader-keyboard-menu.png")
+
+    # The search opens from the keyboard and Escape closes it again.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Tìm tin bài (gõ có dấu hoặc không dấu)")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator(".header-search-form")).to_be_hidden()
+    assert page.evaluate(FOCUSED)["tag"] == "SUMMARY"
+
+    # The skip link leads past the header and menu, into the content.
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED)
+    assert focused["inMain"] and focused["outline"] == "solid 3px", focused

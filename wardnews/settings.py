@@ -114,7 +114,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves static files already compressed, before anything below runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages on their way out, after every middleware below has
+    # read or written the body (Django's docs: above any such middleware).
+    "wardnews.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
