@@ -130,21 +130,25 @@ def highlight(text: str, query: Query) -> str:
 
 
 def excerpt(article, query: Query) -> str:
-    """A few dozen words of the lead and body around the first match."""
+    """A few dozen words of the lead and body around the best match: where
+    the query's words stand together as typed, else its first word found."""
     plain = " ".join(
         html.unescape(strip_tags(f"{article.lead}\n{article.body}")).split()
     )
     words = plain.split(" ")
-    wanted = set(query.folded)
-    first = next(
-        (
-            n
-            for n, word in enumerate(words)
-            if any(fold_accents(w) in wanted for w in _WORD.findall(word))
-        ),
-        0,
+    keys = [" ".join(fold_accents(w) for w in _WORD.findall(word)) for word in words]
+    phrase = list(query.folded)
+    wanted = set(phrase)
+    together = (
+        n
+        for n in range(len(keys))
+        if " ".join(keys[n : n + len(phrase)]).split() == phrase
     )
-    start = max(0, first - EXCERPT_WORDS // 3)
+    anywhere = (n for n, key in enumerate(keys) if wanted & set(key.split()))
+    best = next(together, None)
+    if best is None:
+        best = next(anywhere, 0)
+    start = max(0, best - EXCERPT_WORDS // 3)
     chosen = " ".join(words[start : start + EXCERPT_WORDS])
     before = "… " if start else ""
     after = " …" if start + EXCERPT_WORDS < len(words) else ""

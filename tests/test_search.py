@@ -220,3 +220,15 @@ def test_postgresql_finds_through_the_index_not_a_scan(ward, category, party_new
         cursor.execute("ANALYZE articles_article")
     plan = search(ward, Query.parse("cong tac dang")).explain()
     assert "article_search_folded_idx" in plan
+
+
+def test_the_excerpt_shows_where_the_words_stand_together(reader, make_article):
+    body = (
+        "<p>Đảng ủy phường họp thường kỳ. "
+        + "Nhiều nội dung khác được bàn bạc kỹ lưỡng. " * 8
+        + "Kết quả công tác Đảng năm qua rất tốt.</p>"
+    )
+    make_article(title="Hội nghị", lead="", body=body)
+    excerpt = reader.get(URL, {"q": "cong tac dang"}).context["results"][0][2]
+    assert "<mark>công</mark> <mark>tác</mark> <mark>Đảng</mark> năm qua" in excerpt
+    assert excerpt.startswith("… ")
