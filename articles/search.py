@@ -29,6 +29,7 @@ from .models import Article
 from .text import fold_accents, nfc
 
 MAX_QUERY_LENGTH = 200
+MAX_RANKED = 500
 MAX_WORDS = 12
 EXCERPT_WORDS = 36
 
@@ -64,8 +65,9 @@ class Query:
 
 def search(ward, query: Query):
     """The ward's published articles matching every word of the query, best
-    first: a queryset on PostgreSQL, a list on SQLite."""
-    published = Article.objects.published(ward).select_related("category")
+    first (of the newest MAX_RANKED matches): a queryset on PostgreSQL, a
+    list on SQLite."""
+    published = Article.objects.published(ward)
     if not query.words:
         return published.none()
     if connection.vendor == "postgresql":
@@ -73,11 +75,30 @@ def search(ward, query: Query):
     return _search_in_python(published, query)
 
 
+def _matches(published, query):
+    if connection.vendor == "postgresql":
+        # The same expression as the index: to_tsvector('simple', search_folded).
+        folded = SearchVector("search_folded", config="simple")
+        wanted = SearchQuery(" ".join(query.folded), config="simple")
+        return published.annotate(document=folded).filter(document=wanted)
+    padded = Concat(Value(" "), "search_folded", Value(" "), output_field=TextField())
+    matches = published.annotate(padded=padded)
+    for word in query.folded:
+        matches = matches.filter(padded__contains=f" {word} ")
+    return matches
+
+
+def _newest_matches(published, query):
+    """A word every article has ("phường") matches thousands: ranking them
+    all would read every one. The newest MAX_RANKED are ranked."""
+    return _matches(published, query).order_by("-published_at", "-id")[:MAX_RANKED]
+
+
 def _search_postgresql(published, query):
-    # The same expression as the index: to_tsvector('simple', search_folded).
+    candidates = _newest_matches(published, query).values("pk")
     folded = SearchVector("search_folded", config="simple")
     wanted = SearchQuery(" ".join(query.folded), config="simple")
-    matches = published.annotate(document=folded).filter(document=wanted)
+    ranked = published.filter(pk__in=candidates).select_related("category")
     if query.has_accents:
         as_typed = SearchQuery(" ".join(query.words), config="simple")
         exact = Case(
@@ -85,23 +106,19 @@ def _search_postgresql(published, query):
             default=Value(False),
             output_field=BooleanField(),
         )
-        matches = matches.annotate(
+        ranked = ranked.annotate(
             exact_document=SearchVector("search_text", config="simple")
         ).annotate(exact=exact)
     else:
-        matches = matches.annotate(exact=Value(True))
+        ranked = ranked.annotate(exact=Value(True))
     rank = SearchRank(folded, wanted, normalization=Value(1))
-    return matches.annotate(rank=rank).order_by(
+    return ranked.annotate(rank=rank).order_by(
         "-exact", "-rank", "-published_at", "-id"
     )
 
 
 def _search_in_python(published, query):
-    padded = Concat(Value(" "), "search_folded", Value(" "), output_field=TextField())
-    matches = published.annotate(padded=padded)
-    for word in query.folded:
-        matches = matches.filter(padded__contains=f" {word} ")
-    matches = list(matches)
+    matches = list(_newest_matches(published.select_related("category"), query))
 
     def order(article):
         words = article.search_text.split()
@@ -176,6 +193,11 @@ class SearchView(ListView):
         context = super().get_context_data(**kwargs)
         query = self.query
         context["query"] = query
+        paginator = context["paginator"]
+        # Counting every match of a word all articles have would read them all.
+        context["more_than_ranked"] = (
+            paginator is not None and paginator.count >= MAX_RANKED
+        )
         context["results"] = [
             (article, highlight(article.title, query), excerpt(article, query))
             for article in context["articles"]

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from articles import search as search_module
 from articles.models import Article, Category
 from articles.search import Query, search
 
@@ -232,3 +233,15 @@ def test_the_excerpt_shows_where_the_words_stand_together(reader, make_article):
     excerpt = reader.get(URL, {"q": "cong tac dang"}).context["results"][0][2]
     assert "<mark>công</mark> <mark>tác</mark> <mark>Đảng</mark> năm qua" in excerpt
     assert excerpt.startswith("… ")
+
+
+def test_a_word_most_articles_have_ranks_the_newest_few_hundred(
+    reader, make_article, monkeypatch
+):
+    monkeypatch.setattr(search_module, "MAX_RANKED", 5)
+    for n in range(7):
+        make_article(title=f"Phường thông báo số {n}")
+    response = reader.get(URL, {"q": "phuong"})
+    assert "Tìm thấy hơn 5 bài viết" in response.text
+    assert "đây là 5 bài mới nhất" in response.text
+    assert sorted(titles(response)) == [f"Phường thông báo số {n}" for n in range(5)]
