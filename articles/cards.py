@@ -21,6 +21,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
@@ -216,7 +217,7 @@ class ArticleShare:
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": article.title,
-            "description": article.lead or article.title,
+            "description": Truncator(article.summary).words(40),
             "image": [picture.url],
             "datePublished": published,
             "dateModified": modified,

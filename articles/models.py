@@ -9,7 +9,7 @@ from wardnews.wards.models import Ward
 
 from . import richtext
 from .pictures import validate_picture
-from .text import fold_accents, nfc, search_words, vietnamese_slugify
+from .text import fold_accents, nfc, plain_text, search_words, vietnamese_slugify
 
 PUBLISH_YEARS = range(1900, 2101)
 # Far below the database's integer limit, so the counter can never overflow.
@@ -265,6 +265,12 @@ class Article(NormalisedTextModel):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def summary(self) -> str:
+        """What describes the article where a sentence or two is wanted (meta
+        description, a shared link's card): the lead, else the body's start."""
+        return self.lead or plain_text(self.body) or self.title
 
 
 class DailyViews(models.Model):

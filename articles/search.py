@@ -12,7 +12,6 @@ finds and ranks in the database, through a GIN index on the folded words
 with LIKE and ranks the matches in Python by the same rules.
 """
 
-import html
 import math
 import re
 from dataclasses import dataclass
@@ -21,12 +20,12 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import BooleanField, Case, TextField, Value, When
 from django.db.models.functions import Concat
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
 from .models import Article
-from .text import fold_accents, nfc
+from .text import fold_accents, nfc, plain_text
 
 MAX_QUERY_LENGTH = 200
 MAX_RANKED = 500
@@ -149,10 +148,7 @@ def highlight(text: str, query: Query) -> str:
 def excerpt(article, query: Query) -> str:
     """A few dozen words of the lead and body around the best match: where
     the query's words stand together as typed, else its first word found."""
-    plain = " ".join(
-        html.unescape(strip_tags(f"{article.lead}\n{article.body}")).split()
-    )
-    words = plain.split(" ")
+    words = plain_text(f"{article.lead}\n{article.body}").split(" ")
     keys = [" ".join(fold_accents(w) for w in _WORD.findall(word)) for word in words]
     phrase = list(query.folded)
     wanted = set(phrase)

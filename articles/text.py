@@ -1,5 +1,6 @@
 """Vietnamese text rules shared by the models, the admin and the importer."""
 
+import html
 import re
 import unicodedata
 
@@ -21,8 +22,9 @@ def nfc(text: str) -> str:
 
 
 def vietnamese_slugify(text: str) -> str:
-    """An ASCII slug: "Công tác Đảng" -> "cong-tac-dang"."""
-    return slugify(nfc(text).translate(_D_TO_ASCII))
+    """An ASCII slug: "Công tác Đảng" -> "cong-tac-dang"; "tháng 1/2027"
+    -> "thang-1-2027", not "thang-12027"."""
+    return slugify(nfc(text).translate(_D_TO_ASCII).replace("/", " "))
 
 
 def fold(text: str) -> str:
@@ -40,11 +42,18 @@ def sentence_case(text: str) -> str:
 _WORD = re.compile(r"[^\W_]+")
 
 
+def plain_text(html_text: str) -> str:
+    """The text of some HTML, single-spaced: tags and attribute values go,
+    and where a tag stood (a table cell, a list item, a paragraph's end) a
+    space keeps the words on either side apart."""
+    spaced = strip_tags(html_text.replace("<", " <"))
+    return " ".join(html.unescape(spaced).split())
+
+
 def search_words(text: str) -> str:
     """The words of a text (HTML dropped: tags and attribute values are no
     words), lower case, accents kept, one space apart."""
-    plain = strip_tags(text).replace("&nbsp;", " ")
-    return " ".join(_WORD.findall(nfc(plain).casefold()))
+    return " ".join(_WORD.findall(nfc(plain_text(text)).casefold()))
 
 
 def fold_accents(text: str) -> str:

@@ -133,3 +133,15 @@ def test_ward_categories_come_with_the_database(db):
         "An ninh - Quốc phòng",
         "Thông báo",
     ]
+
+
+def test_a_date_in_the_title_keeps_its_parts_in_the_slug(make_article):
+    article = make_article(title="Lịch tiếp công dân tháng 1/2027")
+    assert article.slug == "lich-tiep-cong-dan-thang-1-2027"
+
+
+def test_an_article_without_a_lead_is_summed_up_by_its_body(make_article):
+    article = make_article(
+        title="Tạm dừng cấp nước", lead="", body="<p>Từ 8 giờ, ngày 2/12.</p>"
+    )
+    assert article.summary == "Từ 8 giờ, ngày 2/12."

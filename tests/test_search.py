@@ -245,3 +245,17 @@ def test_a_word_most_articles_have_ranks_the_newest_few_hundred(
     assert "Tìm thấy hơn 5 bài viết" in response.text
     assert "đây là 5 bài mới nhất" in response.text
     assert sorted(titles(response)) == [f"Phường thông báo số {n}" for n in range(5)]
+
+
+def test_words_either_side_of_a_tag_stay_apart(reader, make_article):
+    article = make_article(
+        title="Lịch tiếp công dân quý I",
+        lead="",
+        body="<table><tr><td>Ông Nguyễn Văn Hưởng</td><td>Chủ tịch</td></tr>"
+        "<tr><td>Bà Trần Thị Thủy</td><td>Phó Chủ tịch</td></tr></table>"
+        "<h3>Lưu ý</h3><p>Mang theo căn cước.</p>",
+    )
+    for q in ["Nguyễn Văn Hưởng", "thuy", "luu y", "huong chu tich"]:
+        assert titles(reader.get(URL, {"q": q})) == [article.title], q
+    excerpt = reader.get(URL, {"q": "luu y"}).context["results"][0][2]
+    assert "Phó Chủ tịch <mark>Lưu</mark> <mark>ý</mark> Mang" in excerpt

@@ -161,7 +161,7 @@ def test_the_news_article_json_ld(reader, make_article):
 
 def test_the_json_ld_cannot_be_broken_out_of(reader, make_article):
     title = 'Tin </script><script>alert("x")</script> & <!-- chú thích'
-    article = make_article(title=title, lead="")
+    article = make_article(title=title, lead="", body="")
     response = reader.get(article.get_absolute_url())
     html = response.text
     start = html.index('<script type="application/ld+json">')
@@ -170,7 +170,7 @@ def test_the_json_ld_cannot_be_broken_out_of(reader, make_article):
     assert "<" not in text and ">" not in text
     data = json.loads(text)
     assert data["headline"] == title
-    assert data["description"] == title  # Without a lead, the title.
+    assert data["description"] == title  # Without a lead or body, the title.
     assert "<script>alert" not in html
 
 
@@ -445,3 +445,15 @@ def test_without_a_font_the_card_is_the_portals_own(reader, ward, monkeypatch):
     finally:
         cards._font_file.cache_clear()
         cards._card.cache_clear()
+
+
+def test_an_article_without_a_lead_is_shared_with_its_first_words(reader, make_article):
+    article = make_article(
+        title="Thông báo tạm dừng cấp nước",
+        lead="",
+        body="<p>Công ty cấp nước tạm dừng cấp nước từ 8 giờ ngày 2/12.</p>",
+    )
+    page = head(reader.get(article.get_absolute_url()))
+    first_words = "Công ty cấp nước tạm dừng cấp nước từ 8 giờ ngày 2/12."
+    assert page.one("description") == first_words
+    assert page.one("og:description") == first_words
