@@ -73,6 +73,9 @@ def normalise_text(text: str) -> str:
 
     NFC first of all: in decomposed text "Ngày đăng" would not match.
     """
+    if "\x00" in text:
+        # PostgreSQL refuses NUL in text; a file holding one is not an export.
+        raise ArticleFormatError("tệp chứa ký tự NUL, không phải văn bản")
     text = text.removeprefix("\ufeff")
     return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
 
@@ -99,9 +102,6 @@ def read_article_file(path: str | Path) -> str:
 def parse_article(text: str) -> ParsedArticle:
     """Read an export's text; ArticleFormatError says what is wrong with it."""
     text = normalise_text(text)
-    if "\x00" in text:
-        # PostgreSQL refuses NUL in text; a file holding one is not an export.
-        raise ArticleFormatError("tệp chứa ký tự NUL, không phải văn bản")
     lines = [line.strip() for line in text.split("\n")]
     filled = [(number, line) for number, line in enumerate(lines, 1) if line]
     if not filled:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, Case, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -29,6 +29,7 @@ from .text import fold_accents, nfc, plain_text
 
 MAX_QUERY_LENGTH = 200
 MAX_RANKED = 500
+TIMEOUT_MS = 3000
 MAX_WORDS = 12
 EXCERPT_WORDS = 36
 
@@ -117,7 +118,8 @@ def _search_postgresql(published, query):
 
 
 def _search_in_python(published, query):
-    matches = list(_newest_matches(published.select_related("category"), query))
+    with_words = published.select_related("category").defer(None)
+    matches = list(_newest_matches(with_words, query))
 
     def order(article):
         words = article.search_text.split()
@@ -148,7 +150,7 @@ def highlight(text: str, query: Query) -> str:
 def excerpt(article, query: Query) -> str:
     """A few dozen words of the lead and body around the best match: where
     the query's words stand together as typed, else its first word found."""
-    words = plain_text(f"{article.lead}\n{article.body}").split(" ")
+    words = f"{article.lead} {plain_text(article.body)}".split()
     keys = [" ".join(fold_accents(w) for w in _WORD.findall(word)) for word in words]
     phrase = list(query.folded)
     wanted = set(phrase)
@@ -186,6 +188,20 @@ class SearchView(ListView):
         return search(self.request.ward, self.query)
 
     def get_context_data(self, **kwargs):
+        try:
+            if connection.vendor != "postgresql":
+                return self._context_data(**kwargs)
+            with transaction.atomic(), connection.cursor() as cursor:
+                # A search never holds a database connection for long.
+                cursor.execute(f"SET LOCAL statement_timeout = {TIMEOUT_MS}")
+                return self._context_data(**kwargs)
+        except OperationalError:  # Out of time (or locked): say so, no 500.
+            kwargs["object_list"] = Article.objects.none()
+            context = super().get_context_data(**kwargs)
+            context.update(query=self.query, results=[], timed_out=True)
+            return context
+
+    def _context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.query
         context["query"] = query
@@ -194,7 +210,7 @@ class SearchView(ListView):
         context["more_than_ranked"] = (
             paginator is not None and paginator.count >= MAX_RANKED
         )
-        context["results"] = [
+        context["results"] = [  # Read now, within the time limit.
             (article, highlight(article.title, query), excerpt(article, query))
             for article in context["articles"]
         ]

@@ -12,13 +12,23 @@ from django.utils.text import slugify
 _D_TO_ASCII = str.maketrans({"đ": "d", "Đ": "D"})
 
 
+# Control characters no page or feed can carry (XML 1.0 refuses them): Word's
+# soft line break and page break become line breaks, the others go.
+_CONTROLS = {
+    **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]),
+    0x0B: "\n",
+    0x0C: "\n",
+}
+
+
 def nfc(text: str) -> str:
-    """Text in composed form (NFC), as the database keeps every string.
+    """Text in composed form (NFC), as the database keeps every string,
+    without control characters.
 
     Text pasted from Word or typed with some keyboards arrives decomposed
     (NFD): it looks the same but neither equality nor search matches it.
     """
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text).translate(_CONTROLS)
 
 
 def vietnamese_slugify(text: str) -> str:
@@ -50,10 +60,12 @@ def plain_text(html_text: str) -> str:
     return " ".join(html.unescape(spaced).split())
 
 
-def search_words(text: str) -> str:
-    """The words of a text (HTML dropped: tags and attribute values are no
-    words), lower case, accents kept, one space apart."""
-    return " ".join(_WORD.findall(nfc(plain_text(text)).casefold()))
+def search_words(title: str, lead: str, body_html: str) -> str:
+    """The words an article is found by: its plain-text title and lead and
+    its body's text (tags and attribute values are no words), lower case,
+    accents kept, one space apart."""
+    text = f"{title}\n{lead}\n{plain_text(body_html)}"
+    return " ".join(_WORD.findall(nfc(text).casefold()))
 
 
 def fold_accents(text: str) -> str:
