@@ -31,7 +31,8 @@ class HomeView(PublishedArticleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = self.get_queryset()
+        # Lists show titles and leads: bodies (up to megabytes) stay behind.
+        published = self.get_queryset().defer("body")
         latest = list(published[:HOME_LATEST])
         context["latest"] = latest
         if latest:
@@ -69,7 +70,7 @@ class CategoryView(PublishedArticleMixin, ListView):
         self.category = get_object_or_404(
             Category, ward=self.request.ward, slug=self.kwargs["slug"]
         )
-        return super().get_queryset().filter(category=self.category)
+        return super().get_queryset().filter(category=self.category).defer("body")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
@@ -117,9 +118,11 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         context["current_category"] = article.category
         context["share"] = cards.ArticleShare.of(self.request, article)
         context["canonical_url"] = context["share"].url
-        context["other_articles"] = published.filter(
-            category_id=article.category_id
-        ).exclude(pk=article.pk)[:OTHER_ARTICLES]
+        context["other_articles"] = (
+            published.filter(category_id=article.category_id)
+            .exclude(pk=article.pk)
+            .only("title", "slug", "published_at")[:OTHER_ARTICLES]
+        )
         context["newest"] = blocks.newest(self.request.ward, exclude=article)
         context["most_read"] = blocks.most_read(self.request.ward, exclude=article)
         return context
