@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ckeditor",
     "ckeditor_uploader",
+    "easy_thumbnails",
+    "reversion",
     "wardnews.wards",
     "articles",
 ]
