@@ -1,13 +1,24 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Q, Value, When
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from wardnews.wards.admin import OwnWardsRelatedFilter, WardScopedAdmin
+from wardnews.wards.hosts import url_on_ward
 
-from .models import Article, Category
+from . import workflow
+from .attachments import HELP_TEXT, AttachmentForm, readable_size, type_label
+from .models import Article, Attachment, Category
+from .revisions import ArticleRevisionsAdmin, set_revision_comment
 from .richtext import EditorWidget
-from .text import nfc
+from .text import fold_accents, nfc, search_words
+from .views import ArticlePreviewView
 
 admin.site.site_header = "Quản trị cổng thông tin"
 admin.site.site_title = "Quản trị cổng thông tin"
@@ -17,8 +28,9 @@ admin.site.enable_nav_sidebar = False
 
 
 class VietnameseSlugMedia:
-    # Slugs typed live from the title, "đ" and all (see the script).
-    js = ["articles/admin/urlify_vi.js"]
+    # Slugs typed live from the title, "đ" and all; leaving the form with
+    # unsaved changes asks first.
+    js = ["articles/admin/urlify_vi.js", "articles/admin/unsaved_changes.js"]
     css = {"all": ["articles/admin/admin.css"]}
 
 
@@ -38,59 +50,293 @@ class CategoryAdmin(NormalisedSearchAdmin):
     search_fields = ["name"]
 
 
+class AttachmentInline(admin.TabularInline):
+    """The article's files, on its form: added, changed and removed by
+    whoever may edit the article (a writer's published article is shown,
+    not changed)."""
+
+    model = Attachment
+    form = AttachmentForm
+    fields = ["file", "name", "size_label"]
+    readonly_fields = ["size_label"]
+    extra = 1
+    # The heading is where the rules show on a phone (a column's help text
+    # is a tooltip).
+    verbose_name_plural = f"Tệp đính kèm ({HELP_TEXT.removesuffix('.')})"
+
+    @admin.display(description="Loại, dung lượng")
+    def size_label(self, attachment):
+        if attachment.pk is None:
+            return ""
+        return f"{type_label(attachment.file.name)}, {readable_size(attachment.size)}"
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and _may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _may_edit(request, obj)
+
+
+def _may_edit(request, article) -> bool:
+    return article is None or workflow.may_edit(request.user, article)
+
+
 class ArticleAdminForm(forms.ModelForm):
+    """The article form; the step asked for (a workflow button) is set on
+    the class by the admin, so the form can ask for what the step needs."""
+
+    step = None
+
     class Meta:
         model = Article
         fields = "__all__"
         widgets = {
             "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "lead": forms.Textarea(attrs={"rows": 3}),
+            "review_note": forms.Textarea(attrs={"rows": 3}),
+            "featured_image_alt": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "featured_image_caption": forms.TextInput(
+                attrs={"class": "vLargeTextField"}
+            ),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        note = cleaned.get("review_note", self.instance.review_note)
+        if self.step is not None and self.step.needs_note and not note.strip():
+            self.add_error(
+                "review_note" if "review_note" in self.fields else None,
+                "Hãy ghi cho phóng viên biết cần sửa gì trước khi trả bài.",
+            )
+        return cleaned
+
+
+class StateFilter(admin.SimpleListFilter):
+    """By state as readers meet it: a scheduled article is not yet theirs."""
+
+    title = "trạng thái"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Article.Status.DRAFT, "Bản nháp"),
+            (Article.Status.REVIEW, "Chờ duyệt"),
+            ("scheduled", "Hẹn giờ"),
+            (Article.Status.PUBLISHED, "Đang hiện"),
+            (Article.Status.WITHDRAWN, "Đã gỡ"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        now = timezone.now()
+        if value == "scheduled":
+            return queryset.filter(
+                status=Article.Status.PUBLISHED, published_at__gt=now
+            )
+        if value == Article.Status.PUBLISHED:
+            return queryset.filter(
+                status=Article.Status.PUBLISHED, published_at__lte=now
+            )
+        if value in Article.Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+# What staff read in the list: never the bodies (up to megabytes each).
+LIST_DEFERRED = ["body", "search_text", "search_folded"]
 
 
 @admin.register(Article)
-class ArticleAdmin(NormalisedSearchAdmin):
+class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
     Media = VietnameseSlugMedia
     form = ArticleAdminForm
+    inlines = [AttachmentInline]
     list_display = [
         "title",
         "category",
-        "status",
+        "state",
         "published_at",
         "view_count",
         "author",
+        "is_featured",
     ]
-    list_filter = ["status", ("category", OwnWardsRelatedFilter), "published_at"]
+    list_display_links = ["title"]
+    list_filter = [StateFilter, ("category", OwnWardsRelatedFilter), "published_at"]
     list_select_related = ["ward", "category", "author"]
-    search_fields = ["title", "lead"]
+    search_fields = ["title"]
+    search_help_text = (
+        "Tìm theo tiêu đề, sapo hoặc nội dung; gõ có dấu hay không dấu đều được."
+    )
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["view_count", "created_at", "updated_at"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "withdraw"]
     fieldsets = [
         (
             None,
+            {"fields": ["ward", "category", "title", "slug", "lead", "body"]},
+        ),
+        (
+            "Ảnh đại diện",
             {
                 "fields": [
-                    "ward",
-                    "category",
-                    "title",
-                    "slug",
-                    "lead",
-                    "body",
                     "featured_image",
+                    "featured_image_alt",
+                    "featured_image_caption",
                 ]
             },
         ),
-        ("Xuất bản", {"fields": ["status", "published_at", "author"]}),
+        (
+            "Xuất bản",
+            {
+                "fields": [
+                    "state",
+                    "published_at",
+                    "is_featured",
+                    "author",
+                    "review_note",
+                    "steps_taken",
+                ]
+            },
+        ),
         ("Thông tin", {"fields": ["view_count", "created_at", "updated_at"]}),
     ]
+    # Fields only an editor (publish_article in the ward) sets.
+    editor_fields = ["published_at", "is_featured", "author", "review_note"]
+
+    # Who may do what ---------------------------------------------------------
+
+    def _ward_for(self, request, obj=None):
+        return obj.ward if obj is not None and obj.pk else self.form_ward(request)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return workflow.may_edit(request.user, obj)
+
+    def has_publish_permission(self, request, obj=None):
+        return request.user.has_perm("articles.publish_article", obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["state", "steps_taken", "view_count", "created_at", "updated_at"]
+        ward = self._ward_for(request, obj)
+        if ward is None or not workflow.may_publish(request.user, ward):
+            readonly += self.editor_fields
+        return readonly
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        hidden = set()
         if obj is None:  # Nothing to tell about an article not yet saved.
-            return [fs for fs in fieldsets if fs[0] != "Thông tin"]
-        return fieldsets
+            hidden |= {"state", "steps_taken", "view_count", "created_at"}
+            hidden |= {"updated_at"}
+        ward = self._ward_for(request, obj)
+        if ward is None or not workflow.may_publish(request.user, ward):
+            # Not the writer's to set: the editor's fields, but for the note
+            # the editor left them.
+            hidden |= {"published_at", "is_featured", "author"}
+            if obj is None or not obj.review_note:
+                hidden.add("review_note")
+        shown = [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f not in hidden],
+                },
+            )
+            for name, options in fieldsets
+        ]
+        return [(name, options) for name, options in shown if options["fields"]]
+
+    # Lists -------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if match is not None and match.url_name == "articles_article_changelist":
+            queryset = queryset.defer(*LIST_DEFERRED).prefetch_related("ward__hosts")
+        return queryset
+
+    def get_ordering(self, request):
+        if request.user.has_perm("articles.publish_article"):
+            return super().get_ordering(request)
+        # A writer's own articles first, the latest worked on at the top.
+        mine = Case(When(author_id=request.user.pk, then=Value(0)), default=Value(1))
+        return [mine.asc(), "-updated_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Title, lead or body, with or without accents: "tiem chung" finds
+        "tiêm chủng"."""
+        words = fold_accents(search_words(nfc(search_term), "", "")).split()
+        if not words:
+            return queryset, False
+        for word in words:
+            queryset = queryset.filter(search_folded__contains=word)
+        return queryset, False
+
+    @admin.display(description="trạng thái", ordering="status")
+    def state(self, article):
+        css = "scheduled" if article.is_scheduled else article.status
+        return format_html(
+            '<span class="article-state article-state-{}">{}</span>',
+            css,
+            article.state_label,
+        )
+
+    def get_list_display(self, request):
+        @admin.display(description="trên trang web")
+        def reader_link(article):
+            if article.is_visible:
+                url = url_on_ward(request, article.ward, article.get_absolute_url())
+                label = "Xem"
+            else:
+                url = reverse("admin:articles_article_preview", args=[article.pk])
+                label = "Xem trước"
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>', url, label
+            )
+
+        return [*super().get_list_display(request), reader_link]
+
+    @admin.display(description="các bước duyệt")
+    def steps_taken(self, article):
+        events = list(article.events.select_related("user")[:20])
+        if not events:
+            return "—"
+        return format_html(
+            '<ul class="article-steps">{}</ul>',
+            format_html_join(
+                "",
+                "<li>{} – {}: {}{}</li>",
+                (
+                    (
+                        timezone.localtime(event.at).strftime("%H:%M %d/%m/%Y"),
+                        event.user or "—",
+                        event.get_status_display(),
+                        f" (“{event.note}”)" if event.note else "",
+                    )
+                    for event in events
+                ),
+            ),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if request.user.has_perm("articles.publish_article"):
+            # What waits for the editor, at the top of the list.
+            extra_context["waiting_count"] = (
+                self.get_queryset(request).filter(status=Article.Status.REVIEW).count()
+            )
+        return super().changelist_view(request, extra_context)
+
+    # The form ----------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"step": workflow.step_named(request.POST)})
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
@@ -122,28 +368,118 @@ class ArticleAdmin(NormalisedSearchAdmin):
             **super().get_changeform_initial_data(request),
         }
 
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        ward = self._ward_for(request, obj)
+        article = obj if obj is not None else Article(ward=ward)
+        context["workflow_steps"] = (
+            workflow.steps_for(request.user, article, ward) if ward else []
+        )
+        context["may_save"] = add or self.has_change_permission(request, obj)
+        response = super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
+        if obj is not None and not obj.is_visible:
+            # Not on the site yet: "Xem trên trang" shows the preview.
+            response.context_data["absolute_url"] = reverse(
+                "admin:articles_article_preview", args=[obj.pk]
+            )
+        return response
+
     def save_model(self, request, obj, form, change):
+        step = form.step
+        ward = obj.ward if obj.ward_id else self.form_ward(request)
+        if step is not None and not step.allowed(request.user, obj, ward):
+            raise PermissionDenied
         if obj.author_id is None:
             obj.author = request.user
+        if step is not None:
+            workflow.apply(step, obj, keep_time=self._time_was_set(form))
+            set_revision_comment(
+                f"{step.label}: {obj.review_note}" if step.needs_note else step.label
+            )
         super().save_model(request, obj, form, change)
+        if step is not None:
+            workflow.record(
+                obj, request.user, note=obj.review_note if step.needs_note else ""
+            )
+        elif not change:
+            workflow.record(obj, request.user)
+        self.message_user(request, workflow.outcome(obj), messages.INFO)
 
-    @admin.action(description="Đăng các bài đã chọn")
-    def publish(self, request, queryset):
-        now = timezone.now()
-        # Published articles keep their date: only drafts go out.
-        queryset = queryset.exclude(status=Article.Status.PUBLISHED)
-        for article in queryset:
-            article.status = Article.Status.PUBLISHED
-            # A draft goes out as today's news; a scheduled one keeps its time.
-            article.published_at = max(article.published_at, now)
-            article.save()
-        self.message_user(request, f"Đã đăng {len(queryset)} bài.", messages.SUCCESS)
-
-    @admin.action(description="Chuyển các bài đã chọn về bản nháp")
-    def unpublish(self, request, queryset):
-        for article in queryset:
-            article.status = Article.Status.DRAFT
-            article.save()
-        self.message_user(
-            request, f"Đã chuyển {len(queryset)} bài về bản nháp.", messages.SUCCESS
+    @staticmethod
+    def _time_was_set(form) -> bool:
+        """Did the editor set the publish time? The form shows it to the
+        minute, so seconds that were never shown are no change."""
+        if "published_at" not in form.cleaned_data:
+            return False
+        initial = form.initial.get("published_at")
+        if callable(initial):
+            initial = initial()
+        typed = form.cleaned_data["published_at"]
+        if initial is None or typed is None:
+            return typed is not None
+        return typed.replace(second=0, microsecond=0) != initial.replace(
+            second=0, microsecond=0
         )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_preview" in request.POST:
+            return redirect("admin:articles_article_preview", obj.pk)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_preview" in request.POST:
+            return redirect("admin:articles_article_preview", obj.pk)
+        return super().response_change(request, obj)
+
+    # Preview -----------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/xem-truoc/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("Không có bài viết này.")
+        if not workflow.may_preview(request.user, article):
+            raise PermissionDenied
+        return ArticlePreviewView.as_view(article=article)(request, slug=article.slug)
+
+    # List actions ------------------------------------------------------------
+
+    @admin.action(description="Đăng các bài đã chọn", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._take_step(request, queryset, workflow.PUBLISH, "Đã đăng")
+
+    @admin.action(description="Gỡ các bài đã chọn", permissions=["publish"])
+    def withdraw(self, request, queryset):
+        self._take_step(request, queryset, workflow.WITHDRAW, "Đã gỡ")
+
+    def _take_step(self, request, queryset, step, done):
+        """The step for each chosen article the user may take it on; the
+        others are left as they are, and counted."""
+        taken = refused = 0
+        for article in queryset.exclude(status=step.to_status):
+            if not step.allowed(request.user, article, article.ward):
+                refused += 1
+                continue
+            workflow.apply(step, article, keep_time=False)
+            article.save()
+            workflow.record(article, request.user)
+            taken += 1
+        self.message_user(request, f"{done} {taken} bài.", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                f"{refused} bài không thuộc quyền của bạn nên giữ nguyên.",
+                messages.WARNING,
+            )

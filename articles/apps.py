@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 
 class ArticlesConfig(AppConfig):
@@ -10,8 +11,17 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from wardnews.wards.models import Ward
 
+        # Article's revisions are kept in every process, not only where the
+        # admin was imported.
+        from . import revisions  # noqa: F401
+
         post_save.connect(
             give_new_ward_its_categories, sender=Ward, dispatch_uid="ward-categories"
+        )
+        post_delete.connect(
+            remove_attachment_file,
+            sender="articles.Attachment",
+            dispatch_uid="attachment-file",
         )
 
 
@@ -21,3 +31,11 @@ def give_new_ward_its_categories(sender, instance, created, raw=False, **kwargs)
         from .models import Category
 
         Category.objects.create_defaults(instance)
+
+
+def remove_attachment_file(sender, instance, **kwargs):
+    """A removed attachment's file goes too, once the removal is committed
+    (a rolled-back delete keeps both)."""
+    if instance.file:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))

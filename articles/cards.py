@@ -2,8 +2,9 @@
 
 A link shared in Zalo or Facebook shows a card: the OpenGraph tags' title,
 description and picture. Search engines read the same tags and an article's
-schema.org NewsArticle (JSON-LD). An article without a photo of its own is
-shown with its ward's card picture, 1200×630 (the size Facebook and Zalo
+schema.org NewsArticle (JSON-LD). An article's photo is shared as its
+1200×630 rendition (articles/renditions.py); one without a photo of its own
+is shown with its ward's card picture, 1200×630 (the size Facebook and Zalo
 crop to), drawn here with the ward's name and logo.
 """
 
@@ -24,6 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
+
+from . import renditions
 
 CARD_SIZE = (1200, 630)
 # Bump to make crawlers and browsers fetch every ward's card again after the
@@ -173,13 +176,18 @@ def ward_card(request) -> SharedPicture:
     return SharedPicture(url, *CARD_SIZE)
 
 
-def picture_size(picture) -> tuple[int | None, int | None]:
-    """A stored picture's width and height, read from its file's header;
-    (None, None) when the file is missing or unreadable."""
-    try:
-        return picture.width, picture.height
-    except (OSError, ValueError):
-        return None, None
+def shared_photo(request, article) -> SharedPicture | None:
+    """The article's photo as Zalo and Facebook show it: its 1200x630 JPEG
+    rendition (smaller if the photo is), or the photo itself if it has none
+    (an animation, a file gone missing)."""
+    if not article.featured_image:
+        return None
+    shared = renditions.social(article.featured_image.name)
+    if shared is None:
+        return SharedPicture(request.build_absolute_uri(article.featured_image.url))
+    return SharedPicture(
+        request.build_absolute_uri(shared.url), shared.width, shared.height
+    )
 
 
 @dataclass(frozen=True)
@@ -195,13 +203,7 @@ class ArticleShare:
     @classmethod
     def of(cls, request, article) -> "ArticleShare":
         url = request.build_absolute_uri(article.get_absolute_url())
-        if article.featured_image:
-            picture = SharedPicture(
-                request.build_absolute_uri(article.featured_image.url),
-                *picture_size(article.featured_image),
-            )
-        else:
-            picture = ward_card(request)
+        picture = shared_photo(request, article) or ward_card(request)
         published = _iso(article.published_at)
         # A scheduled article saved before it came out changed when it came out.
         modified = _iso(max(article.updated_at, article.published_at))

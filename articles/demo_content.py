@@ -14,7 +14,7 @@ from wardnews.wards.hosts import default_ward
 from wardnews.wards.models import Ward, WardHost
 
 from .importing import import_file
-from .models import Article, Category
+from .models import Article, Category, DailyViews
 from .text import vietnamese_slugify
 
 SEED_FILE = Path(__file__).parent / "demo" / "cong-tac-dang-2022-01-24.txt"
@@ -175,13 +175,28 @@ def load_demo_content() -> list[str]:
         result = import_file(SEED_FILE, ward)
         done.append(f"{ward.name}: {SEED_FILE.name}: {result.message}")
         done += _add_articles(ward, GENERATED)
+        notices = Category.objects.get(ward=ward, slug="thong-bao")
         Article.objects.create(
-            category=Category.objects.get(ward=ward, slug="thong-bao"),
+            category=notices,
             title="Lịch cắt điện tuần tới (bản nháp)",
             lead="Bản nháp: chưa hiện với bạn đọc.",
             status=Article.Status.DRAFT,
         )
-        done.append(f"{ward.name}: 1 bản nháp")
+        Article.objects.create(
+            category=notices,
+            title="Kế hoạch tiêm chủng mở rộng tháng tới",
+            lead="Chờ duyệt: phóng viên đã gửi, biên tập viên chưa đăng.",
+            status=Article.Status.REVIEW,
+        )
+        Article.objects.create(
+            category=notices,
+            title="Thông báo lịch tiếp dân của Chủ tịch UBND phường",
+            lead="Hẹn giờ: tự hiện với bạn đọc vào sáng mai.",
+            status=Article.Status.PUBLISHED,
+            published_at=timezone.localtime().replace(hour=8, minute=0, second=0)
+            + timedelta(days=1),
+        )
+        done.append(f"{ward.name}: 1 bản nháp, 1 bài chờ duyệt, 1 bài hẹn giờ")
     second, created = Ward.objects.update_or_create_for_host(
         SECOND_WARD_HOST, **SECOND_WARD
     )
@@ -209,9 +224,28 @@ def _add_articles(ward, articles) -> list[str]:
             article.featured_image.save(
                 f"{vietnamese_slugify(title)[:40]}.jpg", _demo_image(colour), save=False
             )
+            article.featured_image_alt = "Ảnh minh họa: hình tròn trắng trên nền màu"
         article.save()
+        _add_daily_views(article)
         done.append(f"{ward.name}: {title}")
     return done
+
+
+def _add_daily_views(article) -> None:
+    """The article's views spread over the days since it came out (at most
+    the last 30), more on the first days, adding up to its count: so "Thống
+    kê" has something to show."""
+    today = timezone.localdate()
+    first = max(timezone.localtime(article.published_at).date(), today - timedelta(29))
+    days = [first + timedelta(n) for n in range((today - first).days + 1)]
+    weights = [len(days) - n for n in range(len(days))]
+    shares = [article.view_count * w // sum(weights) for w in weights]
+    shares[0] += article.view_count - sum(shares)
+    DailyViews.objects.bulk_create(
+        DailyViews(article=article, day=day, views=views)
+        for day, views in zip(days, shares, strict=True)
+        if views
+    )
 
 
 def _demo_image(colour) -> ContentFile:

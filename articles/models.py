@@ -1,14 +1,16 @@
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from wardnews.wards.models import Ward
 
-from . import richtext
-from .pictures import validate_picture
+from . import attachments, richtext
+from .pictures import PictureField, validate_picture
 from .text import fold_accents, nfc, plain_text, search_words, vietnamese_slugify
 
 PUBLISH_YEARS = range(1900, 2101)
@@ -166,7 +168,9 @@ def featured_image_path(article, filename):
 class Article(NormalisedTextModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Bản nháp"
+        REVIEW = "review", "Chờ duyệt"
         PUBLISHED = "published", "Đã đăng"
+        WITHDRAWN = "withdrawn", "Đã gỡ"
 
     ward = models.ForeignKey(
         Ward,
@@ -191,14 +195,38 @@ class Article(NormalisedTextModel):
         "sapo", blank=True, help_text="Đoạn tóm tắt in đậm ở đầu bài."
     )
     body = models.TextField("nội dung", blank=True)
-    featured_image = models.ImageField(
+    featured_image = PictureField(
         "ảnh đại diện",
         upload_to=featured_image_path,
         blank=True,
         validators=[validate_picture],
     )
+    featured_image_alt = models.CharField(
+        "mô tả ảnh",
+        max_length=300,
+        blank=True,
+        help_text="Ảnh chụp gì, cho người không xem được ảnh (bắt buộc khi có "
+        "ảnh), ví dụ: Đồng chí Bí thư phát biểu tại hội nghị.",
+    )
+    featured_image_caption = models.CharField(
+        "chú thích ảnh",
+        max_length=300,
+        blank=True,
+        help_text="Hiện dưới ảnh, ví dụ: Quang cảnh hội nghị. Ảnh: Thu Hà.",
+    )
     status = models.CharField(
         "trạng thái", max_length=20, choices=Status, default=Status.DRAFT
+    )
+    is_featured = models.BooleanField(
+        "tin nổi bật",
+        default=False,
+        help_text="Hiện lớn ở đầu trang chủ thay cho bài mới nhất. Mỗi phường "
+        "một bài: ghim bài này thì bỏ ghim bài trước.",
+    )
+    review_note = models.TextField(
+        "ghi chú của biên tập viên",
+        blank=True,
+        help_text="Điều cần sửa khi trả bài về cho phóng viên.",
     )
     published_at = models.DateTimeField(
         "thời gian đăng",
@@ -231,6 +259,10 @@ class Article(NormalisedTextModel):
         get_latest_by = "published_at"
         verbose_name = "bài viết"
         verbose_name_plural = "bài viết"
+        permissions = [
+            ("publish_article", "Có thể đăng, hẹn giờ, gỡ và ghim bài viết"),
+            ("view_statistics", "Có thể xem thống kê lượt xem"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["ward", "slug"],
@@ -266,8 +298,69 @@ class Article(NormalisedTextModel):
         self.search_text = search_words(self.title, self.lead, self.body)
         self.search_folded = fold_accents(self.search_text)
 
+    def clean(self):
+        super().clean()
+        if self.featured_image and not self.featured_image_alt.strip():
+            raise ValidationError(
+                {
+                    "featured_image_alt": "Hãy mô tả ngắn ảnh đại diện (ảnh chụp "
+                    "gì) cho người không xem được ảnh."
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        old_slug = self._published_slug_before()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._after_save(old_slug)
+
+    def _published_slug_before(self) -> str | None:
+        """The address readers knew the article by, if it was published."""
+        if self.pk is None:
+            return None
+        return (
+            Article.objects.filter(pk=self.pk, status=Article.Status.PUBLISHED)
+            .values_list("slug", flat=True)
+            .first()
+        )
+
+    def _after_save(self, old_slug):
+        """What a save changes around the article: its old address keeps
+        leading to it, and a pinned article unpins the ward's previous one."""
+        if old_slug and old_slug != self.slug:
+            OldSlug.objects.update_or_create(
+                ward_id=self.ward_id, slug=old_slug, defaults={"article": self}
+            )
+        # The address is the article's own again, not a redirect.
+        OldSlug.objects.filter(ward_id=self.ward_id, slug=self.slug).delete()
+        if self.is_featured:
+            Article.objects.filter(ward_id=self.ward_id, is_featured=True).exclude(
+                pk=self.pk
+            ).update(is_featured=False)
+
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published to appear later: invisible to readers until then."""
+        return (
+            self.status == Article.Status.PUBLISHED
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_visible(self) -> bool:
+        """Readers can see it now (what published() lets through)."""
+        return self.status == Article.Status.PUBLISHED and not self.is_scheduled
+
+    @property
+    def state_label(self) -> str:
+        """The state in words, a scheduled article with its time."""
+        if self.is_scheduled:
+            local = timezone.localtime(self.published_at)
+            return f"Hẹn giờ {local:%H:%M %d/%m/%Y}"
+        return self.get_status_display()
 
     @property
     def summary(self) -> str:
@@ -302,3 +395,111 @@ class DailyViews(models.Model):
 
     def __str__(self):
         return f"{self.article} – {self.day:%d/%m/%Y}: {self.views}"
+
+
+class OldSlug(models.Model):
+    """An address a published article had before its slug changed: it
+    answers with a permanent redirect to the article's address now."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, verbose_name="phường")
+    slug = models.SlugField("đường dẫn cũ", max_length=255)
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="old_slugs",
+        verbose_name="bài viết",
+    )
+    created_at = models.DateTimeField("ngày đổi", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "đường dẫn cũ"
+        verbose_name_plural = "đường dẫn cũ"
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "slug"], name="old_slug_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} → {self.article.slug}"
+
+
+class ArticleEvent(models.Model):
+    """A step of an article's way to readers: who moved it to which state,
+    when, and the note that went with it."""
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name="bài viết",
+    )
+    status = models.CharField("chuyển sang", max_length=20, choices=Article.Status)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="người thực hiện",
+    )
+    at = models.DateTimeField("lúc", default=timezone.now)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        get_latest_by = "at"
+        verbose_name = "bước duyệt bài"
+        verbose_name_plural = "các bước duyệt bài"
+
+    def __str__(self):
+        return f"{self.article}: {self.get_status_display()} ({self.user})"
+
+
+def attachment_path(attachment, filename):
+    """Each ward's files in a folder of its own, by month."""
+    month = timezone.localdate().strftime("%Y/%m")
+    name = attachments.storage_name(filename)
+    return f"attachments/{attachment.article.ward.slug}/{month}/{name}"
+
+
+class Attachment(models.Model):
+    """A document that comes with an article (a signed notice, a form to
+    fill in), listed under its body for readers to download."""
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="bài viết",
+    )
+    file = models.FileField(
+        "tệp",
+        upload_to=attachment_path,
+        max_length=255,
+        validators=[attachments.validate_attachment],
+    )
+    name = models.CharField(
+        "tên hiển thị",
+        max_length=200,
+        blank=True,
+        help_text="Để trống để dùng tên tệp tải lên.",
+    )
+    size = models.PositiveBigIntegerField("dung lượng", default=0, editable=False)
+    created_at = models.DateTimeField("ngày tải lên", auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "tệp đính kèm"
+        verbose_name_plural = "tệp đính kèm"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = attachments.display_name(
+            self.name.strip() or PurePosixPath(self.file.name).name
+        )
+        if self.file and not self.file._committed:
+            self.size = self.file.size
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return attachments.attachment_url(self)

@@ -1,10 +1,20 @@
 """The pictures staff upload (in the editor, as a featured image, as a ward's
-logo): only real pictures of a format and size readers' phones can show."""
+logo): only real pictures of a format and size readers' phones can show,
+stored upright and without what their files tell beyond the picture (where
+and when a photo was taken, the camera's serial number)."""
 
+import io
+import logging
 from pathlib import Path
 
+from django import forms
 from django.core.exceptions import ValidationError
-from PIL import Image
+from django.core.files.base import ContentFile
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
+
+logger = logging.getLogger(__name__)
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 # A few kilobytes of PNG can say 13000x13000: decoding that takes gigabytes.
@@ -21,6 +31,10 @@ IMAGE_FORMATS = {
     "GIF": {".gif"},
     "WEBP": {".webp"},
 }
+IMAGE_ENDINGS = [".jpg", ".jpeg", ".png", ".gif", ".webp"]  # As staff read them.
+# Phones write JPEGs with a second picture after the photo (an HDR gain map,
+# a depth map): Pillow calls them MPO. Readers' browsers show the first.
+SAME_FORMAT = {"MPO": "JPEG"}
 
 
 def picture_problem(uploaded) -> str:
@@ -36,7 +50,7 @@ def picture_problem(uploaded) -> str:
     )
     try:
         with Image.open(uploaded) as image:
-            image_format = image.format
+            image_format = SAME_FORMAT.get(image.format, image.format)
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
                 return too_large.format(size=f"{width}×{height}")
@@ -85,3 +99,256 @@ def validate_picture(file) -> None:
     problem = picture_problem(file.file)
     if problem:
         raise ValidationError(problem)
+
+
+# --- Storing an upload -------------------------------------------------------
+
+
+class PreparedPicture(ContentFile):
+    """A picture as prepare_picture() left it, ready to store."""
+
+
+def prepare_picture(uploaded) -> PreparedPicture:
+    """The upload as it is to be stored, under its own name and format:
+    upright, and without the metadata cameras and phones write (EXIF with
+    the GPS position, XMP, IPTC, comments, a second picture after a JPEG);
+    its colour profile kept, an animation kept animated.
+
+    Checks it first (ValidationError with the staff's message), so nothing
+    is decoded that picture_problem() would refuse. Metadata is cut out of
+    the file, the picture itself untouched; only a photo the camera stored
+    on its side (EXIF orientation) is encoded again, turned upright.
+    """
+    if isinstance(uploaded, PreparedPicture):
+        return uploaded
+    problem = picture_problem(uploaded)
+    if problem:
+        raise ValidationError(problem)
+    data = uploaded.read()
+    uploaded.seek(0)
+    with Image.open(io.BytesIO(data)) as image:
+        image_format = SAME_FORMAT.get(image.format, image.format)
+        animated = image.format != "MPO" and getattr(image, "is_animated", False)
+        if _orientation(image) != 1 and not animated:
+            return PreparedPicture(_upright(image, image_format, data), uploaded.name)
+        try:
+            stripped = _STRIPPERS.get(image_format, bytes)(data)
+            _check_same_picture(stripped, image, image_format)
+        except (ValueError, IndexError, OSError, Image.DecompressionBombError):
+            # A structure our reading of the format missed: Pillow's own
+            # encoder writes a plain file (not for animations: every frame).
+            if animated:
+                raise ValidationError(ANIMATION_PROBLEM) from None
+            logger.warning("Picture %s re-encoded to strip its metadata", uploaded.name)
+            stripped = _upright(image, image_format, data)
+    return PreparedPicture(stripped, uploaded.name)
+
+
+ANIMATION_PROBLEM = (
+    "Không xử lý được ảnh động này. Hãy mở ảnh bằng phần mềm chỉnh ảnh, lưu "
+    "lại rồi tải lên."
+)
+
+
+def _orientation(image) -> int:
+    try:
+        return image.getexif().get(ExifTags.Base.Orientation, 1)
+    except Exception:  # A damaged EXIF block: the picture as stored.
+        return 1
+
+
+def _upright(image, image_format: str, data: bytes) -> bytes:
+    """The picture turned as its EXIF orientation says and encoded again,
+    with its colour profile and nothing else of the original's metadata."""
+    icc_profile = image.info.get("icc_profile")
+    options = {"icc_profile": icc_profile} if icc_profile else {}
+    if image_format == "JPEG":
+        # The camera's own quantisation tables and chroma subsampling: as
+        # near the original as a second encoding gets.
+        options |= {
+            "qtables": image.quantization,
+            "optimize": True,
+            "progressive": bool(image.info.get("progressive")),
+        }
+        if (sampling := JpegImagePlugin.get_sampling(image)) != -1:
+            options["subsampling"] = sampling
+    elif image_format == "WEBP":
+        lossless = any(kind == b"VP8L" for kind, _, _ in _webp_chunks(data))
+        options |= {"lossless": True} if lossless else {"quality": 90}
+    elif "transparency" in image.info:
+        options["transparency"] = image.info["transparency"]
+    upright = ImageOps.exif_transpose(image)
+    upright.info = {}  # Pillow writes some of info back (a JPEG's comment).
+    buffer = io.BytesIO()
+    upright.save(buffer, format=image_format, **options)
+    return buffer.getvalue()
+
+
+def _check_same_picture(data: bytes, original, image_format: str) -> None:
+    """The stripped file is still the picture: same format, size and frames,
+    and it decodes."""
+    with Image.open(io.BytesIO(data)) as image:
+        frames = getattr(original, "n_frames", 1) if original.format != "MPO" else 1
+        if (
+            image.format != image_format
+            or image.size != original.size
+            or getattr(image, "n_frames", 1) != frames
+        ):
+            raise ValueError("not the same picture")
+        image.load()
+
+
+# JPEG: the JFIF header, the colour profile and Adobe's colour transform flag
+# (APP0, APP2 "ICC_PROFILE", APP14) are part of the picture; every other
+# application segment (APP1 EXIF and XMP, APP13 IPTC, makers' own) and the
+# comments are not.
+_JPEG_KEPT_APPS = {0xE0: b"JFIF\0", 0xE2: b"ICC_PROFILE\0", 0xEE: b"Adobe"}
+
+
+def _strip_jpeg(data: bytes) -> bytes:
+    if not data.startswith(b"\xff\xd8"):
+        raise ValueError("not a JPEG")
+    kept = [b"\xff\xd8"]
+    pos = 2
+    while True:
+        if data[pos] != 0xFF:
+            raise ValueError("no marker where one belongs")
+        while data[pos] == 0xFF:  # Fill bytes may come before a marker.
+            pos += 1
+        marker = data[pos]
+        pos += 1
+        if marker == 0xD9:  # The end: a second picture after it goes too.
+            kept.append(b"\xff\xd9")
+            return b"".join(kept)
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # Markers without data.
+            kept.append(bytes((0xFF, marker)))
+            continue
+        end = pos + int.from_bytes(data[pos : pos + 2], "big")
+        if end <= pos + 1 or end > len(data):
+            raise ValueError("a segment longer than the file")
+        is_metadata = 0xE0 <= marker <= 0xEF or marker == 0xFE
+        if not is_metadata or data[pos + 2 : end].startswith(
+            _JPEG_KEPT_APPS.get(marker, b"-")
+        ):
+            kept.append(bytes((0xFF, marker)) + data[pos:end])
+        pos = end
+        if marker == 0xDA:  # A scan: its compressed data runs to the next marker.
+            end = _scan_end(data, pos)
+            kept.append(data[pos:end])
+            pos = end
+
+
+def _scan_end(data: bytes, pos: int) -> int:
+    """Where a scan's compressed data ends: at the first 0xFF that starts a
+    marker (inside the data 0xFF is followed by 0x00 or a restart marker)."""
+    while True:
+        pos = data.index(b"\xff", pos)  # ValueError: the file ends in the scan.
+        following = data[pos + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7:
+            pos += 2
+        else:
+            return pos
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# PNG: the chunks that make the picture (pixels, palette, transparency,
+# colour, pixel size, animation); text (tEXt, zTXt, iTXt: XMP among them),
+# eXIf and anything unknown are not.
+_PNG_PICTURE_CHUNKS = {
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"cHRM", b"gAMA", b"iCCP",
+    b"sBIT", b"sRGB", b"cICP", b"mDCV", b"cLLI", b"bKGD", b"hIST", b"pHYs",
+    b"acTL", b"fcTL", b"fdAT",
+}  # fmt: skip
+
+
+def _strip_png(data: bytes) -> bytes:
+    if not data.startswith(_PNG_SIGNATURE):
+        raise ValueError("not a PNG")
+    kept = [_PNG_SIGNATURE]
+    pos = len(_PNG_SIGNATURE)
+    while pos < len(data):
+        kind = data[pos + 4 : pos + 8]
+        end = pos + 12 + int.from_bytes(data[pos : pos + 4], "big")  # + type, CRC
+        if end > len(data):
+            raise ValueError("a chunk longer than the file")
+        if kind in _PNG_PICTURE_CHUNKS:
+            kept.append(data[pos:end])
+        pos = end
+        if kind == b"IEND":
+            break
+    return b"".join(kept)
+
+
+# WebP: the picture, its transparency, animation and colour profile; not the
+# EXIF and XMP chunks (nor anything unknown).
+_WEBP_PICTURE_CHUNKS = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP"}
+_VP8X_EXIF_AND_XMP = 0x08 | 0x04
+
+
+def _webp_chunks(data: bytes):
+    """(kind, start, end) of each chunk of a WebP file, padding included."""
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        raise ValueError("not a WebP")
+    riff_end = min(len(data), 8 + int.from_bytes(data[4:8], "little"))
+    pos = 12
+    while pos + 8 <= riff_end:
+        size = int.from_bytes(data[pos + 4 : pos + 8], "little")
+        if pos + 8 + size > riff_end:
+            raise ValueError("a chunk longer than the file")
+        yield data[pos : pos + 4], pos, pos + 8 + size
+        pos += 8 + size + (size & 1)
+
+
+def _strip_webp(data: bytes) -> bytes:
+    kept = [b"WEBP"]
+    for kind, start, end in _webp_chunks(data):
+        if kind not in _WEBP_PICTURE_CHUNKS:
+            continue
+        chunk = bytearray(data[start:end])
+        if kind == b"VP8X":  # Its flags must not announce the chunks dropped.
+            chunk[8] &= ~_VP8X_EXIF_AND_XMP & 0xFF
+        kept.append(bytes(chunk) + b"\0" * (len(chunk) & 1))
+    body = b"".join(kept)
+    return b"RIFF" + len(body).to_bytes(4, "little") + body
+
+
+# GIF has no EXIF: cameras and phones write none into one; it is kept as is.
+_STRIPPERS = {"JPEG": _strip_jpeg, "PNG": _strip_png, "WEBP": _strip_webp}
+
+
+class PictureFormField(forms.ImageField):
+    """A picture's file input: the editor's checks, in the editor's words,
+    rather than Django's "not a valid image" for every kind of bad file, and
+    only the endings we take (not the fifty Pillow reads)."""
+
+    default_validators = [
+        FileExtensionValidator([ending[1:] for ending in IMAGE_ENDINGS])
+    ]
+
+    def to_python(self, data):
+        uploaded = forms.FileField.to_python(self, data)
+        if uploaded is None or Path(uploaded.name).suffix.lower() not in IMAGE_ENDINGS:
+            return uploaded  # The ending's own message says what is wrong.
+        # Prepared here, so a picture that cannot be is refused with the form.
+        return prepare_picture(uploaded)
+
+
+class PictureField(models.ImageField):
+    """A picture field whose new uploads are stored as prepare_picture()
+    leaves them (upright, without metadata), and whose renditions for
+    readers are made as it is saved."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PictureFormField, **kwargs})
+
+    def pre_save(self, model_instance, add):
+        file = getattr(model_instance, self.attname)
+        is_new = bool(file) and not file._committed
+        if is_new:
+            file.file = prepare_picture(file.file)
+        file = super().pre_save(model_instance, add)
+        if is_new:
+            from . import renditions  # It reads this module's limits.
+
+            renditions.make_now(file.name)
+        return file

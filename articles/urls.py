@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import search, views
+from . import attachments, search, views
 
 app_name = "articles"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("bai-viet/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("tim-kiem/", search.SearchView.as_view(), name="search"),
     path("anh-chia-se.png", views.share_card, name="share_card"),
+    path("tep/<int:pk>/<str:filename>", attachments.download, name="attachment"),
 ]

@@ -2,16 +2,16 @@ from itertools import groupby
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_cache_control
-from django.utils.functional import cached_property
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import etag, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import blocks, cards
+from . import attachments, blocks, cards
 from .counting import count_view
-from .models import Article, Category
+from .models import Article, Category, OldSlug
 
 HOME_LATEST = 5
 HOME_PER_CATEGORY = 4
@@ -33,7 +33,10 @@ class HomeView(PublishedArticleMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         # Lists show titles and leads: bodies (up to megabytes) stay behind.
         published = self.get_queryset().defer("body")
-        latest = list(published[:HOME_LATEST])
+        # The pinned article (tin nổi bật) leads; otherwise the newest.
+        latest = list(
+            published.order_by("-is_featured", "-published_at", "-id")[:HOME_LATEST]
+        )
         context["latest"] = latest
         if latest:
             # The lead story is shown big once, not again in its category.
@@ -87,25 +90,20 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
     template_name = "articles/detail.html"
     context_object_name = "article"
 
-    def get_queryset(self):
-        if self.may_preview:
-            # The ward's staff may open any of its articles from the admin
-            # to check it first.
-            return Article.objects.filter(ward=self.request.ward).select_related(
-                "category"
-            )
-        return super().get_queryset()
-
-    @cached_property
-    def may_preview(self) -> bool:
-        user = self.request.user
-        return user.is_staff and (
-            user.is_superuser
-            or user.ward_memberships.filter(ward=self.request.ward).exists()
-        )
-
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # An address the article had before its slug changed.
+            moved = (
+                OldSlug.objects.filter(ward=request.ward, slug=kwargs["slug"])
+                .values_list("article__slug", flat=True)
+                .first()
+            )
+            if moved is None:
+                raise
+            return redirect("articles:detail", slug=moved, permanent=True)
+        response = self.render_to_response(self.get_context_data(object=self.object))
         count_view(request, self.object, response)
         return response
 
@@ -113,9 +111,8 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         published = Article.objects.published(self.request.ward)
-        if self.may_preview:
-            context["is_preview"] = not published.filter(pk=article.pk).exists()
         context["current_category"] = article.category
+        context["attachments"] = attachments.links(article)
         context["share"] = cards.ArticleShare.of(self.request, article)
         context["canonical_url"] = context["share"].url
         context["other_articles"] = (
@@ -126,6 +123,29 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         context["newest"] = blocks.newest(self.request.ward, exclude=article)
         context["most_read"] = blocks.most_read(self.request.ward, exclude=article)
         return context
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """An article as readers will see it, whatever its state, for staff who
+    may edit it: marked, never counted, cached or indexed. Served from the
+    admin (on the admin's host), for the article's own ward."""
+
+    article = None  # Given by the admin, which found and checked it.
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.article
+        request.ward = self.article.ward
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            is_preview=True,
+            edit_url=reverse("admin:articles_article_change", args=[self.object.pk]),
+            **kwargs,
+        )
 
 
 @require_safe

@@ -5,26 +5,23 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Category
-from wardnews.wards import hosts
+from wardnews.wards import hosts, roles
 from wardnews.wards.models import Membership, Ward
+
+# Chromium for the browser tests, shared by every test module.
+from .browsing import PHONE_UA, browser, new_context  # noqa: F401
 
 SEED_FILE = (
     Path(__file__).resolve().parent.parent
     / "articles"
     / "demo"
     / "cong-tac-dang-2022-01-24.txt"
-)
-
-# A resident reading on an Android phone.
-PHONE_UA = (
-    "Mozilla/5.0 (Linux; Android 13; SM-A546E) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"
 )
 
 
@@ -104,58 +101,58 @@ def make_article(db, category):
     return make
 
 
-def make_staff(username, ward):
-    """A staff account of the ward, with the article permissions."""
+def make_staff(username, ward, role=roles.WRITER):
+    """A staff account working for the ward in the role (a writer unless
+    told otherwise)."""
     user = User.objects.create_user(
         username, password="mat-khau-thu-nghiem", is_staff=True
     )
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="articles",
-            codename__in=[
-                "add_article",
-                "change_article",
-                "view_article",
-                "view_category",
-            ],
-        )
-    )
-    Membership.objects.create(user=user, ward=ward)
+    Membership.objects.create(user=user, ward=ward, role=roles.role_group(role))
     return user
 
 
-def article_form(category, **fields):
-    """The admin's add-article form as staff fill it in, for the category."""
+def article_form(category, step="_publish", **fields):
+    """The admin's add-article form as staff fill it in, for the category,
+    sent with the step's button ("Đăng bài" unless told; None: "Lưu")."""
     data = {
         "category": category.pk,
         "title": "Hội nghị Ban Chấp hành Đảng bộ phường",
         "slug": "",
         "lead": "Sáng nay, Đảng ủy phường tổ chức hội nghị.",
         "body": "<p>Hội nghị đã thống nhất các nội dung.</p>",
-        "status": Article.Status.PUBLISHED,
         "published_at_0": "24/01/2022",
         "published_at_1": "10:15",
         "author": "",
     }
+    # The attachments inline's management form: no files.
+    data.update({"attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0"})
+    if step:
+        data[step] = ""
     data.update(fields)
     return data
 
 
 @pytest.fixture
 def writer(ward):
-    """Staff of the default ward who write articles in the admin."""
+    """The default ward's writer (Phóng viên): drafts and submits."""
     return make_staff("phongvien", ward)
 
 
 @pytest.fixture
 def second_writer(second_ward):
-    """Staff of the second ward only."""
+    """A writer of the second ward only."""
     return make_staff("phongvienbode", second_ward)
 
 
 @pytest.fixture
+def ward_editor(ward):
+    """The default ward's editor (Biên tập viên): approves and publishes."""
+    return make_staff("bientapphuong", ward, role=roles.EDITOR)
+
+
+@pytest.fixture
 def editor(db):
-    """The approving editor: may do everything in the admin."""
+    """The city's administrator (a superuser): may do everything."""
     return User.objects.create_superuser("bientapvien", password="mat-khau-thu-nghiem")
 
 

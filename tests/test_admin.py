@@ -30,15 +30,15 @@ def test_accounts_that_are_not_staff_are_kept_out(client, resident_account):
     assert response["Location"].startswith("/admin/login/")
 
 
-def test_the_add_form_uses_ckeditor_and_vietnamese_labels(client, writer):
-    client.force_login(writer)
+def test_the_add_form_uses_ckeditor_and_vietnamese_labels(client, ward_editor):
+    client.force_login(ward_editor)
     response = client.get(ADD_URL)
     assert response.status_code == 200
     assert 'data-type="ckeditortype"' in response.text
     assert "ckeditor/ckeditor-init.js" in response.text
     assert "/ckeditor/upload/" in response.text
     # Pasted and dropped pictures go through the same checked upload.
-    ward = writer.wards.get()
+    ward = ward_editor.wards.get()
     assert (
         f"&quot;uploadUrl&quot;: &quot;/ckeditor/upload/?ward={ward.pk}"
         "&amp;responseType=json&quot;" in response.text
@@ -49,9 +49,9 @@ def test_the_add_form_uses_ckeditor_and_vietnamese_labels(client, writer):
 
 
 def test_staff_write_and_publish_an_article_that_readers_then_see(
-    client, writer, category, reader
+    client, ward_editor, category, reader
 ):
-    client.force_login(writer)
+    client.force_login(ward_editor)
     response = client.post(ADD_URL, article_form(category))
     assert response.status_code == 302
 
@@ -60,17 +60,19 @@ def test_staff_write_and_publish_an_article_that_readers_then_see(
     assert article.published_at == datetime(
         2022, 1, 24, 10, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")
     )
-    assert article.author == writer
+    assert article.author == ward_editor
     page = reader.get(article.get_absolute_url())
     assert "Ngày đăng 24/01/2022 | 10:15 | Lượt xem: 1" in page.text
     assert "Hội nghị đã thống nhất các nội dung." in page.text
 
 
-def test_the_change_form_shows_dates_the_vietnamese_way(client, writer, make_article):
+def test_the_change_form_shows_dates_the_vietnamese_way(
+    client, ward_editor, make_article
+):
     article = make_article(
         published_at=datetime(2022, 1, 24, 10, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     )
-    client.force_login(writer)
+    client.force_login(ward_editor)
     response = client.get(f"/admin/articles/article/{article.pk}/change/")
     assert 'value="24/01/2022"' in response.text
     assert 'value="10:15"' in response.text
@@ -78,15 +80,15 @@ def test_the_change_form_shows_dates_the_vietnamese_way(client, writer, make_art
 
 def test_a_draft_saved_in_the_admin_stays_hidden(client, writer, category, reader):
     client.force_login(writer)
-    client.post(ADD_URL, article_form(category, status=Article.Status.DRAFT))
+    client.post(ADD_URL, article_form(category, step=None))
     article = Article.objects.get()
     assert reader.get(article.get_absolute_url()).status_code == 404
 
 
 def test_scripts_typed_into_the_editor_never_reach_readers(
-    client, writer, category, reader
+    client, ward_editor, category, reader
 ):
-    client.force_login(writer)
+    client.force_login(ward_editor)
     body = '<p onclick="steal()">Tin<script>alert(1)</script></p>'
     client.post(ADD_URL, article_form(category, body=body))
     article = Article.objects.get()
@@ -94,8 +96,8 @@ def test_scripts_typed_into_the_editor_never_reach_readers(
     assert "alert(1)" not in reader.get(article.get_absolute_url()).text
 
 
-def test_form_errors_are_explained_in_vietnamese(client, writer, category):
-    client.force_login(writer)
+def test_form_errors_are_explained_in_vietnamese(client, ward_editor, category):
+    client.force_login(ward_editor)
     response = client.post(
         ADD_URL, article_form(category, title="", published_at_0="31/02/2022")
     )
@@ -107,8 +109,10 @@ def test_form_errors_are_explained_in_vietnamese(client, writer, category):
 
 
 @pytest.mark.parametrize("day", ["01/01/0001", "31/12/9999"])
-def test_a_publish_date_out_of_range_is_a_form_error(client, writer, category, day):
-    client.force_login(writer)
+def test_a_publish_date_out_of_range_is_a_form_error(
+    client, ward_editor, category, day
+):
+    client.force_login(ward_editor)
     response = client.post(ADD_URL, article_form(category, published_at_0=day))
     assert response.status_code == 200
     assert "Năm đăng phải từ 1900 đến 2100." in response.text
@@ -124,10 +128,15 @@ def test_a_slug_with_spaces_or_marks_is_explained_in_vietnamese(
     assert not Article.objects.exists()
 
 
-def test_staff_can_upload_a_featured_image(client, writer, category, media_root):
-    client.force_login(writer)
+def test_staff_can_upload_a_featured_image(client, ward_editor, category, media_root):
+    client.force_login(ward_editor)
     image = SimpleUploadedFile("anh-hoi-nghi.png", png_bytes(), "image/png")
-    client.post(ADD_URL, article_form(category, featured_image=image))
+    client.post(
+        ADD_URL,
+        article_form(
+            category, featured_image=image, featured_image_alt="Quang cảnh hội nghị"
+        ),
+    )
     article = Article.objects.get()
     assert article.featured_image.name.startswith("articles/")
     assert (media_root / article.featured_image.name).is_file()

@@ -75,12 +75,16 @@ def test_scheduled_articles_are_not_found_before_their_time(reader, make_article
     assert reader.get(article.get_absolute_url()).status_code == 404
 
 
-def test_staff_can_preview_a_draft(client, writer, make_article):
-    draft = make_article(status=Article.Status.DRAFT, title="Bản nháp xem trước")
+def test_staff_see_drafts_only_as_previews_in_the_admin(client, writer, make_article):
+    draft = make_article(
+        status=Article.Status.DRAFT, title="Bản nháp xem trước", author=writer
+    )
     client.force_login(writer)
-    response = client.get(draft.get_absolute_url())
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    response = client.get(f"/admin/articles/article/{draft.pk}/xem-truoc/")
     assert response.status_code == 200
-    assert "Bản xem trước: bài này chưa hiện với bạn đọc" in response.text
+    assert "Bản xem trước" in response.text
+    assert "bạn đọc chưa thấy bài này (bản nháp)" in response.text
 
 
 def test_staff_see_no_preview_note_on_published_articles(client, writer, make_article):
@@ -114,9 +118,9 @@ def test_it_runs_a_fixed_number_of_queries(
     article = make_article()
     for n in range(10):
         make_article(view_count=n + 1)
-    # Article with its category, the view counted (total, today's row), other
+    # Article with its category, the view counted (total, today's row), files,
     # articles, newest, most read, menu.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         reader.get(article.get_absolute_url())
 
 

@@ -6,7 +6,6 @@ on a machine without /usr/bin/chromium; in CI (CI set) that is a failure.
 """
 
 import io
-import os
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,95 +16,26 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from articles.importing import import_file
 from articles.models import WARD_CATEGORIES, Article, Category
+from wardnews.wards import roles
 
-from .conftest import PHONE_UA, SECOND_HOST, SEED_FILE
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.is_file():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must run the browser tests: install chromium")
-    pytest.skip(
-        "browser tests need Chromium at /usr/bin/chromium", allow_module_level=True
-    )
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from .browsing import PHONE
+from .conftest import SECOND_HOST, SEED_FILE, make_staff
+from .test_attachments import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/wardnews-shots")
 PASSWORD = "mat-khau-thu-nghiem"  # The conftest users' password.
-PHONE = {"width": 390, "height": 844}
 WARD_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
-# The second ward's host too: Chromium sends any *.localhost to 127.0.0.1.
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", SECOND_HOST}
-
 
 EDITOR_READY = (
     "() => window.CKEDITOR && CKEDITOR.instances.id_body"
     " && CKEDITOR.instances.id_body.status === 'ready'"
 )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium for the module. Sync Playwright keeps an event loop running
-    in this thread, so the ORM must be told that calling it here is fine."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                ],
-            )
-            yield chromium
-            chromium.close()
-
-
-@pytest.fixture
-def new_context(browser):
-    """Fresh browser contexts (cookies and all), closed after the test, that
-    can reach the live server and nothing else."""
-    contexts = []
-
-    def new(phone=False, **options):
-        if phone:
-            options = {
-                "viewport": PHONE,
-                "user_agent": PHONE_UA,
-                "is_mobile": True,
-                "has_touch": True,
-                **options,
-            }
-        context = browser.new_context(
-            locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **options
-        )
-        context.set_default_timeout(10_000)
-        context.route("**/*", _local_only)
-        contexts.append(context)
-        return context
-
-    yield new
-    for context in contexts:
-        context.close()
-
-
-def _local_only(route):
-    if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
-        route.continue_()
-    else:
-        route.abort()
 
 
 @pytest.fixture
@@ -144,18 +74,22 @@ def open_add_article(page):
     page.wait_for_function(EDITOR_READY)
 
 
-def fill_article(page, category, title, status, date="24/01/2022", time="10:15"):
+def fill_article(page, category, title, date=None, time=None):
     page.get_by_label("Chuyên mục").select_option(label=category.name)
     # Typed key by key: the admin fills the slug from the title as staff type.
     page.get_by_label("Tiêu đề").press_sequentially(title)
-    page.get_by_label("Trạng thái").select_option(label=status)
-    page.locator("#id_published_at_0").fill(date)
-    page.locator("#id_published_at_1").fill(time)
+    if date:  # The editor's to set; a writer has no such field.
+        page.locator("#id_published_at_0").fill(date)
+        page.locator("#id_published_at_1").fill(time)
 
 
-def save(page):
-    page.get_by_role("button", name="Lưu lại", exact=True).click()
-    expect(page.locator(".messagelist .success")).to_be_visible()
+def press(page, button):
+    """One of the form's buttons ("Lưu nháp", "Gửi duyệt", "Đăng bài"…);
+    returns what the admin then says."""
+    page.locator(".submit-row").get_by_role("button", name=button, exact=True).click()
+    messages = page.locator(".messagelist")
+    expect(messages).to_be_visible()
+    return messages.inner_text()
 
 
 def type_in_editor(page, paragraphs):
@@ -167,68 +101,36 @@ def type_in_editor(page, paragraphs):
         page.keyboard.type(paragraph)
 
 
-def open_image_dialog(page):
+def insert_picture(page, picture, alt, caption):
+    """The editor's Image button: pick the file (it goes up at once), type
+    the description, tick "Có chú thích dưới ảnh", "Đồng ý", type the
+    caption. Returns the uploaded picture's address."""
     page.locator("a.cke_button__image").click()
-    dialog = page.locator(".cke_dialog").filter(has_text="Thuộc tính của ảnh")
-    expect(dialog).to_be_visible()
-    return dialog
-
-
-def dialog_field(page, tab, field):
-    """The <input> of one field of CKEditor's current dialog."""
-    element_id = page.evaluate(
-        "([tab, field]) => CKEDITOR.dialog.getCurrent()"
-        ".getContentElement(tab, field).getInputElement().$.id",
-        [tab, field],
+    dialog = page.locator(".cke_dialog:visible")
+    expect(dialog).to_contain_text("Tải ảnh từ máy tính lên")
+    upload = dialog.frame_locator("iframe.cke_dialog_ui_input_file")
+    with page.expect_response(lambda r: "/ckeditor/upload/" in r.url) as answer:
+        upload.locator("input[type=file]").set_input_files(picture)
+    assert answer.value.status == 200, answer.value.text()[:200]
+    expect(dialog.locator(".editor-upload-status")).to_have_text(
+        re.compile("^Đã tải ảnh lên.")
     )
-    return page.locator(f"#{element_id}")
-
-
-def finish_image_dialog(page, dialog, alt):
-    """Give the picture its caption text and insert it with "Đồng ý"."""
-    dialog.locator(".cke_dialog_tab", has_text="Thông tin của ảnh").click()
-    dialog_field(page, "info", "txtAlt").fill(alt)
-    # The dialog reads the picture's size from the server before it inserts.
-    expect(dialog_field(page, "info", "txtWidth")).not_to_have_value("")
+    url = page.evaluate("CKEDITOR.dialog.getCurrent().getValueOf('info', 'src')")
+    page.keyboard.type(alt)  # The description field has the focus.
+    dialog.get_by_label("Có chú thích dưới ảnh").check()
     dialog.get_by_role("button", name="Đồng ý").click()
     expect(dialog).to_be_hidden()
-
-
-def upload_with_the_image_dialog(page, picture):
-    """CKEditor's Image dialog, "Tải lên" tab: pick the file, "Tải lên máy chủ".
-
-    Returns the dialog, on its first tab with the uploaded picture's URL.
-    """
-    dialog = open_image_dialog(page)
-    dialog.locator(".cke_dialog_tab", has_text="Tải lên").click()
-    upload_frame = dialog.frame_locator("iframe.cke_dialog_ui_input_file")
-    upload_frame.locator("input[type=file]").set_input_files(picture)
-    with page.expect_response(lambda r: "/ckeditor/upload/" in r.url) as answer:
-        dialog.get_by_role("button", name="Tải lên máy chủ").click()
-    assert answer.value.status == 200, (
-        f"the dialog's upload was answered {answer.value.status}: "
-        f"{answer.value.text()[:200]}"
-    )
-    expect(dialog_field(page, "info", "txtUrl")).to_have_value(
-        re.compile(r"^/media/uploads/.+\.png$")
-    )
-    return dialog
+    page.keyboard.type(caption)  # The caption's prompt is selected.
+    return url
 
 
 def wait_for_images(page, scope="body"):
-    """Bring every picture into view (some load lazily) and wait for them all;
+    """Bring each picture into view (some load lazily) and wait for it;
     returns [src, naturalWidth] of each."""
-    page.evaluate(
-        "scope => document.querySelectorAll(scope + ' img')"
-        ".forEach(img => img.scrollIntoView())",
-        scope,
-    )
+    for img in page.locator(f"{scope} img").all():
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete", arg=img.element_handle())
     page.evaluate("() => window.scrollTo(0, 0)")
-    page.wait_for_function(
-        "scope => [...document.querySelectorAll(scope + ' img')]"
-        ".every(img => img.complete)",
-        arg=scope,
-    )
     return page.evaluate(
         "scope => [...document.querySelectorAll(scope + ' img')]"
         ".map(img => [img.getAttribute('src'), img.naturalWidth])",
@@ -248,11 +150,12 @@ def screenshot(page, name):
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
-# 1. The staff journey, from the login form to a resident reading on a phone.
+# 1. The newsroom's journey: a writer writes, an editor checks and publishes,
+# a resident reads on a phone, the editor sees the view counted.
 
 
-def test_staff_write_and_publish_an_article_that_a_resident_reads_on_a_phone(
-    new_context, live_server, writer, ward_categories, tmp_path
+def test_a_writer_submits_an_editor_publishes_and_a_resident_reads_it(
+    new_context, live_server, writer, ward_editor, ward_categories, tmp_path
 ):
     category = Category.objects.get(slug="cong-tac-dang")
     title = "Công tác Đảng tháng 12"
@@ -261,47 +164,95 @@ def test_staff_write_and_publish_an_article_that_a_resident_reads_on_a_phone(
         "Sáng ngày 20/12, Đảng ủy phường tổ chức hội nghị sơ kết.",
         "Hội nghị thống nhất các nhiệm vụ trọng tâm của tháng tới.",
     ]
-    picture = png_file(tmp_path, size=(320, 200))
+    picture = png_file(tmp_path, size=(1600, 1000))
+    pdf = tmp_path / "Nghị quyết số 12-NQ/ĐU.pdf".replace("/", "-")
+    pdf.write_bytes(pdf_bytes())
 
+    # The writer drafts, with a picture in the text and a signed document.
     staff = new_context().new_page()
     log_in(staff, live_server, writer)
     open_add_article(staff)
-    fill_article(staff, category, title, status="Đã đăng")
+    fill_article(staff, category, title)
     expect(staff.locator("#id_slug")).to_have_value("cong-tac-dang-thang-12")
+    expect(staff.locator("#id_published_at_0")).to_have_count(0)  # Not theirs.
     staff.get_by_label("Sapo").fill(lead)
     type_in_editor(staff, paragraphs)
-    # The picture goes up through the Image dialog's own "Tải lên" tab.
-    dialog = upload_with_the_image_dialog(staff, picture)
-    url = dialog_field(staff, "info", "txtUrl").input_value()
-    finish_image_dialog(staff, dialog, alt="Quang cảnh hội nghị")
-    save(staff)
+    staff.keyboard.press("Enter")
+    url = insert_picture(
+        staff, picture, alt="Quang cảnh hội nghị", caption="Đại biểu dự hội nghị."
+    )
+    staff.locator("#id_attachments-0-file").set_input_files(pdf)
+    expect(staff.locator(".submit-row [name=_publish]")).to_have_count(0)
+    said = press(staff, "Gửi duyệt")
+    assert "Bài đã gửi biên tập viên duyệt" in said
+    screenshot(staff, "newsroom-writer-submitted")
 
     article = Article.objects.get()
-    assert article.slug == "cong-tac-dang-thang-12"
-    assert article.author == writer
-    assert article.status == Article.Status.PUBLISHED
-    assert article.published_at == datetime(2022, 1, 24, 10, 15, tzinfo=WARD_TIME)
-    assert f'src="{url}"' in article.body
+    assert (article.status, article.author) == (Article.Status.REVIEW, writer)
+    assert article.attachments.get().name == pdf.name
 
+    # The editor sees it waiting, previews it, publishes it.
+    desk = new_context().new_page()
+    log_in(desk, live_server, ward_editor)
+    desk.goto(f"{live_server.url}/admin/articles/article/")
+    desk.get_by_role("link", name="1 bài đang chờ bạn duyệt").click()
+    expect(desk.locator("#result_list")).to_contain_text(title)
+    with desk.context.expect_page() as preview_page:
+        desk.locator("#result_list").get_by_role("link", name="Xem trước").click()
+    preview = preview_page.value
+    expect(preview.locator(".preview-note")).to_contain_text("Bản xem trước")
+    expect(preview.locator("h1")).to_have_text(title)
+    screenshot(preview, "newsroom-preview")
+    preview.close()
+    desk.locator("#result_list").get_by_role("link", name=title).click()
+    said = press(desk, "Đăng bài")
+    assert "Bài đang hiện với bạn đọc" in said
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.view_count == 0  # The preview was not counted.
+
+    # A resident on a phone reads it, with the picture's rendition and the file.
     reader = new_context(phone=True).new_page()
     reader.goto(live_server.url + "/")
     reader.locator(".card-featured .card-title a", has_text=title).tap()
     expect(reader).to_have_url(f"{live_server.url}/bai-viet/cong-tac-dang-thang-12/")
     expect(reader.locator("h1")).to_have_text(title)
+    published = timezone.localtime(article.published_at)
     expect(reader.locator(".date-line")).to_have_text(
-        "Ngày đăng 24/01/2022 | 10:15 | Lượt xem: 1"
+        f"Ngày đăng {published:%d/%m/%Y} | {published:%H:%M} | Lượt xem: 1"
     )
     expect(reader.locator(".article-lead")).to_have_text(lead)
     body = reader.locator(".article-body")
     for paragraph in paragraphs:
         expect(body).to_contain_text(paragraph)
-    image = body.locator("img")
-    expect(image).to_have_attribute("src", url)
-    expect(image).to_have_attribute("alt", "Quang cảnh hội nghị")
-    assert url.startswith("/media/uploads/")
-    assert wait_for_images(reader, ".article-body") == [[url, 320]]
-    article.refresh_from_db()
-    assert article.view_count == 1
+    figure = body.locator("figure.image")
+    expect(figure.locator("img")).to_have_attribute("alt", "Quang cảnh hội nghị")
+    expect(figure.locator("figcaption")).to_have_text("Đại biểu dự hội nghị.")
+    image = figure.locator("img")
+    image.scroll_into_view_if_needed()
+    reader.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+    shown = image.evaluate("img => img.currentSrc")
+    # A copy made for the phone's width, not the 1600 px upload.
+    assert "/media/renditions/" in shown and shown.endswith(".webp"), shown
+    assert url.removeprefix("/media/") in shown
+    files = reader.locator(".attachments")
+    expect(files).to_contain_text("Tệp đính kèm")
+    expect(files).to_contain_text(pdf.stem)
+    expect(files).to_contain_text("PDF")
+    with reader.expect_download() as download:
+        files.locator("a").first.tap()
+    assert download.value.suggested_filename == pdf.name
+    assert_no_sideways_scroll(reader)
+    screenshot(reader, "newsroom-reader-article")
+
+    # The editor's statistics count that view.
+    desk.goto(f"{live_server.url}/admin/")
+    desk.locator("#user-tools").get_by_role("link", name="Thống kê").click()
+    expect(desk.locator(".stats-totals .stats-figure").first).to_have_text("1")
+    expect(desk.locator("#content-main")).to_contain_text(title)
+    screenshot(desk, "newsroom-statistics")
 
 
 def test_a_file_dropped_into_the_editor_is_checked_like_any_upload(
@@ -334,8 +285,9 @@ def test_a_file_dropped_into_the_editor_is_checked_like_any_upload(
 
 
 def test_staff_of_the_second_ward_publish_on_its_site_and_not_on_the_default_one(
-    new_context, live_server, second_ward, second_writer, make_article
+    new_context, live_server, second_ward, make_article
 ):
+    second_editor = make_staff("bientapbode", second_ward, role=roles.EDITOR)
     port = urlsplit(live_server.url).port
     second_site = f"http://{SECOND_HOST}:{port}"
     default_site = f"http://127.0.0.1:{port}"
@@ -356,7 +308,7 @@ def test_staff_of_the_second_ward_publish_on_its_site_and_not_on_the_default_one
     ]
 
     staff = new_context().new_page()
-    log_in(staff, live_server, second_writer, site=second_site)
+    log_in(staff, live_server, second_editor, site=second_site)
     staff.goto(f"{second_site}/admin/articles/article/")
     results = staff.locator("#result_list")
     expect(results).to_contain_text(second_old_title)
@@ -373,18 +325,18 @@ def test_staff_of_the_second_ward_publish_on_its_site_and_not_on_the_default_one
     assert sorted(offered) == sorted(
         second_ward.categories.values_list("pk", flat=True)
     )
-    fill_article(staff, category, title, status="Đã đăng", date="24/01/2025")
+    fill_article(staff, category, title, date="24/01/2025", time="10:15")
     expect(staff.locator("#id_slug")).to_have_value(
         "bo-de-ra-mat-cau-lac-bo-duong-sinh-nguoi-cao-tuoi"
     )
     staff.get_by_label("Sapo").fill(lead)
     type_in_editor(staff, paragraphs)
-    save(staff)
+    assert "Bài đang hiện với bạn đọc" in press(staff, "Đăng bài")
 
     article = Article.objects.get(title=title)
     assert article.ward == second_ward
     assert article.category == category
-    assert article.author == second_writer
+    assert article.author == second_editor
     assert article.status == Article.Status.PUBLISHED
     assert article.published_at == datetime(2025, 1, 24, 10, 15, tzinfo=WARD_TIME)
     path = "/bai-viet/bo-de-ra-mat-cau-lac-bo-duong-sinh-nguoi-cao-tuoi/"
@@ -438,16 +390,17 @@ def test_a_draft_saved_by_staff_is_not_shown_to_residents(
     staff = new_context().new_page()
     log_in(staff, live_server, editor)
     open_add_article(staff)
-    fill_article(staff, category, title, status="Bản nháp")
+    fill_article(staff, category, title)
     expect(staff.locator("#id_slug")).to_have_value("lich-cat-dien-tuan-toi")
     type_in_editor(staff, ["Khu vực tổ dân phố số 3 mất điện từ 7 giờ đến 11 giờ."])
-    save(staff)
+    assert "Bài là bản nháp" in press(staff, "Lưu nháp")
     article = Article.objects.get()
     assert article.status == Article.Status.DRAFT
     url = f"{live_server.url}/bai-viet/lich-cat-dien-tuan-toi/"
-    # Staff may check their draft before it is published.
-    staff.goto(url)
+    # Staff check their draft as a preview, kept before it is published.
+    staff.get_by_role("button", name="Lưu và xem trước").click()
     expect(staff.locator(".preview-note")).to_contain_text("Bản xem trước")
+    assert staff.goto(url).status == 404  # Its address is not live yet.
 
     reader = new_context(phone=True).new_page()
     response = reader.goto(url)

@@ -278,7 +278,7 @@ def test_the_pages_run_a_fixed_number_of_queries(
     # Menu, latest articles, category blocks, most read.
     with django_assert_num_queries(4):
         reader.get("/")
-    # Article with its category, the view (total, today's row), other articles,
+    # Article with its category, the view (total, today's row), files, other articles,
     # newest, most read, menu.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         reader.get(article.get_absolute_url())

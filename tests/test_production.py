@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from .conftest import PHONE_UA
+from .test_editor import ADD_URL, EDITOR_READY, open_dialog
 
 pytestmark = pytest.mark.gunicorn
 
 PROJECT = Path(__file__).resolve().parent.parent
+PASSWORD = "mat-khau-thu-nghiem"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 SEED_SLUG = (
     "thuong-truc-dang-uy-phuong-phuc-loi-lam-viec-voi-mttq-va-cac-doan-the-ctxh"
@@ -58,11 +60,15 @@ def site(tmp_path_factory):
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="2",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,bode.localhost",
+        # The admin over plain HTTP, for the editor's test below.
+        DJANGO_SECURE_COOKIES="false",
+        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
     )
     for command in (
         ["migrate", "--no-input"],
         ["load_demo"],
         ["collectstatic", "--no-input"],
+        ["createsuperuser", "--no-input", "--username", "quantri", "--email", "a@b.vn"],
     ):
         subprocess.run(
             [sys.executable, "manage.py", *command],
@@ -147,3 +153,32 @@ def test_800_readers_at_once_are_all_counted(site):
     with urllib.request.urlopen(crawler, timeout=10) as response:
         page = response.read().decode()
     assert "Ngày đăng 24/01/2022 | 10:15 | Lượt xem: 875" in page  # 75 + 800
+
+
+# The editor as deployed: collected, hashed files served by WhiteNoise.
+
+
+@pytest.mark.browser
+def test_the_editor_works_from_the_collected_files(site, new_context):
+    """Every file the editor and its dialogs load is among the collected
+    ones (wardnews/staticfiles.py leaves the rest of CKEditor out)."""
+    page = new_context().new_page()
+    answers = []
+    page.on("response", lambda r: answers.append((r.status, r.url)))
+    page.goto(site + "/admin/login/?next=" + ADD_URL)
+    page.locator("#id_username").fill("quantri")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("input[type=submit]").click()
+    # A superuser of several wards first picks the ward.
+    page.locator(".choose-ward-list a").first.click()
+    page.wait_for_function(EDITOR_READY)
+    for button in ["image", "link", "table"]:
+        open_dialog(page, button)
+        page.evaluate("CKEDITOR.dialog.getCurrent().hide()")
+    plugins = page.evaluate("Object.keys(CKEDITOR.instances.id_body.plugins)")
+    assert "image2" in plugins and "image" not in plugins
+    static = [(status, url) for status, url in answers if "/static/" in url]
+    assert any(
+        "/static/ckeditor/ckeditor/plugins/image2/dialogs/" in u for _, u in static
+    )
+    assert [(s, u) for s, u in static if s >= 400] == []

@@ -5,7 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Category
+from wardnews.wards import roles
 from wardnews.wards.models import Membership, Ward, WardHost
 
 from .conftest import article_form, make_staff, png_bytes
@@ -25,7 +26,7 @@ UPLOAD = "/ckeditor/upload/"
 BROWSE = "/ckeditor/browse/"
 WARD_PROBLEM = "Bạn không có quyền tải ảnh lên hoặc xem ảnh của phường này."
 NO_WARD = "Tài khoản của bạn chưa thuộc phường nào."
-INVALID_CHOICE = "Hãy chọn một lựa chọn hợp lệ."
+INVALID_CHOICE = "Lựa chọn không hợp lệ"
 TOKEN = "t" * 40
 
 
@@ -41,6 +42,19 @@ def grant(user, *perms):
 
 def titles_listed(response):
     return {article.title for article in response.context["cl"].result_list}
+
+
+@pytest.fixture
+def writer(ward):
+    """Here the ward's staff member holds the editor's role: the wards'
+    boundaries are tested against the most a ward's staff may do (what each
+    role may do is tests/test_newsroom.py's)."""
+    return make_staff("phongvien", ward, role=roles.EDITOR)
+
+
+@pytest.fixture
+def second_writer(second_ward):
+    return make_staff("phongvienbode", second_ward, role=roles.EDITOR)
 
 
 # Content of each ward under names the other ward does not also have (both
@@ -93,17 +107,21 @@ def ward_keeper(writer):
 
 @pytest.fixture
 def two_ward_staff(ward, second_ward):
-    user = make_staff("canbohaiphuong", ward)
-    Membership.objects.create(user=user, ward=second_ward)
+    user = make_staff("canbohaiphuong", ward, role=roles.EDITOR)
+    Membership.objects.create(
+        user=user, ward=second_ward, role=Group.objects.get(name=roles.EDITOR)
+    )
     return user
 
 
 @pytest.fixture
 def wardless_staff(ward):
-    """Has the article permissions but works for no ward yet."""
+    """Was given the article permissions directly but works for no ward."""
     user = make_staff("canbomoi", ward)
     Membership.objects.filter(user=user).delete()
-    return user
+    return grant(
+        user, "articles.add_article", "articles.change_article", "articles.view_article"
+    )
 
 
 # 1. What a ward's writer sees.
@@ -169,7 +187,7 @@ def test_writer_cannot_open_another_wards_article(
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
     index = client.get(response["Location"])
-    assert f"Bài viết với ID “{other_ward_article.pk}” không tồn tại" in index.text
+    assert f"Không tìm thấy bài viết có mã “{other_ward_article.pk}”" in index.text
     assert "Tin riêng của Bồ Đề" not in index.text
     assert "Sapo riêng của Bồ Đề." not in index.text
 
@@ -179,7 +197,7 @@ def test_writer_cannot_open_another_wards_category(client, writer, other_ward_ca
     response = client.get(f"{CATEGORIES}{other_ward_category.pk}/change/", follow=True)
     assert response.redirect_chain == [("/admin/", 302)]
     assert (
-        f"Chuyên mục với ID “{other_ward_category.pk}” không tồn tại" in response.text
+        f"Không tìm thấy chuyên mục có mã “{other_ward_category.pk}”" in response.text
     )
     assert "Chuyên mục riêng Bồ Đề" not in response.text
 
@@ -571,7 +589,7 @@ def test_ward_staff_cannot_open_or_change_another_ward(
     url = f"{WARDS}{second_ward.pk}/change/"
     response = client.get(url, follow=True)
     assert response.redirect_chain == [("/admin/", 302)]
-    assert "không tồn tại" in response.text
+    assert "Có thể mục này đã bị xóa" in response.text
     assert "Phường Bồ Đề" not in response.text
 
     client.post(url, ward_details(second_ward, phone="0999 999 999"))
@@ -861,7 +879,13 @@ class TestEditorPicturesPerWard:
         client.force_login(writer)
         image = SimpleUploadedFile("anh-dai-dien.png", png_bytes(), "image/png")
         client.post(
-            ADD_URL, article_form(own_category, title="Tin A", featured_image=image)
+            ADD_URL,
+            article_form(
+                own_category,
+                title="Tin A",
+                featured_image=image,
+                featured_image_alt="Ảnh hội nghị",
+            ),
         )
         own = Article.objects.get(title="Tin A")
         assert own.featured_image.name.startswith(f"articles/{ward.slug}/")
@@ -871,7 +895,12 @@ class TestEditorPicturesPerWard:
         image = SimpleUploadedFile("anh-dai-dien.png", png_bytes(), "image/png")
         client.post(
             f"{ADD_URL}?ward={second_ward.pk}",
-            article_form(other_ward_category, title="Tin B", featured_image=image),
+            article_form(
+                other_ward_category,
+                title="Tin B",
+                featured_image=image,
+                featured_image_alt="Ảnh hội nghị",
+            ),
         )
         other = Article.objects.get(title="Tin B")
         assert other.featured_image.name.startswith(f"articles/{second_ward.slug}/")
@@ -1192,7 +1221,7 @@ def test_a_logo_must_be_a_picture_readers_can_see(client, ward_keeper, ward):
     logo = SimpleUploadedFile("logo.eps", buffer.getvalue(), "application/postscript")
     response = client.post(f"{WARDS}{ward.pk}/change/", ward_details(ward, logo=logo))
     assert response.status_code == 200
-    assert "Tệp không phải ảnh hợp lệ" in response.text
+    assert "Không nhận tệp có đuôi “eps”" in response.text
     ward.refresh_from_db()
     assert not ward.logo
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -12,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import WARD_CATEGORIES, Article, Category
-from wardnews.wards import hosts
+from wardnews.wards import hosts, roles
 from wardnews.wards.models import Membership, Ward, WardHost
 
 from .conftest import PHONE_UA, SECOND_HOST, SEED_FILE
@@ -184,12 +185,18 @@ def test_staff_preview_only_their_own_wards_drafts(
     draft = make_article(
         category=second_category, title="Bản nháp Bồ Đề", status="draft"
     )
+    preview = f"/admin/articles/article/{draft.pk}/xem-truoc/"
     client.force_login(writer)
-    response = client.get(draft.get_absolute_url(), HTTP_HOST=SECOND_HOST)
-    assert response.status_code == 404
-    Membership.objects.create(user=writer, ward=draft.ward)
-    response = client.get(draft.get_absolute_url(), HTTP_HOST=SECOND_HOST)
+    assert (
+        client.get(draft.get_absolute_url(), HTTP_HOST=SECOND_HOST).status_code == 404
+    )
+    assert client.get(preview).status_code == 404
+    Membership.objects.create(
+        user=writer, ward=draft.ward, role=Group.objects.get(name=roles.EDITOR)
+    )
+    response = client.get(preview)
     assert "Bản xem trước" in response.text
+    assert "Bản nháp Bồ Đề" in response.text
 
 
 @pytest.mark.parametrize(
@@ -199,9 +206,9 @@ def test_staff_preview_only_their_own_wards_drafts(
         ("/", 4),
         # Category, count, page of articles, menu.
         ("/chuyen-muc/cong-tac-dang/", 4),
-        # Article with its category, total and day counted, other articles,
+        # Article with its category, total and day counted, files, other articles,
         # newest, most-read, menu.
-        ("/bai-viet/hoi-nghi-tong-ket-nam/", 7),
+        ("/bai-viet/hoi-nghi-tong-ket-nam/", 8),
     ],
 )
 def test_reader_pages_of_a_second_ward_run_a_fixed_number_of_queries(
@@ -289,7 +296,7 @@ def test_create_ward_twice_updates_the_ward(db):
     [
         (["https://phucdong.vn/", "Phường Phúc Đồng"], "Tên miền không hợp lệ"),
         (["phucdong.vn", "Phường Phúc Đồng", "--email=khong-phai-email"], "email"),
-        (["phucdong.vn", "  "], "tên phường: Trường này không được để trắng"),
+        (["phucdong.vn", "  "], "tên phường: Trường này không được để trống"),
     ],
 )
 def test_create_ward_explains_bad_input_and_saves_nothing(db, args, message):

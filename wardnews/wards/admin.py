@@ -3,8 +3,9 @@ staff see and change only their own wards' rows."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
@@ -48,6 +49,28 @@ class WardScopedAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(ward__in=[ward.pk for ward in user_wards(request)])
+
+    def _has_ward_permission(self, request, action, obj) -> bool:
+        """The permission in the object's ward (see roles.py)."""
+        codename = get_permission_codename(action, self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}", obj)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_view_permission(request)
+        return self._has_ward_permission(
+            request, "view", obj
+        ) or self._has_ward_permission(request, "change", obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return self._has_ward_permission(request, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return self._has_ward_permission(request, "delete", obj)
 
     def has_several_wards(self, request) -> bool:
         return len(user_wards(request)) > 1
@@ -231,6 +254,16 @@ class WardAdmin(admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return [WardHostInline, MembershipInline] if request.user.is_superuser else []
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("wards.view_ward", obj) or (
+            self.has_change_permission(request, obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        # In the ward's own role (an editor of one ward may only write for
+        # another).
+        return request.user.has_perm("wards.change_ward", obj)
+
     def has_add_permission(self, request):
         return request.user.is_superuser
 
@@ -253,3 +286,12 @@ admin.site.unregister(User)
 @admin.register(User)
 class WardUserAdmin(UserAdmin):
     inlines = [UserMembershipInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "user_permissions":
+            # What a person may be given: the portal's own, not the
+            # thumbnail cache's or the sessions' bookkeeping.
+            kwargs["queryset"] = Permission.objects.filter(
+                content_type__app_label__in=["articles", "wards", "auth"]
+            ).select_related("content_type")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

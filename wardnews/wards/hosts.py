@@ -44,7 +44,8 @@ def url_on_ward(request, ward: Ward, path: str) -> str:
     admin of one host linking to an article of another)."""
     if ward == getattr(request, "ward", None):
         return path
-    host = ward.hosts.values_list("host", flat=True).first()
+    # all(): lists prefetch the hosts of the wards of their rows.
+    host = next((h.host for h in ward.hosts.all()), None)
     if host is None:  # A default ward with no host name of its own.
         return path
     port = request.get_port()

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http.request import split_domain_port
 
 from articles import richtext
-from articles.pictures import validate_picture
+from articles.pictures import PictureField, validate_picture
 from articles.text import nfc, vietnamese_slugify
 
 
@@ -128,7 +128,7 @@ class Ward(models.Model):
         blank=True,
         help_text="Ví dụ: Ông Nguyễn Văn A – Chủ tịch UBND phường.",
     )
-    logo = models.ImageField(
+    logo = PictureField(
         "biểu trưng (logo)",
         upload_to=logo_path,
         blank=True,
@@ -274,7 +274,8 @@ class WardHost(models.Model):
 
 
 class Membership(models.Model):
-    """A staff member works for a ward: writes its news, sees its uploads."""
+    """A staff member works for a ward, in a role: what they may do there
+    (see roles.py)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -287,6 +288,14 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         related_name="memberships",
         verbose_name="phường",
+    )
+    role = models.ForeignKey(
+        "auth.Group",
+        on_delete=models.PROTECT,
+        related_name="ward_memberships",
+        verbose_name="vai trò",
+        help_text="Phóng viên viết và gửi duyệt; biên tập viên duyệt, đăng và "
+        "gỡ bài của phường.",
     )
     created_at = models.DateTimeField("ngày thêm", auto_now_add=True)
 
@@ -303,4 +312,4 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} – {self.ward}"
+        return f"{self.user} – {self.ward} ({self.role})"

@@ -1,0 +1,393 @@
+"""The sizes of a stored picture that readers' browsers are offered.
+
+A picture staff store (a featured photo, a picture in an article's text) is
+shown through renditions: copies as wide as the page shows it (400, 800,
+1200 pixels, never wider than the picture), cut to the shape a card or a
+shared link needs, upright and in sRGB, as WebP with a JPEG beside it for
+browsers without WebP (PNG when the picture is see-through). A phone fetches
+tens of kilobytes where the photo is megabytes.
+
+easy-thumbnails resizes, crops and names them. Its bookkeeping (a database
+row per thumbnail, a query to read each one's size) would cost a reader page
+a query per picture, so it is not used: a rendition's name follows from the
+picture's name and the rendition's size, its size from the picture's, and
+the picture's size is read from its file's header once per process and file
+version (Django's cache). Renditions are made when a picture is saved, and,
+for one stored before, when a page first shows it.
+"""
+
+import hashlib
+import io
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from easy_thumbnails import engine
+from easy_thumbnails.files import Thumbnailer
+from PIL import Image, ImageCms, ImageOps
+
+from .pictures import MAX_IMAGE_PIXELS, SAME_FORMAT
+
+logger = logging.getLogger(__name__)
+
+JPEG_QUALITY = 80
+WEBP_QUALITY = 80
+# Bump when the renditions' look changes: new names, made again on demand.
+VERSION = 1
+CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One use of a picture: the widths offered and, if cut, the shape."""
+
+    widths: tuple[int, ...]
+    shape: tuple[int, int] | None = None  # Cut to this ratio; else the photo's.
+    webp: bool = True
+    opaque: bool = False  # Always JPEG, on white if the picture is see-through.
+    src_width: int = 800  # The <img src> for browsers that read no srcset.
+
+
+KINDS = {
+    # Article cards on the home and category pages (16:9, as site.css cuts).
+    "card": Kind(widths=(400, 800), shape=(16, 9)),
+    # A link shared in Zalo or Facebook: their card is 1200x630, and JPEG is
+    # what every crawler reads.
+    "social": Kind(widths=(1200,), shape=(1200, 630), webp=False, opaque=True),
+    # The article's photo and the pictures in its text, uncut. Last: its
+    # widest fallback file is made last, so its presence says all are there.
+    "article": Kind(widths=(400, 800, 1200)),
+}
+
+# How wide each place shows a picture (site.css), so a browser picks the
+# smallest file that is sharp there.
+SIZES = {
+    # The home page's lead story: 3/5 of the grid from 48rem.
+    "lead": "(min-width: 72rem) 40rem, (min-width: 48rem) calc(60vw - 3rem), "
+    "calc(100vw - 3.5rem)",
+    # The home page's other latest articles: a 7.5rem picture beside the title.
+    "small": "7.5rem",
+    # A home page category block's first article: half the page from 48rem.
+    "block": "(min-width: 72rem) 33rem, (min-width: 48rem) calc(50vw - 3.5rem), "
+    "calc(100vw - 4rem)",
+    # A category page's list: a 14rem picture beside the text from 48rem.
+    "list": "(min-width: 48rem) 14rem, calc(100vw - 3.5rem)",
+    # The article's text column.
+    "article": "(min-width: 72rem) 66rem, (min-width: 48rem) calc(100vw - 6rem), "
+    "calc(100vw - 4rem)",
+}
+SIZES["card"] = SIZES["list"]  # Where a card is unless told otherwise.
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """A file readers are sent, with its size (None when it could not be
+    read)."""
+
+    name: str
+    width: int | None
+    height: int | None
+
+    @property
+    def url(self) -> str:
+        return default_storage.url(self.name)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a <picture> offers: the <img>'s own file, and the files of each
+    format by width (none when the picture is shown as stored: an animation,
+    or a file that could not be read)."""
+
+    img: Rendition
+    srcset: tuple[Rendition, ...] = ()
+    webp: tuple[Rendition, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A stored picture: its size upright, and the extension of its
+    renditions' fallback files ("" when it has none)."""
+
+    width: int | None
+    height: int | None
+    fallback: str
+
+
+def offer(name: str, kind: str) -> Offer | None:
+    """The renditions of the stored picture for one use; None when there is
+    no such file."""
+    source = _source(name)
+    if source is None:
+        return None
+    if not source.fallback:
+        return Offer(Rendition(name, source.width, source.height))
+    usage = KINDS[kind]
+    files = tuple(
+        Rendition(rendition_name(name, usage, box, source.fallback), *box)
+        for box in boxes(usage, source.width, source.height)
+    )
+    img = max(
+        (file for file in files if file.width <= usage.src_width),
+        key=lambda file: file.width,
+        default=files[0],
+    )
+    webp = tuple(
+        Rendition(file.name + ".webp", file.width, file.height) for file in files
+    )
+    return Offer(img, files, webp if usage.webp else ())
+
+
+def social(name: str) -> Rendition | None:
+    """The picture as a shared link shows it: 1200x630 JPEG (smaller if the
+    photo is), or the picture itself if it has no renditions."""
+    shared = offer(name, "social")
+    return shared.img if shared else None
+
+
+def boxes(usage: Kind, width: int, height: int) -> list[tuple[int, int]]:
+    """The sizes of a picture's renditions for one use, never larger than
+    the picture."""
+    sizes = []
+    for target in usage.widths:
+        if usage.shape:
+            box_width = target
+            box_height = round(target * usage.shape[1] / usage.shape[0])
+            if box_width > width or box_height > height:
+                scale = min(width / box_width, height / box_height)
+                box_width, box_height = int(box_width * scale), int(box_height * scale)
+        else:
+            box_width = min(target, width)
+            box_height = round(height * box_width / width)
+        box = (max(box_width, 1), max(box_height, 1))
+        if box not in sizes:
+            sizes.append(box)
+    return sizes
+
+
+class _Namer(Thumbnailer):
+    """easy-thumbnails' names, fixed here rather than by settings: a
+    rendition's name must not change under a stored page."""
+
+    thumbnail_basedir = "renditions"
+    thumbnail_subdir = ""
+    thumbnail_prefix = ""
+    thumbnail_extension = "jpg"
+    thumbnail_transparency_extension = "png"
+    thumbnail_preserve_extensions = ()
+    thumbnail_namer = "easy_thumbnails.namers.default"
+
+
+def _options(usage: Kind, box: tuple[int, int]) -> dict:
+    options = {"size": box, "crop": True, "quality": JPEG_QUALITY}
+    if usage.opaque:
+        options["replace_alpha"] = "white"
+    if VERSION > 1:
+        options["v"] = VERSION
+    return options
+
+
+def rendition_name(name: str, usage: Kind, box: tuple[int, int], fallback: str):
+    """renditions/<the picture's folder>/<its name>.<width>x<height>_q80_crop.jpg
+    (easy-thumbnails' default namer); the WebP one adds ".webp"."""
+    namer = _Namer(name=name, source_storage=default_storage)
+    return namer.get_thumbnail_name(
+        _options(usage, box), transparent=fallback == "png" and not usage.opaque
+    )
+
+
+# --- Reading a picture once -------------------------------------------------
+
+
+def _source(name: str) -> _Source | None:
+    try:
+        path = default_storage.path(name)
+        stat = os.stat(path)
+    except (OSError, SuspiciousFileOperation):
+        return None
+    # A stored name always holds the same picture (storage never overwrites),
+    # but tests and restored backups reuse names: the version is in the key.
+    key = hashlib.sha256(
+        f"{VERSION}|{path}|{stat.st_mtime_ns}|{stat.st_size}".encode()
+    ).hexdigest()
+    key = f"wardnews-picture:{key}"
+    source = cache.get(key)
+    if source is None:
+        source = _examine(name)
+        cache.set(key, source, CACHE_SECONDS)
+    return source
+
+
+def _examine(name: str) -> _Source:
+    """The picture's upright size from its header; its renditions made if
+    they are not there yet."""
+    try:
+        with default_storage.open(name) as file, Image.open(file) as image:
+            width, height = image.size
+            if _turned_sideways(image):
+                width, height = height, width
+            animated = image.format not in SAME_FORMAT and getattr(
+                image, "is_animated", False
+            )
+    except Exception:  # Not a picture Pillow reads: shown as it is.
+        logger.warning("Picture %s cannot be read for renditions", name)
+        return _Source(None, None, "")
+    if animated or width * height > MAX_IMAGE_PIXELS:
+        return _Source(width, height, "")
+    last = KINDS["article"]
+    widest = boxes(last, width, height)[-1]
+    for fallback in ("jpg", "png"):
+        if default_storage.exists(rendition_name(name, last, widest, fallback)):
+            return _Source(width, height, fallback)
+    try:
+        return _Source(width, height, make(name))
+    except Exception:
+        logger.exception("Renditions of picture %s could not be made", name)
+        return _Source(width, height, "")
+
+
+def _turned_sideways(image) -> bool:
+    """Whether the EXIF orientation turns the stored picture by 90 degrees
+    (pictures stored before uploads were turned upright)."""
+    try:
+        return image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+    except Exception:
+        return False
+
+
+# --- Making them ------------------------------------------------------------
+
+
+def make_now(name: str) -> None:
+    """Makes a just-stored picture's renditions, so its first reader need not
+    wait; a failure is logged, and left to the first page that shows it."""
+    try:
+        make(name)
+    except Exception:
+        logger.exception("Renditions of picture %s could not be made", name)
+
+
+def make(name: str) -> str:
+    """Makes every rendition of the stored picture; the extension of their
+    fallback files ("jpg", or "png" for a see-through picture), or "" for a
+    picture shown as stored (an animation). Raises if it cannot be read."""
+    with default_storage.open(name) as file, Image.open(file) as image:
+        if image.width * image.height > MAX_IMAGE_PIXELS:
+            raise ValueError(f"{name}: {image.width}x{image.height} is too large")
+        if image.format not in SAME_FORMAT and getattr(image, "is_animated", False):
+            return ""
+        image.load()
+        picture = _in_srgb(ImageOps.exif_transpose(image))
+    see_through = _see_through(picture)
+    fallback = "png" if see_through else "jpg"
+    if not see_through and picture.mode not in ("RGB", "L"):
+        picture = picture.convert("RGB")
+    width, height = picture.size
+    wanted = {
+        usage_name: boxes(usage, width, height) for usage_name, usage in KINDS.items()
+    }
+    picture = _reduced(picture, [box for sizes in wanted.values() for box in sizes])
+    for usage_name, sizes in wanted.items():
+        usage = KINDS[usage_name]
+        for box in sizes:
+            options = _options(usage, box)
+            rendition = engine.process_image(picture, options)
+            if rendition.size != box:  # Never, unless easy-thumbnails changes.
+                rendition = rendition.resize(box, Image.Resampling.LANCZOS)
+            file_name = rendition_name(name, usage, box, fallback)
+            if usage.webp:
+                _write(file_name + ".webp", _webp(rendition))
+            encoded = engine.save_pil_image(
+                rendition, filename=file_name, quality=JPEG_QUALITY
+            )
+            _write(file_name, encoded.getvalue())
+    return fallback
+
+
+def _in_srgb(image):
+    """The picture in sRGB, the colours every browser assumes: renditions
+    carry no profile of their own."""
+    profile = image.info.get("icc_profile")
+    if image.mode in ("P", "PA", "1") or "transparency" in image.info:
+        image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+    image.info = {}
+    if profile and image.mode in ("RGB", "RGBA", "CMYK", "L"):
+        try:
+            return ImageCms.profileToProfile(
+                image,
+                ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+                ImageCms.createProfile("sRGB"),  # Per call: threads share none.
+                outputMode="RGBA" if image.mode == "RGBA" else "RGB",
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # A profile littleCMS cannot use: the colours as they are.
+    return image
+
+
+def _has_alpha(image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+
+
+def _see_through(image) -> bool:
+    """Whether any pixel is (partly) transparent: an opaque RGBA picture, as
+    screenshots often are, gets JPEG fallbacks like a photo."""
+    if not _has_alpha(image):
+        return False
+    return image.convert("RGBA").getchannel("A").getextrema()[0] < 255
+
+
+def _reduced(picture, sizes):
+    """The picture made smaller first, still twice the size every rendition
+    needs: six resizes of a 40-megapixel photo would take seconds."""
+    width, height = picture.size
+    scale = 2 * max(max(w / width, h / height) for w, h in sizes)
+    if scale >= 1:
+        return picture
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _webp(rendition) -> bytes:
+    if rendition.mode not in ("RGB", "RGBA"):
+        rendition = rendition.convert("RGBA" if _has_alpha(rendition) else "RGB")
+    buffer = io.BytesIO()
+    rendition.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=4)
+    return buffer.getvalue()
+
+
+def _write(name: str, data: bytes) -> None:
+    """Writes a rendition under its name, whole or not at all: readers never
+    get half a file, and two processes making the same one do not clash."""
+    path = default_storage.path(name)
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as tmp:
+        try:
+            tmp.write(data)
+            tmp.close()
+            os.chmod(tmp.name, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
+            os.replace(tmp.name, path)
+        except BaseException:
+            os.unlink(tmp.name)
+            raise
+
+
+def stored_name(url: str) -> str | None:
+    """The storage name of a picture uploaded in the editor, from the URL
+    the body's <img> has; None for anything else (another site's picture,
+    a path that climbs out of the upload folder)."""
+    prefix = default_storage.base_url + settings.CKEDITOR_UPLOAD_PATH
+    if not url.startswith(prefix) or any(c in url for c in "?#\\"):
+        return None
+    name = unquote(url.removeprefix(default_storage.base_url))
+    path = PurePosixPath(name)
+    if ".." in path.parts or str(path) != name:
+        return None
+    return name

@@ -1,0 +1,814 @@
+"""Article revisions: every save keeps one, and staff compare two and restore
+an old one from the article's "Lịch sử" page.
+
+django-reversion stores them: a Revision says who saved, when and why (its
+comment); its Version holds the article's fields as they were. Restoring is
+our own rather than reversion's VersionAdmin revert, which writes every
+stored field back (the status too) before the admin asks who may change the
+article: here a restore brings back what was written (title, lead, body,
+category, picture) and never the publishing state, so nobody publishes,
+withdraws or schedules an article by restoring, and the ward and the
+article's permission are checked first.
+"""
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from html.parser import HTMLParser
+from pathlib import PurePosixPath
+
+import reversion
+from django.contrib import admin, messages
+from django.contrib.admin.utils import model_format_dict, quote, unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from reversion.errors import RevertError
+from reversion.models import Version
+
+from .models import Article, Category
+
+# What each revision keeps of the article. Attachments are not followed: a
+# restore never brings them back (their files have a life of their own), and
+# following them would make reversion keep deleted attachments' rows.
+RECORDED_FIELDS = [
+    "title",
+    "slug",
+    "lead",
+    "body",
+    "category",
+    "status",
+    "published_at",
+    "is_featured",
+    "featured_image",
+    "featured_image_alt",
+    "featured_image_caption",
+    "author",
+]
+
+# What a restore brings back: what was written. The publishing state
+# (status, time, pin), the author and the address stay as they are now.
+RESTORED_FIELDS = [
+    "title",
+    "lead",
+    "body",
+    "category",
+    "featured_image",
+    "featured_image_alt",
+    "featured_image_caption",
+]
+KEPT_FIELDS = ["status", "published_at", "is_featured", "author", "slug"]
+
+reversion.register(Article, fields=RECORDED_FIELDS)
+
+
+def set_revision_comment(text: str) -> None:
+    """Say why the article is being saved ("Gửi duyệt", "Đăng bài"…): the
+    history shows it. Does nothing when no revision is being made."""
+    if reversion.is_active():
+        reversion.set_comment(text)
+
+
+@contextmanager
+def article_revision(user=None, comment: str = ""):
+    """Saves in the block (or the decorated function) make one revision, by
+    the user if given: for saves outside the admin's forms, such as
+    management commands. Nested in another revision, it joins that one."""
+    with reversion.create_revision():
+        if user is not None:
+            reversion.set_user(user)
+        if comment:
+            reversion.set_comment(comment)
+        yield
+
+
+# --- Reading revisions ---------------------------------------------------------
+
+
+def article_snapshot(article: Article) -> dict:
+    """The recorded fields of an article as it is now."""
+    return {
+        name: _plain(getattr(article, Article._meta.get_field(name).attname))
+        for name in RECORDED_FIELDS
+    }
+
+
+def version_snapshot(version: Version) -> dict | None:
+    """The recorded fields of the article as this version kept them; None if
+    the version can no longer be read (stored by an incompatible model)."""
+    try:
+        data = version.field_dict
+    except RevertError:
+        return None
+    return {
+        name: _plain(data.get(Article._meta.get_field(name).attname))
+        for name in RECORDED_FIELDS
+    }
+
+
+def _plain(value):
+    # A file field's value compares and displays by its stored name.
+    return (value.name or "") if hasattr(value, "storage") else value
+
+
+def state_at(snapshot: dict, when) -> str:
+    """The article's state as readers had it then: its status, or that it
+    was scheduled for a later time."""
+    status = snapshot["status"]
+    published_at = snapshot["published_at"]
+    if status == Article.Status.PUBLISHED and published_at and published_at > when:
+        return f"Hẹn giờ {timezone.localtime(published_at):%H:%M %d/%m/%Y}"
+    try:
+        return Article.Status(status).label
+    except ValueError:
+        return status or "—"
+
+
+def person(user) -> str:
+    """How staff are named in the history."""
+    if user is None:
+        return "—"
+    # Family name first, as Vietnamese names are written ("Họ", then "Tên").
+    full_name = f"{user.last_name} {user.first_name}".strip()
+    return full_name or user.get_username()
+
+
+def _local(moment) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
+
+
+# --- Differences -----------------------------------------------------------------
+
+# The order fields are shown in: what was written, then how it was published.
+SHOWN_FIELDS = [
+    "title",
+    "lead",
+    "body",
+    "category",
+    "featured_image",
+    "featured_image_alt",
+    "featured_image_caption",
+    "slug",
+    "status",
+    "published_at",
+    "is_featured",
+    "author",
+]
+_INLINE_TEXT_FIELDS = {
+    "title",
+    "slug",
+    "lead",
+    "featured_image_alt",
+    "featured_image_caption",
+}
+
+
+def label(name: str) -> str:
+    return str(Article._meta.get_field(name).verbose_name)
+
+
+@dataclass
+class Change:
+    name: str
+    label: str
+    diff: SafeString  # Every piece of text in it escaped.
+
+
+@dataclass
+class Names:
+    """The names of the categories and people two snapshots refer to."""
+
+    categories: dict
+    users: dict
+
+    @classmethod
+    def of(cls, *snapshots):
+        category_ids = {s["category"] for s in snapshots} - {None}
+        user_ids = {s["author"] for s in snapshots} - {None}
+        return cls(
+            categories=Category.objects.in_bulk(category_ids),
+            users=get_user_model()._default_manager.in_bulk(user_ids),
+        )
+
+    def display(self, name: str, value) -> str:
+        """A field's value as staff read it."""
+        if name == "category":
+            category = self.categories.get(value)
+            return str(category) if category else "(chuyên mục đã xóa)"
+        if name == "author":
+            if value is None:
+                return "(chưa có)"
+            user = self.users.get(value)
+            return person(user) if user else "(tài khoản đã xóa)"
+        if name == "status":
+            try:
+                return Article.Status(value).label
+            except ValueError:
+                return str(value)
+        if name == "published_at":
+            return _local(value) if value else "(trống)"
+        if name == "is_featured":
+            return "Có" if value else "Không"
+        if name == "featured_image":
+            return PurePosixPath(value).name if value else "(không có ảnh)"
+        return str(value) if value else "(trống)"
+
+
+def compare(old: dict, new: dict, fields=SHOWN_FIELDS) -> tuple[list, list]:
+    """The fields that differ from old to new, each with its difference
+    marked (<del> what went, <ins> what came), and the labels of those that
+    did not change."""
+    names = Names.of(old, new)
+    changes, unchanged = [], []
+    for name in fields:
+        before, after = old[name], new[name]
+        if before == after:
+            unchanged.append(label(name))
+        elif name == "body":
+            changes.append(Change(name, label(name), body_diff(before, after)))
+        elif name in _INLINE_TEXT_FIELDS:
+            changes.append(Change(name, label(name), inline_diff(before, after)))
+        else:
+            diff = format_html(
+                "<del>{}</del> → <ins>{}</ins>",
+                names.display(name, before),
+                names.display(name, after),
+            )
+            changes.append(Change(name, label(name), diff))
+    return changes, unchanged
+
+
+# Words, runs of spaces and single other characters: a changed word is
+# marked whole, and text put back together is the text.
+_TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+def inline_diff(old: str, new: str) -> SafeString:
+    """Old text turned into new, words taken out in <del>, put in in <ins>."""
+    a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
+    parts = []
+    for op, i1, i2, j1, j2 in _grouped_opcodes(a, b):
+        if op == "equal":
+            parts.append(escape("".join(a[i1:i2])))
+            continue
+        if i1 < i2:
+            parts.append(format_html("<del>{}</del>", "".join(a[i1:i2])))
+        if j1 < j2:
+            parts.append(format_html("<ins>{}</ins>", "".join(b[j1:j2])))
+    return mark_safe("".join(parts))  # Each part escaped above.
+
+
+def _grouped_opcodes(a, b):
+    """difflib's opcodes, with changes separated only by spaces joined into
+    one: "<del>ngày 5</del><ins>ngày 6</ins>" reads better than the words
+    struck out one by one around kept spaces."""
+    merged = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if merged and op != "equal" and merged[-1][0] != "equal":
+            merged[-1] = ("replace", merged[-1][1], i2, merged[-1][3], j2)
+        elif (
+            op == "equal"
+            and merged
+            and merged[-1][0] != "equal"
+            and "".join(a[i1:i2]).isspace()
+            and i2 < len(a)
+            and j2 < len(b)
+        ):
+            merged[-1] = ("replace", merged[-1][1], i2, merged[-1][3], j2)
+        else:
+            merged.append((op, i1, i2, j1, j2))
+    return merged
+
+
+# Tags that end a paragraph of the body's text: blocks, list items, rows.
+_BREAKS = {
+    "p", "div", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "blockquote", "pre", "table", "caption", "tr",
+    "figure", "figcaption",
+}  # fmt: skip
+
+
+class _Paragraphs(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.paragraphs, self.words = [], []
+
+    def flush(self):
+        text = " ".join("".join(self.words).split())
+        if text:
+            self.paragraphs.append(text)
+        self.words = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BREAKS:
+            self.flush()
+        if tag == "li":
+            self.words.append("• ")
+        elif tag in ("td", "th") and "".join(self.words).strip():
+            self.words.append(" | ")
+        elif tag == "img":
+            # A picture changed is a change too: it shows by its description.
+            attrs = dict(attrs)
+            name = attrs.get("alt") or PurePosixPath(attrs.get("src") or "").name
+            self.words.append(f" [Ảnh: {name}] ")
+
+    def handle_endtag(self, tag):
+        if tag in _BREAKS:
+            self.flush()
+
+    def handle_data(self, data):
+        self.words.append(data)
+
+
+def text_paragraphs(html: str) -> list[str]:
+    """The body's text, paragraph by paragraph: tags gone, each paragraph,
+    list item, heading or table row on its own, pictures as "[Ảnh: …]"."""
+    parser = _Paragraphs()
+    parser.feed(html or "")
+    parser.close()
+    parser.flush()
+    return parser.paragraphs
+
+
+# Paragraphs this alike are one paragraph edited, its words marked; less
+# alike, the old one is shown taken out and the new one put in.
+_EDITED = 0.5
+# Unchanged paragraphs kept around a change, so staff see where it is.
+_CONTEXT = 1
+
+
+def body_diff(old_html: str, new_html: str) -> SafeString:
+    """The body's text from old to new, paragraph by paragraph; long runs of
+    unchanged paragraphs are folded away."""
+    a, b = text_paragraphs(old_html), text_paragraphs(new_html)
+    rows = []  # (changed, safe html of one paragraph)
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            rows += [(False, escape(text)) for text in a[i1:i2]]
+            continue
+        olds, news = a[i1:i2], b[j1:j2]
+        for k in range(max(len(olds), len(news))):
+            before = olds[k] if k < len(olds) else None
+            after = news[k] if k < len(news) else None
+            if before is not None and after is not None and _alike(before, after):
+                rows.append((True, inline_diff(before, after)))
+                continue
+            if before is not None:
+                rows.append((True, format_html("<del>{}</del>", before)))
+            if after is not None:
+                rows.append((True, format_html("<ins>{}</ins>", after)))
+    if not any(changed for changed, _ in rows):
+        return format_html(
+            '<p class="revision-note">{}</p>',
+            "Chữ không đổi, chỉ đổi định dạng (chữ đậm, liên kết, bảng…).",
+        )
+    return _fold_unchanged(rows)
+
+
+def _alike(before: str, after: str) -> bool:
+    a, b = _TOKENS.findall(before), _TOKENS.findall(after)
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= _EDITED
+
+
+def _fold_unchanged(rows) -> SafeString:
+    near_change = {
+        i + offset
+        for i, (changed, _) in enumerate(rows)
+        if changed
+        for offset in range(-_CONTEXT, _CONTEXT + 1)
+    }
+    shown, folded = [], []
+    for i, (changed, html) in enumerate(rows):
+        if i not in near_change:
+            folded.append(html)
+            continue
+        shown += _folded(folded)
+        folded = []
+        css = "revision-para revision-changed" if changed else "revision-para"
+        shown.append(format_html('<p class="{}">{}</p>', css, html))
+    shown += _folded(folded)
+    return mark_safe("".join(shown))  # Built with format_html above.
+
+
+def _folded(paragraphs: list) -> list:
+    """A run of unchanged paragraphs, folded into one line unless it is one
+    paragraph (the line would be no shorter)."""
+    if len(paragraphs) == 1:
+        return [format_html('<p class="revision-para">{}</p>', paragraphs[0])]
+    if not paragraphs:
+        return []
+    return [
+        format_html(
+            '<p class="revision-para revision-folded">… {} đoạn không đổi …</p>',
+            len(paragraphs),
+        )
+    ]
+
+
+# --- Restoring --------------------------------------------------------------------
+
+
+@dataclass
+class RestorePlan:
+    values: dict  # Field name -> the value the article gets back.
+    warnings: list  # What cannot be brought back, and what stays instead.
+
+
+def restore_plan(article: Article, then: dict) -> RestorePlan:
+    """What restoring a revision would write into the article: its content
+    fields, except a category that is gone or a picture no longer stored
+    (those, with the picture's words, stay as they are now)."""
+    values = {name: then[name] for name in RESTORED_FIELDS}
+    warnings = []
+    if not Category.objects.filter(
+        pk=then["category"], ward_id=article.ward_id
+    ).exists():
+        del values["category"]
+        warnings.append(
+            "Chuyên mục của bản này không còn: bài giữ chuyên mục hiện tại."
+        )
+    image = then["featured_image"]
+    if image and image != article.featured_image.name:
+        if not article.featured_image.storage.exists(image):
+            for name in (
+                "featured_image",
+                "featured_image_alt",
+                "featured_image_caption",
+            ):
+                del values[name]
+            warnings.append(
+                "Ảnh đại diện của bản này không còn trên máy chủ: bài giữ ảnh đại "
+                "diện, mô tả ảnh và chú thích ảnh hiện tại."
+            )
+    return RestorePlan(values, warnings)
+
+
+def same_content(then: dict | None, current: dict) -> bool:
+    """Restoring this revision would change nothing (or it cannot be read)."""
+    return then is None or all(then[name] == current[name] for name in RESTORED_FIELDS)
+
+
+def restore_comment(version: Version) -> str:
+    revision = version.revision
+    whose = f" của {person(revision.user)}" if revision.user else ""
+    return f"Khôi phục bản ngày {_local(revision.date_created)}{whose}"
+
+
+# --- The admin ----------------------------------------------------------------------
+
+
+@dataclass
+class HistoryRow:
+    version: Version
+    when: object
+    who: str
+    comment: str
+    state: str
+    same_as_current: bool
+    from_checked: bool = False
+    to_checked: bool = False
+    changes_url: str = ""
+    restore_url: str = ""
+
+
+class ArticleRevisionsAdmin(admin.ModelAdmin):
+    """Revisions in the article admin: put first among ArticleAdmin's bases.
+
+    Saves through the admin's form and list actions make a revision (who,
+    when, what happened); "Lịch sử" lists them, compares two and restores
+    one. It asks ArticleAdmin's get_queryset() (the staff member's wards) and
+    has_change_permission(request, article) before showing or restoring.
+    There is no "recover deleted": a deleted article stays deleted.
+    """
+
+    object_history_template = "admin/articles/article/object_history.html"
+    revision_compare_template = "admin/articles/article/revision_compare.html"
+    revision_restore_template = "admin/articles/article/revision_restore.html"
+    history_per_page = 50
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                view(self.revision_compare_view),
+                name=f"{info}_revision_compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                view(self.revision_restore_view),
+                name=f"{info}_revision_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    # Making revisions.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method != "POST":
+            return super().changelist_view(request, extra_context)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(self._action_comment(request))
+            return super().changelist_view(request, extra_context)
+
+    def _action_comment(self, request) -> str:
+        action = self.get_actions(request).get(request.POST.get("action", ""))
+        if action is None:
+            return "Sửa trên danh sách bài viết"
+        description = str(action[2]) % model_format_dict(self.opts)
+        return f"{description} (trên danh sách bài viết)"
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Called once per form save, after save_model(): a workflow step's
+        # comment, set there, comes first; then what the form changed.
+        message = super().construct_change_message(request, form, formsets, add)
+        if reversion.is_active():
+            reversion.set_comment(save_comment(add, reversion.get_comment(), message))
+        return message
+
+    # The history, comparing, restoring.
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            # As the change form answers: back to the index, "not found".
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        page = Paginator(self._versions(article), self.history_per_page).get_page(
+            request.GET.get("p")
+        )
+        may_restore = self.has_change_permission(request, article)
+        current = article_snapshot(article)
+        rows = []
+        for version in page:
+            then = version_snapshot(version)
+            revision = version.revision
+            same = then is not None and same_content(then, current)
+            rows.append(
+                HistoryRow(
+                    version=version,
+                    when=revision.date_created,
+                    who=person(revision.user),
+                    comment=revision.comment,
+                    state=state_at(then, revision.date_created) if then else "—",
+                    same_as_current=same,
+                    changes_url=self._url(
+                        "revision_compare", article, query=f"?to={version.pk}"
+                    ),
+                    restore_url=(
+                        self._url("revision_restore", article, version.pk)
+                        if may_restore and then is not None and not same
+                        else ""
+                    ),
+                )
+            )
+        if rows and not page.has_next():
+            rows[-1].changes_url = ""  # The first revision: nothing before it.
+        if page.number == 1 and len(rows) > 1:
+            rows[0].to_checked = rows[1].from_checked = True
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Lịch sử bài viết",
+            "subtitle": str(article),
+            "object": article,
+            "opts": self.opts,
+            "rows": rows,
+            "page": page,
+            "compare_url": self._url("revision_compare", article),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def revision_compare_view(self, request, object_id):
+        """Two revisions side by side (?from=&to=; without from, the one
+        before to), field by field, older first whichever way they came."""
+        article = self._article_or_404(request, object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = self._versions(article)
+        newer = self._version_or_404(versions, request.GET.get("to"))
+        if request.GET.get("from"):
+            older = self._version_or_404(versions, request.GET["from"])
+        else:
+            older = self._before(versions, newer)
+            if older is None:
+                messages.info(request, "Đây là bản lưu đầu tiên của bài viết.")
+                return redirect(self._url("history", article))
+        if older.pk == newer.pk:
+            messages.warning(request, "Hãy chọn hai bản khác nhau để so sánh.")
+            return redirect(self._url("history", article))
+        if _order_key(older) > _order_key(newer):
+            older, newer = newer, older
+        current = article_snapshot(article)
+        sides = [self._side(request, article, v, current) for v in (older, newer)]
+        if None in (sides[0]["snapshot"], sides[1]["snapshot"]):
+            messages.error(request, "Không đọc được một trong hai bản đã chọn.")
+            return redirect(self._url("history", article))
+        changes, unchanged = compare(sides[0]["snapshot"], sides[1]["snapshot"])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "So sánh hai bản",
+            "subtitle": str(article),
+            "object": article,
+            "opts": self.opts,
+            "sides": [
+                {**sides[0], "heading": "Bản cũ"},
+                {**sides[1], "heading": "Bản mới"},
+            ],
+            "changes": changes,
+            "unchanged": unchanged,
+            "history_url": self._url("history", article),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.revision_compare_template, context)
+
+    def revision_restore_view(self, request, object_id, version_id):
+        """GET: what restoring would change; POST: restore it."""
+        article = self._article_or_404(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        version = self._version_or_404(self._versions(article), version_id)
+        then = version_snapshot(version)
+        if then is None:
+            messages.error(request, "Không đọc được bản này: không thể khôi phục.")
+            return redirect(self._url("history", article))
+        current = article_snapshot(article)
+        plan = restore_plan(article, then)
+        changes, _ = compare(current, {**current, **plan.values}, RESTORED_FIELDS)
+        errors = []
+        if request.method == "POST" and not changes:
+            messages.info(request, "Nội dung bài đã giống bản này: không có gì để đổi.")
+            return redirect(self._url("change", article))
+        if request.method == "POST":
+            errors = self._restore(request, article, version, plan)
+            if not errors:
+                messages.success(
+                    request,
+                    f"Đã khôi phục bản ngày {_local(version.revision.date_created)}. "
+                    f"Trạng thái bài giữ nguyên: {article.state_label}.",
+                )
+                return redirect(self._url("change", article))
+        names = Names.of(current, then)
+        kept = [
+            {
+                "label": label(name),
+                "now": names.display(name, current[name]),
+                "then": names.display(name, then[name]),
+            }
+            for name in KEPT_FIELDS
+            if current[name] != then[name]
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Khôi phục bản ngày {_local(version.revision.date_created)}",
+            "subtitle": str(article),
+            "object": article,
+            "opts": self.opts,
+            "version": self._side(request, article, version, current, then),
+            "changes": changes,
+            "kept": kept,
+            "state_now": article.state_label,
+            "warnings": plan.warnings,
+            "errors": errors,
+            "history_url": self._url("history", article),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.revision_restore_template, context)
+
+    def _restore(self, request, article, version, plan) -> list[str]:
+        """Write the revision's content into the article through its save()
+        (normalising, sanitising), as a new revision; the errors that stop
+        it, if any."""
+        for name, value in plan.values.items():
+            setattr(article, Article._meta.get_field(name).attname, value)
+        try:
+            article.full_clean()
+        except ValidationError as error:
+            return error.messages
+        comment = restore_comment(version)
+        with article_revision(request.user, comment):
+            article.save()
+            self.log_change(request, article, comment)
+        return []
+
+    # Helpers.
+
+    def _article_or_404(self, request, object_id) -> Article:
+        # get_object() reads get_queryset(): another ward's article is not found.
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("Không tìm thấy bài viết.")
+        return article
+
+    def _versions(self, article):
+        # By object id: safe because article ids are never reused (SQLite
+        # AUTOINCREMENT, PostgreSQL identity), so a deleted article's history
+        # never shows under a new one.
+        return (
+            Version.objects.get_for_object(article)
+            .select_related("revision__user")
+            .order_by("-revision__date_created", "-pk")
+        )
+
+    def _version_or_404(self, versions, version_id) -> Version:
+        if not str(version_id or "").isdecimal():
+            raise Http404("Không tìm thấy bản lưu.")
+        version = versions.filter(pk=int(version_id)).first()
+        if version is None:
+            raise Http404("Không tìm thấy bản lưu.")
+        return version
+
+    def _before(self, versions, version) -> Version | None:
+        when = version.revision.date_created
+        return versions.filter(
+            Q(revision__date_created__lt=when)
+            | Q(revision__date_created=when, pk__lt=version.pk)
+        ).first()
+
+    def _side(self, request, article, version, current, then=None) -> dict:
+        """One revision as the compare and restore pages show it."""
+        revision = version.revision
+        then = then or version_snapshot(version)
+        may_restore = not same_content(then, current) and self.has_change_permission(
+            request, article
+        )
+        return {
+            "version": version,
+            "when": revision.date_created,
+            "who": person(revision.user),
+            "comment": revision.comment,
+            "state": state_at(then, revision.date_created) if then else "—",
+            "snapshot": then,
+            "restore_url": (
+                self._url("revision_restore", article, version.pk)
+                if may_restore
+                else ""
+            ),
+        }
+
+    def _url(self, view: str, article, *args, query: str = "") -> str:
+        name = f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}"
+        return reverse(f"{name}_{view}", args=[quote(article.pk), *args]) + query
+
+
+def _order_key(version: Version):
+    return (version.revision.date_created, version.pk)
+
+
+def save_comment(add: bool, step: str, message: list) -> str:
+    """A form save's comment: "Tạo bài viết", the workflow step ("Gửi
+    duyệt"), what the form changed ("sửa tiêu đề, nội dung")."""
+    parts = [
+        part
+        for part in (
+            "Tạo bài viết" if add else "",
+            step,
+            _describe_form_changes(message),
+        )
+        if part
+    ]
+    if not parts:
+        return "Lưu, không đổi gì"
+    first, *rest = parts
+    return "; ".join(
+        [first[:1].upper() + first[1:], *(p[:1].lower() + p[1:] for p in rest)]
+    )
+
+
+def _describe_form_changes(message: list) -> str:
+    """The admin's change message (fields changed, inline rows added or
+    deleted) in a few Vietnamese words: "sửa tiêu đề, nội dung"."""
+    parts = []
+    for entry in message:
+        if "changed" in entry and "fields" in entry["changed"]:
+            fields = ", ".join(str(f).lower() for f in entry["changed"]["fields"])
+            if "name" in entry["changed"]:
+                what = f"{entry['changed']['name']} “{entry['changed']['object']}”"
+                parts.append(f"sửa {what} ({fields})")
+            elif fields:
+                parts.append(f"sửa {fields}")
+        for key, verb in (("added", "thêm"), ("deleted", "xóa")):
+            if key in entry and "name" in entry[key]:
+                parts.append(f"{verb} {entry[key]['name']} “{entry[key]['object']}”")
+    return ", ".join(parts)

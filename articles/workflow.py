@@ -1,0 +1,132 @@
+"""An article's way to readers: who may do what, and each step.
+
+A writer (Phóng viên) drafts and submits for review; an editor (Biên tập
+viên) publishes (now or at a time), sends back with a note, or withdraws.
+What a user may do is asked of their role in the article's ward (see
+wardnews/wards/roles.py); the admin's form, list actions and preview all ask
+here, so a crafted request meets the same rules as a button.
+"""
+
+from django.utils import timezone
+
+from .models import Article, ArticleEvent
+
+Status = Article.Status
+
+# What a writer may still change: nothing that readers have seen.
+WRITERS_STATES = {Status.DRAFT, Status.REVIEW}
+
+
+def may_publish(user, article_or_ward) -> bool:
+    """Publish, schedule, withdraw, pin, send back: the editor's part."""
+    return user.has_perm("articles.publish_article", article_or_ward)
+
+
+def may_edit(user, article) -> bool:
+    """Editors edit any article of their ward; writers their own, until it
+    is published."""
+    if not user.has_perm("articles.change_article", article):
+        return False
+    if may_publish(user, article):
+        return True
+    return article.author_id == user.pk and article.status in WRITERS_STATES
+
+
+def may_preview(user, article) -> bool:
+    """Whoever may edit an article may see it as readers will."""
+    return may_edit(user, article)
+
+
+class Step:
+    """A workflow step staff can take from the article form."""
+
+    def __init__(self, name, label, to_status, editors_only, needs_note=False):
+        self.name = name  # The submit button's name, "_publish"…
+        self.label = label
+        self.to_status = to_status
+        self.editors_only = editors_only
+        self.needs_note = needs_note
+
+    def allowed(self, user, article, ward) -> bool:
+        """May this user take this step on this article (of this ward)?"""
+        if self.editors_only:
+            return may_publish(user, ward)
+        return article.status != self.to_status and (
+            article.pk is None or may_edit(user, article)
+        )
+
+
+SUBMIT = Step("_submit", "Gửi duyệt", Status.REVIEW, editors_only=False)
+PUBLISH = Step("_publish", "Đăng bài", Status.PUBLISHED, editors_only=True)
+SEND_BACK = Step(
+    "_send_back", "Trả lại phóng viên", Status.DRAFT, editors_only=True, needs_note=True
+)
+WITHDRAW = Step("_withdraw", "Gỡ bài", Status.WITHDRAWN, editors_only=True)
+STEPS = [SUBMIT, PUBLISH, SEND_BACK, WITHDRAW]
+
+
+def steps_for(user, article, ward) -> list[Step]:
+    """The steps to offer as buttons on this article's form."""
+    status = article.status if article.pk else Status.DRAFT
+    editor = may_publish(user, ward)
+    offered = []
+    if not editor and status == Status.DRAFT:
+        offered.append(SUBMIT)
+    if editor and status != Status.PUBLISHED:
+        offered.append(PUBLISH)
+    if editor and status == Status.REVIEW:
+        offered.append(SEND_BACK)
+    if editor and status == Status.PUBLISHED:
+        offered.append(WITHDRAW)
+    return offered
+
+
+def step_named(post) -> Step | None:
+    """The step a submitted form asks for, by its button."""
+    return next((step for step in STEPS if step.name in post), None)
+
+
+def apply(step: Step, article, *, keep_time: bool) -> None:
+    """Move the (unsaved) article to the step's state.
+
+    Publishing an article readers have never seen makes it today's news,
+    unless the editor set its time (keep_time): a later time schedules it, an
+    earlier one dates it back.
+    """
+    if step is PUBLISH and not keep_time and not _was_published(article):
+        article.published_at = max(article.published_at, timezone.now())
+    if step is PUBLISH:
+        # The editor's note was for the way here.
+        article.review_note = ""
+    article.status = step.to_status
+
+
+def _was_published(article) -> bool:
+    if article.pk is None:
+        return False
+    return article.events.filter(status=Status.PUBLISHED).exists() or (
+        Article.objects.filter(pk=article.pk, status=Status.PUBLISHED).exists()
+    )
+
+
+def record(article, user, note: str = "") -> ArticleEvent:
+    """Note who moved the article to its present state, and when."""
+    return ArticleEvent.objects.create(
+        article=article, status=article.status, user=user, note=note
+    )
+
+
+def outcome(article) -> str:
+    """What readers will now see of the article, in words, for the message
+    after saving."""
+    local = timezone.localtime(article.published_at)
+    when = f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+    if article.is_scheduled:
+        return f"Bài sẽ hiện với bạn đọc lúc {when}."
+    if article.status == Status.PUBLISHED:
+        return f"Bài đang hiện với bạn đọc (thời gian đăng {when})."
+    if article.status == Status.REVIEW:
+        return "Bài đã gửi biên tập viên duyệt; bạn đọc chưa thấy bài."
+    if article.status == Status.WITHDRAWN:
+        return "Bài đã gỡ: bạn đọc không còn thấy bài."
+    return "Bài là bản nháp: bạn đọc chưa thấy bài."

@@ -1,0 +1,96 @@
+"""One real Chromium for the browser tests (marker `browser`), and fresh
+browser contexts that reach the local servers and nothing else.
+
+Debian's Chromium through Playwright; without /usr/bin/chromium the tests
+that ask for it skip, except in CI (CI set), where that is a failure.
+A pytest plugin of tests/conftest.py.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+# The second ward's host too: Chromium sends any *.localhost to 127.0.0.1.
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "bode.localhost"}
+# A resident reading on an Android phone.
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 13; SM-A546E) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"
+)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the run. Sync Playwright keeps an event loop running
+    in this thread, so the ORM must be told that calling it here is fine."""
+    if not CHROMIUM.is_file():
+        if os.environ.get("CI"):
+            raise RuntimeError("CI must run the browser tests: install chromium")
+        pytest.skip("browser tests need Chromium at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+            )
+            yield chromium
+            chromium.close()
+
+
+def local_only(route):
+    if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+        route.continue_()
+    else:
+        route.abort()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Fresh browser contexts (cookies and all), closed after the test: a
+    phone's if asked, logged in as `user` on `site` if given."""
+    contexts = []
+
+    def new(phone=False, user=None, site=None, **options):
+        if phone:
+            options = {
+                "viewport": PHONE,
+                "user_agent": PHONE_UA,
+                "is_mobile": True,
+                "has_touch": True,
+                **options,
+            }
+        context = browser.new_context(
+            locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **options
+        )
+        context.set_default_timeout(10_000)
+        context.route("**/*", local_only)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            name = settings.SESSION_COOKIE_NAME
+            context.add_cookies(
+                [{"name": name, "value": client.cookies[name].value, "url": site}]
+            )
+        contexts.append(context)
+        return context
+
+    yield new
+    for context in contexts:
+        context.close()
