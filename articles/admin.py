@@ -161,7 +161,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         "published_at",
         "view_count",
         "author",
-        "is_featured",
+        "featured",
     ]
     list_display_links = ["title"]
     list_filter = [StateFilter, ("category", OwnWardsRelatedFilter), "published_at"]
@@ -277,17 +277,28 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             queryset = queryset.filter(search_folded__contains=word)
         return queryset, False
 
+    @admin.display(description="nổi bật", boolean=True, ordering="is_featured")
+    def featured(self, article):
+        return article.is_featured
+
     @admin.display(description="trạng thái", ordering="status")
     def state(self, article):
-        css = "scheduled" if article.is_scheduled else article.status
+        if article.is_scheduled:
+            # "Hẹn giờ" over its time: the column stays narrow.
+            when = timezone.localtime(article.published_at)
+            return format_html(
+                '<span class="article-state article-state-scheduled">'
+                "Hẹn giờ<br>{}</span>",
+                f"{when:%H:%M %d/%m/%Y}",
+            )
         return format_html(
             '<span class="article-state article-state-{}">{}</span>',
-            css,
+            article.status,
             article.state_label,
         )
 
     def get_list_display(self, request):
-        @admin.display(description="trên trang web")
+        @admin.display(description="trang web")
         def reader_link(article):
             if article.is_visible:
                 url = url_on_ward(request, article.ward, article.get_absolute_url())
@@ -322,15 +333,6 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
                 ),
             ),
         )
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = extra_context or {}
-        if request.user.has_perm("articles.publish_article"):
-            # What waits for the editor, at the top of the list.
-            extra_context["waiting_count"] = (
-                self.get_queryset(request).filter(status=Article.Status.REVIEW).count()
-            )
-        return super().changelist_view(request, extra_context)
 
     # The form ----------------------------------------------------------------
 

@@ -1,4 +1,8 @@
+from django.utils.functional import SimpleLazyObject
+
 from wardnews.wards.hosts import default_ward
+
+from . import workflow
 
 
 def portal(request):
@@ -9,4 +13,17 @@ def portal(request):
         "ward": ward,
         # Lazy: evaluated once, by the template's menu, where it is shown.
         "menu_categories": ward.categories.all(),
+    }
+
+
+def newsroom(request):
+    """For the admin: how many articles wait for this editor's review.
+    Lazy: counted only where a template shows it (the index, the list)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_staff:
+        return {}
+    return {
+        "waiting_for_review": SimpleLazyObject(
+            lambda: workflow.waiting_for(user).count()
+        )
     }

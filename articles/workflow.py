@@ -32,6 +32,15 @@ def may_edit(user, article) -> bool:
     return article.author_id == user.pk and article.status in WRITERS_STATES
 
 
+def waiting_for(user):
+    """The articles waiting for this user's review: those of the wards
+    where they may publish."""
+    from wardnews.wards.models import Ward
+
+    wards = [w.pk for w in Ward.objects.for_user(user) if may_publish(user, w)]
+    return Article.objects.filter(status=Status.REVIEW, ward__in=wards)
+
+
 def may_preview(user, article) -> bool:
     """Whoever may edit an article may see it as readers will."""
     return may_edit(user, article)

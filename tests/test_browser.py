@@ -757,3 +757,30 @@ def test_a_keyboard_reaches_the_skip_link_search_and_menu_with_visible_focus(
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUSED)
     assert focused["inMain"] and focused["outline"] == "solid 3px", focused
+
+
+def test_the_article_list_fits_a_1366_screen(
+    new_context, live_server, editor, second_ward, make_article
+):
+    """A superuser's list has the most columns (the ward's too): it still
+    needs no sideways scrolling on a common office screen."""
+    make_article(
+        title="Thường trực Đảng ủy phường Phúc Lợi làm việc với MTTQ và các đoàn "
+        "thể CTXH phường về nhiệm vụ năm 2022"
+    )
+    make_article(
+        category=second_ward.categories.get(slug="an-ninh-quoc-phong"),
+        title="Ra quân huấn luyện lực lượng dân quân tự vệ",
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    page = new_context(viewport={"width": 1366, "height": 768}).new_page()
+    log_in(page, live_server, editor)
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    expect(page.locator("#result_list")).to_contain_text("Hẹn giờ")
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth,"
+        " document.querySelector('.results').scrollWidth,"
+        " document.querySelector('.results').clientWidth]"
+    )
+    screenshot(page, "admin-article-list-1366")
+    assert widths[0] <= 1366 and widths[1] <= widths[2], widths

@@ -224,6 +224,7 @@ def test_an_editor_publishes_a_waiting_article(client, ward_editor, waiting, rea
 
 def test_an_editor_sees_what_waits_for_them(client, ward_editor, waiting, draft):
     client.force_login(ward_editor)
+    assert "1 bài đang chờ bạn duyệt" in client.get("/admin/").text
     page = client.get(ARTICLES).text
     assert "1 bài đang chờ bạn duyệt" in page
     listed = client.get(ARTICLES, {"state": "review"}).context["cl"].result_list
@@ -309,7 +310,7 @@ def test_a_scheduled_article_is_hidden_everywhere_until_its_time(
     waiting.refresh_from_db()
     assert waiting.status == Article.Status.PUBLISHED
     listed = client.get(ARTICLES).text
-    assert f"Hẹn giờ {when:%H:%M %d/%m/%Y}" in listed
+    assert f"Hẹn giờ<br>{when:%H:%M %d/%m/%Y}" in listed
 
     pages = [
         "/",
@@ -528,6 +529,25 @@ def test_an_editors_powers_stay_in_their_ward(
         'name="name"'
         not in client.get(f"/admin/wards/ward/{second_ward.pk}/change/").text
     )
+
+
+def test_only_what_waits_in_an_editors_own_wards_is_theirs(
+    client, editor_here_writer_there, second_ward, make_article
+):
+    make_article(
+        category=second_ward.categories.get(slug="thong-bao"),
+        status=Article.Status.REVIEW,
+    )
+    client.force_login(editor_here_writer_there)
+    assert "chờ bạn duyệt" not in client.get("/admin/").text
+    assert "chờ bạn duyệt" not in client.get(ARTICLES).text
+    make_article(status=Article.Status.REVIEW)
+    assert "1 bài đang chờ bạn duyệt" in client.get("/admin/").text
+
+
+def test_a_writer_is_told_of_nothing_waiting(client, writer, waiting):
+    client.force_login(writer)
+    assert "chờ bạn duyệt" not in client.get("/admin/").text
 
 
 def test_a_role_elsewhere_gives_nothing_here(editor_here_writer_there, second_ward):

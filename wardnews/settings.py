@@ -145,6 +145,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.portal",
+                "articles.context_processors.newsroom",
                 "wardnews.wards.staff.admin_ward",
             ],
         },
