@@ -7,7 +7,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from wardnews.wards.admin import OwnWardsRelatedFilter, WardScopedAdmin
 from wardnews.wards.hosts import url_on_ward
@@ -84,6 +86,23 @@ def _may_edit(request, article) -> bool:
     return article is None or workflow.may_edit(request.user, article)
 
 
+def published_time_set(form) -> bool:
+    """Did the editor set the publish time? The form shows it to the
+    minute, so seconds that were never shown are no change."""
+    cleaned = getattr(form, "cleaned_data", {})
+    if "published_at" not in cleaned:
+        return False
+    initial = form.initial.get("published_at")
+    if callable(initial):
+        initial = initial()
+    typed = cleaned["published_at"]
+    if initial is None or typed is None:
+        return typed is not None
+    return typed.replace(second=0, microsecond=0) != initial.replace(
+        second=0, microsecond=0
+    )
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form; the step asked for (a workflow button) is set on
     the class by the admin, so the form can ask for what the step needs."""
@@ -103,6 +122,20 @@ class ArticleAdminForm(forms.ModelForm):
             ),
         }
 
+    @cached_property
+    def changed_data(self):
+        """What the form really changed, as it will be saved: a body the
+        editor re-wrote into the same HTML, or a time shown to the minute,
+        is no change (revisions and "Lịch sử" say what changed)."""
+        changed = super().changed_data
+        cleaned = getattr(self, "cleaned_data", {})
+        if "body" in changed and "body" in cleaned:
+            if Article.clean_body(cleaned["body"]) == self.initial.get("body"):
+                changed = [name for name in changed if name != "body"]
+        if "published_at" in changed and not published_time_set(self):
+            changed = [name for name in changed if name != "published_at"]
+        return changed
+
     def clean(self):
         cleaned = super().clean()
         note = cleaned.get("review_note", self.instance.review_note)
@@ -112,6 +145,13 @@ class ArticleAdminForm(forms.ModelForm):
                 "Hãy ghi cho phóng viên biết cần sửa gì trước khi trả bài.",
             )
         return cleaned
+
+
+def display_name(user) -> str:
+    """A person as colleagues know them: their name, else their user name."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -160,7 +200,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         "state",
         "published_at",
         "view_count",
-        "author",
+        "writer",
         "featured",
     ]
     list_display_links = ["title"]
@@ -220,7 +260,14 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         return request.user.has_perm("articles.publish_article", obj)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["state", "steps_taken", "view_count", "created_at", "updated_at"]
+        readonly = [
+            "state",
+            "steps_taken",
+            "shown_body",
+            "view_count",
+            "created_at",
+            "updated_at",
+        ]
         ward = self._ward_for(request, obj)
         if ward is None or not workflow.may_publish(request.user, ward):
             readonly += self.editor_fields
@@ -239,17 +286,28 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             hidden |= {"published_at", "is_featured", "author"}
             if obj is None or not obj.review_note:
                 hidden.add("review_note")
+        # Shown, not edited: the body as readers get it, not its HTML.
+        shown_as = {}
+        if obj is not None and not self.has_change_permission(request, obj):
+            shown_as["body"] = "shown_body"
         shown = [
             (
                 name,
                 {
                     **options,
-                    "fields": [f for f in options["fields"] if f not in hidden],
+                    "fields": [
+                        shown_as.get(f, f) for f in options["fields"] if f not in hidden
+                    ],
                 },
             )
             for name, options in fieldsets
         ]
         return [(name, options) for name, options in shown if options["fields"]]
+
+    @admin.display(description="nội dung")
+    def shown_body(self, article):
+        # Cleaned by the allow-list when saved: what the article page shows.
+        return mark_safe(article.body)
 
     # Lists -------------------------------------------------------------------
 
@@ -277,9 +335,15 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             queryset = queryset.filter(search_folded__contains=word)
         return queryset, False
 
-    @admin.display(description="nổi bật", boolean=True, ordering="is_featured")
+    @admin.display(description="người viết", ordering="author__username")
+    def writer(self, article):
+        return display_name(article.author)
+
+    @admin.display(description="nổi bật", ordering="is_featured")
     def featured(self, article):
-        return article.is_featured
+        if article.is_featured:
+            return format_html('<span class="article-pinned">★ Tin nổi bật</span>')
+        return ""
 
     @admin.display(description="trạng thái", ordering="status")
     def state(self, article):
@@ -303,9 +367,11 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             if article.is_visible:
                 url = url_on_ward(request, article.ward, article.get_absolute_url())
                 label = "Xem"
-            else:
+            elif workflow.may_preview(request.user, article):
                 url = reverse("admin:articles_article_preview", args=[article.pk])
                 label = "Xem trước"
+            else:  # A colleague's draft: not theirs to see before it is out.
+                return "—"
             return format_html(
                 '<a href="{}" target="_blank" rel="noopener">{}</a>', url, label
             )
@@ -325,7 +391,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
                 (
                     (
                         timezone.localtime(event.at).strftime("%H:%M %d/%m/%Y"),
-                        event.user or "—",
+                        display_name(event.user),
                         event.get_status_display(),
                         f" (“{event.note}”)" if event.note else "",
                     )
@@ -379,6 +445,32 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             workflow.steps_for(request.user, article, ward) if ward else []
         )
         context["may_save"] = add or self.has_change_permission(request, obj)
+        if request.method == "POST" and request.FILES.get("featured_image"):
+            # Browsers never send a chosen file again: say it, or the article
+            # would be saved without its photo.
+            self.message_user(
+                request,
+                "Ảnh đại diện bạn chọn chưa được lưu vì bài còn lỗi: sau khi "
+                "sửa lỗi, hãy chọn lại ảnh.",
+                messages.WARNING,
+            )
+        elif (
+            request.method == "GET"
+            and obj is not None
+            and obj.review_note
+            and obj.status == Article.Status.DRAFT
+        ):
+            self.message_user(
+                request,
+                f"Biên tập viên trả lại bài này: “{obj.review_note}”",
+                messages.WARNING,
+            )
+        if obj is not None and not self.has_change_permission(request, obj):
+            context["read_only_reason"] = (
+                "Bài của phóng viên khác: bạn chỉ xem được."
+                if obj.author_id != request.user.pk
+                else "Bài đã đăng: chỉ biên tập viên sửa được."
+            )
         response = super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
@@ -394,10 +486,10 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         ward = obj.ward if obj.ward_id else self.form_ward(request)
         if step is not None and not step.allowed(request.user, obj, ward):
             raise PermissionDenied
-        if obj.author_id is None:
+        if not change and obj.author_id is None:
             obj.author = request.user
         if step is not None:
-            workflow.apply(step, obj, keep_time=self._time_was_set(form))
+            workflow.apply(step, obj, keep_time=published_time_set(form))
             set_revision_comment(
                 f"{step.label}: {obj.review_note}" if step.needs_note else step.label
             )
@@ -409,22 +501,6 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         elif not change:
             workflow.record(obj, request.user)
         self.message_user(request, workflow.outcome(obj), messages.INFO)
-
-    @staticmethod
-    def _time_was_set(form) -> bool:
-        """Did the editor set the publish time? The form shows it to the
-        minute, so seconds that were never shown are no change."""
-        if "published_at" not in form.cleaned_data:
-            return False
-        initial = form.initial.get("published_at")
-        if callable(initial):
-            initial = initial()
-        typed = form.cleaned_data["published_at"]
-        if initial is None or typed is None:
-            return typed is not None
-        return typed.replace(second=0, microsecond=0) != initial.replace(
-            second=0, microsecond=0
-        )
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_preview" in request.POST:

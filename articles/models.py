@@ -11,7 +11,14 @@ from wardnews.wards.models import Ward
 
 from . import attachments, richtext
 from .pictures import PictureField, validate_picture
-from .text import fold_accents, nfc, plain_text, search_words, vietnamese_slugify
+from .text import (
+    compact_blocks,
+    fold_accents,
+    nfc,
+    plain_text,
+    search_words,
+    vietnamese_slugify,
+)
 
 PUBLISH_YEARS = range(1900, 2101)
 # Far below the database's integer limit, so the counter can never overflow.
@@ -292,7 +299,7 @@ class Article(NormalisedTextModel):
             self.ward_id = self.category.ward_id
         self.title = nfc(self.title).strip()
         self.lead = nfc(self.lead).strip()
-        self.body = richtext.sanitize(nfc(self.body))
+        self.body = self.clean_body(self.body)
         if not self.slug:
             self.slug = unique_slug(self, self.title, fallback="bai-viet")
         self.search_text = search_words(self.title, self.lead, self.body)
@@ -340,6 +347,11 @@ class Article(NormalisedTextModel):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def clean_body(html: str) -> str:
+        """The body as stored and shown: sanitised, its blocks compacted."""
+        return compact_blocks(richtext.sanitize(nfc(html)))
 
     @property
     def is_scheduled(self) -> bool:

@@ -75,3 +75,19 @@ def fold_accents(text: str) -> str:
         "NFD", nfc(text).casefold().translate(_D_TO_ASCII)
     )
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Blocks of an article body: the whitespace between two of them is nothing a
+# reader sees, only how an editor laid out its HTML.
+_BLOCKS = (
+    "p|h[1-6]|ul|ol|li|blockquote|figure|figcaption|table|caption|thead|tbody"
+    "|tfoot|tr|th|td|hr|br|div"
+)
+_BETWEEN_BLOCKS = re.compile(rf"(</?(?:{_BLOCKS})\b[^>]*>)\s+(?=</?(?:{_BLOCKS})\b)")
+
+
+def compact_blocks(html_text: str) -> str:
+    """HTML without the whitespace between block tags ("</p>\n\n<p>"):
+    the same page, whichever editor wrote it, so a save that changes
+    nothing a reader sees stores nothing new."""
+    return _BETWEEN_BLOCKS.sub(r"\1", html_text)

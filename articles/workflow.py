@@ -104,8 +104,8 @@ def apply(step: Step, article, *, keep_time: bool) -> None:
     """
     if step is PUBLISH and not keep_time and not _was_published(article):
         article.published_at = max(article.published_at, timezone.now())
-    if step is PUBLISH:
-        # The editor's note was for the way here.
+    if step is PUBLISH or step is SUBMIT:
+        # The editor's note was for the way here; the steps keep it.
         article.review_note = ""
     article.status = step.to_status
 
@@ -134,6 +134,8 @@ def outcome(article) -> str:
         return f"Bài sẽ hiện với bạn đọc lúc {when}."
     if article.status == Status.PUBLISHED:
         return f"Bài đang hiện với bạn đọc (thời gian đăng {when})."
+    if article.status == Status.DRAFT and article.review_note:
+        return "Đã trả bài cho phóng viên kèm ghi chú; bạn đọc chưa thấy bài."
     if article.status == Status.REVIEW:
         return "Bài đã gửi biên tập viên duyệt; bạn đọc chưa thấy bài."
     if article.status == Status.WITHDRAWN:

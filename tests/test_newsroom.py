@@ -32,6 +32,8 @@ def edit_form(article, step="_publish", **fields):
     current = {
         "title": article.title,
         "slug": article.slug,
+        "lead": article.lead,
+        "body": article.body,
         "author": article.author_id or "",
         "published_at_0": f"{local:%d/%m/%Y}",
         "published_at_1": f"{local:%H:%M}",
@@ -609,3 +611,86 @@ def test_staff_and_bodies_from_before_the_newsroom_are_carried_over():
     body = Article.objects.get(slug="bai-cu").body
     assert "style" not in body
     assert "Nội dung cũ" in body
+
+
+# What the staff walkthrough found.
+
+
+def test_a_photo_chosen_in_a_form_sent_back_with_errors_is_asked_again(
+    client, writer, category
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import png_bytes
+
+    client.force_login(writer)
+    photo = SimpleUploadedFile("anh.png", png_bytes(), "image/png")
+    response = client.post(
+        ADD_URL,
+        article_form(
+            category, step=None, title="", featured_image=photo, featured_image_alt="A"
+        ),
+    )
+    assert response.status_code == 200
+    assert "hãy chọn lại ảnh" in response.text
+    assert not Article.objects.exists()
+
+
+def test_publishing_without_touching_the_text_is_no_change_of_it(
+    client, ward_editor, waiting
+):
+    from reversion.models import Version
+
+    waiting.body = "<p>Một.</p><ul><li>Hai.</li></ul><p>Ba.</p>"
+    waiting.save()
+    client.force_login(ward_editor)
+    # The form sends back the body as CKEditor writes it: other spacing.
+    form = edit_form(
+        waiting, body="<p>Một.</p>\n\n<ul>\n\t<li>Hai.</li>\n</ul>\n\n<p>Ba.</p>\n"
+    )
+    client.post(change_url(waiting), form)
+    comment = Version.objects.get_for_object(waiting).first().revision.comment
+    assert comment == "Đăng bài"
+
+
+def test_a_writer_is_offered_no_preview_of_a_colleagues_draft(
+    client, writer, ward, category
+):
+    colleague = make_staff("phongvien2", ward)
+    theirs = Article.objects.create(
+        category=category, title="Bài của đồng nghiệp", author=colleague
+    )
+    client.force_login(writer)
+    page = client.get(ARTICLES).text
+    assert preview_url(theirs) not in page
+    shown = client.get(change_url(theirs)).text
+    assert "Bài của phóng viên khác: bạn chỉ xem được." in shown
+
+
+def test_a_read_only_article_shows_its_text_not_its_html(client, writer, make_article):
+    article = make_article(author=writer, body="<p>Nội dung <strong>đậm</strong></p>")
+    client.force_login(writer)
+    page = client.get(change_url(article)).text
+    assert "<p>Nội dung <strong>đậm</strong></p>" in page
+    assert "&lt;p&gt;" not in page
+    assert "Bài đã đăng: chỉ biên tập viên sửa được." in page
+
+
+def test_an_editors_save_does_not_make_them_the_author(
+    client, ward_editor, make_article
+):
+    article = make_article(title="Bài không rõ người viết")
+    client.force_login(ward_editor)
+    client.post(change_url(article), edit_form(article, step=None))
+    article.refresh_from_db()
+    assert article.author is None
+
+
+def test_resubmitting_clears_the_editors_old_note(client, writer, draft):
+    draft.review_note = "Bổ sung địa điểm."
+    draft.save()
+    client.force_login(writer)
+    assert "Biên tập viên trả lại bài này" in client.get(change_url(draft)).text
+    client.post(change_url(draft), edit_form(draft, step="_submit"))
+    draft.refresh_from_db()
+    assert (draft.status, draft.review_note) == (Article.Status.REVIEW, "")
