@@ -27,6 +27,7 @@ from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
 from . import renditions
+from .pictures import open_picture
 
 CARD_SIZE = (1200, 630)
 # Bump to make crawlers and browsers fetch every ward's card again after the
@@ -88,7 +89,7 @@ def _logo(logo_name: str) -> Image.Image:
     cannot be read."""
     if logo_name:
         try:
-            with default_storage.open(logo_name) as file, Image.open(file) as logo:
+            with default_storage.open(logo_name) as file, open_picture(file) as logo:
                 return logo.convert("RGBA")
         except Exception:  # A missing or damaged file: never a broken card.
             pass

@@ -35,6 +35,14 @@ IMAGE_ENDINGS = [".jpg", ".jpeg", ".png", ".gif", ".webp"]  # As staff read them
 # Phones write JPEGs with a second picture after the photo (an HDR gain map,
 # a depth map): Pillow calls them MPO. Readers' browsers show the first.
 SAME_FORMAT = {"MPO": "JPEG"}
+# What Pillow may even try to read a file as: never PostScript (which it
+# hands to Ghostscript), nor any of the fifty others it knows.
+PILLOW_FORMATS = ["JPEG", "PNG", "GIF", "WEBP"]  # JPEG opens MPO too.
+
+
+def open_picture(file):
+    """Pillow's Image.open, for the formats we take only."""
+    return Image.open(file, formats=PILLOW_FORMATS)
 
 
 def picture_problem(uploaded) -> str:
@@ -49,7 +57,7 @@ def picture_problem(uploaded) -> str:
         "điểm ảnh, ví dụ 8000×5000) rồi tải lên lại."
     )
     try:
-        with Image.open(uploaded) as image:
+        with open_picture(uploaded) as image:
             image_format = SAME_FORMAT.get(image.format, image.format)
             width, height = image.size
             if width * height > MAX_IMAGE_PIXELS:
@@ -63,7 +71,7 @@ def picture_problem(uploaded) -> str:
         # verify() reads no pixels: decode them all, so a half-downloaded
         # picture is refused here rather than failing as a thumbnail is made.
         uploaded.seek(0)
-        with Image.open(uploaded) as image:
+        with open_picture(uploaded) as image:
             image.load()
     except Image.DecompressionBombError:  # Past twice Pillow's own limit.
         return too_large.format(size="hàng trăm triệu")
@@ -126,7 +134,7 @@ def prepare_picture(uploaded) -> PreparedPicture:
         raise ValidationError(problem)
     data = uploaded.read()
     uploaded.seek(0)
-    with Image.open(io.BytesIO(data)) as image:
+    with open_picture(io.BytesIO(data)) as image:
         image_format = SAME_FORMAT.get(image.format, image.format)
         animated = image.format != "MPO" and getattr(image, "is_animated", False)
         if _orientation(image) != 1 and not animated:
@@ -187,7 +195,7 @@ def _upright(image, image_format: str, data: bytes) -> bytes:
 def _check_same_picture(data: bytes, original, image_format: str) -> None:
     """The stripped file is still the picture: same format, size and frames,
     and it decodes."""
-    with Image.open(io.BytesIO(data)) as image:
+    with open_picture(io.BytesIO(data)) as image:
         frames = getattr(original, "n_frames", 1) if original.format != "MPO" else 1
         if (
             image.format != image_format

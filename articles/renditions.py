@@ -33,7 +33,7 @@ from easy_thumbnails import engine
 from easy_thumbnails.files import Thumbnailer
 from PIL import Image, ImageCms, ImageOps
 
-from .pictures import MAX_IMAGE_PIXELS, SAME_FORMAT
+from .pictures import MAX_IMAGE_PIXELS, SAME_FORMAT, open_picture
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +229,7 @@ def _examine(name: str) -> _Source:
     """The picture's upright size from its header; its renditions made if
     they are not there yet."""
     try:
-        with default_storage.open(name) as file, Image.open(file) as image:
+        with default_storage.open(name) as file, open_picture(file) as image:
             width, height = image.size
             if _turned_sideways(image):
                 width, height = height, width
@@ -278,7 +278,7 @@ def make(name: str) -> str:
     """Makes every rendition of the stored picture; the extension of their
     fallback files ("jpg", or "png" for a see-through picture), or "" for a
     picture shown as stored (an animation). Raises if it cannot be read."""
-    with default_storage.open(name) as file, Image.open(file) as image:
+    with default_storage.open(name) as file, open_picture(file) as image:
         if image.width * image.height > MAX_IMAGE_PIXELS:
             raise ValueError(f"{name}: {image.width}x{image.height} is too large")
         if image.format not in SAME_FORMAT and getattr(image, "is_animated", False):

@@ -86,8 +86,13 @@ _BLOCKS = (
 _BETWEEN_BLOCKS = re.compile(rf"(</?(?:{_BLOCKS})\b[^>]*>)\s+(?=</?(?:{_BLOCKS})\b)")
 
 
+# What CKEditor leaves after a picture, and staff type for spacing: on a
+# phone, a gap as tall as a line of text.
+_EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\u00a0|<br>)*</p>")
+
+
 def compact_blocks(html_text: str) -> str:
-    """HTML without the whitespace between block tags ("</p>\n\n<p>"):
-    the same page, whichever editor wrote it, so a save that changes
-    nothing a reader sees stores nothing new."""
-    return _BETWEEN_BLOCKS.sub(r"\1", html_text)
+    """HTML without the whitespace between block tags ("</p>\n\n<p>"),
+    whichever editor wrote it, so a save that changes nothing a reader sees
+    stores nothing new; and without empty paragraphs."""
+    return _EMPTY_PARAGRAPH.sub("", _BETWEEN_BLOCKS.sub(r"\1", html_text))

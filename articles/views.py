@@ -95,8 +95,14 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
             self.object = self.get_object()
         except Http404:
             # An address the article had before its slug changed.
+            # Only to what readers may see: a withdrawn article's new
+            # address is nobody's business.
             moved = (
-                OldSlug.objects.filter(ward=request.ward, slug=kwargs["slug"])
+                OldSlug.objects.filter(
+                    ward=request.ward,
+                    slug=kwargs["slug"],
+                    article__in=Article.objects.published(request.ward),
+                )
                 .values_list("article__slug", flat=True)
                 .first()
             )

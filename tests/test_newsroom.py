@@ -694,3 +694,109 @@ def test_resubmitting_clears_the_editors_old_note(client, writer, draft):
     client.post(change_url(draft), edit_form(draft, step="_submit"))
     draft.refresh_from_db()
     assert (draft.status, draft.review_note) == (Article.Status.REVIEW, "")
+
+
+def test_empty_paragraphs_around_pictures_are_not_kept(make_article, reader):
+    article = make_article(
+        body='<p>Trước ảnh.</p><p>&nbsp;</p><figure class="image">'
+        '<img alt="Ảnh" src="/media/uploads/a.png"><figcaption>Chú thích'
+        "</figcaption></figure><p>\u00a0</p><p><br></p><p>Sau ảnh.</p>"
+    )
+    article.refresh_from_db()
+    assert "<p>&nbsp;</p>" not in article.body
+    assert "<p><br></p>" not in article.body
+    assert article.body.startswith("<p>Trước ảnh.</p><figure")
+    assert article.body.endswith("</figure><p>Sau ảnh.</p>")
+
+
+# What the intruder review found.
+
+
+def test_an_editor_elsewhere_cannot_manage_this_wards_sections(
+    client, editor_here_writer_there, ward, second_ward
+):
+    from articles.models import Category
+
+    client.force_login(editor_here_writer_there)
+    client.post(
+        f"/admin/articles/category/add/?ward={second_ward.pk}",
+        {"name": "Chuyên mục lạ", "slug": "chuyen-muc-la", "menu_order": 5},
+    )
+    assert not Category.objects.filter(ward=second_ward, slug="chuyen-muc-la").exists()
+    theirs = second_ward.categories.get(slug="thong-bao")
+    response = client.post(
+        "/admin/articles/category/",
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": theirs.pk,
+            "form-0-menu_order": "4242",
+            "_save": "Lưu",
+        },
+    )
+    theirs.refresh_from_db()
+    assert theirs.menu_order != 4242
+    assert response.status_code in (200, 302, 403)
+    # Their own ward's sections are theirs to order.
+    own = ward.categories.get(slug="thong-bao")
+    client.post(
+        "/admin/articles/category/",
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": own.pk,
+            "form-0-menu_order": "77",
+            "_save": "Lưu",
+        },
+    )
+    own.refresh_from_db()
+    assert own.menu_order == 77
+
+
+def test_an_old_address_does_not_lead_to_a_withdrawn_article(make_article, reader):
+    article = make_article(title="Tin sẽ gỡ")
+    article.slug = "tin-doi-ten-roi-go"
+    article.save()
+    article.status = Article.Status.WITHDRAWN
+    article.save()
+    assert reader.get("/bai-viet/tin-se-go/").status_code == 404
+
+
+def test_view_on_site_reveals_no_other_wards_attachment(
+    client, second_writer, make_article
+):
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+
+    from articles.models import Attachment
+
+    from .test_attachments import pdf_bytes
+
+    draft = make_article(status=Article.Status.DRAFT)
+    attachment = Attachment.objects.create(
+        article=draft, file=ContentFile(pdf_bytes(), "bi-mat.pdf")
+    )
+    kind = ContentType.objects.get_for_model(Attachment)
+    client.force_login(second_writer)
+    response = client.get(f"/admin/r/{kind.pk}/{attachment.pk}/")
+    assert response.status_code == 404
+    assert "bi-mat" not in response.get("Location", "")
+
+
+def test_a_body_of_megabytes_is_refused_before_it_is_cleaned(
+    client, ward_editor, category, monkeypatch
+):
+    from articles import richtext
+
+    cleaned = []
+    real = richtext.sanitize
+    monkeypatch.setattr(
+        richtext, "sanitize", lambda html: cleaned.append(len(html)) or real(html)
+    )
+    client.force_login(ward_editor)
+    response = client.post(
+        ADD_URL, article_form(category, body="<p>" + "chữ " * 200_000 + "</p>")
+    )
+    assert "Nội dung quá dài" in response.text
+    assert not Article.objects.exists()
+    assert all(size < 100_000 for size in cleaned)

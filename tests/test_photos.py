@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import ExifTags, Image, ImageCms
 
 from articles.models import Article
+from articles.pictures import picture_problem
 from articles.templatetags.pictures import body_with_renditions
 
 from .conftest import PHONE_UA, article_form, png_bytes
@@ -768,3 +769,21 @@ def test_a_phone_reads_the_article_with_the_photos_rendition(
         assert card.evaluate("img => img.currentSrc").endswith(".webp")
     page.screenshot(path=SHOTS / "home.png", full_page=True)
     assert os.path.getsize(SHOTS / "article-top.png") > 0
+
+
+def test_postscript_is_never_handed_to_ghostscript(monkeypatch):
+    """Pillow reads EPS through Ghostscript, whose -dSAFER has been escaped
+    before: an EPS named .jpg is refused without Pillow trying EPS."""
+    from PIL import EpsImagePlugin
+
+    calls = []
+
+    def ghostscript(*args, **kwargs):
+        calls.append(args)
+        raise OSError("no Ghostscript here")
+
+    monkeypatch.setattr(EpsImagePlugin, "Ghostscript", ghostscript)
+    eps = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(eps, format="EPS")
+    assert picture_problem(SimpleUploadedFile("anh.jpg", eps.getvalue()))
+    assert calls == []

@@ -535,3 +535,31 @@ def test_deleted_articles_cannot_be_recovered_from_revisions(staff_client, artic
     with pytest.raises(NoReverseMatch):
         reverse("admin:articles_article_recoverlist")
     assert staff_client.get(f"{ADMIN}recover/").status_code != 200
+
+
+def test_huge_repetitive_bodies_are_compared_without_difflib(monkeypatch):
+    """A writer's 24 KB of "a b a b…" against "b a b a…" held a worker for
+    minutes in difflib; past a size the cheap outline is shown instead."""
+    import difflib
+
+    from articles import revisions
+
+    calls = []
+    real = difflib.SequenceMatcher
+
+    class Watched(real):
+        def get_opcodes(self):
+            calls.append(len(self.a) + len(self.b))
+            return super().get_opcodes()
+
+        def ratio(self):
+            calls.append(len(self.a) + len(self.b))
+            return super().ratio()
+
+    monkeypatch.setattr(revisions, "SequenceMatcher", Watched)
+    old = "<p>Mở đầu.</p><p>" + "a b " * 3000 + "</p><p>Kết.</p>"
+    new = "<p>Mở đầu.</p><p>" + "b a " * 3000 + "c</p><p>Kết.</p>"
+    shown = str(revisions.body_diff(old, new))
+    assert "Mở đầu." in shown and "Kết." in shown
+    assert "<del>" in shown and "<ins>" in shown
+    assert all(size <= revisions.MAX_DIFF_ITEMS for size in calls), calls

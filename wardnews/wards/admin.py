@@ -93,11 +93,29 @@ class WardScopedAdmin(admin.ModelAdmin):
         staff member's only ward, or the one they chose (?ward=)."""
         if obj is not None and obj.pk:
             return obj.ward
-        wards = user_wards(request)
+        wards = self.wards_to_add(request)
         if len(wards) == 1:
             return wards[0]
         chosen = request.GET.get("ward", "")
         return next((ward for ward in wards if str(ward.pk) == chosen), None)
+
+    def wards_to_add(self, request) -> list[Ward]:
+        """The staff member's wards where their role may add such a row (an
+        editor of one ward who only writes for another adds sections to the
+        first alone)."""
+        return [
+            ward
+            for ward in user_wards(request)
+            if self._has_ward_permission(request, "add", ward)
+        ]
+
+    def save_model(self, request, obj, form, change):
+        # Whatever the form or a list's bulk edit posts: the role in the
+        # row's own ward decides, not the user's roles taken together.
+        action = "change" if change else "add"
+        if not self._has_ward_permission(request, action, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         request._form_ward = self.form_ward(request, obj)
@@ -158,13 +176,15 @@ class WardScopedAdmin(admin.ModelAdmin):
 
     def choose_ward_view(self, request):
         """Staff of several wards say which one they add to."""
-        wards = user_wards(request)
+        wards = self.wards_to_add(request)
         opts = self.model._meta
         if not wards:
             self.message_user(
                 request,
                 "Tài khoản của bạn chưa thuộc phường nào. Hãy nhờ quản trị "
-                "viên thành phố thêm bạn vào phường của mình.",
+                "viên thành phố thêm bạn vào phường của mình."
+                if not user_wards(request)
+                else f"Vai trò của bạn không cho phép thêm {opts.verbose_name}.",
                 messages.ERROR,
             )
             return redirect(

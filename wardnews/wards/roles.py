@@ -60,12 +60,16 @@ def role_group(name: str) -> Group:
 
 
 def ward_of(obj):
-    """The ward an object belongs to: itself if it is one, else its `ward`."""
+    """The ward an object belongs to: itself if it is one, else its `ward`,
+    else its article's (an attachment's)."""
     from .models import Ward
 
     if isinstance(obj, Ward):
         return obj
-    return getattr(obj, "ward", None)
+    ward = getattr(obj, "ward", None)
+    if ward is None and getattr(obj, "article", None) is not None:
+        return obj.article.ward
+    return ward
 
 
 class WardRoleBackend(BaseBackend):

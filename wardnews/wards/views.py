@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
 from .hosts import url_on_ward
+from .roles import ward_of
 from .staff import user_wards
 
 # The meta description of "Giới thiệu": the introduction's first words.
@@ -28,8 +29,11 @@ def view_on_site(request, content_type_id, object_id):
         obj = content_type.get_object_for_this_type(pk=object_id)
     except (ObjectDoesNotExist, ValueError, ValidationError):
         raise Http404("Không tìm thấy đối tượng.") from None
-    ward_id = getattr(obj, "ward_id", None)
+    ward = ward_of(obj)  # An attachment's is its article's.
+    ward_id = getattr(ward, "pk", None)
     if ward_id is None:
+        if not request.user.is_superuser:
+            raise Http404("Không tìm thấy đối tượng.")
         return contenttype_views.shortcut(request, content_type_id, object_id)
     ward = next((w for w in user_wards(request) if w.pk == ward_id), None)
     if ward is None or not hasattr(obj, "get_absolute_url"):

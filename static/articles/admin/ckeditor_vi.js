@@ -4,6 +4,9 @@
 // caption) and has none for the upload widget: ours, for every editor.
 (function() {
     var VI = {
+        // The editing area's name for screen readers ("…, id_body" else).
+        editor: 'Nội dung bài viết',
+        removeformat: {toolbar: 'Xóa định dạng'},
         common: {
             editorHelp: 'Nhấn ALT + 0 để xem hướng dẫn',
             url: 'Địa chỉ (URL)',

@@ -168,11 +168,28 @@
         dropUntypedCaptions(editor);
     }
 
+    // A picture as wide as the text, not as its file: a phone photo would
+    // spill out of the editor and push its caption out of sight.
+    if (window.CKEDITOR) {
+        CKEDITOR.addCss('img { max-width: 100%; height: auto; }');
+    }
+
     document.addEventListener('DOMContentLoaded', function() {
         if (!window.CKEDITOR) {
             return;
         }
         CKEDITOR.on('dialogDefinition', function(event) {
+            if (event.data.name === 'link') {
+                // Only what saving keeps: an ftp:// or news:// link would
+                // reach readers as plain text.
+                var protocol = event.data.definition.getContents('info').get('protocol');
+                if (protocol) {
+                    protocol.items = protocol.items.filter(function(item) {
+                        return item[1] !== 'ftp://' && item[1] !== 'news://';
+                    });
+                    protocol['default'] = 'https://';
+                }
+            }
             if (event.data.name === 'image2') {
                 var editor = event.editor;
                 simplifyImageDialog(event.data.definition);
