@@ -3,16 +3,22 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo superuser lighthouse clean
+.PHONY: run test lint format migrate demo superuser lighthouse lock audit fault-test clean
 
-# A stamp per requirements file: reinstall only when it changes.
+# Installs come from the locks only: with --require-hashes pip refuses a file
+# whose hash the lock does not list and a dependency the lock does not pin, so
+# what runs is exactly what was audited. `make lock` writes the locks.
+PIP_INSTALL := $(PYTHON) -m pip install --quiet --disable-pip-version-check \
+  --require-hashes
+
+# A stamp per lock file: reinstall only when it changes.
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
 # The Node tools, pinned, under .venv/node: the Nu Html Checker (vnu.jar, run
@@ -70,11 +76,44 @@ superuser: export DJANGO_DEBUG ?= true
 superuser: $(VENV)/.installed
 	$(PYTHON) manage.py createsuperuser
 
+## fault-test: stop and restart a PostgreSQL of its own under readers' load
+## (about a minute; needs the server programs: apt-get install postgresql)
+fault-test: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest -m fault tests/test_outage.py
+
 ## lighthouse: Lighthouse's four scores (mobile) for the main reader pages,
 ## served by gunicorn with DEBUG off on demo content; fails under 100
 lighthouse: $(VENV)/.installed $(NODE_TOOLS)
 	LIGHTHOUSE_CLI=$(NODE_PREFIX)/node_modules/lighthouse/cli/index.js \
 	  $(PYTHON) .ci/lighthouse.py
+
+## lock: pin every package, indirect ones included, with hashes, for Python
+## 3.11 on Linux x86_64: requirements.in -> requirements.txt and
+## requirements-dev.in -> requirements-dev.txt. Other pins stay as they are
+## unless asked: LOCK_ARGS=--upgrade, or LOCK_ARGS='--upgrade-package sqlparse'
+LOCK := $(VENV)/bin/uv pip compile --quiet --generate-hashes \
+  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+  --custom-compile-command "make lock" $(LOCK_ARGS)
+
+lock: $(VENV)/.installed-dev
+	$(LOCK) requirements.in -o requirements.txt
+	$(LOCK) requirements-dev.in -o requirements-dev.txt
+
+# Advisories that `make audit` accepts, by ID, each with the README section
+# that says why. Only the CKEditor 4 that django-ckeditor bundles may be
+# excused, as README "Security: the rich-text editor (CKEditor 4)" explains; no
+# advisory names django-ckeditor 6.7.4 today, so none is listed. Never excuse
+# a whole package.
+AUDIT_IGNORE :=
+
+## audit: check every locked package against the advisories PyPI publishes
+## (pip-audit); fails on any vulnerability not in AUDIT_IGNORE and on any
+## package it could not check
+AUDIT_ARGS := --strict
+audit: $(VENV)/.installed-dev
+	$(VENV)/bin/pip-audit --disable-pip --require-hashes --progress-spinner off \
+	  $(AUDIT_IGNORE:%=--ignore-vuln %) $(AUDIT_ARGS) \
+	  -r requirements.txt -r requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -18,7 +18,7 @@ from . import workflow
 from .attachments import HELP_TEXT, AttachmentForm, readable_size, type_label
 from .models import Article, Attachment, Category
 from .revisions import ArticleRevisionsAdmin, set_revision_comment
-from .richtext import EditorWidget
+from .richtext import EditorWidget, own_pictures_only
 from .text import fold_accents, nfc, search_words
 from .views import ArticlePreviewView
 
@@ -427,6 +427,8 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         if db_field.name == "body":
             # The editor uploads into, and browses, the article's ward.
             kwargs["widget"] = EditorWidget(ward=getattr(request, "_form_ward", None))
+            # Pictures from elsewhere: staff upload them rather than lose them.
+            kwargs["validators"] = [own_pictures_only]
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -1,7 +1,11 @@
 """The view counter behind "Lượt xem": who counts, and how a view is stored."""
 
+import ipaddress
 import re
+import time
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -25,6 +29,22 @@ RECOUNT_AFTER_SECONDS = 30 * 60
 SEEN_COOKIE = "wn_seen_{pk}"
 
 
+# What a browser loads an address as when it is not opening the page: an
+# <img>, <script>, <iframe>, fetch() ("empty")… A page on another site that
+# embeds an article's address a hundred times gets none of them counted, and
+# the seen-cookie cannot help there (SameSite=Lax keeps it off cross-site
+# subresources). Browsers older than these headers (Safari before 16.4) still
+# tell an image by what they accept first.
+_PAGE_DEST = "document"
+_PAGE_MODE = "navigate"
+_EMBEDDED_ACCEPT = ("image/", "video/", "audio/", "text/css")
+# Pages loaded ahead of a click that may never come: Chrome's prefetch and
+# prerender (also through Google's private prefetch proxy), the older
+# Purpose/X-Purpose/X-Moz headers, Safari's top-sites previews.
+_SPECULATIVE = re.compile(r"prefetch|prerender|preview", re.IGNORECASE)
+_PURPOSE_HEADERS = ("Sec-Purpose", "Purpose", "X-Purpose", "X-Moz")
+
+
 def is_reader(request) -> bool:
     """Whether this request is a person reading the page."""
     if request.method != "GET":
@@ -33,16 +53,96 @@ def is_reader(request) -> bool:
     return bool(user_agent) and not _NOT_A_READER.search(user_agent)
 
 
+def is_page_load(request) -> bool:
+    """Whether the browser is opening the article as a page, by what it says
+    of the request; one that says nothing (an older browser) is.
+
+    Where the navigation comes from does not matter: a link tapped in Zalo or
+    Facebook is a cross-site navigation (Sec-Fetch-Site: cross-site) and a
+    resident reading.
+    """
+    headers = request.headers
+    if headers.get("Sec-Fetch-Dest", _PAGE_DEST) != _PAGE_DEST:
+        return False
+    if headers.get("Sec-Fetch-Mode", _PAGE_MODE) != _PAGE_MODE:
+        return False
+    if any(_SPECULATIVE.search(headers.get(h, "")) for h in _PURPOSE_HEADERS):
+        return False
+    first_accepted = headers.get("Accept", "").split(",")[0].strip().lower()
+    return not first_accepted.startswith(_EMBEDDED_ACCEPT)
+
+
 def seen_cookie_name(article) -> str:
     return SEEN_COOKIE.format(pk=article.pk)
 
 
 def should_count(request, article) -> bool:
-    """A reader's first view in RECOUNT_AFTER_SECONDS, and not staff checking
-    their own work (previews and proofreading are not readership)."""
+    """A reader's first view in RECOUNT_AFTER_SECONDS, of the page itself,
+    and not staff checking their own work (previews and proofreading are not
+    readership)."""
     if not is_reader(request) or seen_cookie_name(article) in request.COOKIES:
         return False
-    return not request.user.is_staff
+    return is_page_load(request) and not request.user.is_staff
+
+
+def client_address(request) -> str:
+    """The reader's address: the one the proxy in front reports when the
+    deployment says there is one (BEHIND_PROXY), else the connection's.
+
+    The proxy appends the address it saw to X-Forwarded-For, after whatever
+    the client sent: only the last entry is the proxy's word. Without a proxy
+    the header is the client's own claim and is ignored. Always a valid
+    address or "" (the login protection stores it in an address column).
+    """
+    address = _valid_address(request.META.get("REMOTE_ADDR", ""))
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        address = _valid_address(forwarded.rsplit(",", 1)[-1]) or address
+    return address
+
+
+def _valid_address(text: str) -> str:
+    try:
+        ip = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return ""
+    if ip.version == 6 and (ip.scope_id or ip.ipv4_mapped):
+        return str(ip.ipv4_mapped or "")
+    return str(ip)
+
+
+def _cap_key(request, article) -> str:
+    """The cap's counter for this client, article and minute. An IPv6
+    subscriber holds a whole /64 (one phone on Viettel, VNPT, Mobifone), so
+    the /64 is the client."""
+    client = client_address(request) or "unknown"
+    if ":" in client:
+        client = ipaddress.ip_network(f"{client}/64", strict=False).network_address
+    minute = int(time.time() // 60)
+    return f"wn:views:{article.pk}:{client}:{minute}"
+
+
+def within_cap(request, article) -> bool:
+    """Whether this view stays under VIEW_CAP_PER_MINUTE, the counted views
+    one client address may add to one article in a minute (0: no cap).
+
+    Off by default: residents on a mobile carrier share a few public
+    addresses (carrier-grade NAT), so a cap undercounts exactly the rush
+    when news breaks; a ward that sees its counts inflated turns it on. The
+    counter lives in Django's cache (add, then incr: atomic in a shared
+    cache such as Redis or Memcached; per process in the local-memory one).
+    """
+    cap = settings.VIEW_CAP_PER_MINUTE
+    if cap <= 0:
+        return True
+    key = _cap_key(request, article)
+    cache.add(key, 0, timeout=120)
+    try:
+        counted = cache.incr(key)
+    except ValueError:  # Expired between add and incr: a new minute.
+        cache.add(key, 1, timeout=120)
+        counted = 1
+    return counted <= cap
 
 
 def increment_view_count(article) -> int:
@@ -89,17 +189,19 @@ def increment_view_count(article) -> int:
     return article.view_count
 
 
-def mark_seen(response, article) -> None:
+def mark_seen(request, response, article) -> None:
     """Remember in this browser that it has been counted for this article.
 
     One small cookie per article, sent back only to that article's page, so
-    it travels with no other request and expires on its own.
+    it travels with no other request and expires on its own; over HTTPS
+    it is never sent over plain HTTP.
     """
     response.set_cookie(
         seen_cookie_name(article),
         "1",
         max_age=RECOUNT_AFTER_SECONDS,
         path=article.get_absolute_url(),
+        secure=request.is_secure(),
         httponly=True,
         samesite="Lax",
     )
@@ -111,6 +213,6 @@ def count_view(request, article, response) -> None:
     The one entry point the article page calls, before its response is
     rendered, so that the page shows the count including this view.
     """
-    if should_count(request, article):
+    if should_count(request, article) and within_cap(request, article):
         increment_view_count(article)
-        mark_seen(response, article)
+        mark_seen(request, response, article)

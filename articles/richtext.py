@@ -14,6 +14,7 @@ from fnmatch import fnmatch
 from html import escape
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit, urlunsplit
 
 import nh3
 from ckeditor_uploader import utils as ckeditor_utils
@@ -25,6 +26,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http.request import validate_host
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -237,9 +239,11 @@ class EditorWidget(CKEditorUploadingWidget):
 
 
 def sanitize(html: str) -> str:
-    """The body HTML a reader may be shown."""
+    """The body HTML a reader may be shown: the allow-list's, with pictures
+    from our own media only (see foreign_pictures)."""
+    markup, _ = _rewritten(html)
     return nh3.clean(
-        _styles_as_markup(html),
+        markup,
         tags=ALLOWED_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=_with_class(ALLOWED_ATTRIBUTES),
@@ -248,6 +252,86 @@ def sanitize(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+def foreign_pictures(html: str) -> list[str]:
+    """The addresses of the pictures sanitize() drops, because they are not
+    files of our media: another site's (every reader's browser would call it,
+    and it can change or vanish), a data: or file: address pasted from Word
+    (kept as ""), or none at all."""
+    return _rewritten(html)[1]
+
+
+def own_pictures_only(html: str) -> None:
+    """A form validator for the editor's fields: staff learn, before saving,
+    which pictures would not reach readers, and nothing they wrote is lost
+    (the form comes back as they sent it, pictures in place)."""
+    if foreign := foreign_pictures(html):
+        raise ValidationError(
+            "Bài có %(count)s ảnh lấy từ nơi khác (%(where)s). Bạn đọc chỉ xem "
+            "được ảnh đã tải lên trang của phường: hãy xoá các ảnh đó khỏi bài, "
+            "tải ảnh lên bằng nút “Ảnh” trên thanh công cụ rồi lưu lại.",
+            code="foreign_pictures",
+            params={"count": len(foreign), "where": _places(foreign)},
+        )
+
+
+def _places(addresses: list[str]) -> str:
+    """Where the pictures come from, in a few words: the sites' names, or
+    "dán trực tiếp" for pictures pasted without an address."""
+    places = []
+    for address in addresses:
+        try:
+            host = urlsplit(_as_browsers_read(address)).hostname
+        except ValueError:
+            host = None
+        place = host or "dán trực tiếp"
+        if place not in places:
+            places.append(place)
+    return ", ".join(places[:3]) + (", …" if len(places) > 3 else "")
+
+
+def _own_media(src: str | None) -> str | None:
+    """The address a picture keeps if it is a file of our media, else None.
+
+    Compared as browsers read an address (tabs and line breaks dropped,
+    surrounding spaces trimmed, a backslash as a slash), so "/\\x.example/"
+    and " //x.example/" are another site's. A full address of one of our own
+    hosts (a picture copied from the ward's pages) becomes the path alone:
+    readers then fetch it from whichever ward's site they read.
+    """
+    if not src:
+        return None
+    read = _as_browsers_read(src)
+    media = urlsplit(settings.MEDIA_URL)
+    try:
+        address = urlsplit(read)
+    except ValueError:  # "http://[" : no address a browser would load.
+        return None
+    if (address.scheme, address.netloc) == (media.scheme, media.netloc):
+        return src if read.startswith(settings.MEDIA_URL) else None
+    if (
+        not media.netloc
+        and address.scheme in ("http", "https")
+        and address.hostname
+        and _is_our_host(address.hostname)
+        and address.path.startswith(media.path)
+    ):
+        return urlunsplit(("", "", address.path, address.query, ""))
+    return None
+
+
+def _as_browsers_read(src: str) -> str:
+    return re.sub(r"[\t\n\r]", "", src).strip(_C0_AND_SPACE).replace("\\", "/")
+
+
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
+def _is_our_host(host: str) -> bool:
+    """One of the host names this installation answers (ALLOWED_HOSTS, as
+    "*" would make every site ours)."""
+    return validate_host(host, [h for h in settings.ALLOWED_HOSTS if h != "*"])
 
 
 def _with_class(attributes: dict) -> dict:
@@ -271,11 +355,12 @@ def _allowed_classes_only(tag: str, name: str, value: str) -> str | None:
     return " ".join(c for c in value.split() if c in allowed) or None
 
 
-def _styles_as_markup(html: str) -> str:
+def _rewritten(html: str) -> tuple[str, list[str]]:
     """What Word and Google Docs say with styles, as the allow-list says
     it, before the styles go: bold and italic spans as <strong> and <em>,
     a paragraph's text-align as its alignment class; and the headings the
-    editor has no button for as paragraphs, as the editor makes them.
+    editor has no button for as paragraphs, as the editor makes them. And
+    pictures not from our media dropped: their addresses come second.
 
     nh3 first (the allow-list, with spans, those headings and those
     styles), so that what is rewritten is well-formed markup; the result
@@ -299,7 +384,7 @@ def _styles_as_markup(html: str) -> str:
     rewriter = _StyleRewriter()
     rewriter.feed(tidy)
     rewriter.close()
-    return "".join(rewriter.out)
+    return "".join(rewriter.out), rewriter.foreign_pictures
 
 
 _EMPHASIS = {"span", "b", "strong", "i", "em"}
@@ -312,16 +397,24 @@ class _StyleRewriter(HTMLParser):
     """<span style="font-weight:700"> -> <strong>, font-style:italic ->
     <em>; a <b> or <strong> styled not bold (Google Docs wraps a whole paste
     in <b style="font-weight:normal">) loses its tag, keeping its text;
-    <p style="text-align:center"> -> <p class="text-center">."""
+    <p style="text-align:center"> -> <p class="text-center">; an <img>
+    not from our media goes (an empty element: no end tag to drop)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.out = []
         # For each open emphasis element, the end tags it became.
         self.ends = []
+        self.foreign_pictures = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "img":
+            src = attrs.get("src")
+            if (kept := _own_media(src)) is None:
+                self.foreign_pictures.append(src or "")
+                return
+            attrs["src"] = kept
         style = _style_properties(attrs.pop("style", None) or "")
         if tag not in _EMPHASIS:
             tag = "p" if tag in _AS_PARAGRAPH else tag
@@ -437,11 +530,18 @@ def _forgery_problem(request) -> str:
     return "Phiên làm việc không hợp lệ. Vui lòng tải lại trang rồi thử lại."
 
 
+# CKEditor numbers its callbacks from 0 upwards, one per dialog opened.
+_FUNC_NUM = re.compile(r"[0-9]{1,10}")
+
+
 def _editor_answer(request, url="", message=""):
     """The uploaded picture's URL, or what went wrong, in the form the asking
     editor understands."""
     func_num = request.GET.get("CKEditorFuncNum", "")
-    if func_num.isdigit():  # The image dialog's upload tab.
+    # The image dialog's upload tab: the number goes into a script, so only
+    # ASCII digits, and few of them (not "²" or "١", which isdigit() takes,
+    # nor ten thousand digits), on every path, success included.
+    if _FUNC_NUM.fullmatch(func_num):
         # The message may quote the file's name: no markup into the script.
         args = ", ".join(json.dumps(a).replace("<", "\\u003c") for a in (url, message))
         return HttpResponse(

@@ -25,6 +25,13 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+# The article form's CKEditor, ready to type in (a function: the admin's
+# CSP forbids the eval Playwright uses for a bare expression).
+EDITOR_READY = (
+    "() => window.CKEDITOR && CKEDITOR.instances.id_body"
+    " && CKEDITOR.instances.id_body.status === 'ready'"
+)
+
 # The second ward's host too: Chromium sends any *.localhost to 127.0.0.1.
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "bode.localhost"}
 # A resident reading on an Android phone.

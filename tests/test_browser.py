@@ -22,7 +22,7 @@ from articles.importing import import_file
 from articles.models import WARD_CATEGORIES, Article, Category
 from wardnews.wards import roles
 
-from .browsing import PHONE
+from .browsing import EDITOR_READY, PHONE
 from .conftest import SECOND_HOST, SEED_FILE, make_staff
 from .test_attachments import pdf_bytes
 
@@ -31,11 +31,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/wardnews-shots")
 PASSWORD = "mat-khau-thu-nghiem"  # The conftest users' password.
 WARD_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
-
-EDITOR_READY = (
-    "() => window.CKEDITOR && CKEDITOR.instances.id_body"
-    " && CKEDITOR.instances.id_body.status === 'ready'"
-)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from django.utils import timezone
 from articles import richtext
 from articles.models import Article
 
+from .browsing import EDITOR_READY
 from .conftest import png_bytes
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -743,10 +744,6 @@ def test_the_live_server_serves_the_editor_and_not_ckeditors_pages(live_server):
 # Browser tests log in as the superuser of conftest: transactional tests
 # empty the database, migrations' rows (the roles' groups) and all, and
 # Playwright's event loop keeps Django from restoring them.
-EDITOR_READY = (
-    "() => window.CKEDITOR && CKEDITOR.instances.id_body"
-    " && CKEDITOR.instances.id_body.status === 'ready'"
-)
 # English, or CKEditor's own poor Vietnamese, that staff must not meet.
 NOT_VIETNAMESE = [
     "Upload",
@@ -795,7 +792,7 @@ def editor_data(page):
 
 def open_dialog(page, button):
     page.locator(f"a.cke_button__{button}").click()
-    page.wait_for_function("CKEDITOR.dialog.getCurrent()")
+    page.wait_for_function("() => CKEDITOR.dialog.getCurrent()")
     dialog = page.locator(".cke_dialog:visible")
     dialog.wait_for()
     return dialog
@@ -911,7 +908,9 @@ def paste(page, html):
         }""",
         html,
     )
-    page.wait_for_function("CKEDITOR.instances.id_body.getData().includes('<table')")
+    page.wait_for_function(
+        "() => CKEDITOR.instances.id_body.getData().includes('<table')"
+    )
 
 
 @pytest.mark.browser
@@ -977,7 +976,7 @@ def test_a_picture_pasted_into_the_text_goes_up_and_becomes_a_picture(
         list(png_bytes((320, 200))),
     )
     page.wait_for_function(
-        "CKEDITOR.instances.id_body.getData().includes('/media/uploads/')"
+        "() => CKEDITOR.instances.id_body.getData().includes('/media/uploads/')"
     )
     img = [e for e in Markup(editor_data(page)).elements if e[0] == "img"]
     assert len(img) == 1
@@ -987,7 +986,7 @@ def test_a_picture_pasted_into_the_text_goes_up_and_becomes_a_picture(
     )
     # image2's own: double-clicked, it opens the picture's dialog.
     page.frame_locator("iframe.cke_wysiwyg_frame").locator("img").first.dblclick()
-    page.wait_for_function("CKEDITOR.dialog.getCurrent()")
+    page.wait_for_function("() => CKEDITOR.dialog.getCurrent()")
     assert page.evaluate("CKEDITOR.dialog.getCurrent().getName()") == "image2"
 
 
@@ -999,7 +998,7 @@ def open_table_cell_dialog(page):
     )
     page.frame_locator("iframe.cke_wysiwyg_frame").locator("td").first.click()
     page.evaluate("CKEDITOR.instances.id_body.openDialog('cellProperties')")
-    page.wait_for_function("CKEDITOR.dialog.getCurrent()")
+    page.wait_for_function("() => CKEDITOR.dialog.getCurrent()")
     dialog = page.locator(".cke_dialog:visible")
     dialog.wait_for()
     return dialog

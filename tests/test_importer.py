@@ -54,8 +54,10 @@ def write(directory, name, text, *, encoding="utf-8"):
 
 
 def text_of(body_html):
-    """What a reader sees of a body: tags gone, entities shown as characters."""
-    return html.unescape(re.sub(r"<[^>]+>", "", body_html))
+    """What a reader sees of a body: tags gone, entities shown as characters,
+    a line a paragraph."""
+    paragraphs = re.sub(r"</p>\s*", "\n", body_html).strip("\n")
+    return html.unescape(re.sub(r"<[^>]+>", "", paragraphs))
 
 
 # Parsing: no database.

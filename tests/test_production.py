@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from .browsing import EDITOR_READY
 from .conftest import PHONE_UA
-from .test_editor import ADD_URL, EDITOR_READY, open_dialog
+from .test_editor import ADD_URL, open_dialog
 
 pytestmark = pytest.mark.gunicorn
 

@@ -5,6 +5,8 @@ the strict helpers below: a malformed value stops the site at start with
 ImproperlyConfigured instead of silently falling back to a default.
 """
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -73,6 +75,11 @@ def env_database(name: str, default: str) -> dict:
     else:
         config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", default=60)
         config["CONN_HEALTH_CHECKS"] = True
+        # A database host that does not answer would hold a worker for
+        # minutes: give up soon, and readers get the 503 page (outage.py).
+        config.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", default=3)
+        )
     return config
 
 
@@ -112,15 +119,21 @@ INSTALLED_APPS = [
     "reversion",
     "wardnews.wards",
     "articles",
+    # django-axes, named in Vietnamese (wardnews/logins/).
+    "wardnews.logins.apps.LoginsConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP, frame and permission headers; above WhiteNoise so that static
+    # files get them too.
+    "wardnews.headers.SecurityHeadersMiddleware",
     # Serves static files already compressed, before anything below runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages on their way out, after every middleware below has
     # read or written the body (Django's docs: above any such middleware).
     "wardnews.middleware.TextGZipMiddleware",
+    "wardnews.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +142,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out login into the lockout page (wardnews/logins/).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wardnews.urls"
@@ -160,6 +175,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out login is refused before any password is hashed.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # A staff member's role (writer, editor) holds in the wards they work for.
     "wardnews.wards.roles.WardRoleBackend",
@@ -170,14 +187,57 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation."
         "UserAttributeSimilarityValidator"
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The admin's address. Moving it off "admin/" keeps the robots that try
+# every site's /admin/ away from the login form; the lockouts below are
+# what actually stops guessing.
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip()
+if not re.fullmatch(r"([a-z0-9][a-z0-9_-]*/)+", ADMIN_URL):
+    raise ImproperlyConfigured(
+        "DJANGO_ADMIN_URL must be a path such as quan-tri/ (lowercase letters, "
+        f"digits, - and _, ending in /), not {ADMIN_URL!r}."
+    )
+
+# Login protection (django-axes, wardnews/logins/): after this many failed
+# logins for one user name, or from one client address, within the
+# lockout time, logins from it are refused without checking any password.
+# Each failure while locked out starts the lockout time again.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", default=15)
+)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
+    raise ImproperlyConfigured(
+        "DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_LOCKOUT_MINUTES must be 1 or more."
+    )
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The address the proxy reports when DJANGO_BEHIND_PROXY says there is one.
+AXES_CLIENT_IP_CALLABLE = "articles.counting.client_address"
+AXES_USERNAME_CALLABLE = "wardnews.logins.lockout.attempted_username"
+AXES_LOCKOUT_CALLABLE = "wardnews.logins.lockout.lockout_response"
+# Staff of one office share its address: a good login clears its failures.
+# A correct login forgets its own user name's failures only
+# (wardnews/logins/apps.py): axes' reset would forget the address's too, so
+# any staff login from it would reset the count on someone else's account.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ADMIN = False  # wardnews/logins/admin.py: superusers only.
+# The log's lockout lines name the user name and address (never a password).
+AXES_SENSITIVE_PARAMETERS = []
+AXES_VERBOSE = False
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
-LOCALE_PATHS = [BASE_DIR / "wardnews" / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "wardnews" / "locale",
+    BASE_DIR / "wardnews" / "logins" / "locale",  # django-axes has no vi.
+]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -219,21 +279,50 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # ".hanoi.gov.vn" keeps staff logged in on every ward's site.
 SESSION_COOKIE_DOMAIN = env.str("DJANGO_COOKIE_DOMAIN", default="") or None
 CSRF_COOKIE_DOMAIN = SESSION_COOKIE_DOMAIN
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trusted only when the deployment says a proxy in front sets it, replacing
+# whatever the client sent (deploy/nginx/wardnews.conf does): otherwise any
+# client could claim HTTPS over plain HTTP (or any address in X-Forwarded-For).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=False
+)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"  # CKEditor's dialogs frame admin pages.
+# Nothing frames our pages, the admin's included: CKEditor's dialogs are
+# parts of its page, and its image dialog uploads without a frame.
+X_FRAME_OPTIONS = "DENY"
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 
+# Counted views one client address may add to one article in a minute; 0 is
+# no cap. Off by default: residents on a mobile carrier share a few public
+# addresses (articles/counting.py, within_cap).
+VIEW_CAP_PER_MINUTE = env_int("DJANGO_VIEW_CAP_PER_MINUTE", default=0)
+if VIEW_CAP_PER_MINUTE < 0:
+    raise ImproperlyConfigured(
+        f"DJANGO_VIEW_CAP_PER_MINUTE must be 0 (no cap) or more, "
+        f"not {VIEW_CAP_PER_MINUTE}."
+    )
+
+# JSON lines on stdout, as gunicorn's own (wardnews/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "wardnews.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
 }
 
@@ -248,6 +337,9 @@ SILENCED_SYSTEM_CHECKS = [
     # rich-text editor (CKEditor 4)" says how (staff-only editor, nh3 alone
     # decides what readers get, only the files the editor loads are served).
     "ckeditor.W001",
-    # X_FRAME_OPTIONS is SAMEORIGIN, not DENY, on purpose (see above).
-    "security.W019",
+    # HSTS preload is opt-in (DJANGO_HSTS_PRELOAD): the header's "preload"
+    # lets anyone submit the domain to browsers' built-in lists, from which
+    # it takes months to leave, for every subdomain; that is the call of
+    # whoever owns the domain (often the city, not the ward).
+    "security.W021",
 ]

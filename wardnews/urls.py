@@ -9,7 +9,11 @@ from django.views.static import serve
 from articles import richtext, statistics
 from articles.feeds import CategoryFeed, WardNewsFeed
 from articles.sitemaps import sitemap
+from wardnews.health import healthz
 from wardnews.wards.views import robots_txt, view_on_site
+
+# The database's absence answers 503 "come back soon", not 500.
+handler500 = "wardnews.outage.server_error"
 
 
 def media(request, path):
@@ -18,26 +22,30 @@ def media(request, path):
     whether the reader may see the article."""
     if posixpath.normpath(path).lstrip("/").startswith("attachments/"):
         raise Http404("Không tìm thấy tệp.")
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError:  # A name longer than the file system allows, and the like.
+        raise Http404("Không tìm thấy tệp.") from None
 
 
 urlpatterns = [
     # Before the admin's own, which it replaces.
     path(
-        "admin/r/<path:content_type_id>/<path:object_id>/",
+        f"{settings.ADMIN_URL}r/<path:content_type_id>/<path:object_id>/",
         admin.site.admin_view(view_on_site),
     ),
     path(
-        "admin/thong-ke/",
+        f"{settings.ADMIN_URL}thong-ke/",
         admin.site.admin_view(statistics.statistics_view),
         name="statistics",
     ),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("ckeditor/", include(richtext.urlpatterns)),
     path("rss/", WardNewsFeed(), name="feed"),
     path("chuyen-muc/<slug:slug>/rss/", CategoryFeed(), name="category_feed"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
     path("", include("wardnews.wards.urls")),
     path("", include("articles.urls")),
 ]

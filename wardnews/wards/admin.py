@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from articles.richtext import EditorWidget
+from articles.richtext import EditorWidget, own_pictures_only
 
 from .hosts import url_on_ward
 from .models import Membership, Ward, WardHost
@@ -265,6 +265,11 @@ class WardAdmin(admin.ModelAdmin):
             **kwargs.get("widgets", {}),
         }
         return super().get_form(request, obj, change=change, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "introduction":
+            kwargs["validators"] = [own_pictures_only]
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # The upload folder is named once: renaming it would hide the

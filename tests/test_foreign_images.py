@@ -1,0 +1,180 @@
+"""Pictures in article bodies and ward introductions come only from our own
+media: no reader's browser is made to call another site. Staff learn before
+saving which pictures would not reach readers, and lose nothing they wrote."""
+
+import importlib
+import re
+
+import pytest
+from django.apps import apps
+
+from articles import richtext
+from articles.models import Article
+from wardnews.wards.models import Ward
+
+from .conftest import article_form
+
+ADD_URL = "/admin/articles/article/add/"
+OURS = "/media/uploads/phuc-loi/2026/01/02/hoi-nghi.png"
+
+# Addresses that load from another site, written as browsers read them
+# whatever the spelling, and addresses that load nothing of ours.
+FOREIGN = [
+    "//example.invalid/pixel.gif",
+    "https://example.invalid/pixel.gif",
+    "http://example.invalid/media/uploads/a.png",
+    "/\\example.invalid/pixel.gif",
+    "\\\\example.invalid/pixel.gif",
+    " //example.invalid/pixel.gif",
+    "\t//example.invalid/pixel.gif",
+    "/\n/example.invalid/pixel.gif",
+    "https:example.invalid/pixel.gif",
+    "HTTPS://EXAMPLE.INVALID/pixel.gif",
+    "https://localhost.example.invalid/media/a.png",
+    "https://localhost@example.invalid/media/a.png",
+    "http://[::1",
+    "data:image/gif;base64,R0lGODlhAQABAAAAACw=",
+    "file:///C:/Users/a/AppData/Local/Temp/msohtmlclip1/01/clip_image002.png",
+    "media/uploads/a.png",
+    "/static/articles/logo.png",
+    "x",
+    "",
+]
+
+
+def sources(html):
+    return re.findall(r'<img[^>]*\ssrc="([^"]*)"', html)
+
+
+def article_body(page):
+    text = page.text
+    body = text[text.index('<div class="article-body">') :]
+    return body[: body.index("</div>")]
+
+
+@pytest.mark.parametrize("src", FOREIGN)
+def test_a_picture_not_from_our_media_is_dropped_on_save(src):
+    html = f'<p>Trước.</p><p><img src="{src}" alt="Ảnh"></p><p>Sau.</p>'
+    cleaned = richtext.sanitize(html)
+    assert "<img" not in cleaned
+    assert "example.invalid" not in cleaned
+    assert cleaned == "<p>Trước.</p><p></p><p>Sau.</p>"
+    assert len(richtext.foreign_pictures(html)) == 1
+
+
+def test_the_found_pixel_never_reaches_a_reader(make_article, reader):
+    article = make_article(
+        body='<p>Tin.</p><img src="//example.invalid/pixel.gif">'
+        f'<figure class="image"><img src="{OURS}" alt="Hội nghị">'
+        "<figcaption>Hội nghị.</figcaption></figure>"
+    )
+    page = reader.get(article.get_absolute_url())
+    assert page.status_code == 200
+    assert "example.invalid" not in page.text
+    assert OURS in article_body(page)
+    article.refresh_from_db()
+    assert sources(article.body) == [OURS]
+
+
+@pytest.mark.parametrize(
+    ("src", "kept"),
+    [
+        (OURS, OURS),
+        ("/media/uploads/anh.png?v=2", "/media/uploads/anh.png?v=2"),
+        # Copied from the ward's own pages: full addresses of our hosts.
+        ("http://localhost/media/uploads/anh.png", "/media/uploads/anh.png"),
+        ("https://bode.localhost/media/uploads/a.png", "/media/uploads/a.png"),
+    ],
+)
+def test_pictures_of_our_media_are_kept(src, kept):
+    html = f'<p><img src="{src}" alt="Ảnh" width="640" height="400"></p>'
+    assert richtext.sanitize(html) == (
+        f'<p><img src="{kept}" alt="Ảnh" width="640" height="400"></p>'
+    )
+    assert richtext.foreign_pictures(html) == []
+
+
+def test_a_ward_introduction_keeps_no_foreign_picture(ward, reader):
+    ward.introduction = (
+        '<p>Phường Phúc Lợi.</p><p><img src="https://example.invalid/a.jpg"></p>'
+        f'<p><img src="{OURS}" alt="Trụ sở"></p>'
+    )
+    ward.save()
+    page = reader.get("/gioi-thieu/")
+    assert "example.invalid" not in page.text
+    assert OURS in page.text
+
+
+# The admin: staff told before saving, nothing lost.
+
+
+def test_staff_are_told_which_pictures_would_not_reach_readers(
+    client, writer, category
+):
+    client.force_login(writer)
+    body = (
+        "<p>Bài dài viết cả buổi sáng.</p>"
+        '<p><img src="https://baomoi.example/anh-1.jpg" alt="1"></p>'
+        '<p><img src="//baomoi.example/anh-2.jpg" alt="2"></p>'
+        '<p><img src="data:image/png;base64,iVBORw0KGgo=" alt="3"></p>'
+        f'<p><img src="{OURS}" alt="4"></p>'
+    )
+    response = client.post(ADD_URL, article_form(category, step=None, body=body))
+    assert response.status_code == 200  # The form again, not a redirect.
+    assert not Article.objects.exists()
+    errors = response.context["adminform"].form.errors["body"]
+    assert errors == [
+        "Bài có 3 ảnh lấy từ nơi khác (baomoi.example, dán trực tiếp). Bạn đọc "
+        "chỉ xem được ảnh đã tải lên trang của phường: hãy xoá các ảnh đó khỏi "
+        "bài, tải ảnh lên bằng nút “Ảnh” trên thanh công cụ rồi lưu lại."
+    ]
+    # Everything written comes back, the pictures in place to be replaced.
+    form = response.content.decode()
+    assert "Bài dài viết cả buổi sáng." in form
+    assert "https://baomoi.example/anh-1.jpg" in form
+
+
+def test_an_article_with_our_pictures_only_saves(client, writer, category):
+    client.force_login(writer)
+    body = f'<p>Tin.</p><p><img src="{OURS}" alt="Hội nghị"></p>'
+    response = client.post(ADD_URL, article_form(category, step=None, body=body))
+    assert response.status_code == 302
+    assert sources(Article.objects.get().body) == [OURS]
+
+
+# What was stored before.
+
+
+def test_the_migration_drops_stored_foreign_pictures_and_says_which(
+    make_article, ward, capsys
+):
+    migration = importlib.import_module(
+        "articles.migrations.0013_drop_foreign_pictures"
+    )
+    article = make_article()
+    untouched = make_article()
+    stored = (
+        '<p>Cũ.</p><p><img src="https://example.invalid/a.jpg" alt="a"></p>'
+        f'<p><img src="{OURS}" alt="b"></p>'
+    )
+    # As saved before the rule: straight into the table.
+    Article.objects.filter(pk=article.pk).update(body=stored)
+    Ward.objects.filter(pk=ward.pk).update(
+        introduction='<p><img src="//example.invalid/b.jpg"></p>'
+    )
+    before = Article.objects.values_list("body", flat=True).get(pk=untouched.pk)
+
+    migration.drop_foreign_pictures(apps, None)
+
+    article.refresh_from_db()
+    ward.refresh_from_db()
+    assert sources(article.body) == [OURS]
+    assert "<p>Cũ.</p>" in article.body
+    assert "example.invalid" not in ward.introduction
+    assert Article.objects.values_list("body", flat=True).get(pk=untouched.pk) == (
+        before
+    )
+    said = capsys.readouterr().out
+    assert f"Bài #{article.pk}: bỏ 1 ảnh lấy từ nơi khác: " in said
+    assert "https://example.invalid/a.jpg" in said
+    assert f"Giới thiệu phường #{ward.pk}" in said
