@@ -183,3 +183,16 @@ def test_the_editor_works_from_the_collected_files(site, new_context):
         "/static/ckeditor/ckeditor/plugins/image2/dialogs/" in u for _, u in static
     )
     assert [(s, u) for s, u in static if s >= 400] == []
+
+
+def test_a_client_claiming_https_is_not_believed_without_a_proxy(site):
+    """gunicorn takes X-Forwarded-Proto (or -Ssl) from 127.0.0.1 as the
+    scheme unless told otherwise: without DJANGO_BEHIND_PROXY a local
+    process could make the site think a plain request is HTTPS."""
+    for header in ({"X-Forwarded-Proto": "https"}, {"X-Forwarded-Ssl": "on"}):
+        status, headers, _ = fetch(
+            f"{site}/bai-viet/{SEED_SLUG}/", **{"User-Agent": PHONE_UA, **header}
+        )
+        assert status == 200
+        assert "wn_seen" in headers.get("Set-Cookie", "")
+        assert "Secure" not in headers["Set-Cookie"], header
