@@ -101,3 +101,19 @@ def new_context(browser):
     yield new
     for context in contexts:
         context.close()
+
+
+def paste_picture(page, png: bytes, name: str = "anh-dan.png") -> None:
+    """A PNG pasted into the article's CKEditor, as a paste from another
+    program gives it: a paste event whose clipboard holds the file."""
+    page.frame_locator("iframe.cke_wysiwyg_frame").locator("body").click()
+    page.evaluate(
+        """([bytes, name]) => {
+            const data = new DataTransfer();
+            data.items.add(new File([new Uint8Array(bytes)], name,
+                                    {type: 'image/png'}));
+            CKEDITOR.instances.id_body.editable().$.dispatchEvent(new ClipboardEvent(
+                'paste', {clipboardData: data, bubbles: true, cancelable: true}));
+        }""",
+        [list(png), name],
+    )

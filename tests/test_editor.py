@@ -26,7 +26,7 @@ from django.utils import timezone
 from articles import richtext
 from articles.models import Article
 
-from .browsing import EDITOR_READY
+from .browsing import EDITOR_READY, paste_picture
 from .conftest import png_bytes
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -964,17 +964,7 @@ def test_a_picture_pasted_into_the_text_goes_up_and_becomes_a_picture(
     """A picture pasted (or dropped) into the text: uploadimage sends it to
     the same upload view, and image2 takes it in as a picture it can caption."""
     page = open_editor(new_page, live_server, editor)
-    page.frame_locator("iframe.cke_wysiwyg_frame").locator("body").click()
-    page.evaluate(
-        """bytes => {
-            const data = new DataTransfer();
-            data.items.add(new File([new Uint8Array(bytes)], 'anh-dan.png',
-                                    {type: 'image/png'}));
-            CKEDITOR.instances.id_body.editable().$.dispatchEvent(new ClipboardEvent(
-                'paste', {clipboardData: data, bubbles: true, cancelable: true}));
-        }""",
-        list(png_bytes((320, 200))),
-    )
+    paste_picture(page, png_bytes((320, 200)))
     page.wait_for_function(
         "() => CKEDITOR.instances.id_body.getData().includes('/media/uploads/')"
     )

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from articles.models import Article, Category
 from wardnews import headers
 
+from .browsing import paste_picture
 from .conftest import PHONE_UA, png_bytes
 
 PASSWORD = "mat-khau-thu-nghiem"  # The conftest users' password.
@@ -388,17 +389,7 @@ def work_like_staff(page, live_server, editor, article, tmp_path):
     image.get_by_role("button", name="Đồng ý").click()
     expect(image).to_be_hidden()
     # A picture pasted into the text goes up by itself.
-    page.frame_locator("iframe.cke_wysiwyg_frame").locator("body").click()
-    page.evaluate(
-        """bytes => {
-            const data = new DataTransfer();
-            data.items.add(new File([new Uint8Array(bytes)], 'anh-dan.png',
-                                    {type: 'image/png'}));
-            CKEDITOR.instances.id_body.editable().$.dispatchEvent(new ClipboardEvent(
-                'paste', {clipboardData: data, bubbles: true, cancelable: true}));
-        }""",
-        list(png_bytes((320, 200))),
-    )
+    paste_picture(page, png_bytes((320, 200)))
     page.wait_for_function(
         "() => CKEDITOR.instances.id_body.getData().includes('anh-dan.png')"
     )
