@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo superuser lighthouse lock audit fault-test clean
+.PHONY: run test lint format migrate demo superuser lighthouse lock audit fault-test bench scale-test clean
 
 # Installs come from the locks only: with --require-hashes pip refuses a file
 # whose hash the lock does not list and a dependency the lock does not pin, so
@@ -80,6 +80,20 @@ superuser: $(VENV)/.installed
 ## (about a minute; needs the server programs: apt-get install postgresql)
 fault-test: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest -m fault tests/test_outage.py
+
+## bench: requests/s and latency of the reader pages against bare Django,
+## at 1,000 and 100,000 articles, and the view counter under a rush (about
+## 8 minutes; PostgreSQL, Redis and wrk on this machine: bench/README.md).
+## BENCH_ARGS=--quick for a smoke run, --server-variants to compare gunicorn
+## settings
+bench: $(VENV)/.installed-dev
+	$(PYTHON) -m bench.run $(BENCH_ARGS)
+
+## scale-test: two gunicorn app servers behind nginx sharing PostgreSQL and
+## Redis: views through both add up, a change through one shows on the other
+## at once, sessions cross (about a minute; needs nginx: apt-get install nginx)
+scale-test: $(VENV)/.installed
+	$(PYTHON) bench/scale_test.py
 
 ## lighthouse: Lighthouse's four scores (mobile) for the main reader pages,
 ## served by gunicorn with DEBUG off on demo content; fails under 100

@@ -23,6 +23,14 @@ class ArticlesConfig(AppConfig):
             sender="articles.Attachment",
             dispatch_uid="attachment-file",
         )
+        # What readers see changed: the ward's cached pages go stale.
+        for model in ("Article", "Category", "Attachment", "OldSlug"):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    pages_changed,
+                    sender=f"articles.{model}",
+                    dispatch_uid=f"pages-changed-{model}-{signal is post_save}",
+                )
 
 
 def give_new_ward_its_categories(sender, instance, created, raw=False, **kwargs):
@@ -31,6 +39,18 @@ def give_new_ward_its_categories(sender, instance, created, raw=False, **kwargs)
         from .models import Category
 
         Category.objects.create_defaults(instance)
+
+
+def pages_changed(sender, instance, raw=False, **kwargs):
+    """An article, category, attachment or old address was saved or deleted:
+    its ward's pages (wardnews/pagecache.py) are stale once it is committed.
+    A fixture load (raw) leaves the cache alone: nothing was served yet."""
+    if not raw:
+        from wardnews import pagecache
+        from wardnews.wards.roles import ward_of
+
+        ward = ward_of(instance)
+        pagecache.changed(ward.pk if ward is not None else None)
 
 
 def remove_attachment_file(sender, instance, **kwargs):

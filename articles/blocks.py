@@ -1,13 +1,12 @@
 """The link lists beside the reader pages' content: "Tin mới", "Tin đọc nhiều".
 
-Each is one query, whatever the number of articles and days, and starts from
-Article.objects.published(ward), like every page.
+Each costs the same few queries whatever the number of articles and days,
+and starts from Article.objects.published(ward), like every page.
 """
 
 from datetime import timedelta
 
-from django.db.models import FilteredRelation, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils import timezone
 
 from .models import Article
@@ -37,20 +36,22 @@ def most_read(ward, *, exclude=None, limit=BLOCK_SIZE) -> list[Article]:
     days, filled up from the most-read of all time when fewer were read in
     that window; never-read articles are not listed.
 
-    One query: the window's views are summed in a LEFT JOIN limited to the
-    window's days (the (article, day) unique index), so articles without
-    recent views sort after those with, by their total ``view_count``; the
-    total also covers views from before days were kept (imported counts).
+    Two queries, whatever the number of articles: the window's views summed
+    from its days' rows alone (the (day, article) index), then the most read
+    by their total ``view_count`` (the (ward, status, view_count) index),
+    which also covers views from before days were kept (imported counts).
+    The second is asked even when the first filled the block, so that the
+    pages' query counts never vary.
     """
     since = timezone.localdate() - timedelta(days=MOST_READ_DAYS - 1)
-    return list(
-        _listed(ward, exclude)
-        .filter(view_count__gt=0)
-        .alias(
-            recent_days=FilteredRelation(
-                "daily_views", condition=Q(daily_views__day__gte=since)
-            )
-        )
-        .annotate(recent_views=Coalesce(Sum("recent_days__views"), 0))
+    read = _listed(ward, exclude).filter(view_count__gt=0)
+    recent = list(
+        read.filter(daily_views__day__gte=since)
+        .annotate(recent_views=Sum("daily_views__views"))
+        .filter(recent_views__gt=0)
         .order_by("-recent_views", "-view_count", "-published_at", "-id")[:limit]
     )
+    all_time = read.exclude(pk__in=[article.pk for article in recent]).order_by(
+        "-view_count", "-published_at", "-id"
+    )[:limit]
+    return (recent + list(all_time))[:limit]

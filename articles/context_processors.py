@@ -18,12 +18,13 @@ def portal(request):
 
 def newsroom(request):
     """For the admin: how many articles wait for this editor's review.
-    Lazy: counted only where a template shows it (the index, the list)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_staff:
-        return {}
-    return {
-        "waiting_for_review": SimpleLazyObject(
-            lambda: workflow.waiting_for(user).count()
-        )
-    }
+    Lazy: counted only where a template shows it (the index, the list), so
+    that readers' pages never touch the session (and never vary on Cookie)."""
+
+    def waiting():
+        user = getattr(request, "user", None)
+        if user is None or not user.is_staff:
+            return 0
+        return workflow.waiting_for(user).count()
+
+    return {"waiting_for_review": SimpleLazyObject(waiting)}

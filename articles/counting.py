@@ -1,15 +1,20 @@
 """The view counter behind "Lượt xem": who counts, and how a view is stored."""
 
 import ipaddress
+import logging
 import re
 import time
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import DailyViews
+from . import viewbuffer
+from .models import MAX_VIEW_COUNT, Article, DailyViews
+
+logger = logging.getLogger(__name__)
 
 # Crawlers and link-preview fetchers announce themselves in the User-Agent.
 # In-app browsers (Zalo, Facebook's FBAN/FBAV, Messenger) are residents
@@ -72,17 +77,23 @@ def is_page_load(request) -> bool:
     return not first_accepted.startswith(_EMBEDDED_ACCEPT)
 
 
-def seen_cookie_name(article) -> str:
-    return SEEN_COOKIE.format(pk=article.pk)
+def seen_cookie_name(article_pk: int) -> str:
+    return SEEN_COOKIE.format(pk=article_pk)
+
+
+def counts_for(request, article_pk: int) -> bool:
+    """Whether this anonymous request is a reader's first view in
+    RECOUNT_AFTER_SECONDS of the article's page itself. The page cache asks
+    this before it answers; it never serves staff (who carry a session)."""
+    if not is_reader(request) or seen_cookie_name(article_pk) in request.COOKIES:
+        return False
+    return is_page_load(request)
 
 
 def should_count(request, article) -> bool:
-    """A reader's first view in RECOUNT_AFTER_SECONDS, of the page itself,
-    and not staff checking their own work (previews and proofreading are not
-    readership)."""
-    if not is_reader(request) or seen_cookie_name(article) in request.COOKIES:
-        return False
-    return is_page_load(request) and not request.user.is_staff
+    """counts_for(), and not staff checking their own work (previews and
+    proofreading are not readership)."""
+    return counts_for(request, article.pk) and not request.user.is_staff
 
 
 def client_address(request) -> str:
@@ -111,7 +122,7 @@ def _valid_address(text: str) -> str:
     return str(ip)
 
 
-def _cap_key(request, article) -> str:
+def _cap_key(request, article_pk: int) -> str:
     """The cap's counter for this client, article and minute. An IPv6
     subscriber holds a whole /64 (one phone on Viettel, VNPT, Mobifone), so
     the /64 is the client."""
@@ -119,10 +130,10 @@ def _cap_key(request, article) -> str:
     if ":" in client:
         client = ipaddress.ip_network(f"{client}/64", strict=False).network_address
     minute = int(time.time() // 60)
-    return f"wn:views:{article.pk}:{client}:{minute}"
+    return f"wn:cap:{article_pk}:{client}:{minute}"
 
 
-def within_cap(request, article) -> bool:
+def within_cap(request, article_pk: int) -> bool:
     """Whether this view stays under VIEW_CAP_PER_MINUTE, the counted views
     one client address may add to one article in a minute (0: no cap).
 
@@ -135,72 +146,127 @@ def within_cap(request, article) -> bool:
     cap = settings.VIEW_CAP_PER_MINUTE
     if cap <= 0:
         return True
-    key = _cap_key(request, article)
-    cache.add(key, 0, timeout=120)
+    key = _cap_key(request, article_pk)
     try:
-        counted = cache.incr(key)
-    except ValueError:  # Expired between add and incr: a new minute.
-        cache.add(key, 1, timeout=120)
-        counted = 1
+        cache.add(key, 0, timeout=120)
+        try:
+            counted = cache.incr(key)
+        except ValueError:  # Expired between add and incr: a new minute.
+            cache.add(key, 1, timeout=120)
+            counted = 1
+    except Exception:  # The cache is away: a reader is never refused for it.
+        logger.warning("View cap unchecked: the cache cannot be reached.")
+        return True
     return counted <= cap
 
 
-def increment_view_count(article) -> int:
-    """Add one view in the database, to the total and to today's row, and
-    return the stored total after it.
+def store_views(counts: dict[int, int], day) -> dict[int, int]:
+    """Add views in the database, to each article's total and to its row of
+    ``day``, and return the stored totals after it: ``{article id: views}``.
 
-    Two statements, one transaction, so the total and the days always add up:
+    Two statements per article, all in one transaction, so the totals and the
+    days always add up:
 
-    - a single UPDATE ... RETURNING on the total: the database adds the one,
-      so concurrent readers never overwrite each other's views, and no second
-      query reads the count back;
-    - an INSERT ... ON CONFLICT DO UPDATE on the article's row of the ward's
-      day (TIME_ZONE, not UTC), made by the first view of the day and
-      incremented in place by the others, with no read-then-write race.
+    - an UPDATE ... RETURNING on the total: the database adds, so concurrent
+      writers never overwrite each other's views, and no second query reads
+      the count back;
+    - an INSERT ... ON CONFLICT DO UPDATE on the article's row of the day,
+      made by the first view of the day and added to in place by the others,
+      with no read-then-write race.
 
     PostgreSQL and SQLite support both (SQLite from 3.35 for RETURNING, from
     3.24 for ON CONFLICT). The UPDATE comes first: on PostgreSQL its row lock
     queues the article's concurrent views, and a deleted article gets no day
-    row. This function is the one place views are stored: keep it so.
+    row. Articles are taken in id order, so two batches never deadlock. This
+    function is the one place views are stored: keep it so.
     """
     quote = connection.ops.quote_name
-    articles = quote(article._meta.db_table)
+    articles = quote(Article._meta.db_table)
     days = quote(DailyViews._meta.db_table)
-    today = connection.ops.adapt_datefield_value(timezone.localdate())
-    # No savepoint: inside a caller's transaction both statements simply
+    day = connection.ops.adapt_datefield_value(day)
+    totals = {}
+    # No savepoint: inside a caller's transaction the statements simply
     # belong to it, and stand or fall with it. Only the quoted table names are
     # formatted into the SQL; values go as parameters.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {articles} SET view_count = view_count + 1 "
-            "WHERE id = %s RETURNING view_count",
-            [article.pk],
-        )
-        row = cursor.fetchone()
-        if row is None:  # The article was deleted meanwhile.
-            return article.view_count
-        cursor.execute(
-            f"INSERT INTO {days} (article_id, day, views) "
-            "VALUES (%s, %s, 1) ON CONFLICT (article_id, day) "
-            f"DO UPDATE SET views = {days}.views + 1",
-            [article.pk, today],
-        )
-    article.view_count = row[0]
+        for pk, views in sorted(counts.items()):
+            # Capped, never overflowing the column: one runaway article must
+            # not stop the batch that stores everyone else's views.
+            cursor.execute(
+                f"UPDATE {articles} SET view_count = CASE "
+                "WHEN view_count > %s THEN %s ELSE view_count + %s END "
+                "WHERE id = %s RETURNING view_count",
+                [MAX_VIEW_COUNT - views, MAX_VIEW_COUNT, views, pk],
+            )
+            row = cursor.fetchone()
+            if row is None:  # The article was deleted meanwhile.
+                continue
+            totals[pk] = row[0]
+            cursor.execute(
+                f"INSERT INTO {days} (article_id, day, views) "
+                "VALUES (%s, %s, %s) ON CONFLICT (article_id, day) "
+                f"DO UPDATE SET views = CASE WHEN {days}.views > %s THEN %s "
+                f"ELSE {days}.views + %s END",
+                [pk, day, views, MAX_VIEW_COUNT - views, MAX_VIEW_COUNT, views],
+            )
+    return totals
+
+
+def increment_view_count(article) -> int:
+    """Store one view of the article in the database now; return its stored
+    total, which it also sets on ``article``."""
+    totals = store_views({article.pk: 1}, timezone.localdate())
+    article.view_count = totals.get(article.pk, article.view_count)
     return article.view_count
 
 
-def mark_seen(request, response, article) -> None:
+def add_view(article) -> int:
+    """Count one view of the article: in Redis when there is a buffer (see
+    viewbuffer), else, or when Redis cannot be reached, in the database.
+
+    Returns the article's views still buffered after this one; 0 when it went
+    to the database, whose stored total it then sets on ``article``.
+
+    A Redis that does not answer in time may still have added the view: it
+    is not stored again in the database (counted once, or in the rare worst
+    case not at all, never twice).
+    """
+    if not viewbuffer.resting_or_disabled():
+        try:
+            return viewbuffer.client().hincrby(viewbuffer.pending_key(), article.pk, 1)
+        except redis.TimeoutError as error:
+            viewbuffer.rest(error)
+            return 0
+        except redis.RedisError as error:
+            viewbuffer.rest(error)
+    increment_view_count(article)
+    return 0
+
+
+def buffered_views(article_pk: int) -> int:
+    """Views of the article still in the buffer (0 without one, or when
+    Redis cannot be reached: the page then shows the stored count)."""
+    if viewbuffer.resting_or_disabled():
+        return 0
+    try:
+        return viewbuffer.pending(article_pk)
+    except redis.RedisError as error:
+        viewbuffer.rest(error)
+        return 0
+
+
+def mark_seen(request, response, article_pk: int, path: str) -> None:
     """Remember in this browser that it has been counted for this article.
 
-    One small cookie per article, sent back only to that article's page, so
-    it travels with no other request and expires on its own; over HTTPS
-    it is never sent over plain HTTP.
+    One small cookie per article, sent back only to that article's page
+    (``path``), so it travels with no other request and expires on its own;
+    over HTTPS it is never sent over plain HTTP.
     """
     response.set_cookie(
-        seen_cookie_name(article),
+        seen_cookie_name(article_pk),
         "1",
         max_age=RECOUNT_AFTER_SECONDS,
-        path=article.get_absolute_url(),
+        path=path,
         secure=request.is_secure(),
         httponly=True,
         samesite="Lax",
@@ -208,11 +274,24 @@ def mark_seen(request, response, article) -> None:
 
 
 def count_view(request, article, response) -> None:
-    """Count this request as a view of the article, if it is one.
+    """Count this request as a view of the article, if it is one, and set
+    the count the page shows: the stored one plus any still buffered.
 
     The one entry point the article page calls, before its response is
-    rendered, so that the page shows the count including this view.
+    rendered, so that the page shows the count including this view. The page
+    cache counts the views it answers itself, through add_view() too, and
+    says so in ``request.view_counted`` when it then lets the page render.
     """
-    if should_count(request, article) and within_cap(request, article):
-        increment_view_count(article)
-        mark_seen(request, response, article)
+    counted = getattr(request, "view_counted", None) == article.pk
+    if counted:
+        buffered = buffered_views(article.pk)
+    elif should_count(request, article) and within_cap(request, article.pk):
+        buffered = add_view(article)
+        counted = True
+    else:
+        buffered = buffered_views(article.pk)
+    article.view_count += buffered
+    if not viewbuffer.resting_or_disabled():
+        article.view_count = viewbuffer.at_least(article.pk, article.view_count)
+    if counted:
+        mark_seen(request, response, article.pk, article.get_absolute_url())

@@ -47,20 +47,30 @@ def validate_publish_time(value):
         )
 
 
+def slug_base(model, text, fallback):
+    """The slug the text makes, with room left for a "-N" suffix."""
+    max_length = model._meta.get_field("slug").max_length
+    return vietnamese_slugify(text)[: max_length - 8].strip("-") or fallback
+
+
+def numbered_slugs(base, start=1):
+    """base, base-2, base-3… (from base-<start> when start > 1)."""
+    n = start
+    while True:
+        yield (base if n == 1 else f"{base}-{n}"), n
+        n += 1
+
+
 def unique_slug(instance, text, fallback):
     """A slug made from the text, with "-2", "-3"… when another row of the
     same ward has it."""
     model = type(instance)
-    max_length = model._meta.get_field("slug").max_length
-    base = vietnamese_slugify(text)[: max_length - 8].strip("-") or fallback
     others = model._default_manager.filter(ward_id=instance.ward_id).exclude(
         pk=instance.pk
     )
-    slug, n = base, 1
-    while others.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    for slug, _ in numbered_slugs(slug_base(model, text, fallback)):
+        if not others.filter(slug=slug).exists():
+            return slug
 
 
 class NormalisedTextModel(models.Model):
@@ -277,16 +287,31 @@ class Article(NormalisedTextModel):
                 violation_error_message="Phường đã có bài viết với đường dẫn này.",
             ),
         ]
+        # Every list readers see reads a few entries of one of these, whatever
+        # the number of articles (tests/test_query_counts.py).
         indexes = [
-            # Home page: the ward's latest published articles.
+            # Home page and "Tin mới": the ward's newest published articles
+            # (newest first is published_at, then id: ties in a fixed order).
             models.Index(
-                fields=["ward", "status", "-published_at"],
-                name="article_ward_published_idx",
+                fields=["ward", "status", "-published_at", "-id"],
+                name="article_ward_newest_idx",
             ),
-            # Category page, home blocks and "Tin khác": one category, newest first.
+            # Category pages (a page's cursor is a range of it), home blocks
+            # and "Tin khác": one category's newest.
             models.Index(
-                fields=["category", "status", "-published_at"],
-                name="article_category_idx",
+                fields=["category", "status", "-published_at", "-id"],
+                name="article_category_newest_idx",
+            ),
+            # The home page's lead story (tin nổi bật): one article a ward.
+            models.Index(
+                fields=["ward"],
+                condition=models.Q(is_featured=True),
+                name="article_featured_idx",
+            ),
+            # "Tin đọc nhiều", filled up from the most read of all time.
+            models.Index(
+                fields=["ward", "status", "-view_count"],
+                name="article_most_read_idx",
             ),
         ]
 
@@ -515,3 +540,19 @@ class Attachment(models.Model):
 
     def get_absolute_url(self):
         return attachments.attachment_url(self)
+
+
+class FoldedViews(models.Model):
+    """A batch of buffered views already stored (articles/viewbuffer.py): its
+    name, written in the same transaction as its views, so a batch that a
+    failed flush left behind is never stored twice."""
+
+    batch = models.CharField(max_length=100, unique=True)
+    folded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "lô lượt xem đã ghi"
+        verbose_name_plural = "lô lượt xem đã ghi"
+
+    def __str__(self):
+        return self.batch

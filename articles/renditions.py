@@ -14,6 +14,10 @@ picture's name and the rendition's size, its size from the picture's, and
 the picture's size is read from its file's header once per process and file
 version (Django's cache). Renditions are made when a picture is saved, and,
 for one stored before, when a page first shows it.
+
+Everything goes through Django's storage API, so renditions work on the local
+disk (FileSystemStorage) and on object storage (django-storages' S3Storage)
+alike; a storage that fails shows the picture as it is, never an error page.
 """
 
 import hashlib
@@ -28,6 +32,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from easy_thumbnails import engine
 from easy_thumbnails.files import Thumbnailer
@@ -39,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 JPEG_QUALITY = 80
 WEBP_QUALITY = 80
+# The folder (under MEDIA_ROOT) renditions are written to.
+RENDITIONS = "renditions"
 # Bump when the renditions' look changes: new names, made again on demand.
 VERSION = 1
 CACHE_SECONDS = 24 * 3600
@@ -176,7 +183,7 @@ class _Namer(Thumbnailer):
     """easy-thumbnails' names, fixed here rather than by settings: a
     rendition's name must not change under a stored page."""
 
-    thumbnail_basedir = "renditions"
+    thumbnail_basedir = RENDITIONS
     thumbnail_subdir = ""
     thumbnail_prefix = ""
     thumbnail_extension = "jpg"
@@ -207,22 +214,49 @@ def rendition_name(name: str, usage: Kind, box: tuple[int, int], fallback: str):
 
 
 def _source(name: str) -> _Source | None:
+    """The stored picture's size and renditions; None when there is no such
+    file or the storage cannot be reached (the picture is shown as it is)."""
     try:
-        path = default_storage.path(name)
-        stat = os.stat(path)
-    except (OSError, SuspiciousFileOperation):
+        # A stored name always holds the same picture (storage never
+        # overwrites), but tests and restored backups reuse names: the
+        # file's version is in the key.
+        size = default_storage.size(name)
+        modified = default_storage.get_modified_time(name).isoformat()
+    except (OSError, SuspiciousFileOperation):  # No such file.
         return None
-    # A stored name always holds the same picture (storage never overwrites),
-    # but tests and restored backups reuse names: the version is in the key.
-    key = hashlib.sha256(
-        f"{VERSION}|{path}|{stat.st_mtime_ns}|{stat.st_size}".encode()
-    ).hexdigest()
+    except Exception:  # S3Storage raises botocore's errors, not OSError.
+        logger.warning("Picture %s cannot be read from storage", name, exc_info=True)
+        return None
+    where = getattr(default_storage, "location", "")
+    key = f"{VERSION}|{where}|{name}|{modified}|{size}"
+    key = hashlib.sha256(key.encode()).hexdigest()
     key = f"wardnews-picture:{key}"
-    source = cache.get(key)
+    source = _remembered(key)
     if source is None:
-        source = _examine(name)
-        cache.set(key, source, CACHE_SECONDS)
+        try:
+            source = _examine(name)
+        except Exception:  # Not kept: the next page tries the storage again.
+            logger.exception("Renditions of picture %s cannot be looked up", name)
+            return None
+        _remember(key, source)
     return source
+
+
+def _remembered(key):
+    """What the shared cache knows of a picture; nothing when it is away (a
+    page then reads the picture's header: slower, never an error)."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("Picture sizes unread: the cache cannot be reached.")
+        return None
+
+
+def _remember(key, source):
+    try:
+        cache.set(key, source, CACHE_SECONDS)
+    except Exception:
+        logger.warning("Picture sizes not kept: the cache cannot be reached.")
 
 
 def _examine(name: str) -> _Source:
@@ -363,9 +397,21 @@ def _webp(rendition) -> bytes:
 
 
 def _write(name: str, data: bytes) -> None:
-    """Writes a rendition under its name, whole or not at all: readers never
-    get half a file, and two processes making the same one do not clash."""
-    path = default_storage.path(name)
+    """Stores a rendition under its exact name, whole: a reader never gets
+    half a file, and two workers making the same one leave one file."""
+    try:
+        path = default_storage.path(name)
+    except NotImplementedError:  # Object storage: an upload is whole or absent.
+        _save_exactly(name, data)
+    else:
+        _replace(path, data)
+
+
+def _replace(path: str, data: bytes) -> None:
+    """On a disk, FileSystemStorage.save() would write into the final name
+    while readers (a web server, another worker seeing the widest rendition
+    and taking all as made) may read it, and would never replace a stale
+    rendition: the file is written aside and renamed over the name instead."""
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as tmp:
@@ -379,14 +425,37 @@ def _write(name: str, data: bytes) -> None:
             raise
 
 
+def _save_exactly(name: str, data: bytes) -> None:
+    """save() under the name; a storage that keeps the file already there
+    (file_overwrite=False) saves ours under another name, which nothing
+    would ever show, so that copy goes. The same picture always makes the
+    same bytes: only a rendition left by a deleted picture of the same name
+    differs, and is replaced."""
+    saved = default_storage.save(name, ContentFile(data))
+    if saved == name:
+        return
+    try:
+        with default_storage.open(name) as existing:
+            stale = existing.read() != data
+        if stale:
+            default_storage.delete(name)
+            again = default_storage.save(name, ContentFile(data))
+            if again != name:  # Another worker stored it meanwhile.
+                default_storage.delete(again)
+    finally:
+        default_storage.delete(saved)
+
+
 def stored_name(url: str) -> str | None:
     """The storage name of a picture uploaded in the editor, from the URL
     the body's <img> has; None for anything else (another site's picture,
     a path that climbs out of the upload folder)."""
-    prefix = default_storage.base_url + settings.CKEDITOR_UPLOAD_PATH
+    # S3Storage has no base_url: its files' address is url("").
+    base = getattr(default_storage, "base_url", None) or default_storage.url("")
+    prefix = base + settings.CKEDITOR_UPLOAD_PATH
     if not url.startswith(prefix) or any(c in url for c in "?#\\"):
         return None
-    name = unquote(url.removeprefix(default_storage.base_url))
+    name = unquote(url.removeprefix(base))
     path = PurePosixPath(name)
     if ".." in path.parts or str(path) != name:
         return None

@@ -6,23 +6,32 @@ slugs' rules. A query is folded the same way, so "cong tac dang", "CÔNG TÁC
 ĐẢNG" and decomposed text all meet "Công tác Đảng". Words match whole.
 
 Order: articles holding every word exactly as typed (accents and all) first
-when the query has accents, then relevance, then the newest. PostgreSQL
-finds and ranks in the database, through a GIN index on the folded words
-(migration 0008); SQLite, a developer's and a small ward's database, finds
-with LIKE and ranks the matches in Python by the same rules.
+when the query has accents, then relevance, then the newest.
+
+Two queries, whatever the number of articles and of matches: the database
+finds the newest MAX_RANKED matches (and one more, to know whether there are
+more) and hands over their words, which Python ranks by the same rules on
+both databases; then the page's ten articles are read by id. A word most
+articles have ("phường") is neither ranked nor counted in every article: the
+page says "hơn 500". PostgreSQL matches on a stored tsvector of the folded
+words (migration 0016), reading a rare word's matches from its GIN index and
+walking the newest articles for a common one; SQLite finds with LIKE.
 """
 
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.core.paginator import Paginator
 from django.db import OperationalError, connection, transaction
-from django.db.models import BooleanField, Case, TextField, Value, When
+from django.db.models import TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.views.generic import ListView
+from django.views.generic import TemplateView
 
 from .models import Article
 from .text import fold_accents, nfc, plain_text
@@ -63,24 +72,66 @@ class Query:
         return self.words != self.folded
 
 
-def search(ward, query: Query):
+@dataclass(frozen=True)
+class Found:
+    """What a search found: the ids of the matches to show, best first."""
+
+    ids: list[int]  # At most MAX_RANKED: the newest matches, ranked.
+    more: bool = False  # More matched than were ranked.
+
+
+def newest_matches(ward, query: Query):
+    """The ward's newest published articles matching every word of the
+    query, MAX_RANKED and one more: (pk, search_text, search_folded,
+    published_at) rows."""
+    return (
+        _matches(Article.objects.published(ward), query)
+        .order_by("-published_at", "-id")
+        .values_list("pk", "search_text", "search_folded", "published_at")[
+            : MAX_RANKED + 1
+        ]
+    )
+
+
+def search(ward, query: Query) -> Found:
     """The ward's published articles matching every word of the query, best
-    first (of the newest MAX_RANKED matches): a queryset on PostgreSQL, a
-    list on SQLite."""
-    published = Article.objects.published(ward)
+    first, of the newest MAX_RANKED matches."""
     if not query.words:
-        return published.none()
-    if connection.vendor == "postgresql":
-        return _search_postgresql(published, query)
-    return _search_in_python(published, query)
+        return Found([])
+    newest = list(newest_matches(ward, query))
+
+    def order(row):
+        pk, text, folded, published_at = row
+        words, folded = text.split(), folded.split()
+        exact = not query.has_accents or all(w in words for w in query.words)
+        hits = sum(folded.count(word) for word in query.folded)
+        # As PostgreSQL's ts_rank with normalization 1: more hits, less so
+        # in long texts.
+        relevance = hits / (1 + math.log(len(folded)))
+        return (exact, relevance, published_at, pk)
+
+    ranked = sorted(newest[:MAX_RANKED], key=order, reverse=True)
+    return Found([row[0] for row in ranked], more=len(newest) > MAX_RANKED)
+
+
+def articles(ward, ids) -> list[Article]:
+    """The published articles of ``ids``, in that order: a page of results."""
+    found = Article.objects.published(ward).select_related("category").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+# to_tsvector('simple', search_folded), stored and indexed by PostgreSQL
+# (migration 0016): a column the model has no field for, so that the ORM never
+# writes it and SQLite needs none.
+_SEARCH_VECTOR = RawSQL(
+    f'"{Article._meta.db_table}"."search_vector"', [], output_field=SearchVectorField()
+)
 
 
 def _matches(published, query):
     if connection.vendor == "postgresql":
-        # The same expression as the index: to_tsvector('simple', search_folded).
-        folded = SearchVector("search_folded", config="simple")
         wanted = SearchQuery(" ".join(query.folded), config="simple")
-        return published.annotate(document=folded).filter(document=wanted)
+        return published.annotate(document=_SEARCH_VECTOR).filter(document=wanted)
     padded = Concat(Value(" "), "search_folded", Value(" "), output_field=TextField())
     matches = published.annotate(padded=padded)
     for word in query.folded:
@@ -88,49 +139,15 @@ def _matches(published, query):
     return matches
 
 
-def _newest_matches(published, query):
-    """A word every article has ("phường") matches thousands: ranking them
-    all would read every one. The newest MAX_RANKED are ranked."""
-    return _matches(published, query).order_by("-published_at", "-id")[:MAX_RANKED]
-
-
-def _search_postgresql(published, query):
-    candidates = _newest_matches(published, query).values("pk")
-    folded = SearchVector("search_folded", config="simple")
-    wanted = SearchQuery(" ".join(query.folded), config="simple")
-    ranked = published.filter(pk__in=candidates).select_related("category")
-    if query.has_accents:
-        as_typed = SearchQuery(" ".join(query.words), config="simple")
-        exact = Case(
-            When(exact_document=as_typed, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-        ranked = ranked.annotate(
-            exact_document=SearchVector("search_text", config="simple")
-        ).annotate(exact=exact)
-    else:
-        ranked = ranked.annotate(exact=Value(True))
-    rank = SearchRank(folded, wanted, normalization=Value(1))
-    return ranked.annotate(rank=rank).order_by(
-        "-exact", "-rank", "-published_at", "-id"
-    )
-
-
-def _search_in_python(published, query):
-    with_words = published.select_related("category").defer(None)
-    matches = list(_newest_matches(with_words, query))
-
-    def order(article):
-        words = article.search_text.split()
-        folded = article.search_folded.split()
-        exact = not query.has_accents or all(w in words for w in query.words)
-        hits = sum(folded.count(word) for word in query.folded)
-        # As ts_rank with normalization 1: more hits, less so in long texts.
-        relevance = hits / (1 + math.log(len(folded)))
-        return (exact, relevance, article.published_at, article.pk)
-
-    return sorted(matches, key=order, reverse=True)
+@contextmanager
+def _time_limit():
+    """On PostgreSQL, a search never holds a database connection for long."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL statement_timeout = {TIMEOUT_MS}")
+        yield
 
 
 def highlight(text: str, query: Query) -> str:
@@ -172,46 +189,30 @@ def excerpt(article, query: Query) -> str:
     )
 
 
-class SearchView(ListView):
+class SearchView(TemplateView):
     template_name = "articles/search.html"
-    context_object_name = "articles"
     paginate_by = 10
 
-    def paginate_queryset(self, queryset, page_size):
-        # A page number out of range or mistyped shows the nearest page.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_queryset(self):
-        self.query = Query.parse(self.request.GET.get("q", ""))
-        return search(self.request.ward, self.query)
-
     def get_context_data(self, **kwargs):
+        query = Query.parse(self.request.GET.get("q", ""))
+        context = super().get_context_data(query=query, **kwargs)
         try:
-            if connection.vendor != "postgresql":
-                return self._context_data(**kwargs)
-            with transaction.atomic(), connection.cursor() as cursor:
-                # A search never holds a database connection for long.
-                cursor.execute(f"SET LOCAL statement_timeout = {TIMEOUT_MS}")
-                return self._context_data(**kwargs)
+            with _time_limit():
+                context.update(self._results(query))
         except OperationalError:  # Out of time (or locked): say so, no 500.
-            kwargs["object_list"] = Article.objects.none()
-            context = super().get_context_data(**kwargs)
-            context.update(query=self.query, results=[], timed_out=True)
-            return context
-
-    def _context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.query
-        context["query"] = query
-        paginator = context["paginator"]
-        # Counting every match of a word all articles have would read them all.
-        context["more_than_ranked"] = (
-            paginator is not None and paginator.count >= MAX_RANKED
-        )
-        context["results"] = [  # Read now, within the time limit.
-            (article, highlight(article.title, query), excerpt(article, query))
-            for article in context["articles"]
-        ]
+            context.update(results=[], timed_out=True)
         return context
+
+    def _results(self, query):
+        found = search(self.request.ward, query)
+        # A page number out of range or mistyped shows the nearest page.
+        paginator = Paginator(found.ids, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return {
+            "page_obj": page,
+            "more_than_ranked": found.more,
+            "results": [  # Read now, within the time limit.
+                (article, highlight(article.title, query), excerpt(article, query))
+                for article in articles(self.request.ward, page.object_list)
+            ],
+        }

@@ -1,13 +1,28 @@
 from django.urls import path
 
+from wardnews.pagecache import ARTICLE_SECONDS, for_readers
+
 from . import attachments, search, views
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("chuyen-muc/<slug:slug>/", views.CategoryView.as_view(), name="category"),
-    path("bai-viet/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("", for_readers(views.HomeView.as_view()), name="home"),
+    path(
+        "chuyen-muc/<slug:slug>/",
+        # The keyset pages' cursors (views.CategoryView).
+        for_readers(
+            views.CategoryView.as_view(), params=("cu-hon", "moi-hon", "trang")
+        ),
+        name="category",
+    ),
+    path(
+        "bai-viet/<slug:slug>/",
+        for_readers(
+            views.ArticleDetailView.as_view(), seconds=ARTICLE_SECONDS, counted=True
+        ),
+        name="detail",
+    ),
     path("tim-kiem/", search.SearchView.as_view(), name="search"),
     path("anh-chia-se.png", views.share_card, name="share_card"),
     path("tep/<int:pk>/<str:filename>", attachments.download, name="attachment"),

@@ -1,15 +1,14 @@
 from itertools import groupby
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import etag, require_safe
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
-from . import attachments, blocks, cards
+from . import attachments, blocks, cards, paging
 from .counting import count_view
 from .models import Article, Category, OldSlug
 
@@ -33,57 +32,97 @@ class HomeView(PublishedArticleMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         # Lists show titles and leads: bodies (up to megabytes) stay behind.
         published = self.get_queryset().defer("body")
-        # The pinned article (tin nổi bật) leads; otherwise the newest.
-        latest = list(
-            published.order_by("-is_featured", "-published_at", "-id")[:HOME_LATEST]
-        )
+        latest = self._latest(published)
         context["latest"] = latest
         if latest:
             # The lead story is shown big once, not again in its category.
             published = published.exclude(pk=latest[0].pk)
-        context["category_blocks"] = self._category_blocks(published)
+        # The menu's categories, read once: the blocks follow them.
+        categories = list(self.request.ward.categories.all())
+        context["menu_categories"] = categories
+        context["category_blocks"] = self._category_blocks(published, categories)
         # The latest grid above is the home page's "Tin mới".
         context["most_read"] = blocks.most_read(self.request.ward)
         return context
 
-    def _category_blocks(self, published):
-        """The newest few articles of each category, in one query."""
-        newest_first = [F("published_at").desc(), F("id").desc()]
-        ranked = (
-            published.annotate(
-                rank=Window(
-                    RowNumber(), partition_by=F("category_id"), order_by=newest_first
-                )
-            )
-            .filter(rank__lte=HOME_PER_CATEGORY)
-            .order_by("category__menu_order", "category__name", *newest_first)
+    @staticmethod
+    def _latest(published):
+        """The pinned article (tin nổi bật) first, else the newest; then the
+        newest. One query: the pinned one and the newest few, each from its
+        index, then ordered."""
+        newest = published.order_by(*paging.NEWEST_FIRST)
+        candidates = paging.any_of(
+            newest.filter(is_featured=True)[:1], newest[:HOME_LATEST]
+        )
+        return list(
+            published.filter(pk__in=candidates).order_by(
+                "-is_featured", *paging.NEWEST_FIRST
+            )[:HOME_LATEST]
+        )
+
+    @staticmethod
+    def _category_blocks(published, categories):
+        """The newest few articles of each category, in one query: each
+        category's few from its own index, whatever the number of
+        articles."""
+        if not categories:
+            return []
+        newest = published.order_by(*paging.NEWEST_FIRST)
+        candidates = paging.any_of(
+            *(newest.filter(category=c)[:HOME_PER_CATEGORY] for c in categories)
+        )
+        articles = published.filter(pk__in=candidates).order_by(
+            "category__menu_order", "category__name", *paging.NEWEST_FIRST
         )
         return [
-            (category, list(articles))
-            for category, articles in groupby(ranked, key=lambda a: a.category)
+            (category, list(group))
+            for category, group in groupby(articles, key=lambda a: a.category)
         ]
 
 
-class CategoryView(PublishedArticleMixin, ListView):
+class CategoryView(PublishedArticleMixin, TemplateView):
+    """A category's articles, newest first, a page at a time: see paging."""
+
     template_name = "articles/category.html"
-    context_object_name = "articles"
-    paginate_by = 10
 
-    def get_queryset(self):
-        self.category = get_object_or_404(
-            Category, ward=self.request.ward, slug=self.kwargs["slug"]
-        )
-        return super().get_queryset().filter(category=self.category).defer("body")
+    def get(self, request, *args, **kwargs):
+        if "page" in request.GET:
+            # Numbered pages (?page=3) are gone. Each was counted from the
+            # newest, so what it showed has moved on anyway: the category.
+            return redirect("articles:category", slug=kwargs["slug"], permanent=True)
+        category = get_object_or_404(Category, ward=request.ward, slug=kwargs["slug"])
+        articles = self.get_queryset().filter(category=category).defer("body")
+        try:
+            page = paging.page_of(
+                articles, request.GET, category.get_absolute_url(), request.ward
+            )
+        except paging.Moved as moved:
+            return redirect(moved.url)
+        context = self.get_context_data(category=category, page=page)
+        return self.render_to_response(context)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(
-            category=self.category, current_category=self.category, **kwargs
+    def get_context_data(self, *, category, page, **kwargs):
+        return super().get_context_data(
+            category=category,
+            current_category=category,
+            page=page,
+            articles=page.articles,
+            page_label=self._label(page),
+            canonical_url=self.request.build_absolute_uri(page.url),
+            **kwargs,
         )
-        url = self.category.get_absolute_url()
-        if context["page_obj"].number > 1:
-            url += f"?page={context['page_obj'].number}"
-        context["canonical_url"] = self.request.build_absolute_uri(url)
-        return context
+
+    @staticmethod
+    def _label(page):
+        """What tells a page from the category's first, in its title and
+        description and under its heading: the day of its newest article,
+        or that it has the oldest ones."""
+        if page.is_newest:
+            return ""
+        if page.is_last:
+            return "những bài cũ nhất"
+        newest = timezone.localtime(page.articles[0].published_at)
+        return f"các bài đăng từ ngày {newest:%d/%m/%Y} trở về trước"
 
 
 class ArticleDetailView(PublishedArticleMixin, DetailView):
@@ -111,6 +150,7 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
             return redirect("articles:detail", slug=moved, permanent=True)
         response = self.render_to_response(self.get_context_data(object=self.object))
         count_view(request, self.object, response)
+        response.reader_article = self.object  # For the page cache.
         return response
 
     def get_context_data(self, **kwargs):

@@ -1,16 +1,21 @@
 """Shared fixtures: the people who use the site, and articles to show them."""
 
 import io
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import redis
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from articles import viewbuffer
 from articles.models import Article, Category
+from wardnews import pagecache
 from wardnews.wards import hosts, roles
 from wardnews.wards.models import Membership, Ward
 
@@ -23,6 +28,31 @@ SEED_FILE = (
     / "demo"
     / "cong-tac-dang-2022-01-24.txt"
 )
+
+
+def views_of(article) -> int:
+    """The article's stored total, once the views Redis holds (when there is a
+    buffer, as in production) are folded in as `manage.py flush_views` does."""
+    if viewbuffer.enabled():
+        viewbuffer.fold_all()
+    article.refresh_from_db()
+    return article.view_count
+
+
+REDIS_FOR_TESTS = "redis://127.0.0.1:6379/{db}"
+
+
+def redis_for_tests(db: int) -> str:
+    """A Redis database of the tests' own, empty: its URL. Redis runs here and
+    in CI; elsewhere the tests that need it are skipped (failed in CI)."""
+    url = REDIS_FOR_TESTS.format(db=db)
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"These tests need Redis at {url} (apt-get install redis-server).")
+    return url
 
 
 @pytest.fixture
@@ -39,10 +69,14 @@ SECOND_HOST = "bode.localhost"
 @pytest.fixture(autouse=True)
 def fresh_ward_map():
     """Each test finds wards in its own database, not a map left over from
-    the previous test's rolled-back rows."""
+    the previous test's rolled-back rows, nor pages rendered from them."""
     hosts.clear()
+    pagecache.clear_local()
+    viewbuffer.wake()
+    cache.clear()
     yield
     hosts.clear()
+    pagecache.clear_local()
 
 
 @pytest.fixture

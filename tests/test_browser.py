@@ -23,7 +23,7 @@ from articles.models import WARD_CATEGORIES, Article, Category
 from wardnews.wards import roles
 
 from .browsing import EDITOR_READY, PHONE
-from .conftest import SECOND_HOST, SEED_FILE, make_staff
+from .conftest import SECOND_HOST, SEED_FILE, make_staff, views_of
 from .test_attachments import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -370,8 +370,7 @@ def test_staff_of_the_second_ward_publish_on_its_site_and_not_on_the_default_one
     response = reader.goto(default_site + path)
     assert response.status == 404
     expect(reader.locator("h1")).to_have_text("Không tìm thấy trang")
-    article.refresh_from_db()
-    assert article.view_count == 1
+    assert views_of(article) == 1
 
 
 # 2. A draft stays with the staff.
@@ -405,8 +404,7 @@ def test_a_draft_saved_by_staff_is_not_shown_to_residents(
     for page in ["/", f"/chuyen-muc/{category.slug}/"]:
         reader.goto(live_server.url + page)
         expect(reader.locator("main")).not_to_contain_text(title)
-    article.refresh_from_db()
-    assert article.view_count == 0
+    assert views_of(article) == 0
 
 
 # 3. A resident's phone: nothing spills sideways, every section reachable.

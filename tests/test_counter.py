@@ -10,7 +10,7 @@ from articles.counting import RECOUNT_AFTER_SECONDS
 from articles.models import Article, Category
 from wardnews.wards.hosts import default_ward
 
-from .conftest import PHONE_UA
+from .conftest import PHONE_UA, views_of
 
 ZALO_UA = (
     "Mozilla/5.0 (Linux; Android 12; Redmi Note 11) AppleWebKit/537.36 (KHTML, "
@@ -33,11 +33,6 @@ BOTS = [
     "curl/8.4.0",
     "",
 ]
-
-
-def views_of(article):
-    article.refresh_from_db()
-    return article.view_count
 
 
 def test_a_reader_adds_one_view(reader, make_article):

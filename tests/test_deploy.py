@@ -192,13 +192,21 @@ def test_nginx_and_systemd_use_the_examples_folders_and_port():
     assert "EnvironmentFile=/etc/wardnews/wardnews.env\n" in service
 
 
-def test_the_backup_unit_calls_the_backup_command_with_options_it_has():
-    unit = (SYSTEMD / "wardnews-backup.service").read_text()
-    command = re.search(r"^ExecStart=\S+ manage\.py (backup.*)$", unit, re.M)
-    assert command, unit
-    options = re.findall(r"(--[a-z-]+)", command.group(1))
+@pytest.mark.parametrize(
+    ("unit", "command"),
+    [
+        ("wardnews-backup.service", "backup"),
+        ("wardnews-flush-views.service", "flush_views"),
+    ],
+)
+def test_each_unit_calls_its_command_with_options_it_has(unit, command):
+    unit = (SYSTEMD / unit).read_text()
+    called = re.search(rf"^ExecStart=\S+ manage\.py ({command}\b.*)$", unit, re.M)
+    assert called, unit
+    assert "EnvironmentFile=/etc/wardnews/wardnews.env\n" in unit
+    options = re.findall(r"(--[a-z-]+)", called.group(1))
     result = run(
-        [sys.executable, "manage.py", "help", "backup"],
+        [sys.executable, "manage.py", "help", command],
         production_env(DJANGO_DEBUG="true"),
     )
     assert result.returncode == 0, result.stderr

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from articles.models import Article
@@ -52,14 +53,53 @@ def test_it_says_so_when_nothing_is_published(reader, db):
     assert "Chưa có tin bài nào được đăng." in response.text
 
 
+def test_a_pinned_article_leads_however_old(reader, make_article, category):
+    for n in range(6):
+        make_article(title=f"Tin mới {n}")
+    pinned = make_article(
+        title="Tin nổi bật tuần trước",
+        published_at=timezone.now() - timedelta(days=7),
+        is_featured=True,
+    )
+    response = reader.get("/")
+    assert [a.title for a in response.context["latest"]] == [
+        pinned.title,
+        *(f"Tin mới {n}" for n in range(4)),
+    ]
+    # Not again in its category's block, which has the newest four.
+    blocks = dict(response.context["category_blocks"])
+    assert [a.title for a in blocks[category]] == [f"Tin mới {n}" for n in range(4)]
+
+
+def test_a_pinned_article_readers_may_not_see_does_not_lead(reader, make_article):
+    newest = make_article(title="Tin mới nhất")
+    make_article(title="Bản nháp được ghim", status="draft", is_featured=True)
+    assert reader.get("/").context["latest"] == [newest]
+
+
+def test_blocks_follow_the_menu_and_leave_out_empty_categories(
+    reader, make_article, category, other_category
+):
+    category.menu_order, other_category.menu_order = 90, 10
+    category.save()
+    other_category.save()
+    make_article(title="Tin mới nhất, dẫn đầu trang")
+    make_article(category=category)
+    make_article(category=other_category)
+    blocks = [c.slug for c, _ in reader.get("/").context["category_blocks"]]
+    assert blocks == ["thong-bao", "cong-tac-dang"]
+
+
+@override_settings(PAGE_CACHE=False)
 def test_it_runs_a_fixed_number_of_queries(
     reader, make_article, category, other_category, django_assert_num_queries
 ):
     for n in range(12):
         make_article(category=category if n % 2 else other_category)
-    # Menu, latest articles, category blocks, most read: whatever the number
-    # of articles and of their days.
-    with django_assert_num_queries(4):
+    # Latest articles, the categories (menu and blocks), category blocks,
+    # most read (of the last days, of all time): whatever the number of
+    # articles and of their days.
+    with django_assert_num_queries(5):
         reader.get("/")
 
 

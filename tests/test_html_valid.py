@@ -154,7 +154,7 @@ def reader_pages(site_content):
     pages = [
         ("home", "/", 200),
         ("category", category, 200),
-        ("category-page-2", category + "?page=2", 200),
+        ("category-oldest", category + "?trang=cuoi", 200),
         ("article-seed", seed.get_absolute_url(), 200),
         ("article-pictures", site_content["pictured"].get_absolute_url(), 200),
         ("search-results", "/tim-kiem/?q=h%E1%BB%99i+ngh%E1%BB%8B", 200),

@@ -72,12 +72,16 @@ def assert_outage_page(response, elapsed):
 
 @pytest.mark.django_db(transaction=True)
 def test_reader_pages_answer_the_503_page_at_once(served, make_article, monkeypatch):
+    """Pages that must be rendered answer the 503 page; one the page cache
+    holds is still served (wardnews/pagecache.py)."""
     article = make_article(title="Lịch tiếp công dân tháng 5")
-    assert served.get("/").status_code == 200  # The ward is known.
+    assert served.get("/").status_code == 200  # The ward is known, "/" kept.
     with monkeypatch.context() as away:
         take_away(away)
+        kept = served.get("/")
+        assert kept.status_code == 200
+        assert "Lịch tiếp công dân tháng 5" in kept.text
         for url in [
-            "/",
             article.get_absolute_url(),
             "/chuyen-muc/cong-tac-dang/",
             "/tim-kiem/?q=lich",

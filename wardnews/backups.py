@@ -34,6 +34,8 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
+from articles import viewbuffer
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 POSTGRES_DUMP = "database.dump"
@@ -120,7 +122,9 @@ def _sqlite_copy(source: str, target: str) -> None:
 
 
 def create_backup(folder: Path) -> tuple[Path, dict]:
-    """Write a backup archive into `folder`; its path and manifest."""
+    """Write a backup archive into `folder`; its path and manifest. Views
+    still buffered in Redis are stored first, so the backup holds them."""
+    viewbuffer.fold_all()
     folder.mkdir(parents=True, exist_ok=True)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     archive = folder / f"wardnews-{stamp}.tar"

@@ -124,6 +124,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Readers' pages ready to serve, before anything else runs; what the
+    # middleware below add to a page is kept with it (wardnews/pagecache.py).
+    "wardnews.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # CSP, frame and permission headers; above WhiteNoise so that static
     # files get them too.
@@ -134,8 +137,9 @@ MIDDLEWARE = [
     # read or written the body (Django's docs: above any such middleware).
     "wardnews.middleware.TextGZipMiddleware",
     "wardnews.outage.DatabaseOutageMiddleware",
+    # No LocaleMiddleware: the site speaks one language (LANGUAGE_CODE), and
+    # it would only add "Vary: Accept-Language" to every page.
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "wardnews.wards.middleware.CurrentWardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -297,9 +301,35 @@ SECURE_REFERRER_POLICY = "same-origin"
 # parts of its page, and its image dialog uploads without a frame.
 X_FRAME_OPTIONS = "DENY"
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-}
+# The cache every worker and app server shares: rendered reader pages and the
+# wards' page generations (wardnews/pagecache.py), buffered views
+# (articles/viewbuffer.py), the optional view cap. Redis in production
+# (REDIS_URL, e.g. redis://127.0.0.1:6379/0); without it, each process keeps
+# its own in memory, which suits `make run` and a single worker.
+REDIS_URL = env.str("REDIS_URL", default="").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL must look like redis://host:6379/0, not {REDIS_URL!r}."
+    )
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "wardnews",
+            # Redis down: give up within half a second, and pages render as
+            # if there were no cache (wardnews/pagecache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+
+# Anonymous readers' pages are served from the page cache; false renders every
+# request (to measure rendering, or to rule the cache out).
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
 
 # Counted views one client address may add to one article in a minute; 0 is
 # no cap. Off by default: residents on a mobile carrier share a few public

@@ -4,16 +4,22 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path, re_path
+from django.utils.cache import patch_cache_control
 from django.views.static import serve
 
 from articles import richtext, statistics
 from articles.feeds import CategoryFeed, WardNewsFeed
+from articles.renditions import RENDITIONS
 from articles.sitemaps import sitemap
 from wardnews.health import healthz
+from wardnews.pagecache import for_readers
 from wardnews.wards.views import robots_txt, view_on_site
 
 # The database's absence answers 503 "come back soon", not 500.
 handler500 = "wardnews.outage.server_error"
+
+MEDIA_MAX_AGE = 24 * 60 * 60
+RENDITION_MAX_AGE = 365 * 24 * 60 * 60
 
 
 def media(request, path):
@@ -23,9 +29,19 @@ def media(request, path):
     if posixpath.normpath(path).lstrip("/").startswith("attachments/"):
         raise Http404("Không tìm thấy tệp.")
     try:
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
     except OSError:  # A name longer than the file system allows, and the like.
         raise Http404("Không tìm thấy tệp.") from None
+    # As nginx does (deploy/nginx/wardnews.conf): a rendition's name is its
+    # picture's and size's, never reused for another; an upload may be
+    # replaced by staff.
+    renditions = path.startswith(f"{RENDITIONS}/")
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=RENDITION_MAX_AGE if renditions else MEDIA_MAX_AGE,
+    )
+    return response
 
 
 urlpatterns = [
@@ -41,9 +57,13 @@ urlpatterns = [
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("ckeditor/", include(richtext.urlpatterns)),
-    path("rss/", WardNewsFeed(), name="feed"),
-    path("chuyen-muc/<slug:slug>/rss/", CategoryFeed(), name="category_feed"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("rss/", for_readers(WardNewsFeed()), name="feed"),
+    path(
+        "chuyen-muc/<slug:slug>/rss/",
+        for_readers(CategoryFeed()),
+        name="category_feed",
+    ),
+    path("sitemap.xml", for_readers(sitemap), name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("", include("wardnews.wards.urls")),

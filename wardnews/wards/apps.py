@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class WardsConfig(AppConfig):
@@ -12,6 +12,22 @@ class WardsConfig(AppConfig):
         from .permission_names import rename_permissions
 
         hosts.connect_signals()
+        # A ward's name, logo, address or hosts are on every page of every
+        # ward's site (the host map decides which ward a page is of).
+        for model in ("Ward", "WardHost"):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    every_page_changed,
+                    sender=f"wards.{model}",
+                    dispatch_uid=f"pages-changed-{model}-{signal is post_save}",
+                )
         # Connected after django.contrib.auth's ready() (it comes first in
         # INSTALLED_APPS), so it runs after create_permissions for each app.
         post_migrate.connect(rename_permissions, dispatch_uid="wards-permission-names")
+
+
+def every_page_changed(sender, raw=False, **kwargs):
+    if not raw:
+        from wardnews import pagecache
+
+        pagecache.changed(None)

@@ -2,19 +2,25 @@
 process keeps in memory, so finding the ward costs no query once warm.
 
 Saving or deleting a ward or a host name drops the map in the process that
-saved it (as Django's sites framework does with its Site cache); the other
-server processes reload theirs at most REFRESH_SECONDS later.
+saved it (as Django's sites framework does with its Site cache), and moves
+the site's page generation (wardnews/pagecache.py) in the shared cache: every
+other process sees it move on its next request and reloads its map, so a
+ward's new phone number is never rendered from an old map into a page kept
+for everyone. REFRESH_SECONDS bounds the map's age when the shared cache is
+away.
 """
 
 import time
 from dataclasses import dataclass, field
 
+from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
 
 from .models import Ward, WardHost, normalise_host
 
 REFRESH_SECONDS = 60
+_UNKNOWN = object()
 # The name a default ward gets when a database has none (a fresh test
 # database, say); the migration names the real one.
 DEFAULT_WARD_NAME = "Phường Phúc Lợi"
@@ -25,6 +31,7 @@ class _HostMap:
     default: Ward
     by_host: dict[str, Ward] = field(default_factory=dict)
     loaded_at: float = field(default_factory=time.monotonic)
+    generation: int | None = None  # The site's page generation when loaded.
 
 
 _map: _HostMap | None = None
@@ -36,7 +43,25 @@ def ward_for_host(host: str) -> Ward:
     host_map = _map
     if host_map is None or time.monotonic() - host_map.loaded_at > REFRESH_SECONDS:
         host_map = _load()
+    else:
+        generation = _site_generation()
+        if generation is not _UNKNOWN and generation != host_map.generation:
+            host_map = _load()
     return host_map.by_host.get(normalise_host(host), host_map.default)
+
+
+def ward_of_option(host: str | None) -> Ward:
+    """The ward a management command's --ward names by one of its host names;
+    the default ward when it names none."""
+    if host is None:
+        return default_ward()
+    ward = Ward.objects.claiming(host).first()
+    if ward is None:
+        raise CommandError(
+            f"Không có phường nào có tên miền “{host}”. "
+            "Tạo phường bằng lệnh create_ward trước."
+        )
+    return ward
 
 
 def url_on_ward(request, ward: Ward, path: str) -> str:
@@ -65,15 +90,30 @@ def clear(**kwargs) -> None:
     _map = None
 
 
+def _site_generation():
+    """The site's page generation, which any ward's change moves; _UNKNOWN
+    when the shared cache cannot be read (the map then ages out by itself)."""
+    from wardnews import pagecache
+
+    try:
+        return pagecache.site_generation()
+    except Exception:
+        return _UNKNOWN
+
+
 def _load() -> _HostMap:
     global _map
+    # Read before the wards: a change committed meanwhile moves it again.
+    generation = _site_generation()
     wards = list(Ward.objects.prefetch_related("hosts"))
     default = next((ward for ward in wards if ward.is_default), None)
     if default is None:
         default = _make_default_ward(wards)
+        generation = _site_generation()  # Moved by saving it.
     _map = _HostMap(
         default=default,
         by_host={host.host: ward for ward in wards for host in ward.hosts.all()},
+        generation=generation,
     )
     return _map
 

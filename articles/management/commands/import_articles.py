@@ -3,8 +3,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importing import ImportStatus, import_file
-from wardnews.wards.hosts import default_ward
-from wardnews.wards.models import Ward
+from wardnews.wards.hosts import ward_of_option
 
 
 class Command(BaseCommand):
@@ -23,15 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", metavar="FILE")
 
     def handle(self, *args, files, ward, **options):
-        if ward is None:
-            target = default_ward()
-        else:
-            target = Ward.objects.claiming(ward).first()
-            if target is None:
-                raise CommandError(
-                    f"Không có phường nào có tên miền “{ward}”. "
-                    "Tạo phường bằng lệnh create_ward trước."
-                )
+        target = ward_of_option(ward)
         self.stdout.write(f"Nhập vào {target.name}:")
         counts = Counter()
         for file in files:

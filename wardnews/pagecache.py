@@ -1,0 +1,524 @@
+"""Readers' pages kept ready to serve, per ward, with every view still counted.
+
+A page a view marks with ``for_readers()`` is rendered once and then served
+from memory to anonymous readers, until its ward changes or it expires:
+
+- **Where a page lives.** In the worker's own memory (``_pages``: no round
+  trip, no unpickling, at most MAX_BYTES), and in Django's cache (Redis when
+  REDIS_URL is set), so that a worker or app server that lacks it takes the
+  one another rendered.
+- **How a worker learns a page is stale.** Every ward has a generation in the
+  shared cache, and the site one more; a page remembers the generations it was
+  rendered under. Saving or deleting anything readers see (an article, a
+  category, an attachment, a ward: see ``changed()``) adds one to its ward's
+  generation, now and after the commit, and every server sees it on its next
+  request: each request reads both generations before answering, in one round
+  trip. An article that comes due at its scheduled time needs no save: pages
+  expire by then.
+- **The counter.** An article page counts the reader's view before the cache
+  answers. With Redis, one script compares the generations and, if the page
+  is still good, adds the view (articles/viewbuffer.py): one round trip, and
+  a page found stale counts when it renders instead, never twice. Readers and
+  crawlers are told apart by the same rules as on a rendered page
+  (articles/counting.py). An article page is kept ARTICLE_SECONDS, so the
+  "Lượt xem" it shows trails by that at most.
+- **Who never gets a kept page.** Anyone with a session cookie (staff: the
+  admin's own pages, previews, and staff reading the site), requests other
+  than GET, and any response that is not a plain 200 marked by its view
+  (errors, redirects, the preview). A page is kept under its host as Django
+  validated it and its declared query parameters only: tracking parameters
+  (fbclid, utm_…) and anything else a page does not read get the same page.
+- **Redis away.** A failed round trip rests the page cache and the buffer for
+  a few seconds (viewbuffer.rest): pages render, views go to the database.
+
+It sits at the top of the middleware: a kept page answers before anything
+else runs. What the middleware below add to a page (security headers, the
+Content-Security-Policy, Vary) is kept with it, compressed once, uncompressed
+once; HTTP caches get an ETag (a 304 when the browser has the page) and vary
+only on what the page does: Accept-Encoding, and Cookie on an article page
+(the seen-cookie decides whether it counts).
+"""
+
+import gzip
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
+
+from articles import counting, viewbuffer
+from articles.models import Article
+from wardnews.middleware import TextGZipMiddleware
+from wardnews.wards.hosts import ward_for_host
+
+logger = logging.getLogger(__name__)
+
+# How long a list page (home, category, ward pages) is kept: its blocks of
+# most-read articles and counts move with the views, not with saves.
+LIST_SECONDS = 60
+# How long an article page is kept: the count it shows trails by this at most.
+ARTICLE_SECONDS = 5
+# What one worker keeps in memory (bodies and their compressed copies), the
+# oldest going first; a page bigger than MAX_PAGE_BYTES (a sitemap of
+# thousands of articles) is kept in the shared cache only, up to
+# MAX_SHARED_BYTES.
+MAX_BYTES = 48 * 1024 * 1024
+MAX_PAGE_BYTES = 1024 * 1024
+MAX_SHARED_BYTES = 8 * 1024 * 1024
+# Pages shorter than this are not worth compressing.
+MIN_GZIP_LENGTH = 200
+
+# Added to shared links by Zalo, Facebook, Google and mail campaigns (and
+# "utm_" anything): the same page for everyone.
+TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "zarsrc", "zaloapp", "_gl"})
+
+# Paths that are never readers' pages: no lookup at all.
+_NEVER = ("/static/", "/media/", "/ckeditor/", "/tep/", "/healthz")
+
+SITE = "pages:site"
+WARD = "pages:ward:{}"
+PAGE = "pages:page:{}"
+
+# What a rendered response carries that belongs to that response only.
+_NOT_KEPT = {"content-length", "content-encoding", "etag", "date", "set-cookie"}
+
+# With Redis: the generations, and the view added only if the page they
+# were rendered under is still good. KEYS: site, ward, the day's pending
+# views; ARGV: the page's site and ward generations, the article ("" for
+# none). Returns the current generations and 1 if the view was counted.
+_CHECK_AND_COUNT = """
+local found = redis.call('MGET', KEYS[1], KEYS[2])
+if ARGV[3] ~= '' and found[1] == ARGV[1] and found[2] == ARGV[2] then
+  redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+  return {found[1], found[2], 1}
+end
+return {found[1], found[2], 0}
+"""
+
+
+@dataclass
+class Page:
+    """A rendered page, as stored."""
+
+    ward_id: int
+    generations: tuple  # (site, ward) when it was rendered.
+    expires: float  # _now()
+    headers: list
+    body: bytes
+    gzipped: bytes | None
+    etag: str
+    # The article an article page counts, and where its seen-cookie goes.
+    article_pk: int | None = None
+    article_path: str = ""
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
+
+
+# This worker's pages, by URL (scheme, host, path and query), oldest first.
+_pages: dict[str, Page] = {}
+_bytes = 0
+_lock = threading.Lock()
+# When each ward's next scheduled article comes due, as known under its
+# generations: pages of that ward expire by then.
+_due: dict[int, tuple[tuple, float]] = {}
+
+
+def _now() -> float:
+    """The clock pages expire by: Django's, so that tests may move it."""
+    return timezone.now().timestamp()
+
+
+def for_readers(view, *, seconds=LIST_SECONDS, params=(), counted=False):
+    """Mark ``view``'s 200 responses to anonymous readers as kept for
+    ``seconds``, one page per value of the query parameters ``params`` (the
+    view must ignore any other). ``counted``: an article page, whose response
+    says which article (``response.reader_article``)."""
+
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            # Browsers keep the page but ask each time (a 304 by its ETag);
+            # an article page is counted, so no shared cache may answer it.
+            patch_cache_control(
+                response,
+                no_cache=True,
+                **({"private": True} if counted else {"public": True}),
+            )
+            response.page_seconds = seconds
+        return response
+
+    wrapped.__name__ = getattr(view, "__name__", "view")
+    wrapped.__doc__ = view.__doc__
+    wrapped.page_params = frozenset(params)
+    return wrapped
+
+
+def clear_local():
+    """Forget this worker's pages (tests; the shared cache is Django's)."""
+    global _bytes
+    with _lock:
+        _pages.clear()
+        _bytes = 0
+    _due.clear()
+
+
+def changed(ward_id: int | None) -> None:
+    """Something readers of this ward see has changed (None: of every ward).
+    Its pages go stale everywhere, now and again once the change is committed:
+    a page rendered in between, from the data before the commit, is then
+    stale too."""
+    _bump(ward_id)
+    transaction.on_commit(lambda: _bump(ward_id))
+
+
+def _bump(ward_id):
+    key = SITE if ward_id is None else WARD.format(ward_id)
+    try:
+        try:
+            cache.incr(key)
+        except ValueError:  # No generation yet: any new one will do.
+            cache.set(key, time.time_ns(), None)
+    except Exception as error:  # The cache is down: pages expire on their own.
+        logger.warning("Pages of ward %s not marked stale: %s", ward_id, error)
+    with _lock:
+        for url, page in list(_pages.items()):
+            if ward_id is None or page.ward_id == ward_id:
+                _drop(url)
+
+
+def site_generation():
+    """The site's page generation, which any ward's change moves
+    (wards/hosts.py reloads its map when it does); made if there is none."""
+    if viewbuffer.resting():
+        raise redis.ConnectionError("Redis is resting after a failure.")
+    generation = cache.get(SITE)
+    if generation is None:
+        cache.add(SITE, time.time_ns(), None)
+        generation = cache.get(SITE)
+    return generation
+
+
+def _keys(ward_id):
+    return (SITE, WARD.format(ward_id))
+
+
+def _generations(ward_id: int) -> tuple:
+    """The site's and the ward's current generations: one round trip."""
+    found = cache.get_many(_keys(ward_id))
+    return tuple(found.get(k) for k in _keys(ward_id))
+
+
+def _check_and_count(page: Page, count: bool) -> tuple[tuple, bool]:
+    """The current generations, and whether this view was counted: only if
+    ``count`` and the page is still good (else it counts as it renders)."""
+    if viewbuffer.enabled():
+        site, ward = (cache.make_and_validate_key(k) for k in _keys(page.ward_id))
+        found = viewbuffer.script(_CHECK_AND_COUNT)(
+            keys=[site, ward, viewbuffer.pending_key()],
+            args=[*page.generations, page.article_pk if count else ""],
+        )
+        generations = tuple(int(v) if v is not None else None for v in found[:2])
+        return generations, bool(found[2])
+    generations = _generations(page.ward_id)
+    if count and generations == page.generations:
+        counting.add_view(Article(pk=page.article_pk))
+        return generations, True
+    return generations, False
+
+
+def _ensure_generations(ward_id, generations):
+    """Generations for a page about to be rendered: a missing one (a new
+    cache, or evicted) is made, so that the page can be checked later."""
+    if None not in generations:
+        return generations
+    for key, value in zip(_keys(ward_id), generations, strict=True):
+        if value is None:
+            cache.add(key, time.time_ns(), None)
+    return _generations(ward_id)
+
+
+def _due_time(ward_id: int, generations) -> float:
+    """When the ward's next scheduled article comes due (infinity if none):
+    one query per ward and generation, not per page."""
+    known = _due.get(ward_id)
+    now = _now()
+    if known is not None and known[0] == generations and known[1] > now:
+        return known[1]
+    due = (
+        Article.objects.filter(
+            ward_id=ward_id,
+            status=Article.Status.PUBLISHED,
+            published_at__gt=timezone.now(),
+        )
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    when = due.timestamp() if due is not None else float("inf")
+    _due[ward_id] = (generations, when)
+    return when
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # Compresses what is not kept (a search, a 404), as it would below.
+        self.compress = TextGZipMiddleware(get_response)
+
+    def __call__(self, request):
+        path = request.path_info
+        if (
+            request.method != "GET"
+            or not settings.PAGE_CACHE
+            or path.startswith(_NEVER)
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or viewbuffer.resting()
+        ):
+            return self.get_response(request)
+        try:
+            # As Django validated it: refused hosts get their 400 below.
+            base = f"{request.scheme}://{request.get_host()}{path}?"
+        except DisallowedHost:
+            return self.get_response(request)
+        query = request.META.get("QUERY_STRING", "")
+        key = base + _normal_query(query) if query else base
+        page = _pages.get(key)
+        if page is None:
+            params = _page_params(path)
+            if params is None:  # Not a page kept for readers.
+                return self.get_response(request)
+            key = base + _normal_query(query, params) if query else base
+            page = _pages.get(key)
+        try:
+            if page is None:
+                return self._from_shared_cache(request, key)
+            return self._from_memory(request, key, page)
+        except redis.RedisError as error:
+            viewbuffer.rest(error)
+            return self.get_response(request)
+
+    def _from_memory(self, request, key, page):
+        fresh = page.expires > _now()
+        count = fresh and self._counts(request, page)
+        generations, counted = _check_and_count(page, count)
+        if fresh and generations == page.generations:
+            return self._respond(request, page, counted=counted)
+        return self._render(request, key, page.ward_id, generations)
+
+    @staticmethod
+    def _counts(request, page) -> bool:
+        """Whether this request counts as a view of the page's article."""
+        return (
+            page.article_pk is not None
+            and counting.counts_for(request, page.article_pk)
+            and counting.within_cap(request, page.article_pk)
+        )
+
+    def _from_shared_cache(self, request, key):
+        """Not in this worker's memory: another worker's copy, or render."""
+        try:
+            ward = ward_for_host(request.get_host())
+        except Exception:  # The database is down: let the outage page say so.
+            return self.get_response(request)
+        generations = _generations(ward.pk)
+        page = cache.get(_shared_key(key))
+        if (
+            page is not None
+            and page.generations == generations
+            and page.expires > _now()
+        ):
+            counted = self._counts(request, page)
+            if counted:
+                counting.add_view(Article(pk=page.article_pk))
+            _keep(key, page)
+            return self._respond(request, page, counted=counted)
+        return self._render(request, key, ward.pk, generations)
+
+    def _render(self, request, key, ward_id, generations):
+        """Render the page (the view counts it), and keep it when it may be
+        kept. ``generations`` were read before rendering: a change committed
+        while it renders makes the page stale at once rather than kept."""
+        # Rendered uncompressed, to be kept both ways.
+        accept = request.META.pop("HTTP_ACCEPT_ENCODING", None)
+        try:
+            response = self.get_response(request)
+        finally:
+            if accept is not None:
+                request.META["HTTP_ACCEPT_ENCODING"] = accept
+        if not self._may_keep(request, response, ward_id):
+            return self.compress.process_response(request, response)
+        generations = _ensure_generations(ward_id, generations)
+        expires = min(_now() + response.page_seconds, _due_time(ward_id, generations))
+        page = self._page(response, ward_id, generations, expires)
+        _keep(key, page)
+        if page.size <= MAX_SHARED_BYTES:
+            cache.set(_shared_key(key), page, max(1, int(expires - _now())))
+        served = self._respond(request, page, counted=False)
+        served.cookies = response.cookies  # The view's seen-cookie, if any.
+        return served
+
+    @staticmethod
+    def _may_keep(request, response, ward_id) -> bool:
+        return (
+            getattr(response, "page_seconds", None) is not None
+            and response.status_code == 200
+            and not response.streaming
+            and getattr(request, "ward", None) is not None
+            and request.ward.pk == ward_id
+            and all(name.startswith("wn_seen_") for name in response.cookies)
+            and _only_varies_on_known(response)
+        )
+
+    @staticmethod
+    def _page(response, ward_id, generations, expires):
+        body = response.content
+        article = getattr(response, "reader_article", None)
+        return Page(
+            ward_id=ward_id,
+            generations=generations,
+            expires=expires,
+            headers=[
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _NOT_KEPT
+            ],
+            body=body,
+            gzipped=gzip.compress(body, mtime=0)
+            if len(body) >= MIN_GZIP_LENGTH
+            else None,
+            etag=f'W/"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"',
+            article_pk=article.pk if article is not None else None,
+            article_path=article.get_absolute_url() if article is not None else "",
+        )
+
+    @staticmethod
+    def _respond(request, page, counted):
+        """The response for this request from a kept page: a 304 when the
+        browser has it, compressed when it takes gzip."""
+        meta = request.META
+        if _has(meta.get("HTTP_IF_NONE_MATCH"), page.etag):
+            response = HttpResponseNotModified()
+            for name, value in page.headers:
+                if name.lower() != "content-type":
+                    response[name] = value
+        else:
+            gzipped = page.gzipped is not None and _takes_gzip(
+                meta.get("HTTP_ACCEPT_ENCODING", "")
+            )
+            response = HttpResponse(page.gzipped if gzipped else page.body)
+            for name, value in page.headers:
+                response[name] = value
+            if gzipped:
+                response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(response.content))
+        response["ETag"] = page.etag
+        if counted:
+            counting.mark_seen(request, response, page.article_pk, page.article_path)
+        return response
+
+
+def _keep(key, page):
+    """Keep the page in this worker's memory, making room under MAX_BYTES."""
+    global _bytes
+    if page.size > MAX_PAGE_BYTES:
+        return
+    with _lock:
+        _drop(key)
+        while _pages and _bytes + page.size > MAX_BYTES:
+            _drop(next(iter(_pages)))
+        _pages[key] = page
+        _bytes += page.size
+
+
+def _drop(key):
+    """Forget one page (with _lock held)."""
+    global _bytes
+    page = _pages.pop(key, None)
+    if page is not None:
+        _bytes -= page.size
+
+
+def _tracking(name: str) -> bool:
+    """Parameters that Zalo, Facebook, Google and newsletters add to shared
+    links: the page is the same without them."""
+    return name in TRACKING_PARAMETERS or name.startswith("utm_")
+
+
+def _normal_query(query: str, params=None) -> str:
+    """The query string that tells pages apart: decoded, sorted, without
+    tracking parameters or empty names, and with ``params`` only those the
+    page declares. A link shared in Zalo (…?zarsrc=31&utm_source=zalo) is the
+    page kept for everyone, and `?&&&` or `?%63u-hon=5` no page of its own."""
+    pairs = [
+        (name, value)
+        for name, value in parse_qsl(query, keep_blank_values=True)
+        if name and not _tracking(name) and (params is None or name in params)
+    ]
+    return urlencode(sorted(pairs))
+
+
+def _page_params(path: str):
+    """The query parameters of the page kept at this path (for_readers), or
+    None for a path whose pages are never kept (search, the admin…)."""
+    try:
+        return getattr(resolve(path).func, "page_params", None)
+    except Resolver404:
+        return None
+
+
+def _shared_key(url: str) -> str:
+    """A URL as a key any cache backend takes: short, plain ASCII."""
+    return PAGE.format(hashlib.sha256(url.encode()).hexdigest())
+
+
+def _has(if_none_match: str | None, etag: str) -> bool:
+    """Whether If-None-Match names the page (weak comparison, RFC 9110)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    bare = etag.removeprefix("W/")
+    return any(e.removeprefix("W/") == bare for e in parse_etags(if_none_match))
+
+
+def _takes_gzip(accept_encoding: str) -> bool:
+    """Whether Accept-Encoding allows gzip (not "gzip;q=0")."""
+    allowed = None
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.partition(";")
+        name = name.strip()
+        if name not in ("gzip", "*"):
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if name == "gzip":
+            return q > 0
+        allowed = q > 0
+    return bool(allowed)
+
+
+def _only_varies_on_known(response) -> bool:
+    """A page that varies on anything but these cannot be served to all."""
+    vary = response.get("Vary", "")
+    names = {v.strip().lower() for v in vary.split(",") if v.strip()}
+    return names <= {"cookie", "accept-encoding"}
