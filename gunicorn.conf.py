@@ -4,14 +4,23 @@ import re
 import uuid
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-# Each worker thread keeps one database connection open (CONN_MAX_AGE): a fixed
-# default keeps several app servers well inside PostgreSQL's max_connections.
+# Chosen by measurement (`make bench BENCH_ARGS=--server-variants`, README
+# "Performance"), on 2 cores: 3 workers of 2 threads (gthread) serve kept pages
+# as fast as any variant tried (sync 2/3/4 workers, gthread 2x2, 4x4) and
+# better than most, keep connections alive (keep-alive off lost a third), and
+# a worker's thread can answer from memory while the other waits on a render.
+# More workers mean more copies of the page cache and more database
+# connections; each thread keeps one open (CONN_MAX_AGE), so several app
+# servers stay well inside PostgreSQL's max_connections.
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = 30
 graceful_timeout = 30
-max_requests = 2000
-max_requests_jitter = 200
+# A worker is replaced after this many requests (a guard against slow leaks).
+# At 2,000 a worker restarted every few seconds under load, losing its pages
+# and a second of CPU each time (the p99 of a rush went past 200 ms).
+max_requests = 50000
+max_requests_jitter = 5000
 # JSON lines on stdout, requests and errors alike (wardnews/logs.py).
 accesslog = "-"
 errorlog = "-"

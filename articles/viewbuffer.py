@@ -22,6 +22,7 @@ Without REDIS_URL (a developer's machine, a small ward on one process) there
 is no buffer: every view is written at once (counting.store_views).
 """
 
+import functools
 import logging
 import time
 import uuid
@@ -110,7 +111,16 @@ def wake() -> None:
 
 
 def pending_key(day: date | None = None) -> str:
-    return PENDING.format(day=(day or timezone.localdate()).isoformat())
+    """The hash of a day's pending views (today's, the ward's day)."""
+    if day is not None:
+        return PENDING.format(day=day.isoformat())
+    return _today_key(int(timezone.now().timestamp() // 60))
+
+
+@functools.lru_cache(maxsize=4)
+def _today_key(minute: int) -> str:
+    """Today's key, worked out once a minute rather than once a view."""
+    return PENDING.format(day=timezone.localdate().isoformat())
 
 
 def pending(article_pk: int) -> int:

@@ -223,6 +223,9 @@ def set_up(env, size, report) -> dict:
     report.say(f"- {out.strip()}")
     # What autovacuum does soon after a bulk load: planner statistics.
     sql("VACUUM ANALYZE", DATABASE)
+    # The bulk load's dirty pages written now, not by the checkpointer in
+    # the middle of a timed run.
+    sql("CHECKPOINT", DATABASE)
     return inproc(env, "pages", HOST)
 
 
@@ -326,6 +329,9 @@ def get(port, path, host=HOST):
     return response.status, elapsed
 
 
+SCALE_ROUNDS = 3
+
+
 def median_time(server, path, plan) -> float:
     times = []
     for n in range(plan.warmups + plan.samples):
@@ -380,14 +386,21 @@ def scale(env, tmp, plan, report):
         one_worker["DJANGO_PAGE_CACHE"] = "false"
         args = ["-c", "gunicorn.conf.py", "wardnews.wsgi"]
         with gunicorn(f"scale-{size}", args, env, tmp, one_worker) as server:
-            for name, url in urls.items():
-                progress(f"{size:,}: {name} {url}")
-                results[(size, name)] = median_time(server, url, plan)
+            # Three rounds over the pages, each page's best median: a moment
+            # when the machine is busy elsewhere costs one round, not the
+            # figure (the same for every size).
+            for round_ in range(1, SCALE_ROUNDS + 1):
+                for name, url in urls.items():
+                    progress(f"{size:,}: {name} {url} (round {round_})")
+                    median = median_time(server, url, plan)
+                    best = results.get((size, name), median)
+                    results[(size, name)] = min(best, median)
     first, final = plan.sizes[0], plan.sizes[-1]
     report.say()
     report.say(
         f"### Scale: median of {plan.samples} sequential requests (after "
-        f"{plan.warmups}), one worker, page cache off"
+        f"{plan.warmups}), best of {SCALE_ROUNDS} rounds, one worker, "
+        "page cache off"
     )
     report.say()
     headers = ["page", *(f"{size:,} articles" for size in plan.sizes)]
@@ -436,10 +449,19 @@ def throughput(env, tmp, plan, pages, page_queries, report):
         gunicorn("bare", [*bare_args, "bench.bare:application"], env, tmp) as bare,
         gunicorn("app", app_args, env, tmp) as app,
     ):
+        # Every worker renders each page once before anything is timed.
         for name in THROUGHPUT_PAGES:
-            progress(f"wrk: bare, then {name}")
-            bare_runs.append(wrk(bare, "/", plan.run_seconds, host="127.0.0.1"))
-            results[name] = wrk(app, pages[name], plan.run_seconds)
+            wrk(app, pages[name], 2)
+        # Twice round, each page's best run against the best bare run: a
+        # machine that is busy for a moment (this one has neighbours) costs
+        # the page and the ceiling alike.
+        for round_ in (1, 2):
+            for name in THROUGHPUT_PAGES:
+                progress(f"wrk: bare, then {name} (round {round_})")
+                bare_runs.append(wrk(bare, "/", plan.run_seconds, host="127.0.0.1"))
+                run = wrk(app, pages[name], plan.run_seconds)
+                if name not in results or run["rps"] > results[name]["rps"]:
+                    results[name] = run
     top = max(bare_runs, key=lambda r: r["rps"])
     spread = ", ".join(f"{r['rps']:.0f}" for r in bare_runs)
     report.say()
@@ -476,8 +498,9 @@ def throughput(env, tmp, plan, pages, page_queries, report):
     report.table([*headers, "queries", "errors"], rows)
     report.say(
         f"The ceiling is the best of {len(bare_runs)} bare runs taken between "
-        f"the pages ({spread} requests/s). The article page counts a view "
-        "for every request (a new reader each time)."
+        f"the pages ({spread} requests/s); each page's row is the better of "
+        "its two runs. The article page counts a view for every request (a "
+        "new reader each time)."
     )
 
 

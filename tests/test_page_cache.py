@@ -4,11 +4,13 @@ every view still counted (articles/viewbuffer.py when Redis is there)."""
 
 import gzip
 import re
+import time
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 import redis
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -542,3 +544,34 @@ def test_a_worker_keeps_pages_within_its_memory_budget(make_article, monkeypatch
         make_article(title=f"Bài {n}")  # A new page each time.
         assert pagecache._bytes <= 3 * size
     assert pagecache._bytes == sum(p.size for p in pagecache._pages.values())
+
+
+def listening():
+    """Wait until this process hears the generations from Redis."""
+    deadline = time.monotonic() + 10
+    while not pagecache._listener.listening:
+        pagecache._listener.ensure()
+        assert time.monotonic() < deadline, "The generations' listener never started."
+        time.sleep(0.05)
+
+
+def test_a_kept_list_page_is_checked_without_a_round_trip(buffered, make_article):
+    """Redis tells every process when a generation moves: a kept page that
+    counts nothing needs no question to Redis, and a change made by another
+    server still shows at once."""
+    article = make_article(title="Tin cũ")
+    listening()
+    new_reader().get("/")
+    new_reader().get("/")  # The generations heard.
+    with mock.patch.object(viewbuffer, "script", side_effect=AssertionError):
+        assert "Tin cũ" in new_reader().get("/").text
+    # Another server saves: it moves the generation and says so.
+    Article.objects.filter(pk=article.pk).update(title="Tin mới")
+    key = pagecache.WARD.format(article.ward_id)
+    generation = cache.incr(key)
+    buffered.publish(pagecache._listener.channel(), f"{key} {generation}")
+    deadline = time.monotonic() + 5
+    while pagecache._listener.known.get(key) != generation:
+        assert time.monotonic() < deadline, "Never heard."
+        time.sleep(0.01)
+    assert "Tin mới" in new_reader().get("/").text

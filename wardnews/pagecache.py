@@ -39,9 +39,11 @@ only on what the page does: Accept-Encoding, and Cookie on an article page
 (the seen-cookie decides whether it counts).
 """
 
+import functools
 import gzip
 import hashlib
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -53,6 +55,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
+from django.http.response import ResponseHeaders
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -123,6 +126,11 @@ class Page:
     article_pk: int | None = None
     article_path: str = ""
 
+    @functools.cached_property
+    def header_store(self) -> dict:
+        """The headers as Django's ResponseHeaders keeps them, made once."""
+        return ResponseHeaders(dict(self.headers))._store
+
     @property
     def size(self) -> int:
         return len(self.body) + len(self.gzipped or b"")
@@ -174,6 +182,102 @@ def clear_local():
         _pages.clear()
         _bytes = 0
     _due.clear()
+    _listener.known.clear()
+
+
+class _Listener:
+    """This process's copy of the generations, kept current by Redis: every
+    change is published (``_bump``) and a thread of each process listens, so
+    a page that needs no counting is checked without a round trip.
+
+    Generations only grow (INCR, or a new nanosecond clock reading when one
+    was lost), so a value read by a request and one heard from Redis merge by
+    taking the larger. Whatever could be missed (a message sent while the
+    connection was down) is caught by reading every known generation again
+    on reconnecting and every RESYNC_SECONDS; until the thread is listening,
+    requests read the generations themselves.
+    """
+
+    RESYNC_SECONDS = 2.0
+
+    def __init__(self):
+        self.known: dict[str, int] = {}
+        self.listening = False
+        self._pid = None
+        self._start = threading.Lock()
+
+    @staticmethod
+    def channel() -> str:
+        """One channel per Redis database and key prefix: two installations
+        sharing a Redis never hear each other."""
+        db = viewbuffer.client().connection_pool.connection_kwargs.get("db", 0)
+        return cache.make_key(f"pages:changed:{db}")
+
+    def generations(self, ward_id) -> tuple | None:
+        """The generations as last heard, or None (ask Redis)."""
+        if not self.listening:
+            self.ensure()
+            return None
+        known = self.known
+        try:
+            return (known[SITE], known[WARD.format(ward_id)])
+        except KeyError:
+            return None
+
+    def heard(self, key, generation) -> None:
+        if generation is not None and generation > self.known.get(key, -1):
+            self.known[key] = generation
+
+    def ensure(self) -> None:
+        """Start this process's thread (once, and again after a fork)."""
+        if self._pid == os.getpid():
+            return
+        with self._start:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self.listening = False
+                self.known = {}
+                threading.Thread(
+                    target=self._run, name="page-generations", daemon=True
+                ).start()
+
+    def _run(self):
+        while True:
+            try:
+                self._listen()
+            except Exception as error:
+                logger.warning(
+                    "Page generations unheard (%s): asking each time.", error
+                )
+            self.listening = False
+            time.sleep(self.RESYNC_SECONDS)
+
+    def _listen(self):
+        pubsub = viewbuffer.client().pubsub(ignore_subscribe_messages=True)
+        try:
+            pubsub.subscribe(self.channel())
+            resynced = 0.0
+            while True:
+                if time.monotonic() - resynced > self.RESYNC_SECONDS:
+                    self._resync()
+                    resynced = time.monotonic()
+                    self.listening = True
+                message = pubsub.get_message(timeout=self.RESYNC_SECONDS / 2)
+                if message is not None:
+                    key, _, generation = message["data"].decode().rpartition(" ")
+                    self.heard(key, int(generation))
+        finally:
+            pubsub.close()
+
+    def _resync(self):
+        keys = list(self.known)
+        if keys:
+            found = cache.get_many(keys)
+            for key in keys:
+                self.heard(key, found.get(key))
+
+
+_listener = _Listener()
 
 
 def changed(ward_id: int | None) -> None:
@@ -189,9 +293,12 @@ def _bump(ward_id):
     key = SITE if ward_id is None else WARD.format(ward_id)
     try:
         try:
-            cache.incr(key)
+            generation = cache.incr(key)
         except ValueError:  # No generation yet: any new one will do.
-            cache.set(key, time.time_ns(), None)
+            generation = time.time_ns()
+            cache.set(key, generation, None)
+        if viewbuffer.enabled():
+            viewbuffer.client().publish(_listener.channel(), f"{key} {generation}")
     except Exception as error:  # The cache is down: pages expire on their own.
         logger.warning("Pages of ward %s not marked stale: %s", ward_id, error)
     with _lock:
@@ -216,22 +323,41 @@ def _keys(ward_id):
     return (SITE, WARD.format(ward_id))
 
 
+@functools.lru_cache(maxsize=1024)
+def _redis_keys(ward_id, key_prefix, version):
+    """The generations' keys as Django's cache names them in Redis."""
+    return tuple(cache.make_and_validate_key(k) for k in _keys(ward_id))
+
+
 def _generations(ward_id: int) -> tuple:
     """The site's and the ward's current generations: one round trip."""
     found = cache.get_many(_keys(ward_id))
-    return tuple(found.get(k) for k in _keys(ward_id))
+    generations = tuple(found.get(k) for k in _keys(ward_id))
+    _remember_generations(ward_id, generations)
+    return generations
+
+
+def _remember_generations(ward_id, generations):
+    if viewbuffer.enabled():
+        for key, generation in zip(_keys(ward_id), generations, strict=True):
+            _listener.heard(key, generation)
 
 
 def _check_and_count(page: Page, count: bool) -> tuple[tuple, bool]:
     """The current generations, and whether this view was counted: only if
     ``count`` and the page is still good (else it counts as it renders)."""
+    if viewbuffer.enabled() and not count:
+        heard = _listener.generations(page.ward_id)
+        if heard is not None:
+            return heard, False
     if viewbuffer.enabled():
-        site, ward = (cache.make_and_validate_key(k) for k in _keys(page.ward_id))
+        site, ward = _redis_keys(page.ward_id, cache.key_prefix, cache.version)
         found = viewbuffer.script(_CHECK_AND_COUNT)(
             keys=[site, ward, viewbuffer.pending_key()],
             args=[*page.generations, page.article_pk if count else ""],
         )
         generations = tuple(int(v) if v is not None else None for v in found[:2])
+        _remember_generations(page.ward_id, generations)
         return generations, bool(found[2])
     generations = _generations(page.ward_id)
     if count and generations == page.generations:
@@ -420,8 +546,9 @@ class PageCacheMiddleware:
                 meta.get("HTTP_ACCEPT_ENCODING", "")
             )
             response = HttpResponse(page.gzipped if gzipped else page.body)
-            for name, value in page.headers:
-                response[name] = value
+            # The page's headers were checked (charset, no newlines) when it
+            # was kept: copied as they are, not checked again per request.
+            response.headers._store.update(page.header_store)
             if gzipped:
                 response["Content-Encoding"] = "gzip"
             response["Content-Length"] = str(len(response.content))
