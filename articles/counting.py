@@ -288,16 +288,13 @@ def count_view(request, article, response) -> None:
     the count the page shows: the stored one plus any still buffered.
 
     The one entry point the article page calls, before its response is
-    rendered, so that the page shows the count including this view. The page
-    cache counts the views it answers itself, through add_view() too, and
-    says so in ``request.view_counted`` when it then lets the page render.
+    rendered, so that the page shows the count including this view. A page
+    the cache answers is counted there (wardnews/pagecache.py), and only
+    when it is answered: a page it lets render is counted here.
     """
-    counted = getattr(request, "view_counted", None) == article.pk
+    counted = should_count(request, article) and within_cap(request, article.pk)
     if counted:
-        buffered = buffered_views(article.pk)
-    elif should_count(request, article) and within_cap(request, article.pk):
         buffered = add_view(article)
-        counted = True
     else:
         buffered = buffered_views(article.pk)
     article.view_count += buffered
