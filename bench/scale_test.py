@@ -682,7 +682,16 @@ def check_views(site, report, conf, logs, article_id, path):
         for name in ("A", "B")
     }
     counts = {name: len(ids) for name, ids in served.items()}
-    own_logs = {name: logged_request_ids(logs[name]) for name in ("A", "B")}
+    # A worker writes its log line after the answer has left, so the last
+    # lines may land a moment after the client has them: wait for them.
+    deadline = time.monotonic() + 10
+    while True:
+        own_logs = {name: logged_request_ids(logs[name]) for name in ("A", "B")}
+        if all(served[n] <= own_logs[n] for n in served):
+            break
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     agree = all(served[n] <= own_logs[n] for n in served) and not (
         served["A"] & own_logs["B"] or served["B"] & own_logs["A"]
     )
@@ -691,7 +700,16 @@ def check_views(site, report, conf, logs, article_id, path):
         "nginx spreads readers over both servers",
         f"A served {counts['A']}, B served {counts['B']} of {VIEWS} "
         f"(nginx's log); each server's own log "
-        f"{'holds exactly its request ids' if agree else 'DISAGREES with nginx'}",
+        + (
+            "holds exactly its request ids"
+            if agree
+            else "DISAGREES with nginx ("
+            + ", ".join(
+                f"{len(served[n] - own_logs[n])} of {n}'s not in its log"
+                for n in served
+            )
+            + ")"
+        ),
     )
 
     flushed = flush_views(site)
