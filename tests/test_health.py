@@ -3,9 +3,7 @@ no cookie, and 503 naming what failed."""
 
 import json
 import logging
-import os
 import re
-import subprocess
 import sys
 import time
 
@@ -15,8 +13,9 @@ from django.core.cache.backends.base import BaseCache
 from wardnews.logs import JsonFormatter
 from wardnews.wards import hosts
 
+from .serving import Gunicorn, deployed_env, free_port, manage
 from .test_outage import take_away
-from .test_production import GUNICORN, PROJECT, fetch, free_port
+from .test_production import fetch
 
 
 class BrokenCache(BaseCache):
@@ -138,51 +137,22 @@ def test_django_logs_a_json_line_with_the_request_and_no_query(rf):
 def test_gunicorn_logs_json_lines_with_one_request_id(tmp_path):
     """gunicorn's request lines and Django's error lines are JSON on stdout,
     carry the proxy's request id (or a new one), and no query string."""
-    port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "GUNICORN_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="wardnews.settings",
+    env = deployed_env(
+        tmp_path,
+        free_port(),
         DJANGO_SECRET_KEY="logs-test-" + "k" * 40,
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
-        DJANGO_STATIC_ROOT=str(tmp_path),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="1",
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=PROJECT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    server = subprocess.Popen(
-        [str(GUNICORN), "wardnews.wsgi"],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    manage(env, ["migrate", "--no-input"])
+    server = Gunicorn(env, tmp_path)
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                fetch(base + "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
-        fetch(base + "/healthz?token=bi-mat", **{"X-Request-ID": "nginx-42"})
-        fetch(base + "/robots.txt", **{"X-Request-ID": "x" * 500})  # Not an id.
-        fetch(base + "/robots.txt", Host="ke-la.example")
+        fetch(server.base + "/healthz?token=bi-mat", **{"X-Request-ID": "nginx-42"})
+        fetch(server.base + "/robots.txt", **{"X-Request-ID": "x" * 500})  # Not an id.
+        fetch(server.base + "/robots.txt", Host="ke-la.example")
     finally:
-        server.terminate()
-        out, err = server.communicate(timeout=30)
+        server.stop()
+    out, err = server.log.read_bytes(), server.err.read_bytes()
     assert err == b"", err.decode()
     lines = [json.loads(line) for line in out.decode().splitlines()]
     requests = {

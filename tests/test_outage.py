@@ -13,13 +13,13 @@ import re
 import shutil
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,8 +30,8 @@ from articles.models import ArticleQuerySet
 from wardnews.outage import is_database_unavailable
 from wardnews.wards import hosts
 
-from .conftest import PHONE_UA
-from .test_production import GUNICORN, PROJECT, free_port
+from .conftest import PHONE_UA, redis_for_tests
+from .serving import Gunicorn, deployed_env, free_port, manage
 
 OUTAGE_HEADING = "<h1>Trang tạm thời gián đoạn</h1>"
 
@@ -159,7 +159,7 @@ class Cluster:
         self.bin = _postgres_bin()
         self.data = folder / "data"
         self.port = port
-        self.url = f"postgres://postgres@127.0.0.1:{port}/wardnews"
+        self.base = f"postgres://postgres@127.0.0.1:{port}/"
         # PostgreSQL refuses to run as root.
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self.as_user:
@@ -199,10 +199,16 @@ class Cluster:
     def stop(self, mode):
         self._run("pg_ctl", "-D", self.data, "-m", mode, "-w", "stop")
 
-    def query(self, sql):
+    def create_database(self, name):
+        self._run(
+            "createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", name
+        )
+        return self.base + name
+
+    def query(self, url, sql):
         import psycopg2
 
-        with psycopg2.connect(self.url, connect_timeout=5) as db:
+        with psycopg2.connect(url, connect_timeout=5) as db:
             with db.cursor() as cursor:
                 cursor.execute(sql)
                 return cursor.fetchall()
@@ -217,9 +223,6 @@ def cluster():
     folder = Path(tempfile.mkdtemp(prefix="wardnews-fault-"))
     cluster = Cluster(folder, free_port())
     cluster.start()
-    cluster._run(
-        "createdb", "-h", "127.0.0.1", "-p", cluster.port, "-U", "postgres", "wardnews"
-    )
     yield cluster
     try:
         cluster.stop("immediate")
@@ -228,58 +231,55 @@ def cluster():
     shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def site(cluster, tmp_path_factory):
-    """The demo site on gunicorn, on the throwaway PostgreSQL."""
-    folder = tmp_path_factory.mktemp("fault")
-    port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "GUNICORN_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="wardnews.settings",
+@dataclass
+class Site:
+    base: str
+    log: Path
+    env: dict
+    cluster: Cluster
+
+    def query(self, sql):
+        return self.cluster.query(self.env["DATABASE_URL"], sql)
+
+
+def serve(cluster, folder, name, **settings):
+    """The demo site on gunicorn, on a database of its own in the throwaway
+    PostgreSQL."""
+    env = deployed_env(
+        folder,
+        free_port(),
         DJANGO_SECRET_KEY="fault-test-" + "k" * 40,
-        DATABASE_URL=cluster.url,
-        DJANGO_STATIC_ROOT=str(folder / "static"),
-        DJANGO_MEDIA_ROOT=str(folder / "media"),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
+        DATABASE_URL=cluster.create_database(name),
         GUNICORN_WORKERS="2",
         GUNICORN_THREADS="4",
+        **settings,
     )
-    for command in (
-        ["migrate", "--no-input"],
-        ["load_demo"],
-        ["collectstatic", "--no-input"],
-    ):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=PROJECT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    log = open(folder / "gunicorn.log", "wb")
-    server = subprocess.Popen(
-        [str(GUNICORN), "wardnews.wsgi"], cwd=PROJECT, env=env, stdout=log, stderr=log
+    manage(
+        env, ["migrate", "--no-input"], ["load_demo"], ["collectstatic", "--no-input"]
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if get(base + "/healthz")[0] == 200:
-                break
-        except OSError:
-            if server.poll() is not None:
-                pytest.fail((folder / "gunicorn.log").read_text())
-            time.sleep(0.2)
-    yield base, folder / "gunicorn.log"
-    server.terminate()
-    server.wait(timeout=30)
-    log.close()
+    server = Gunicorn(env, folder)
+    return server, Site(server.base, server.log, env, cluster)
+
+
+@pytest.fixture(scope="module")
+def site(cluster, tmp_path_factory):
+    """Views go straight to the database."""
+    server, site = serve(cluster, tmp_path_factory.mktemp("fault"), "wardnews")
+    yield site
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def redis_site(cluster, tmp_path_factory):
+    """As in production: pages kept and views buffered in Redis."""
+    server, site = serve(
+        cluster,
+        tmp_path_factory.mktemp("fault-redis"),
+        "wardnews_redis",
+        REDIS_URL=redis_for_tests(db=13),
+    )
+    yield site
+    server.stop()
 
 
 def get(url):
@@ -346,46 +346,63 @@ def test_the_site_rides_out_a_database_restart_under_load(site, cluster, mode):
     a crash: either way readers get the 503 page at once while it is down,
     the site recovers by itself, and every article and every counted view
     from before is still there."""
-    base, log = site
-    home = get(base + "/")
+    rides_out_a_restart(site, cluster, mode)
+
+
+@pytest.mark.fault
+@pytest.mark.gunicorn
+def test_with_redis_kept_pages_are_read_and_views_kept_through_a_crash(
+    redis_site, cluster
+):
+    """As above, except that a page kept less than its 5 s before is still
+    read while the database is down, and the views counted in Redis then are
+    folded in once it is back."""
+    rides_out_a_restart(redis_site, cluster, "immediate")
+
+
+def rides_out_a_restart(site, cluster, mode):
+    home = get(site.base + "/")
     assert home[0] == 200
-    page = urllib.request.urlopen(base + "/", timeout=10).read().decode()
+    page = urllib.request.urlopen(site.base + "/", timeout=10).read().decode()
     slugs = sorted(set(re.findall(r'href="/bai-viet/([^"/]+)/"', page)))
     assert len(slugs) >= 3
-    urls = [f"{base}/bai-viet/{slug}/" for slug in slugs]
-    saved_before = cluster.query(
+    urls = [f"{site.base}/bai-viet/{slug}/" for slug in slugs]
+    saved_before = site.query(
         "SELECT id, title, body FROM articles_article ORDER BY id"
     )
-    counts_before = dict(cluster.query("SELECT slug, view_count FROM articles_article"))
-    daily_before = (
-        cluster.query("SELECT sum(views) FROM articles_dailyviews")[0][0] or 0
-    )
+    counts_before = dict(site.query("SELECT slug, view_count FROM articles_article"))
+    daily_before = site.query("SELECT sum(views) FROM articles_dailyviews")[0][0] or 0
 
     with Readers(urls) as readers:
         time.sleep(2)
         stopping = time.monotonic()
         cluster.stop(mode)
         down = time.monotonic()
-        health_down = get(base + "/healthz")
+        health_down = get(site.base + "/healthz")
         time.sleep(3)
         starting = time.monotonic()
         cluster.start()
         up = time.monotonic()
         time.sleep(5)
         end = time.monotonic()
-    health_up = get(base + "/healthz")
+    health_up = get(site.base + "/healthz")
 
     answers = readers.answers
     assert readers.failures == [], readers.failures[:5]
-    assert {status for _, _, status, _, _ in answers} <= {200, 503}, log.read_text()[
-        -3000:
-    ]
+    assert {status for _, _, status, _, _ in answers} <= {200, 503}, (
+        site.log.read_text()[-3000:]
+    )
     # Before: served.
     assert all(a[2] == 200 for a in readers.between(0, stopping))
-    # Down: the 503 page, with Retry-After, each in under a second.
+    # Down: the 503 page, with Retry-After, each in under a second; with
+    # Redis, a page kept less than its 5 s before is still read.
     while_down = readers.between(down, starting)
     assert len(while_down) >= 20
-    assert {(a[2], a[3]) for a in while_down} == {(503, "30")}
+    seen = {(a[2], a[3]) for a in while_down}
+    if "REDIS_URL" in site.env:
+        assert (200, None) in seen and seen <= {(200, None), (503, "30")}
+    else:
+        assert seen == {(503, "30")}
     assert max(a[4] for a in while_down) < 1
     assert health_down[0] == 503 and health_down[2] < 1
     # Back by itself, within two seconds of the database.
@@ -396,18 +413,19 @@ def test_the_site_rides_out_a_database_restart_under_load(site, cluster, mode):
 
     # Nothing saved before is lost, and every view answered 200 was counted
     # (a view counted just as the database went away may have been answered
-    # 503: at most one such per 503).
+    # 503: at most one such per 503), once what Redis holds is folded in.
+    manage(site.env, ["flush_views"])
     assert (
-        cluster.query("SELECT id, title, body FROM articles_article ORDER BY id")
+        site.query("SELECT id, title, body FROM articles_article ORDER BY id")
         == saved_before
     )
-    counts_after = dict(cluster.query("SELECT slug, view_count FROM articles_article"))
+    counts_after = dict(site.query("SELECT slug, view_count FROM articles_article"))
     served = Counter(url for _, url, status, _, _ in answers if status == 200)
     refused = Counter(url for _, url, status, _, _ in answers if status == 503)
     for slug, url in zip(slugs, urls, strict=True):
         gained = counts_after[slug] - counts_before[slug]
         assert served[url] <= gained <= served[url] + refused[url], slug
-    daily_after = cluster.query("SELECT sum(views) FROM articles_dailyviews")[0][0]
+    daily_after = site.query("SELECT sum(views) FROM articles_dailyviews")[0][0]
     assert daily_after - daily_before == sum(counts_after.values()) - sum(
         counts_before.values()
     )

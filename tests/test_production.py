@@ -1,15 +1,10 @@
 """`gunicorn wardnews.wsgi` from the project root serves the site as deployed:
 DEBUG off, static files through WhiteNoise, Vietnamese error pages."""
 
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
@@ -17,23 +12,16 @@ from wardnews.pagecache import ARTICLE_SECONDS
 
 from .browsing import EDITOR_READY
 from .conftest import PHONE_UA, redis_for_tests
+from .serving import Gunicorn, deployed_env, free_port, manage
 from .test_editor import ADD_URL, open_dialog
 
 pytestmark = pytest.mark.gunicorn
 
-PROJECT = Path(__file__).resolve().parent.parent
 PASSWORD = "mat-khau-thu-nghiem"
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 SEED_SLUG = (
     "thuong-truc-dang-uy-phuong-phuc-loi-lam-viec-voi-mttq-va-cac-doan-the-ctxh"
     "-phuong-ve-nhiem-vu-nam-2022"
 )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url, **headers):
@@ -48,19 +36,11 @@ def fetch(url, **headers):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("production")
-    port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="wardnews.settings",
+    env = deployed_env(
+        folder,
+        free_port(),
         DJANGO_SECRET_KEY="production-test-" + "k" * 40,
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
-        DJANGO_STATIC_ROOT=str(folder / "static"),
-        DJANGO_MEDIA_ROOT=str(folder / "media"),
-        GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="2",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,bode.localhost",
         # The admin over plain HTTP, for the editor's test below.
@@ -69,40 +49,16 @@ def site(tmp_path_factory):
         # As in production: the workers share pages and count in Redis.
         REDIS_URL=redis_for_tests(db=14),
     )
-    for command in (
+    manage(
+        env,
         ["migrate", "--no-input"],
         ["load_demo"],
         ["collectstatic", "--no-input"],
         ["createsuperuser", "--no-input", "--username", "quantri", "--email", "a@b.vn"],
-    ):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=PROJECT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-    server = subprocess.Popen(
-        [str(GUNICORN), "wardnews.wsgi"],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None:
-                pytest.fail(server.stderr.read().decode())
-            time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.wait(timeout=30)
+    server = Gunicorn(env, folder)
+    yield server.base
+    server.stop()
 
 
 def test_it_serves_the_home_page_with_the_seed_article(site):

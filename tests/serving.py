@@ -1,0 +1,102 @@
+"""The project as deployed, for the tests that need the real server: its
+`manage.py` commands and `gunicorn wardnews.wsgi` run in child processes,
+from the project root, with an environment of their own."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def deployed_env(folder, port, **settings):
+    """The environment a deployed server reads: none of this process's own
+    Django, database, Redis or gunicorn settings, files in `folder`, gunicorn
+    on `port`, then `settings`."""
+    # As collectstatic leaves it: WhiteNoise warns about a missing folder.
+    (folder / "static").mkdir(exist_ok=True)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="wardnews.settings",
+        DJANGO_STATIC_ROOT=str(folder / "static"),
+        DJANGO_MEDIA_ROOT=str(folder / "media"),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+    )
+    env.update(settings)
+    return env
+
+
+def manage(env, *commands, timeout=300):
+    """Runs each `manage.py` command in turn; a failure fails with its output."""
+    for command in commands:
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=PROJECT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+
+
+class Gunicorn:
+    """`gunicorn wardnews.wsgi` as deployed (the project's gunicorn.conf.py),
+    its output in `folder`: stdout (gunicorn's and Django's JSON log lines)
+    in gunicorn.log, stderr in gunicorn.err. Started, it answers /healthz."""
+
+    def __init__(self, env, folder):
+        self.base = f"http://{env['GUNICORN_BIND']}"
+        self.log = folder / "gunicorn.log"
+        self.err = folder / "gunicorn.err"
+        with self.log.open("wb") as out, self.err.open("wb") as err:
+            self.process = subprocess.Popen(
+                [str(GUNICORN), "wardnews.wsgi"],
+                cwd=PROJECT,
+                env=env,
+                stdout=out,
+                stderr=err,
+            )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=5).close()
+                return
+            except urllib.error.HTTPError:
+                return  # It answers; whether the site is well is the test's.
+            except OSError:
+                if self.process.poll() is not None:
+                    pytest.fail(f"gunicorn stopped at start:\n{self.said()}")
+                if time.monotonic() > deadline:
+                    self.stop()
+                    pytest.fail(f"gunicorn did not answer within 30 s:\n{self.said()}")
+                time.sleep(0.2)
+
+    def said(self):
+        return self.log.read_text() + self.err.read_text()
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
