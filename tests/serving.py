@@ -1,6 +1,7 @@
 """The project as deployed, for the tests that need the real server: its
 `manage.py` commands and `gunicorn wardnews.wsgi` run in child processes,
-from the project root, with an environment of their own."""
+from the project root, with an environment of their own; and a request
+answered as Django hands it to the WSGI server."""
 
 import os
 import socket
@@ -12,6 +13,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from .conftest import PHONE_UA
 
 PROJECT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -100,3 +108,22 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def served_to_head(url):
+    """A reader's HEAD request, answered as Django hands it to the WSGI
+    server (the test client would drop the body itself): the response, the
+    body bytes, the number of queries run."""
+    request = RequestFactory(headers={"user-agent": PHONE_UA}).head(url)
+    # As the test client does: the test's transaction stays open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            response = WSGIHandler()(request.environ, lambda status, headers: None)
+            body = b"".join(response)
+            response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return response, body, len(queries)

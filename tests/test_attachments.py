@@ -19,6 +19,7 @@ from articles import attachments
 from articles.models import Article, Attachment
 
 from .conftest import SECOND_HOST, article_form, make_staff
+from .serving import served_to_head
 
 # --- Real documents, made here --------------------------------------------
 
@@ -568,6 +569,13 @@ def test_a_download_is_not_gzipped_so_phones_show_its_progress(article, reader):
     )
     assert "Content-Encoding" not in response
     assert response["Content-Length"] == str(len(pdf_bytes(padding=5000)))
+
+
+def test_a_head_request_says_the_size_without_sending_the_file(article):
+    attachment = attach(article, "Quyết định số 12.pdf", pdf_bytes(padding=5000))
+    head, body, _ = served_to_head(attachments.attachment_url(attachment))
+    assert head.status_code == 200 and body == b""
+    assert head["Content-Length"] == str(len(pdf_bytes(padding=5000)))
 
 
 # --- The list under the body ------------------------------------------------

@@ -6,6 +6,7 @@ import logging
 import re
 import sys
 import time
+import urllib.request
 
 import pytest
 from django.core.cache.backends.base import BaseCache
@@ -150,13 +151,20 @@ def test_gunicorn_logs_json_lines_with_one_request_id(tmp_path):
         fetch(server.base + "/healthz?token=bi-mat", **{"X-Request-ID": "nginx-42"})
         fetch(server.base + "/robots.txt", **{"X-Request-ID": "x" * 500})  # Not an id.
         fetch(server.base + "/robots.txt", Host="ke-la.example")
+        # A link checker: answered without a body for gunicorn to drop.
+        urllib.request.urlopen(
+            urllib.request.Request(server.base + "/robots.txt", method="HEAD"),
+            timeout=10,
+        ).close()
     finally:
         server.stop()
     out, err = server.log.read_bytes(), server.err.read_bytes()
     assert err == b"", err.decode()
     lines = [json.loads(line) for line in out.decode().splitlines()]
     requests = {
-        (e["path"], e["status"]): e for e in lines if e["logger"] == "gunicorn.access"
+        (e["path"], e["status"]): e
+        for e in lines
+        if e["logger"] == "gunicorn.access" and e["method"] == "GET"
     }
     given = requests["/healthz", 200]
     replaced = requests["/robots.txt", 200]
@@ -167,3 +175,6 @@ def test_gunicorn_logs_json_lines_with_one_request_id(tmp_path):
     assert "bi-mat" not in out.decode()
     [disallowed] = [e for e in lines if e["logger"] == "django.security.DisallowedHost"]
     assert disallowed["request_id"] == refused["request_id"]
+    [head] = [e for e in lines if e.get("method") == "HEAD"]
+    assert (head["path"], head["status"], head["bytes"]) == ("/robots.txt", 200, 0)
+    assert [e for e in lines if e["level"] == "WARNING"] == []

@@ -31,6 +31,7 @@ from wardnews import pagecache
 from wardnews.wards.models import Ward
 
 from .conftest import PHONE_UA, article_form, png_bytes, redis_for_tests, views_of
+from .serving import served_to_head
 
 
 def new_reader(**headers):
@@ -126,6 +127,35 @@ def test_parameters_a_page_does_not_read_get_the_kept_page(reader, make_article)
         page, queries = queries_for(new_reader(), url)
         assert (queries, page.content) == (0, first.content), url
     assert len(pagecache._pages) == 2
+
+
+def test_head_requests_are_answered_from_kept_pages_without_a_body(make_article):
+    """A link checker's or a flood's HEAD costs no render and no query, says
+    what a GET would (length, type, ETag), sends no body and counts nothing."""
+    article = make_article()
+    for url in ("/", article.get_absolute_url()):
+        cold, body, rendered = served_to_head(url)
+        assert (cold.status_code, body) == (200, b"") and rendered > 0
+        got = new_reader().get(url)
+        head, body, kept = served_to_head(url)
+        assert (kept, body) == (0, b"")
+        assert head["Content-Length"] == str(len(got.content))
+        assert head["ETag"] == got["ETag"]
+        assert head["Content-Type"] == got["Content-Type"]
+        assert not head.cookies
+    assert views_of(article) == 1  # The one GET.
+
+
+def test_a_head_request_never_gets_a_body(make_article):
+    """Pages that are never kept (search, errors) answer HEAD without a body
+    too, so gunicorn has nothing to drop and log."""
+    make_article()
+    for url, status in (("/tim-kiem/?q=phuong", 200), ("/khong-co/", 404)):
+        got = new_reader().get(url)
+        head, body, _ = served_to_head(url)
+        assert head.status_code == got.status_code == status
+        assert body == b""
+        assert head["Content-Length"] == str(len(got.content))
 
 
 # Fresh after every change readers must see.

@@ -24,7 +24,7 @@ from memory to anonymous readers, until its ward changes or it expires:
   "Lượt xem" it shows trails by that at most.
 - **Who never gets a kept page.** Anyone with a session cookie (staff: the
   admin's own pages, previews, and staff reading the site), requests other
-  than GET, and any response that is not a plain 200 marked by its view
+  than GET and HEAD, and any response that is not a plain 200 marked by its view
   (errors, redirects, the preview). A page is kept under its host as Django
   validated it and its declared query parameters only: tracking parameters
   (fbclid, utm_…) and anything else a page does not read get the same page.
@@ -36,7 +36,9 @@ else runs. What the middleware below add to a page (security headers, the
 Content-Security-Policy, Vary) is kept with it, compressed once, uncompressed
 once; HTTP caches get an ETag (a 304 when the browser has the page) and vary
 only on what the page does: Accept-Encoding, and Cookie on an article page
-(the seen-cookie decides whether it counts).
+(the seen-cookie decides whether it counts). A HEAD request (link checkers,
+link previews) gets a kept page's headers, counts nothing, and, kept or not,
+is answered without a body.
 """
 
 import functools
@@ -406,9 +408,15 @@ class PageCacheMiddleware:
         self.compress = TextGZipMiddleware(get_response)
 
     def __call__(self, request):
+        response = self._answer(request)
+        if request.method == "HEAD":
+            _without_body(response)
+        return response
+
+    def _answer(self, request):
         path = request.path_info
         if (
-            request.method != "GET"
+            request.method not in ("GET", "HEAD")
             or not settings.PAGE_CACHE
             or path.startswith(_NEVER)
             or settings.SESSION_COOKIE_NAME in request.COOKIES
@@ -556,6 +564,18 @@ class PageCacheMiddleware:
         if counted:
             counting.mark_seen(request, response, page.article_pk, page.article_path)
         return response
+
+
+def _without_body(response):
+    """A HEAD request's answer: what the GET's would say, Content-Length
+    included, without the body (RFC 9110), which gunicorn would otherwise
+    drop and log for every such request."""
+    if response.streaming:
+        response.streaming_content = ()
+    else:
+        if not response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        response.content = b""
 
 
 def _keep(key, page):
