@@ -359,7 +359,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
     @admin.display(description="nổi bật", ordering="is_featured")
     def featured(self, article):
         if article.is_featured:
-            return format_html('<span class="article-pinned">★ Tin nổi bật</span>')
+            return mark_safe('<span class="article-pinned">★ Tin nổi bật</span>')
         return ""
 
     @admin.display(description="trạng thái", ordering="status")
