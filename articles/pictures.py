@@ -5,7 +5,9 @@ and when a photo was taken, the camera's serial number)."""
 
 import io
 import logging
-from pathlib import Path
+import re
+import secrets
+from pathlib import Path, PurePosixPath
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
+
+from .text import vietnamese_slugify
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +42,30 @@ SAME_FORMAT = {"MPO": "JPEG"}
 # What Pillow may even try to read a file as: never PostScript (which it
 # hands to Ghostscript), nor any of the fifty others it knows.
 PILLOW_FORMATS = ["JPEG", "PNG", "GIF", "WEBP"]  # JPEG opens MPO too.
+
+
+# Stored names: a slug of the uploaded name, cut to this, and a random part.
+MAX_STORED_STEM = 80
+
+
+def stored_name(filename: str) -> str:
+    """The name a picture is stored under: an ASCII slug of the name it was
+    uploaded with and a random part ("Ảnh Hội nghị.JPG" ->
+    "anh-hoi-nghi-3f9c2a1b7e.jpg"). /media/ serves a draft's photos (and their
+    renditions, named after them) before the article is out: nobody who knows
+    its title and month can guess where they are."""
+    path = PurePosixPath(filename)
+    stem = vietnamese_slugify(path.stem)[:MAX_STORED_STEM].strip("-") or "anh"
+    return f"{stem}-{secrets.token_hex(5)}{path.suffix.lower()}"
+
+
+def shown_name(name: str) -> str:
+    """A stored picture's name as staff know it, without its random part:
+    "anh-hoi-nghi-3f9c2a1b7e.jpg" -> "anh-hoi-nghi.jpg"."""
+    return _RANDOM_PART.sub("", PurePosixPath(name).name)
+
+
+_RANDOM_PART = re.compile(r"-[0-9a-f]{10}(?=\.[a-z]+$)")
 
 
 def open_picture(file):

@@ -37,11 +37,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import renditions
-from .pictures import picture_problem, prepare_picture
+from .pictures import picture_problem, prepare_picture, shown_name, stored_name
 from .text import vietnamese_slugify
-
-# Short enough for the file system, with "_thumb" and a "_1a2B3c4" added.
-MAX_NAME_LENGTH = 100
 
 # What a body may hold, for nh3 on save and, generated from the same lists,
 # for CKEditor's content filter: the editor never shows what saving would
@@ -512,11 +509,9 @@ def _save_picture(uploaded, ward) -> str:
     """Store the picture (and the thumbnail the image browser shows) in the
     ward's folder, by day; the name saved, which may differ if taken."""
     day = timezone.localdate().strftime("%Y/%m/%d")
-    name = PurePosixPath(uploaded.name)
-    stem = vietnamese_slugify(name.stem)[:MAX_NAME_LENGTH].strip("-") or "anh"
-    name = stem + name.suffix.lower()
     storage = ckeditor_utils.storage
-    path = storage.get_available_name(f"{ward.upload_folder}/{day}/{name}")
+    path = f"{ward.upload_folder}/{day}/{stored_name(uploaded.name)}"
+    path = storage.get_available_name(path)
     return get_backend()(storage, uploaded).save_as(path)
 
 
@@ -608,7 +603,7 @@ def _ward_pictures(ward) -> list[dict]:
             day = _day_folder(name)
             pictures.append(
                 {
-                    "name": PurePosixPath(name).name,
+                    "name": shown_name(name),
                     "src": ckeditor_utils.get_media_url(name),
                     "thumb": ckeditor_utils.get_media_url(thumb or name),
                     "day": day,

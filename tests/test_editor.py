@@ -846,7 +846,7 @@ def test_staff_upload_a_captioned_picture_in_a_few_clicks(
     url = page.evaluate("CKEDITOR.dialog.getCurrent().getValueOf('info', 'src')")
     assert re.fullmatch(
         rf"/media/uploads/{ward.slug}/"
-        r"\d{4}/\d{2}/\d{2}/hoi-nghi-tong-ket\.png",
+        r"\d{4}/\d{2}/\d{2}/hoi-nghi-tong-ket-[0-9a-f]{10}\.png",
         url,
     ), url
     # Its size is read from the picture; the description field has the focus.
@@ -971,7 +971,7 @@ def test_a_picture_pasted_into_the_text_goes_up_and_becomes_a_picture(
     img = [e for e in Markup(editor_data(page)).elements if e[0] == "img"]
     assert len(img) == 1
     assert re.fullmatch(
-        rf"/media/uploads/{ward.slug}/\d{{4}}/\d{{2}}/\d{{2}}/anh-dan\.png",
+        rf"/media/uploads/{ward.slug}/\d{{4}}/\d{{2}}/\d{{2}}/anh-dan-[0-9a-f]{{10}}\.png",
         img[0][1]["src"],
     )
     # image2's own: double-clicked, it opens the picture's dialog.

@@ -3,6 +3,7 @@ was taken), and the renditions readers' phones are sent."""
 
 import io
 import os
+import re
 import struct
 import zlib
 from html.parser import HTMLParser
@@ -157,6 +158,19 @@ def assert_upright_without_location(path):
         exif = image.getexif()
         assert exif.get(ORIENTATION, 1) == 1
         assert not exif.get_ifd(GPS_IFD)
+
+
+@pytest.mark.parametrize("how", ["upload", "featured"])
+def test_a_photo_is_stored_where_nobody_can_guess_it(how, request, db):
+    """A draft's photo is served from /media/ before the article is out: its
+    stored name says what it is, in ASCII, with a random part that a reader
+    who knows the article's title and month cannot guess."""
+    store = request.getfixturevalue(how)
+    first = store("Ảnh Hội nghị.JPG", sideways_photo())
+    assert re.fullmatch(r"anh-hoi-nghi-[0-9a-f]{10}\.jpg", first.name), first.name
+    if how == "upload":
+        second = store("Ảnh Hội nghị.JPG", sideways_photo())
+        assert second.parent == first.parent and second.name != first.name
 
 
 # --- Stored upright, without where it was taken ------------------------------
