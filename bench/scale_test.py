@@ -676,22 +676,23 @@ def check_views(site, report, conf, logs, article_id, path):
     )
 
     # Which server answered each: nginx's word, and each server's own log.
-    lines = [line.split() for line in nginx_log(conf)[log_start:]]
-    served = {
-        name: {f[0] for f in lines if f[1] == f"127.0.0.1:{ports[name]}"}
-        for name in ("A", "B")
-    }
-    counts = {name: len(ids) for name, ids in served.items()}
-    # A worker writes its log line after the answer has left, so the last
-    # lines may land a moment after the client has them: wait for them.
+    # nginx and gunicorn write a request's line after its answer has left,
+    # so the last lines may land a moment after the client has them: wait
+    # (up to 10 s) for every request in nginx's log, and for each id nginx
+    # logged in the server's.
     deadline = time.monotonic() + 10
     while True:
+        lines = [line.split() for line in nginx_log(conf)[log_start:]]
+        served = {
+            name: {f[0] for f in lines if f[1] == f"127.0.0.1:{ports[name]}"}
+            for name in ("A", "B")
+        }
         own_logs = {name: logged_request_ids(logs[name]) for name in ("A", "B")}
-        if all(served[n] <= own_logs[n] for n in served):
-            break
-        if time.monotonic() > deadline:
+        complete = len(lines) >= VIEWS and all(served[n] <= own_logs[n] for n in served)
+        if complete or time.monotonic() > deadline:
             break
         time.sleep(0.1)
+    counts = {name: len(ids) for name, ids in served.items()}
     agree = all(served[n] <= own_logs[n] for n in served) and not (
         served["A"] & own_logs["B"] or served["B"] & own_logs["A"]
     )
