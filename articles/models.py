@@ -10,7 +10,7 @@ from django.utils import timezone
 from wardnews.wards.models import Ward
 
 from . import attachments, richtext
-from .pictures import PictureField, stored_name, validate_picture
+from .pictures import PictureField, stored_path, validate_picture
 from .text import (
     compact_blocks,
     fold_accents,
@@ -179,7 +179,9 @@ class ArticleQuerySet(models.QuerySet):
 def featured_image_path(article, filename):
     """Each ward's pictures in a folder of its own."""
     month = timezone.localdate().strftime("%Y/%m")
-    return f"articles/{article.category.ward.slug}/{month}/{stored_name(filename)}"
+    folder = f"articles/{article.category.ward.slug}/{month}/"
+    field = Article._meta.get_field("featured_image")
+    return stored_path(folder, filename, field.max_length)
 
 
 class Article(NormalisedTextModel):

@@ -48,15 +48,18 @@ PILLOW_FORMATS = ["JPEG", "PNG", "GIF", "WEBP"]  # JPEG opens MPO too.
 MAX_STORED_STEM = 80
 
 
-def stored_name(filename: str) -> str:
-    """The name a picture is stored under: an ASCII slug of the name it was
-    uploaded with and a random part ("Ảnh Hội nghị.JPG" ->
-    "anh-hoi-nghi-3f9c2a1b7e.jpg"). /media/ serves a draft's photos (and their
-    renditions, named after them) before the article is out: nobody who knows
-    its title and month can guess where they are."""
+def stored_path(folder: str, filename: str, max_length: int = 255) -> str:
+    """Where a picture is stored: in ``folder``, under an ASCII slug of the
+    name it was uploaded with and a random part ("Ảnh Hội nghị.JPG" ->
+    "anh-hoi-nghi-3f9c2a1b7e.jpg"), in at most ``max_length`` characters in
+    all (its field's). /media/ serves a draft's photos (and their renditions,
+    named after them) before the article is out: nobody who knows its title
+    and month can guess where they are."""
     path = PurePosixPath(filename)
-    stem = vietnamese_slugify(path.stem)[:MAX_STORED_STEM].strip("-") or "anh"
-    return f"{stem}-{secrets.token_hex(5)}{path.suffix.lower()}"
+    random_part = f"-{secrets.token_hex(5)}{path.suffix.lower()}"
+    room = max_length - len(folder) - len(random_part)
+    stem = vietnamese_slugify(path.stem)[: max(min(MAX_STORED_STEM, room), 3)]
+    return f"{folder}{stem.strip('-') or 'anh'}{random_part}"
 
 
 def shown_name(name: str) -> str:
@@ -375,7 +378,11 @@ class PictureField(models.ImageField):
     readers are made as it is saved."""
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": PictureFormField, **kwargs})
+        # The name stored is made to fit (stored_name): however long the
+        # name a picture is uploaded under, staff are not refused for it.
+        return super().formfield(
+            **{"form_class": PictureFormField, **kwargs, "max_length": None}
+        )
 
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)

@@ -37,7 +37,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import renditions
-from .pictures import picture_problem, prepare_picture, shown_name, stored_name
+from .pictures import picture_problem, prepare_picture, shown_name, stored_path
 from .text import vietnamese_slugify
 
 # What a body may hold, for nh3 on save and, generated from the same lists,
@@ -510,8 +510,9 @@ def _save_picture(uploaded, ward) -> str:
     ward's folder, by day; the name saved, which may differ if taken."""
     day = timezone.localdate().strftime("%Y/%m/%d")
     storage = ckeditor_utils.storage
-    path = f"{ward.upload_folder}/{day}/{stored_name(uploaded.name)}"
-    path = storage.get_available_name(path)
+    path = storage.get_available_name(
+        stored_path(f"{ward.upload_folder}/{day}/", uploaded.name)
+    )
     return get_backend()(storage, uploaded).save_as(path)
 
 

@@ -171,6 +171,15 @@ def test_a_photo_is_stored_where_nobody_can_guess_it(how, request, db):
     if how == "upload":
         second = store("Ảnh Hội nghị.JPG", sideways_photo())
         assert second.parent == first.parent and second.name != first.name
+    else:  # Within the field's 100 characters, the random part kept whole.
+        Article.objects.all().delete()
+        long_name = "Ảnh Hội nghị tổng kết công tác năm 2026 và triển khai " * 2
+        stored = store(f"{long_name}.JPG", sideways_photo())
+        name = Article.objects.get().featured_image.name
+        assert len(name) <= 100
+        assert re.fullmatch(
+            r"anh-hoi-nghi-tong-ket-[a-z0-9-]+-[0-9a-f]{10}\.jpg", stored.name
+        )
 
 
 # --- Stored upright, without where it was taken ------------------------------

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http.request import split_domain_port
 
 from articles import richtext
-from articles.pictures import PictureField, validate_picture
+from articles.pictures import PictureField, stored_path, validate_picture
 from articles.text import nfc, vietnamese_slugify
 
 
@@ -63,7 +63,8 @@ def name_key(name: str) -> str:
 
 def logo_path(ward, filename):
     """Each ward's files in a folder of its own."""
-    return f"wards/{ward.slug}/{filename}"
+    max_length = Ward._meta.get_field("logo").max_length
+    return stored_path(f"wards/{ward.slug}/", filename, max_length)
 
 
 class WardQuerySet(models.QuerySet):
