@@ -14,6 +14,7 @@ article's permission are checked first.
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
@@ -120,12 +121,23 @@ def _plain(value):
     return (value.name or "") if hasattr(value, "storage") else value
 
 
+# How long a save may take between its revision's time and the publishing
+# time it sets (a request times out well before).
+SAVE_TAKES_AT_MOST = timedelta(seconds=30)
+
+
 def state_at(snapshot: dict, when) -> str:
     """The article's state as readers had it then: its status, or that it
-    was scheduled for a later time."""
+    was scheduled for a later time. ``when`` is the revision's time, taken as
+    its save began: "Đăng bài" then sets the publishing time a moment later,
+    which is publishing now."""
     status = snapshot["status"]
     published_at = snapshot["published_at"]
-    if status == Article.Status.PUBLISHED and published_at and published_at > when:
+    if (
+        status == Article.Status.PUBLISHED
+        and published_at
+        and published_at > when + SAVE_TAKES_AT_MOST
+    ):
         return f"Hẹn giờ {timezone.localtime(published_at):%H:%M %d/%m/%Y}"
     try:
         return Article.Status(status).label
@@ -134,7 +146,8 @@ def state_at(snapshot: dict, when) -> str:
 
 
 def person(user) -> str:
-    """How staff are named in the history."""
+    """How staff are named to colleagues: in the history, the article list,
+    the review steps and the author field."""
     if user is None:
         return "—"
     # Family name first, as Vietnamese names are written ("Họ", then "Tên").

@@ -25,6 +25,7 @@ from articles.revisions import (
 )
 
 from .conftest import make_staff, png_bytes
+from .test_newsroom import edit_form
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 ADMIN = "/admin/articles/article/"
@@ -258,6 +259,24 @@ def test_the_history_lists_revisions_newest_first(
     # The newest is what the article holds now; the older ones can come back.
     assert page.count("Khôi phục bản này") == 2
     assert "Như nội dung hiện tại" in page
+
+
+def test_an_article_published_now_is_published_in_the_history_not_scheduled(
+    staff_client, make_article, writer
+):
+    """ "Đăng bài" sets the time as it saves, a moment after the revision
+    began: that is publishing now, not for a later time."""
+    waiting = make_article(
+        title="Kế hoạch ra quân làm sạch đường phố",
+        status=Article.Status.REVIEW,
+        author=writer,
+    )
+    staff_client.post(f"{ADMIN}{waiting.pk}/change/", edit_form(waiting))
+    waiting.refresh_from_db()
+    assert waiting.status == Article.Status.PUBLISHED
+    page = staff_client.get(history_url(waiting)).text
+    assert "Hẹn giờ" not in page
+    assert "Đã đăng" in page
 
 
 def test_the_history_costs_the_same_queries_however_many_revisions(
