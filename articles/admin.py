@@ -17,7 +17,7 @@ from wardnews.wards.hosts import url_on_ward
 from . import workflow
 from .attachments import HELP_TEXT, AttachmentForm, readable_size, type_label
 from .models import Article, Attachment, Category
-from .revisions import ArticleRevisionsAdmin, set_revision_comment
+from .revisions import ArticleRevisionsAdmin, person, set_revision_comment
 from .richtext import EditorWidget, own_pictures_only
 from .text import fold_accents, nfc, search_words
 from .views import ArticlePreviewView
@@ -162,13 +162,6 @@ class ArticleAdminForm(forms.ModelForm):
                 "Hãy ghi cho phóng viên biết cần sửa gì trước khi trả bài.",
             )
         return cleaned
-
-
-def display_name(user) -> str:
-    """A person as colleagues know them: their name, else their user name."""
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -354,7 +347,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
 
     @admin.display(description="người viết", ordering="author__username")
     def writer(self, article):
-        return display_name(article.author)
+        return person(article.author)
 
     @admin.display(description="nổi bật", ordering="is_featured")
     def featured(self, article):
@@ -408,7 +401,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
                 (
                     (
                         timezone.localtime(event.at).strftime("%H:%M %d/%m/%Y"),
-                        display_name(event.user),
+                        person(event.user),
                         event.get_status_display(),
                         f" (“{event.note}”)" if event.note else "",
                     )
@@ -447,6 +440,9 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
                 .distinct()
                 .order_by("username")
             )
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = person  # "Nguyễn Thu Hà", as elsewhere.
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):

@@ -224,6 +224,19 @@ def test_an_editor_publishes_a_waiting_article(client, ward_editor, waiting, rea
     assert timezone.now() - waiting.published_at < timedelta(minutes=1)
 
 
+def test_staff_are_named_family_name_first_everywhere(
+    client, ward_editor, writer, waiting
+):
+    """As Vietnamese names are written, and as the history names them: in
+    the list and in the author field."""
+    writer.first_name, writer.last_name = "Thu Hà", "Nguyễn"
+    writer.save()
+    client.force_login(ward_editor)
+    listed, form = client.get(ARTICLES).text, client.get(change_url(waiting)).text
+    assert "Nguyễn Thu Hà" in listed and "Thu Hà Nguyễn" not in listed
+    assert f'<option value="{writer.pk}" selected>Nguyễn Thu Hà</option>' in form
+
+
 def test_an_editor_sees_what_waits_for_them(client, ward_editor, waiting, draft):
     client.force_login(ward_editor)
     assert "1 bài đang chờ bạn duyệt" in client.get("/admin/").text
