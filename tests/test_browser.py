@@ -521,6 +521,34 @@ def test_a_table_from_the_editor_fits_a_phone(new_context, live_server, make_art
     assert_no_sideways_scroll(page)
 
 
+def test_a_picture_pasted_into_a_line_of_text_leaves_the_line_unstretched(
+    new_context, live_server, make_article, media_root
+):
+    """CKEditor puts a dropped or pasted picture inside the paragraph it lands
+    in; on a wide screen the body is justified, and the words before it were
+    spread across the whole column."""
+    picture = media_root / "uploads" / "cho-dem.jpg"
+    picture.parent.mkdir(parents=True)
+    picture.write_bytes(jpeg((1000, 560), (30, 110, 170)))
+    article = make_article(
+        body='<p>Quang cảnh chợ đêm của phường:<img alt="" src="/media/uploads/'
+        'cho-dem.jpg" width="1000" height="560"></p>'
+    )
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    wait_for_images(page, ".article-body")
+    words, column = page.evaluate(
+        """() => {
+            const p = document.querySelector('.article-body p');
+            const range = document.createRange();
+            range.selectNodeContents(p.firstChild);
+            return [range.getBoundingClientRect().width, p.clientWidth];
+        }"""
+    )
+    assert words < column / 2, (words, column)
+    screenshot(page, "article-pasted-picture-desktop")
+
+
 # 4. A resident's walk on a phone: reading, searching from the header,
 # printing, a bigger text, sharing; and the same pages by keyboard alone.
 
