@@ -573,14 +573,20 @@ def browse_images(request):
         )
     pictures = _ward_pictures(ward)
     query = request.GET.get("q", "").strip()
-    # Saved names are slugs ("hoi-nghi.png"): "Hội nghị" finds them.
-    if wanted := vietnamese_slugify(query):
-        pictures = [p for p in pictures if wanted in vietnamese_slugify(p["name"])]
+    # Saved names are slugs ("hoi-nghi-dang-uy.png"): "Đảng ủy hội nghị" and
+    # "hoi ngh" find them, every word typed the start of a word of the name.
+    if wanted := [w for w in vietnamese_slugify(query).split("-") if w]:
+        pictures = [p for p in pictures if _named(p["name"], wanted)]
     page = Paginator(pictures, BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
     # What CKEditor asked with (ward, CKEditorFuncNum…) goes on with a search.
     keep = [(k, v) for k, v in request.GET.items() if k not in ("q", "page")]
     context = {"files": list(page), "page": page, "query": query, "keep": keep}
     return render(request, "ckeditor/browse.html", context)
+
+
+def _named(name: str, wanted: list[str]) -> bool:
+    words = vietnamese_slugify(PurePosixPath(name).stem).split("-")
+    return all(any(word.startswith(w) for word in words) for w in wanted)
 
 
 def _ward_pictures(ward) -> list[dict]:
