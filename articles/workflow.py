@@ -135,9 +135,9 @@ def outcome(article) -> str:
     if article.status == Status.PUBLISHED:
         return f"Bài đang hiện với bạn đọc (thời gian đăng {when})."
     if article.status == Status.DRAFT and article.review_note:
-        return "Đã trả bài cho phóng viên kèm ghi chú; bạn đọc chưa thấy bài."
+        return "Đã trả bài cho phóng viên kèm ghi chú; bạn đọc chưa xem được bài."
     if article.status == Status.REVIEW:
-        return "Bài đã gửi biên tập viên duyệt; bạn đọc chưa thấy bài."
+        return "Bài đã gửi biên tập viên duyệt; bạn đọc chưa xem được bài."
     if article.status == Status.WITHDRAWN:
-        return "Bài đã gỡ: bạn đọc không còn thấy bài."
-    return "Bài là bản nháp: bạn đọc chưa thấy bài."
+        return "Bài đã gỡ, bạn đọc không còn xem được."
+    return "Bài đang là bản nháp, bạn đọc chưa xem được."

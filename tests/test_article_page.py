@@ -87,7 +87,7 @@ def test_staff_see_drafts_only_as_previews_in_the_admin(client, writer, make_art
     response = client.get(f"/admin/articles/article/{draft.pk}/xem-truoc/")
     assert response.status_code == 200
     assert "Bản xem trước" in response.text
-    assert "bạn đọc chưa thấy bài này (bản nháp)" in response.text
+    assert "bạn đọc chưa xem được bài này (bản nháp)" in response.text
 
 
 def test_staff_see_no_preview_note_on_published_articles(client, writer, make_article):

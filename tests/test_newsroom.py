@@ -96,7 +96,7 @@ def test_a_writer_saves_a_draft_then_submits_it(client, writer, category, reader
     article = Article.objects.get()
     assert article.status == Article.Status.DRAFT
     assert article.author == writer
-    assert "Bài là bản nháp: bạn đọc chưa thấy bài." in response.text
+    assert "Bài đang là bản nháp, bạn đọc chưa xem được." in response.text
 
     response = client.post(
         change_url(article), article_form(category, step="_submit"), follow=True
