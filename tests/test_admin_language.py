@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Category
@@ -28,6 +29,21 @@ def assert_reads(page: str, natural: list[str], weak: list[str]) -> None:
         assert text in page, f"missing {text!r}"
     for text in weak:
         assert text not in page, f"still says {text!r}"
+
+
+def test_every_staff_page_names_the_portals_icon(staff_client, make_article):
+    """Else the browser asks for /favicon.ico on every admin page: a 404
+    each time, and a warning in the log."""
+    article = make_article()
+    icon = 'rel="icon" href="/static/img/logo.svg"'
+    assert icon in Client().get("/admin/login/").text
+    for url in (
+        "/admin/",
+        ARTICLES,
+        f"{ARTICLES}{article.pk}/change/",
+        f"/ckeditor/browse/?ward={article.ward_id}",
+    ):
+        assert icon in staff_client.get(url).text, url
 
 
 def test_article_list_filters_and_actions_read_naturally(staff_client, make_article):
