@@ -70,7 +70,9 @@ class WardNewsFeed(Feed):
         picture = ""
         if article.featured_image:
             picture = format_html(
-                '<p><img src="{}" alt=""></p>', origin + article.featured_image.url
+                '<p><img src="{}" alt="{}"></p>',
+                origin + article.featured_image.url,
+                article.featured_image_alt,
             )
         lead = ""
         if article.lead:

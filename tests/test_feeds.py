@@ -123,10 +123,14 @@ def test_over_https_the_links_are_https(reader, make_article):
 
 def test_the_featured_image_is_in_the_description(reader, make_article):
     article = make_article(
-        featured_image=SimpleUploadedFile("anh.png", png_bytes(), "image/png")
+        featured_image=SimpleUploadedFile("anh.png", png_bytes(), "image/png"),
+        featured_image_alt="Đại biểu dự hội nghị & biểu quyết",
     )
     description = channel(reader.get(FEED)).find("item").findtext("description")
-    assert f'<img src="http://testserver{article.featured_image.url}"' in description
+    assert (
+        f'<img src="http://testserver{article.featured_image.url}" '
+        'alt="Đại biểu dự hội nghị &amp; biểu quyết">'
+    ) in description
 
 
 def test_markup_in_a_title_stays_text(reader, make_article):

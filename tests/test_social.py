@@ -97,6 +97,7 @@ def test_an_article_is_shared_with_its_title_lead_and_photo(reader, make_article
         title="Hội nghị sơ kết công tác Đảng quý I",
         lead="Sáng 20/3, Đảng ủy phường tổ chức hội nghị sơ kết.",
         featured_image=ContentFile(png_bytes((800, 450)), "hoi-nghi.png"),
+        featured_image_alt="Quang cảnh hội nghị sơ kết",
     )
     page = head(reader.get(article.get_absolute_url()))
     url = f"http://testserver{article.get_absolute_url()}"
@@ -112,6 +113,7 @@ def test_an_article_is_shared_with_its_title_lead_and_photo(reader, make_article
     )
     assert page.one("og:image:width") == "800"
     assert page.one("og:image:height") == "420"
+    assert page.one("og:image:alt") == "Quang cảnh hội nghị sơ kết"  # Mô tả ảnh.
     published = timezone.localtime(article.published_at)
     assert page.one("article:published_time") == published.isoformat(timespec="seconds")
     assert page.one("article:published_time").endswith("+07:00")
