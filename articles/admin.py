@@ -18,7 +18,7 @@ from . import workflow
 from .attachments import HELP_TEXT, AttachmentForm, readable_size, type_label
 from .models import Article, Attachment, Category
 from .revisions import ArticleRevisionsAdmin, person, set_revision_comment
-from .richtext import EditorWidget, own_pictures_only
+from .richtext import EditorWidget, own_pictures_only, pictures_without_description
 from .text import fold_accents, nfc, search_words
 from .views import ArticlePreviewView
 
@@ -516,6 +516,14 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         elif not change:
             workflow.record(obj, request.user)
         self.message_user(request, workflow.outcome(obj), messages.INFO)
+        if undescribed := pictures_without_description(obj.body):
+            self.message_user(
+                request,
+                f"{undescribed} ảnh trong nội dung chưa có mô tả: người không xem "
+                "được ảnh sẽ không biết ảnh chụp gì. Hãy nháy đúp vào ảnh, điền "
+                "“Mô tả ảnh” rồi lưu lại.",
+                messages.WARNING,
+            )
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_preview" in request.POST:

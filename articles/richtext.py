@@ -259,6 +259,26 @@ def foreign_pictures(html: str) -> list[str]:
     return _rewritten(html)[1]
 
 
+def pictures_without_description(html: str) -> int:
+    """How many pictures in the body have no description (alt) for readers
+    who cannot see them: a picture dropped or pasted into the editor gets
+    none, unlike one put in with the image dialog."""
+    finder = _UndescribedPictures()
+    finder.feed(html)
+    finder.close()
+    return finder.count
+
+
+class _UndescribedPictures(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img" and not (dict(attrs).get("alt") or "").strip():
+            self.count += 1
+
+
 def own_pictures_only(html: str) -> None:
     """A form validator for the editor's fields: staff learn, before saving,
     which pictures would not reach readers, and nothing they wrote is lost

@@ -128,6 +128,30 @@ def test_a_slug_with_spaces_or_marks_is_explained_in_vietnamese(
     assert not Article.objects.exists()
 
 
+def test_staff_are_told_of_pictures_in_the_text_without_a_description(
+    client, ward_editor, category
+):
+    """A picture dropped or pasted into the editor has none: saving says so,
+    and saves all the same."""
+    client.force_login(ward_editor)
+    body = (
+        '<p>Quang cảnh chợ đêm:<img src="/media/uploads/cho-dem.png" alt=""></p>'
+        '<p><img src="/media/uploads/le-hoi.png" alt="Lễ hội đường phố"></p>'
+        '<p><img src="/media/uploads/anh.png"></p>'
+    )
+    response = client.post(ADD_URL, article_form(category, body=body), follow=True)
+    assert Article.objects.get().body.count("<img") == 3
+    assert (
+        "2 ảnh trong nội dung chưa có mô tả: người không xem được ảnh sẽ không "
+        "biết ảnh chụp gì. Hãy nháy đúp vào ảnh, điền “Mô tả ảnh” rồi lưu lại."
+    ) in response.text
+    described = body.replace('alt=""', 'alt="Chợ đêm"').replace(
+        'anh.png">', 'anh.png" alt="Ảnh">'
+    )
+    form = article_form(category, body=described, title="Bài thứ hai")
+    assert "chưa có mô tả" not in client.post(ADD_URL, form, follow=True).text
+
+
 def test_staff_can_upload_a_featured_image(client, ward_editor, category, media_root):
     client.force_login(ward_editor)
     image = SimpleUploadedFile("anh-hoi-nghi.png", png_bytes(), "image/png")
