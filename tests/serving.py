@@ -110,11 +110,12 @@ class Gunicorn:
             self.process.wait()
 
 
-def served_to_head(url):
+def served_to_head(url, **headers):
     """A reader's HEAD request, answered as Django hands it to the WSGI
     server (the test client would drop the body itself): the response, the
     body bytes, the number of queries run."""
-    request = RequestFactory(headers={"user-agent": PHONE_UA}).head(url)
+    headers = {"user-agent": PHONE_UA, **headers}
+    request = RequestFactory(headers=headers).head(url)
     # As the test client does: the test's transaction stays open.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)

@@ -293,6 +293,33 @@ def test_staff_never_get_a_kept_page_nor_leave_one(
     assert queries_for(client, article.get_absolute_url())[1] > 1
 
 
+def test_a_session_cookie_that_names_no_session_gets_the_kept_page(
+    client, editor, make_article
+):
+    """Else any client could skip the cache, and render every page, by
+    sending `Cookie: sessionid=x`; staff whose session has ended are readers
+    again."""
+    make_article()
+    new_reader().get("/")
+    for value in ("x", "a" * 32, "'; DROP TABLE--"):
+        page, queries = queries_for(new_reader(cookie=f"sessionid={value}"), "/")
+        assert queries <= 1, value  # At most the session's look-up.
+        assert "Set-Cookie" not in page
+    client.force_login(editor)
+    _, staff_queries = queries_for(client, "/")
+    assert staff_queries > 1  # A live session: rendered, as staff need.
+    client.logout()
+
+
+def test_a_head_answered_304_says_no_length(make_article):
+    make_article()
+    etag = new_reader().get("/")["ETag"]
+    request_headers = {"if_none_match": etag}
+    head, body, _ = served_to_head("/", **request_headers)
+    assert (head.status_code, body) == (304, b"")
+    assert not head.has_header("Content-Length")
+
+
 def test_a_preview_never_reaches_readers(client, editor, make_article, category):
     draft = make_article(
         category=category, title="Dự thảo chưa duyệt", status=Article.Status.DRAFT

@@ -22,8 +22,9 @@ from memory to anonymous readers, until its ward changes or it expires:
   crawlers are told apart by the same rules as on a rendered page
   (articles/counting.py). An article page is kept ARTICLE_SECONDS, so the
   "Lượt xem" it shows trails by that at most.
-- **Who never gets a kept page.** Anyone with a session cookie (staff: the
-  admin's own pages, previews, and staff reading the site), requests other
+- **Who never gets a kept page.** Anyone signed in (staff: the admin's own
+  pages, previews, and staff reading the site; a session cookie that names
+  no live session does not count), requests other
   than GET and HEAD, and any response that is not a plain 200 marked by its view
   (errors, redirects, the preview). A page is kept under its host as Django
   validated it and its declared query parameters only: tracking parameters
@@ -46,13 +47,16 @@ import gzip
 import hashlib
 import logging
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
+from importlib import import_module
 from urllib.parse import parse_qsl, urlencode
 
 import redis
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
@@ -90,6 +94,8 @@ MIN_GZIP_LENGTH = 200
 TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "zarsrc", "zaloapp", "_gl"})
 
 # Paths that are never readers' pages: no lookup at all.
+# What Django's session keys look like (get_random_string(32), a-z0-9).
+_SESSION_KEY = re.compile(r"[a-z0-9]{8,64}")
 _NEVER = ("/static/", "/media/", "/ckeditor/", "/tep/", "/healthz")
 
 SITE = "pages:site"
@@ -419,7 +425,7 @@ class PageCacheMiddleware:
             request.method not in ("GET", "HEAD")
             or not settings.PAGE_CACHE
             or path.startswith(_NEVER)
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or _has_session(request)
             or viewbuffer.resting()
         ):
             return self.get_response(request)
@@ -566,10 +572,24 @@ class PageCacheMiddleware:
         return response
 
 
+def _has_session(request) -> bool:
+    """Whether the request carries a signed-in session (staff). A cookie that
+    names none gets readers' pages: else anyone could skip the cache, and
+    have every page rendered, by sending `Cookie: sessionid=x`. A key of the
+    session's shape costs one look-up; anything else, none."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key or not _SESSION_KEY.fullmatch(key):
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    return SESSION_KEY in store
+
+
 def _without_body(response):
     """A HEAD request's answer: what the GET's would say, Content-Length
     included, without the body (RFC 9110), which gunicorn would otherwise
     drop and log for every such request."""
+    if response.status_code in (204, 304):
+        return  # Nothing to say of a length (RFC 9110, 8.6).
     if response.streaming:
         response.streaming_content = ()
     else:
