@@ -12,6 +12,8 @@ from .models import Article, Category
 # When an article's page last changed: its publication (a scheduled article
 # comes out after it was last saved) or a later correction.
 LAST_CHANGE = Greatest("published_at", "updated_at")
+# Articles on a page of the sitemap (search engines take up to 50,000).
+ARTICLES_PER_PAGE = 2000
 
 
 class WardSitemap(Sitemap):
@@ -65,19 +67,46 @@ class CategorySitemap(WardSitemap):
 
 
 class ArticleSitemap(WardSitemap):
+    """The articles, newest first, ARTICLES_PER_PAGE to a page: a ward of
+    100,000 articles has a sitemap of small pages, each quick to render and
+    kept, rather than one of megabytes (`?p=2`, `?p=3`…, listed in the index)."""
+
+    limit = ARTICLES_PER_PAGE
+
     def items(self):
-        return self.published().annotate(last_change=LAST_CHANGE).only("slug")
+        return (
+            self.published()
+            .annotate(last_change=LAST_CHANGE)
+            .only("slug")
+            .order_by("-published_at", "-pk")
+        )
 
     def lastmod(self, article):
         return article.last_change
 
+    def get_latest_lastmod(self):
+        # Django's own would read every article.
+        return self.published().aggregate(last=Max(LAST_CHANGE))["last"]
 
-def sitemap(request):
-    """The sitemap of the ward whose host the request came to."""
-    ward = request.ward
-    sections = {
+
+def _sections(ward) -> dict:
+    return {
         "trang": WardPagesSitemap(ward),
         "chuyen-muc": CategorySitemap(ward),
         "bai-viet": ArticleSitemap(ward),
     }
-    return sitemap_views.sitemap(request, sitemaps=sections)
+
+
+def sitemap_index(request):
+    """sitemap.xml, of the ward whose host the request came to: its sections
+    and their pages."""
+    return sitemap_views.index(
+        request, sitemaps=_sections(request.ward), sitemap_url_name="sitemap_section"
+    )
+
+
+def sitemap_section(request, section):
+    """A section of the ward's sitemap, a page of it with ?p=."""
+    return sitemap_views.sitemap(
+        request, sitemaps=_sections(request.ward), section=section
+    )

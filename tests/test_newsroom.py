@@ -331,7 +331,7 @@ def test_a_scheduled_article_is_hidden_everywhere_until_its_time(
         "/",
         waiting.category.get_absolute_url(),
         "/rss/",
-        "/sitemap.xml",
+        "/sitemap-bai-viet.xml",
         "/tim-kiem/?q=ra+quân",
     ]
     for url in pages:

@@ -583,7 +583,7 @@ def test_a_host_spelt_differently_never_leaks_into_others_links(
 
 def test_kept_pages_keep_their_headers_and_honour_the_client(make_article):
     make_article()
-    for url in ("/sitemap.xml", "/rss/", "/"):
+    for url in ("/sitemap.xml", "/sitemap-bai-viet.xml", "/rss/", "/"):
         first = new_reader().get(url)
         kept = new_reader().get(url)
         for name in ("X-Robots-Tag", "Last-Modified", "Content-Type", "Cache-Control"):

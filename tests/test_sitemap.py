@@ -2,27 +2,48 @@
 
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Category
+from articles.sitemaps import ArticleSitemap
+from wardnews import pagecache
 
 from .conftest import SECOND_HOST
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def sitemap(client):
-    """{location: lastmod or None} of the client's ward's sitemap."""
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
+def xml(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
     assert response["Content-Type"].startswith("application/xml")
-    root = ET.fromstring(response.content)
-    return {
-        url.findtext("s:loc", namespaces=NS): url.findtext("s:lastmod", namespaces=NS)
-        for url in root.findall("s:url", NS)
-    }
+    return ET.fromstring(response.content)
+
+
+def sitemap_pages(client):
+    """The pages of the client's ward's sitemap, as its index lists them."""
+    index = xml(client, "/sitemap.xml")
+    return [
+        page.findtext("s:loc", namespaces=NS) for page in index.findall("s:sitemap", NS)
+    ]
+
+
+def sitemap(client):
+    """{location: lastmod or None} of the client's ward's sitemap, every page
+    of it, in order."""
+    urls = {}
+    for page in sitemap_pages(client):
+        parts = urlsplit(page)
+        for url in xml(client, f"{parts.path}?{parts.query}").findall("s:url", NS):
+            loc = url.findtext("s:loc", namespaces=NS)
+            urls[loc] = url.findtext("s:lastmod", namespaces=NS)
+    return urls
 
 
 @pytest.fixture
@@ -103,15 +124,53 @@ def test_lastmod_is_when_the_page_last_changed(reader, make_article):
     )
 
 
-def test_it_runs_a_fixed_number_of_queries(
-    reader, make_article, category, other_category, django_assert_num_queries
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return len(queries)
+
+
+def test_articles_come_a_page_at_a_time_in_a_fixed_number_of_queries(
+    reader, make_article, category, other_category, monkeypatch
 ):
-    for n in range(15):
-        make_article(category=category if n % 2 else other_category)
+    """A ward of 100,000 articles gets sitemap pages that are quick to make
+    and small enough to keep, each in as many queries as with a dozen."""
+    monkeypatch.setattr(ArticleSitemap, "limit", 5)
+
+    def add(count):
+        for n in range(count):
+            make_article(category=category if n % 2 else other_category)
+        cache.clear()
+        pagecache.clear_local()
+
+    def costs():
+        pages = [urlsplit(page) for page in sitemap_pages(reader)]
+        urls = [
+            f"{page.path}?{page.query}" if page.query else page.path for page in pages
+        ]
+        cache.clear()
+        pagecache.clear_local()
+        return urls, {url: queries_for(reader, url) for url in ["/sitemap.xml", *urls]}
+
+    add(12)
     reader.get("/")  # The host map is warm after the first request.
-    # Home lastmod; categories counted and listed; articles counted and listed.
-    with django_assert_num_queries(5):
-        assert len(sitemap(reader)) == 2 + 2 + 15
+    urls, few = costs()
+    assert urls == [
+        "/sitemap-trang.xml",
+        "/sitemap-chuyen-muc.xml",
+        "/sitemap-bai-viet.xml",
+        "/sitemap-bai-viet.xml?p=2",
+        "/sitemap-bai-viet.xml?p=3",
+    ]
+    assert len(sitemap(reader)) == 2 + 2 + 12
+    add(12)
+    urls, more = costs()
+    assert len(urls) == 2 + 5  # 24 articles, 5 to a page.
+    for url, queries in few.items():
+        assert more[url] == queries, url
+    assert few["/sitemap-bai-viet.xml?p=3"] <= 2  # Counted, then the page.
+    assert reader.get("/sitemap-bai-viet.xml?p=9").status_code == 404
+    assert reader.get("/sitemap-khong-co.xml").status_code == 404
 
 
 # robots.txt

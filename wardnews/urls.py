@@ -10,7 +10,7 @@ from django.views.static import serve
 from articles import richtext, statistics
 from articles.feeds import CategoryFeed, WardNewsFeed
 from articles.renditions import RENDITIONS
-from articles.sitemaps import sitemap
+from articles.sitemaps import sitemap_index, sitemap_section
 from wardnews.health import healthz
 from wardnews.pagecache import for_readers
 from wardnews.wards.views import robots_txt, view_on_site
@@ -63,7 +63,12 @@ urlpatterns = [
         for_readers(CategoryFeed()),
         name="category_feed",
     ),
-    path("sitemap.xml", for_readers(sitemap), name="sitemap"),
+    path("sitemap.xml", for_readers(sitemap_index), name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        for_readers(sitemap_section, params=("p",)),
+        name="sitemap_section",
+    ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("", include("wardnews.wards.urls")),
