@@ -387,7 +387,7 @@ def test_a_draft_saved_by_staff_is_not_shown_to_residents(
     fill_article(staff, category, title)
     expect(staff.locator("#id_slug")).to_have_value("lich-cat-dien-tuan-toi")
     type_in_editor(staff, ["Khu vực tổ dân phố số 3 mất điện từ 7 giờ đến 11 giờ."])
-    assert "Bài là bản nháp" in press(staff, "Lưu nháp")
+    assert "Bài đang là bản nháp" in press(staff, "Lưu nháp")
     article = Article.objects.get()
     assert article.status == Article.Status.DRAFT
     url = f"{live_server.url}/bai-viet/lich-cat-dien-tuan-toi/"
