@@ -519,7 +519,7 @@ class PageCacheMiddleware:
             and not response.streaming
             and getattr(request, "ward", None) is not None
             and request.ward.pk == ward_id
-            and all(name.startswith("wn_seen_") for name in response.cookies)
+            and all(map(_may_keep_cookie, response.cookies.values()))
             and _only_varies_on_known(response)
         )
 
@@ -570,6 +570,16 @@ class PageCacheMiddleware:
         if counted:
             counting.mark_seen(request, response, page.article_pk, page.article_path)
         return response
+
+
+def _may_keep_cookie(cookie) -> bool:
+    """A cookie a kept page may be rendered with (it goes to the client the
+    page was rendered for, never kept): the seen-cookie, or the deletion of
+    a session cookie that named no session; else a client that keeps sending
+    `sessionid=x` would have every page rendered for it and none kept."""
+    return cookie.key.startswith("wn_seen_") or (
+        cookie.key == settings.SESSION_COOKIE_NAME and not cookie.value
+    )
 
 
 def _has_session(request) -> bool:
