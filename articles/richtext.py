@@ -37,7 +37,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import renditions
-from .pictures import picture_problem, prepare_picture, shown_name, stored_path
+from .pictures import (
+    IMAGE_ENDINGS,
+    picture_problem,
+    prepare_picture,
+    shown_name,
+    stored_path,
+)
 from .text import vietnamese_slugify
 
 # What a body may hold, for nh3 on save and, generated from the same lists,
@@ -595,13 +601,19 @@ def browse_images(request):
     query = request.GET.get("q", "").strip()
     # Saved names are slugs ("hoi-nghi-dang-uy.png"): "Đảng ủy hội nghị" and
     # "hoi ngh" find them, every word typed the start of a word of the name.
-    if wanted := [w for w in vietnamese_slugify(query).split("-") if w]:
+    # The name as shown, "hoi-nghi.png", is typed with its ending too.
+    words = vietnamese_slugify(_IMAGE_ENDING.sub("", query)).split("-")
+    if wanted := [w for w in words if w]:
         pictures = [p for p in pictures if _named(p["name"], wanted)]
     page = Paginator(pictures, BROWSE_PAGE_SIZE).get_page(request.GET.get("page"))
     # What CKEditor asked with (ward, CKEditorFuncNum…) goes on with a search.
     keep = [(k, v) for k, v in request.GET.items() if k not in ("q", "page")]
     context = {"files": list(page), "page": page, "query": query, "keep": keep}
     return render(request, "ckeditor/browse.html", context)
+
+
+_ENDINGS = "|".join(map(re.escape, IMAGE_ENDINGS))
+_IMAGE_ENDING = re.compile(f"({_ENDINGS})$", re.IGNORECASE)
 
 
 def _named(name: str, wanted: list[str]) -> bool:

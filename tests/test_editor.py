@@ -635,7 +635,7 @@ def test_the_image_browser_finds_pictures_by_a_word_of_their_name(
     assert picture_urls(response) == []
     assert "Không có ảnh nào có tên chứa “bầu cử”." in response.text
     # Every word typed, in any order, each the start of a word of the name.
-    for query in ("đảng ủy hội nghị", "nghi hoi", "hội ngh"):
+    for query in ("đảng ủy hội nghị", "nghi hoi", "hội ngh", "hoi-nghi-dang-uy.png"):
         response = client.get(BROWSE, {"ward": ward.pk, "q": query})
         assert picture_urls(response) == [wanted], query
     assert picture_urls(client.get(BROWSE, {"ward": ward.pk, "q": "oi"})) == []
