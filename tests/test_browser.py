@@ -530,22 +530,30 @@ def test_a_picture_pasted_into_a_line_of_text_leaves_the_line_unstretched(
     picture = media_root / "uploads" / "cho-dem.jpg"
     picture.parent.mkdir(parents=True)
     picture.write_bytes(jpeg((1000, 560), (30, 110, 170)))
+    picture_tag = (
+        '<img alt="" src="/media/uploads/cho-dem.jpg" width="1000" height="560">'
+    )
     article = make_article(
-        body='<p>Quang cảnh chợ đêm của phường:<img alt="" src="/media/uploads/'
-        'cho-dem.jpg" width="1000" height="560"></p>'
+        body=f"<p>Quang cảnh chợ đêm của phường:{picture_tag}</p>"
+        f'<p>Chợ mở từ 18 giờ:<a href="/">{picture_tag}</a></p>'
+        f"<p><strong>Khách tham quan đông:{picture_tag}</strong></p>"
+        f"<ul><li>Gian hàng ẩm thực:{picture_tag}</li></ul>"
     )
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(live_server.url + article.get_absolute_url())
     wait_for_images(page, ".article-body")
-    words, column = page.evaluate(
-        """() => {
-            const p = document.querySelector('.article-body p');
-            const range = document.createRange();
-            range.selectNodeContents(p.firstChild);
-            return [range.getBoundingClientRect().width, p.clientWidth];
-        }"""
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll('.article-body :is(p, li)')].map(
+            (block) => {
+                const words = block.querySelector('strong') || block;
+                const range = document.createRange();
+                range.selectNodeContents(words.firstChild);
+                return [range.getBoundingClientRect().width, block.clientWidth];
+            })"""
     )
-    assert words < column / 2, (words, column)
+    assert len(lines) == 4
+    for words, column in lines:
+        assert words < column / 2, lines
     screenshot(page, "article-pasted-picture-desktop")
 
 
