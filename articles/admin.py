@@ -519,8 +519,8 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         if undescribed := pictures_without_description(obj.body):
             self.message_user(
                 request,
-                f"{undescribed} ảnh trong nội dung chưa có mô tả: người không xem "
-                "được ảnh sẽ không biết ảnh chụp gì. Hãy nháy đúp vào ảnh, điền "
+                f"Có {undescribed} ảnh trong nội dung chưa có mô tả: người không xem "
+                "được ảnh sẽ không biết ảnh chụp gì. Hãy bấm đúp vào ảnh, điền "
                 "“Mô tả ảnh” rồi lưu lại.",
                 messages.WARNING,
             )

@@ -142,8 +142,8 @@ def test_staff_are_told_of_pictures_in_the_text_without_a_description(
     response = client.post(ADD_URL, article_form(category, body=body), follow=True)
     assert Article.objects.get().body.count("<img") == 3
     assert (
-        "2 ảnh trong nội dung chưa có mô tả: người không xem được ảnh sẽ không "
-        "biết ảnh chụp gì. Hãy nháy đúp vào ảnh, điền “Mô tả ảnh” rồi lưu lại."
+        "Có 2 ảnh trong nội dung chưa có mô tả: người không xem được ảnh sẽ không "
+        "biết ảnh chụp gì. Hãy bấm đúp vào ảnh, điền “Mô tả ảnh” rồi lưu lại."
     ) in response.text
     described = body.replace('alt=""', 'alt="Chợ đêm"').replace(
         'anh.png">', 'anh.png" alt="Ảnh">'
