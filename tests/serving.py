@@ -98,6 +98,17 @@ class Gunicorn:
                     pytest.fail(f"gunicorn did not answer within 30 s:\n{self.said()}")
                 time.sleep(0.2)
 
+    def requests_logged(self, count, seconds=10):
+        """Waits until gunicorn has logged ``count`` requests: it writes a
+        request's line after the answer has left, so a test that has its
+        answers may be a moment ahead of the log."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            lines = self.log.read_text().count('"logger": "gunicorn.access"')
+            if lines >= count:
+                return
+            time.sleep(0.05)
+
     def said(self):
         return self.log.read_text() + self.err.read_text()
 

@@ -156,6 +156,7 @@ def test_gunicorn_logs_json_lines_with_one_request_id(tmp_path):
             urllib.request.Request(server.base + "/robots.txt", method="HEAD"),
             timeout=10,
         ).close()
+        server.requests_logged(5)  # /healthz when it started, and these four.
     finally:
         server.stop()
     out, err = server.log.read_bytes(), server.err.read_bytes()
