@@ -44,8 +44,10 @@ SAME_FORMAT = {"MPO": "JPEG"}
 PILLOW_FORMATS = ["JPEG", "PNG", "GIF", "WEBP"]  # JPEG opens MPO too.
 
 
-# Stored names: a slug of the uploaded name, cut to this, and a random part.
+# Stored names: a slug of the uploaded name, cut to this, and a random part
+# of this many hex digits.
 MAX_STORED_STEM = 80
+RANDOM_DIGITS = 10
 
 
 def stored_path(folder: str, filename: str, max_length: int = 255) -> str:
@@ -56,7 +58,7 @@ def stored_path(folder: str, filename: str, max_length: int = 255) -> str:
     named after them) before the article is out: nobody who knows its title
     and month can guess where they are."""
     path = PurePosixPath(filename)
-    random_part = f"-{secrets.token_hex(5)}{path.suffix.lower()}"
+    random_part = f"-{secrets.token_hex(RANDOM_DIGITS // 2)}{path.suffix.lower()}"
     room = max_length - len(folder) - len(random_part)
     stem = vietnamese_slugify(path.stem)[: max(min(MAX_STORED_STEM, room), 3)]
     return f"{folder}{stem.strip('-') or 'anh'}{random_part}"
@@ -68,7 +70,7 @@ def shown_name(name: str) -> str:
     return _RANDOM_PART.sub("", PurePosixPath(name).name)
 
 
-_RANDOM_PART = re.compile(r"-[0-9a-f]{10}(?=\.[a-z]+$)")
+_RANDOM_PART = re.compile(rf"-[0-9a-f]{{{RANDOM_DIGITS}}}(?=\.[a-z]+$)")
 
 
 def open_picture(file):
@@ -378,7 +380,7 @@ class PictureField(models.ImageField):
     readers are made as it is saved."""
 
     def formfield(self, **kwargs):
-        # The name stored is made to fit (stored_name): however long the
+        # The name stored is made to fit (stored_path): however long the
         # name a picture is uploaded under, staff are not refused for it.
         return super().formfield(
             **{"form_class": PictureFormField, **kwargs, "max_length": None}

@@ -1,6 +1,8 @@
 """sitemap.xml: the pages of the ward whose host was asked, and only what
 its readers may see (published(ward))."""
 
+import functools
+
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, OuterRef, Subquery
@@ -17,10 +19,12 @@ ARTICLES_PER_PAGE = 2000
 
 
 class WardSitemap(Sitemap):
-    """A section of one ward's sitemap."""
+    """A section of one ward's sitemap. ``newest_change`` is when the ward's
+    newest article changed, asked at most once for all its sections."""
 
-    def __init__(self, ward):
+    def __init__(self, ward, newest_change):
         self.ward = ward
+        self.newest_change = newest_change
 
     def published(self):
         return Article.objects.published(self.ward)
@@ -30,7 +34,7 @@ class WardPagesSitemap(WardSitemap):
     """The home page, "Giới thiệu" and "Liên hệ"."""
 
     def items(self):
-        home_change = self.published().aggregate(last=Max(LAST_CHANGE))["last"]
+        home_change = self.newest_change()
         # A ward keeps no time of its last change: better no lastmod for its
         # pages than a wrong one.
         pages = [("articles:home", home_change), ("wards:contact", None)]
@@ -86,14 +90,19 @@ class ArticleSitemap(WardSitemap):
 
     def get_latest_lastmod(self):
         # Django's own would read every article.
-        return self.published().aggregate(last=Max(LAST_CHANGE))["last"]
+        return self.newest_change()
 
 
 def _sections(ward) -> dict:
+    @functools.cache
+    def newest_change():
+        published = Article.objects.published(ward)
+        return published.aggregate(last=Max(LAST_CHANGE))["last"]
+
     return {
-        "trang": WardPagesSitemap(ward),
-        "chuyen-muc": CategorySitemap(ward),
-        "bai-viet": ArticleSitemap(ward),
+        "trang": WardPagesSitemap(ward, newest_change),
+        "chuyen-muc": CategorySitemap(ward, newest_change),
+        "bai-viet": ArticleSitemap(ward, newest_change),
     }
 
 

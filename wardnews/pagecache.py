@@ -93,9 +93,9 @@ MIN_GZIP_LENGTH = 200
 # "utm_" anything): the same page for everyone.
 TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "zarsrc", "zaloapp", "_gl"})
 
-# Paths that are never readers' pages: no lookup at all.
 # What Django's session keys look like (get_random_string(32), a-z0-9).
 _SESSION_KEY = re.compile(r"[a-z0-9]{8,64}")
+# Paths that are never readers' pages: no lookup at all.
 _NEVER = ("/static/", "/media/", "/ckeditor/", "/tep/", "/healthz")
 
 SITE = "pages:site"
