@@ -49,7 +49,7 @@ import json
 from urllib.parse import quote
 from django.db.models import Count, Q
 from articles.models import Article, Category
-from wardnews.wards.hosts import default_ward
+from wards.hosts import default_ward
 
 ward = default_ward()
 published = Article.objects.published(ward)

@@ -11,8 +11,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from wardnews.wards.admin import OwnWardsRelatedFilter, WardScopedAdmin
-from wardnews.wards.hosts import url_on_ward
+from wards.admin import OwnWardsRelatedFilter, WardScopedAdmin
+from wards.hosts import url_on_ward
 
 from . import workflow
 from .attachments import HELP_TEXT, AttachmentForm, readable_size, type_label

@@ -9,7 +9,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Tin bài"
 
     def ready(self):
-        from wardnews.wards.models import Ward
+        from wards.models import Ward
 
         # Article's revisions are kept in every process, not only where the
         # admin was imported.
@@ -47,7 +47,7 @@ def pages_changed(sender, instance, raw=False, **kwargs):
     A fixture load (raw) leaves the cache alone: nothing was served yet."""
     if not raw:
         from wardnews import pagecache
-        from wardnews.wards.roles import ward_of
+        from wards.roles import ward_of
 
         ward = ward_of(instance)
         pagecache.changed(ward.pk if ward is not None else None)

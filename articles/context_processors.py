@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from wardnews.wards.hosts import default_ward
+from wards.hosts import default_ward
 
 from . import workflow
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image, ImageDraw
 
-from wardnews.wards.hosts import default_ward
-from wardnews.wards.models import Ward, WardHost
+from wards.hosts import default_ward
+from wards.models import Ward, WardHost
 
 from .importing import import_file
 from .models import Article, Category, DailyViews

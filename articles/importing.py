@@ -24,7 +24,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.db.models import Max
 
 from wardnews.validation import explain
-from wardnews.wards.models import Ward
+from wards.models import Ward
 
 from .models import Article, Category, validate_publish_time
 from .text import fold, nfc, sentence_case

@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from wardnews.wards.models import Ward
+from wards.models import Ward
 
 from . import attachments, richtext
 from .pictures import PictureField, stored_path, validate_picture

@@ -523,7 +523,7 @@ WARD_PROBLEM = "Bạn không có quyền tải ảnh lên hoặc xem ảnh của
 
 def _ward_of(request):
     """The ward the editor works for (?ward=), if the staff member is its."""
-    from wardnews.wards.models import Ward  # The wards' pages use this editor.
+    from wards.models import Ward  # The wards' pages use this editor.
 
     pk = request.GET.get("ward", "")
     if not re.fullmatch(r"[0-9]{1,18}", pk):  # Not "²", which isdigit() takes.

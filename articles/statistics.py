@@ -28,8 +28,8 @@ from django.utils.formats import number_format
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_safe
 
-from wardnews.wards.models import Ward
-from wardnews.wards.staff import user_wards
+from wards.models import Ward
+from wards.staff import user_wards
 
 from . import viewbuffer
 from .models import Article, Category, DailyViews

@@ -3,7 +3,7 @@
 A writer (Phóng viên) drafts and submits for review; an editor (Biên tập
 viên) publishes (now or at a time), sends back with a note, or withdraws.
 What a user may do is asked of their role in the article's ward (see
-wardnews/wards/roles.py); the admin's form, list actions and preview all ask
+wards/roles.py); the admin's form, list actions and preview all ask
 here, so a crafted request meets the same rules as a button.
 """
 
@@ -35,7 +35,7 @@ def may_edit(user, article) -> bool:
 def waiting_for(user):
     """The articles waiting for this user's review: those of the wards
     where they may publish."""
-    from wardnews.wards.models import Ward
+    from wards.models import Ward
 
     wards = [w.pk for w in Ward.objects.for_user(user) if may_publish(user, w)]
     return Article.objects.filter(status=Status.REVIEW, ward__in=wards)

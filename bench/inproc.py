@@ -24,8 +24,8 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article, Category, DailyViews  # noqa: E402
-from wardnews.wards.hosts import default_ward  # noqa: E402
-from wardnews.wards.models import WardHost  # noqa: E402
+from wards.hosts import default_ward  # noqa: E402
+from wards.models import WardHost  # noqa: E402
 
 BROWSER = (
     "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36"

@@ -16,8 +16,8 @@ from PIL import Image
 from articles import viewbuffer
 from articles.models import Article, Category
 from wardnews import pagecache
-from wardnews.wards import hosts, roles
-from wardnews.wards.models import Membership, Ward
+from wards import hosts, roles
+from wards.models import Membership, Ward
 
 # Chromium for the browser tests, shared by every test module.
 from .browsing import PHONE_UA, browser, new_context  # noqa: F401

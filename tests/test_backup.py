@@ -18,8 +18,8 @@ from django.core.management import CommandError, call_command
 
 from articles import viewbuffer
 from articles.models import Article, Attachment, DailyViews
-from wardnews.wards import hosts
-from wardnews.wards.models import Ward
+from wards import hosts
+from wards.models import Ward
 
 from .conftest import PHONE_UA, SECOND_HOST, png_bytes
 from .test_attachments import pdf_bytes

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from articles.importing import import_file
 from articles.models import WARD_CATEGORIES, Article, Category
-from wardnews.wards import roles
+from wards import roles
 
 from .browsing import EDITOR_READY, PHONE
 from .conftest import SECOND_HOST, SEED_FILE, make_staff, views_of

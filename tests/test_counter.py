@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.counting import RECOUNT_AFTER_SECONDS
 from articles.models import Article, Category
-from wardnews.wards.hosts import default_ward
+from wards.hosts import default_ward
 
 from .conftest import PHONE_UA, views_of
 

@@ -10,7 +10,7 @@ from django.apps import apps
 
 from articles import richtext
 from articles.models import Article
-from wardnews.wards.models import Ward
+from wards.models import Ward
 
 from .conftest import article_form
 

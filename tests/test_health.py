@@ -12,7 +12,7 @@ import pytest
 from django.core.cache.backends.base import BaseCache
 
 from wardnews.logs import JsonFormatter
-from wardnews.wards import hosts
+from wards import hosts
 
 from .serving import Gunicorn, deployed_env, free_port, manage
 from .test_outage import take_away

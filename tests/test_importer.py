@@ -17,7 +17,7 @@ from articles.importing import (
     read_article_file,
 )
 from articles.models import Article, Category
-from wardnews.wards.hosts import default_ward
+from wards.hosts import default_ward
 
 SEED = (
     Path(__file__).resolve().parent.parent

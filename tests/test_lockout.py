@@ -1,4 +1,4 @@
-"""The admin's login under a guessing attack (wardnews/logins/, django-axes):
+"""The admin's login under a guessing attack (logins/, django-axes):
 failures counted per user name and per client address, a Vietnamese lockout
 page, no password hashed while locked out; superusers see the attempts;
 staff passwords of at least 12 characters; the admin's address moves with

@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles import blocks, viewbuffer
 from articles.counting import increment_view_count
 from articles.models import Article, Category, DailyViews
-from wardnews.wards.hosts import default_ward
+from wards.hosts import default_ward
 
 DATETIME_ATTRIBUTE = re.compile(r'<time[^>]* datetime="([^"]*)"')
 

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, ArticleEvent, OldSlug
-from wardnews.wards import roles
-from wardnews.wards.models import Membership
+from wards import roles
+from wards.models import Membership
 
 from .conftest import article_form, make_staff
 

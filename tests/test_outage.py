@@ -28,7 +28,7 @@ from django.test import Client
 
 from articles.models import ArticleQuerySet
 from wardnews.outage import is_database_unavailable
-from wardnews.wards import hosts
+from wards import hosts
 
 from .conftest import PHONE_UA, redis_for_tests
 from .serving import Gunicorn, deployed_env, free_port, manage

@@ -28,7 +28,7 @@ from articles.models import (
     FoldedViews,
 )
 from wardnews import pagecache
-from wardnews.wards.models import Ward
+from wards.models import Ward
 
 from .conftest import PHONE_UA, article_form, png_bytes, redis_for_tests, views_of
 from .serving import served_to_head

@@ -22,7 +22,7 @@ from PIL import ExifTags, Image, ImageCms
 from articles.models import Article
 from articles.pictures import picture_problem
 from articles.templatetags.pictures import body_with_renditions
-from wardnews.wards import hosts
+from wards import hosts
 
 from .conftest import PHONE_UA, article_form, png_bytes
 

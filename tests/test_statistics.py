@@ -17,8 +17,8 @@ from pytest_django.asserts import assertContains
 
 from articles import statistics
 from articles.models import Article, Category, DailyViews
-from wardnews.wards import roles
-from wardnews.wards.models import Membership
+from wards import roles
+from wards.models import Membership
 
 from .conftest import SECOND_HOST, make_staff
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Category
-from wardnews.wards import roles
-from wardnews.wards.models import Membership, Ward, WardHost
+from wards import roles
+from wards.models import Membership, Ward, WardHost
 
 from .conftest import article_form, make_staff, png_bytes
 

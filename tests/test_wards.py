@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from articles import viewbuffer
 from articles.models import WARD_CATEGORIES, Article, Category
-from wardnews.wards import hosts, roles
-from wardnews.wards.models import Membership, Ward, WardHost
+from wards import hosts, roles
+from wards.models import Membership, Ward, WardHost
 
 from .conftest import PHONE_UA, SECOND_HOST, SEED_FILE, views_of
 

@@ -55,7 +55,7 @@ def content_counts() -> dict[str, int]:
     """What a restore must bring back, counted; {} when the database has no
     tables yet."""
     from articles.models import Article, Attachment, DailyViews
-    from wardnews.wards.models import Ward
+    from wards.models import Ward
 
     if Article._meta.db_table not in connection.introspection.table_names():
         return {}

@@ -70,7 +70,7 @@ from django.utils.http import parse_etags
 from articles import counting, viewbuffer
 from articles.models import Article
 from wardnews.middleware import TextGZipMiddleware
-from wardnews.wards.hosts import ward_for_host
+from wards.hosts import ward_for_host
 
 logger = logging.getLogger(__name__)
 

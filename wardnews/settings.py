@@ -117,10 +117,12 @@ INSTALLED_APPS = [
     "ckeditor_uploader",
     "easy_thumbnails",
     "reversion",
-    "wardnews.wards",
+    "wards",
     "articles",
-    # django-axes, named in Vietnamese (wardnews/logins/).
-    "wardnews.logins.apps.LoginsConfig",
+    # django-axes, named in Vietnamese (logins/).
+    "logins.apps.LoginsConfig",
+    # The project shell: its backup and restore commands.
+    "wardnews",
 ]
 
 MIDDLEWARE = [
@@ -141,12 +143,12 @@ MIDDLEWARE = [
     # it would only add "Vary: Accept-Language" to every page.
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "wardnews.wards.middleware.CurrentWardMiddleware",
+    "wards.middleware.CurrentWardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Turns a locked-out login into the lockout page (wardnews/logins/).
+    # Turns a locked-out login into the lockout page (logins/).
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -165,7 +167,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.portal",
                 "articles.context_processors.newsroom",
-                "wardnews.wards.staff.admin_ward",
+                "wards.staff.admin_ward",
             ],
         },
     },
@@ -183,7 +185,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # A staff member's role (writer, editor) holds in the wards they work for.
-    "wardnews.wards.roles.WardRoleBackend",
+    "wards.roles.WardRoleBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -209,7 +211,7 @@ if not re.fullmatch(r"([a-z0-9][a-z0-9_-]*/)+", ADMIN_URL):
         f"digits, - and _, ending in /), not {ADMIN_URL!r}."
     )
 
-# Login protection (django-axes, wardnews/logins/): after this many failed
+# Login protection (django-axes, logins/): after this many failed
 # logins for one user name, or from one client address, within the
 # lockout time, logins from it are refused without checking any password.
 # Each failure while locked out starts the lockout time again.
@@ -224,14 +226,14 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # The address the proxy reports when DJANGO_BEHIND_PROXY says there is one.
 AXES_CLIENT_IP_CALLABLE = "articles.counting.client_address"
-AXES_USERNAME_CALLABLE = "wardnews.logins.lockout.attempted_username"
-AXES_LOCKOUT_CALLABLE = "wardnews.logins.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "logins.lockout.attempted_username"
+AXES_LOCKOUT_CALLABLE = "logins.lockout.lockout_response"
 # Staff of one office share its address: a good login clears its failures.
 # A correct login forgets its own user name's failures only
-# (wardnews/logins/apps.py): axes' reset would forget the address's too, so
+# (logins/apps.py): axes' reset would forget the address's too, so
 # any staff login from it would reset the count on someone else's account.
 AXES_RESET_ON_SUCCESS = False
-AXES_ENABLE_ADMIN = False  # wardnews/logins/admin.py: superusers only.
+AXES_ENABLE_ADMIN = False  # logins/admin.py: superusers only.
 # The log's lockout lines name the user name and address (never a password).
 AXES_SENSITIVE_PARAMETERS = []
 AXES_VERBOSE = False
@@ -240,7 +242,7 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
 LOCALE_PATHS = [
     BASE_DIR / "wardnews" / "locale",
-    BASE_DIR / "wardnews" / "logins" / "locale",  # django-axes has no vi.
+    BASE_DIR / "logins" / "locale",  # django-axes has no vi.
 ]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True

@@ -13,7 +13,7 @@ from articles.renditions import RENDITIONS
 from articles.sitemaps import sitemap_index, sitemap_section
 from wardnews.health import healthz
 from wardnews.pagecache import for_readers
-from wardnews.wards.views import robots_txt, view_on_site
+from wards.views import robots_txt, view_on_site
 
 # The database's absence answers 503 "come back soon", not 500.
 handler500 = "wardnews.outage.server_error"
@@ -71,7 +71,7 @@ urlpatterns = [
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
-    path("", include("wardnews.wards.urls")),
+    path("", include("wards.urls")),
     path("", include("articles.urls")),
 ]
 

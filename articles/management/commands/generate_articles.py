@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import generating
-from wardnews.wards.hosts import ward_of_option
+from wards.hosts import ward_of_option
 
 
 class Command(BaseCommand):

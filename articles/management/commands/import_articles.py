@@ -3,7 +3,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importing import ImportStatus, import_file
-from wardnews.wards.hosts import ward_of_option
+from wards.hosts import ward_of_option
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class WardsConfig(AppConfig):
-    name = "wardnews.wards"
+    name = "wards"
     label = "wards"
     verbose_name = "Phường"
 

@@ -10,7 +10,7 @@ import unicodedata
 
 from django.db import migrations
 
-from wardnews.wards.models import folder_name
+from wards.models import folder_name
 
 
 def create_default_ward(apps, schema_editor):

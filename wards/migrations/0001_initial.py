@@ -3,7 +3,7 @@
 import articles.pictures
 import django.core.validators
 import django.db.models.deletion
-import wardnews.wards.models
+import wards.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('phone', models.CharField(blank=True, max_length=50, verbose_name='điện thoại')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
                 ('responsible_person', models.CharField(blank=True, help_text='Ví dụ: Ông Nguyễn Văn A – Chủ tịch UBND phường.', max_length=150, verbose_name='người chịu trách nhiệm')),
-                ('logo', models.ImageField(blank=True, upload_to=wardnews.wards.models.logo_path, validators=[articles.pictures.validate_picture], verbose_name='biểu trưng (logo)')),
+                ('logo', models.ImageField(blank=True, upload_to=wards.models.logo_path, validators=[articles.pictures.validate_picture], verbose_name='biểu trưng (logo)')),
                 ('introduction', models.TextField(blank=True, help_text='Vài câu giới thiệu về phường.', verbose_name='giới thiệu')),
                 ('members', models.ManyToManyField(blank=True, related_name='wards', through='wards.Membership', to=settings.AUTH_USER_MODEL, verbose_name='cán bộ')),
             ],

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http.request import validate_host
 
 from wardnews.validation import explain
-from wardnews.wards.models import Ward, WardHost, normalise_host
+from wards.models import Ward, WardHost, normalise_host
 
 
 class Command(BaseCommand):
