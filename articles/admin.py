@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from vietnamese.text import fold_accents, nfc, search_words
 from wards.admin import OwnWardsRelatedFilter, WardScopedAdmin
 from wards.hosts import url_on_ward
 
@@ -19,7 +20,6 @@ from .attachments import HELP_TEXT, AttachmentForm, readable_size, type_label
 from .models import Article, Attachment, Category
 from .revisions import ArticleRevisionsAdmin, person, set_revision_comment
 from .richtext import EditorWidget, own_pictures_only, pictures_without_description
-from .text import fold_accents, nfc, search_words
 from .views import ArticlePreviewView
 
 admin.site.site_header = "Quản trị cổng thông tin"

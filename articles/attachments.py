@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from .text import nfc, vietnamese_slugify
+from vietnamese.text import nfc, vietnamese_slugify
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_NAME_LENGTH = 200  # Attachment.name's max_length.

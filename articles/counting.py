@@ -9,11 +9,12 @@ import time
 import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
 from django.utils import timezone
 
+import redisclient
+
 from . import viewbuffer
-from .models import MAX_VIEW_COUNT, Article, DailyViews
+from .models import store_views
 
 logger = logging.getLogger(__name__)
 
@@ -170,58 +171,6 @@ def within_cap(request, article_pk: int) -> bool:
     return counted <= cap
 
 
-def store_views(counts: dict[int, int], day) -> dict[int, int]:
-    """Add views in the database, to each article's total and to its row of
-    ``day``, and return the stored totals after it: ``{article id: views}``.
-
-    Two statements per article, all in one transaction, so the totals and the
-    days always add up:
-
-    - an UPDATE ... RETURNING on the total: the database adds, so concurrent
-      writers never overwrite each other's views, and no second query reads
-      the count back;
-    - an INSERT ... ON CONFLICT DO UPDATE on the article's row of the day,
-      made by the first view of the day and added to in place by the others,
-      with no read-then-write race.
-
-    PostgreSQL and SQLite support both (SQLite from 3.35 for RETURNING, from
-    3.24 for ON CONFLICT). The UPDATE comes first: on PostgreSQL its row lock
-    queues the article's concurrent views, and a deleted article gets no day
-    row. Articles are taken in id order, so two batches never deadlock. This
-    function is the one place views are stored: keep it so.
-    """
-    quote = connection.ops.quote_name
-    articles = quote(Article._meta.db_table)
-    days = quote(DailyViews._meta.db_table)
-    day = connection.ops.adapt_datefield_value(day)
-    totals = {}
-    # No savepoint: inside a caller's transaction the statements simply
-    # belong to it, and stand or fall with it. Only the quoted table names are
-    # formatted into the SQL; values go as parameters.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        for pk, views in sorted(counts.items()):
-            # Capped, never overflowing the column: one runaway article must
-            # not stop the batch that stores everyone else's views.
-            cursor.execute(
-                f"UPDATE {articles} SET view_count = CASE "
-                "WHEN view_count > %s THEN %s ELSE view_count + %s END "
-                "WHERE id = %s RETURNING view_count",
-                [MAX_VIEW_COUNT - views, MAX_VIEW_COUNT, views, pk],
-            )
-            row = cursor.fetchone()
-            if row is None:  # The article was deleted meanwhile.
-                continue
-            totals[pk] = row[0]
-            cursor.execute(
-                f"INSERT INTO {days} (article_id, day, views) "
-                "VALUES (%s, %s, %s) ON CONFLICT (article_id, day) "
-                f"DO UPDATE SET views = CASE WHEN {days}.views > %s THEN %s "
-                f"ELSE {days}.views + %s END",
-                [pk, day, views, MAX_VIEW_COUNT - views, MAX_VIEW_COUNT, views],
-            )
-    return totals
-
-
 def increment_view_count(article) -> int:
     """Store one view of the article in the database now; return its stored
     total, which it also sets on ``article``."""
@@ -241,14 +190,14 @@ def add_view(article) -> int:
     is not stored again in the database (counted once, or in the rare worst
     case not at all, never twice).
     """
-    if not viewbuffer.resting_or_disabled():
+    if not redisclient.resting_or_disabled():
         try:
-            return viewbuffer.client().hincrby(viewbuffer.pending_key(), article.pk, 1)
+            return redisclient.client().hincrby(viewbuffer.pending_key(), article.pk, 1)
         except redis.TimeoutError as error:
-            viewbuffer.rest(error)
+            redisclient.rest(error)
             return 0
         except redis.RedisError as error:
-            viewbuffer.rest(error)
+            redisclient.rest(error)
     increment_view_count(article)
     return 0
 
@@ -256,12 +205,12 @@ def add_view(article) -> int:
 def buffered_views(article_pk: int) -> int:
     """Views of the article still in the buffer (0 without one, or when
     Redis cannot be reached: the page then shows the stored count)."""
-    if viewbuffer.resting_or_disabled():
+    if redisclient.resting_or_disabled():
         return 0
     try:
         return viewbuffer.pending(article_pk)
     except redis.RedisError as error:
-        viewbuffer.rest(error)
+        redisclient.rest(error)
         return 0
 
 
@@ -298,7 +247,7 @@ def count_view(request, article, response) -> None:
     else:
         buffered = buffered_views(article.pk)
     article.view_count += buffered
-    if not viewbuffer.resting_or_disabled():
+    if not redisclient.resting_or_disabled():
         article.view_count = viewbuffer.at_least(article.pk, article.view_count)
     if counted:
         mark_seen(request, response, article.pk, article.get_absolute_url())

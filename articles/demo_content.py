@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image, ImageDraw
 
+from vietnamese.text import vietnamese_slugify
 from wards.hosts import default_ward
 from wards.models import Ward, WardHost
 
 from .importing import import_file
 from .models import Article, Category, DailyViews
-from .text import vietnamese_slugify
 
 SEED_FILE = Path(__file__).parent / "demo" / "cong-tac-dang-2022-01-24.txt"
 

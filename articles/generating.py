@@ -5,7 +5,7 @@ Titles, leads and bodies are built from templates in the words of real ward
 portals ("phường", "công tác", "tổ dân phố", "Đảng ủy", "tiêm chủng"…), with
 one seeded random generator: the same seed gives the same articles. Every
 derived field is what Article.normalise() would store, made with its own
-helpers (text.py); rows are written a thousand at a time (bulk_create), in
+helpers (vietnamese/text.py); rows are written a thousand at a time (bulk_create), in
 one transaction, 100,000 in a minute or two on PostgreSQL.
 """
 
@@ -22,6 +22,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from vietnamese.text import fold_accents, nfc, search_words
+
 from .models import (
     MAX_VIEW_COUNT,
     Article,
@@ -31,7 +33,6 @@ from .models import (
     numbered_slugs,
     slug_base,
 )
-from .text import fold_accents, nfc, search_words
 
 DEFAULT_SEED = 20220124
 DEFAULT_YEARS = 5

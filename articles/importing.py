@@ -23,11 +23,11 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Max
 
-from wardnews.validation import explain
+from vietnamese.messages import explain
+from vietnamese.text import fold, nfc, sentence_case
 from wards.models import Ward
 
 from .models import Article, Category, validate_publish_time
-from .text import fold, nfc, sentence_case
 
 # The exports carry the ward's wall-clock time, whatever the site's TIME_ZONE.
 EXPORT_TIME_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")

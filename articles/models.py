@@ -3,15 +3,11 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from wards.models import Ward
-
-from . import attachments, richtext
-from .pictures import PictureField, stored_path, validate_picture
-from .text import (
+from vietnamese.text import (
     compact_blocks,
     fold_accents,
     nfc,
@@ -19,6 +15,10 @@ from .text import (
     search_words,
     vietnamese_slugify,
 )
+from wards.models import Ward
+
+from . import attachments, richtext
+from .pictures import PictureField, stored_path, validate_picture
 
 PUBLISH_YEARS = range(1900, 2101)
 # Far below the database's integer limit, so the counter can never overflow.
@@ -558,3 +558,55 @@ class FoldedViews(models.Model):
 
     def __str__(self):
         return self.batch
+
+
+def store_views(counts: dict[int, int], day) -> dict[int, int]:
+    """Add views in the database, to each article's total and to its row of
+    ``day``, and return the stored totals after it: ``{article id: views}``.
+
+    Two statements per article, all in one transaction, so the totals and the
+    days always add up:
+
+    - an UPDATE ... RETURNING on the total: the database adds, so concurrent
+      writers never overwrite each other's views, and no second query reads
+      the count back;
+    - an INSERT ... ON CONFLICT DO UPDATE on the article's row of the day,
+      made by the first view of the day and added to in place by the others,
+      with no read-then-write race.
+
+    PostgreSQL and SQLite support both (SQLite from 3.35 for RETURNING, from
+    3.24 for ON CONFLICT). The UPDATE comes first: on PostgreSQL its row lock
+    queues the article's concurrent views, and a deleted article gets no day
+    row. Articles are taken in id order, so two batches never deadlock. This
+    function is the one place views are stored: keep it so.
+    """
+    quote = connection.ops.quote_name
+    articles = quote(Article._meta.db_table)
+    days = quote(DailyViews._meta.db_table)
+    day = connection.ops.adapt_datefield_value(day)
+    totals = {}
+    # No savepoint: inside a caller's transaction the statements simply
+    # belong to it, and stand or fall with it. Only the quoted table names are
+    # formatted into the SQL; values go as parameters.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        for pk, views in sorted(counts.items()):
+            # Capped, never overflowing the column: one runaway article must
+            # not stop the batch that stores everyone else's views.
+            cursor.execute(
+                f"UPDATE {articles} SET view_count = CASE "
+                "WHEN view_count > %s THEN %s ELSE view_count + %s END "
+                "WHERE id = %s RETURNING view_count",
+                [MAX_VIEW_COUNT - views, MAX_VIEW_COUNT, views, pk],
+            )
+            row = cursor.fetchone()
+            if row is None:  # The article was deleted meanwhile.
+                continue
+            totals[pk] = row[0]
+            cursor.execute(
+                f"INSERT INTO {days} (article_id, day, views) "
+                "VALUES (%s, %s, %s) ON CONFLICT (article_id, day) "
+                f"DO UPDATE SET views = CASE WHEN {days}.views > %s THEN %s "
+                f"ELSE {days}.views + %s END",
+                [pk, day, views, MAX_VIEW_COUNT - views, MAX_VIEW_COUNT, views],
+            )
+    return totals

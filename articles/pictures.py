@@ -16,7 +16,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
 
-from .text import vietnamese_slugify
+from vietnamese.text import vietnamese_slugify
 
 logger = logging.getLogger(__name__)
 

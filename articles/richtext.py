@@ -36,6 +36,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from vietnamese.text import vietnamese_slugify
+
 from . import renditions
 from .pictures import (
     IMAGE_ENDINGS,
@@ -44,7 +46,6 @@ from .pictures import (
     shown_name,
     stored_path,
 )
-from .text import vietnamese_slugify
 
 # What a body may hold, for nh3 on save and, generated from the same lists,
 # for CKEditor's content filter: the editor never shows what saving would

@@ -33,8 +33,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
+from vietnamese.text import fold_accents, nfc, plain_text
+
 from .models import Article
-from .text import fold_accents, nfc, plain_text
 
 MAX_QUERY_LENGTH = 200
 MAX_RANKED = 500

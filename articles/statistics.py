@@ -28,12 +28,12 @@ from django.utils.formats import number_format
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_safe
 
+from vietnamese.text import vietnamese_slugify
 from wards.models import Ward
 from wards.staff import user_wards
 
 from . import viewbuffer
 from .models import Article, Category, DailyViews
-from .text import vietnamese_slugify
 
 logger = logging.getLogger(__name__)
 

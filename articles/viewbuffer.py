@@ -19,19 +19,21 @@ Nothing counted is lost:
 - when Redis cannot be reached, the view goes straight to the database.
 
 Without REDIS_URL (a developer's machine, a small ward on one process) there
-is no buffer: every view is written at once (counting.store_views).
+is no buffer: every view is written at once (models.store_views).
 """
 
 import functools
 import logging
-import time
 import uuid
 from datetime import date, timedelta
 
 import redis
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+import redisclient
+
+from .models import FoldedViews, store_views
 
 logger = logging.getLogger(__name__)
 
@@ -43,71 +45,6 @@ CLAIMED = "wn:views:claimed:{day}:{token}"
 # Batch names are kept this long: far longer than a flush that failed after
 # its commit takes to be retried.
 KEEP_FOLDED = timedelta(days=7)
-# Redis answers in well under a millisecond on the same network; waiting
-# longer than this means it is down, and the view goes to the database.
-TIMEOUT_SECONDS = 0.5
-
-# After a failed round trip, Redis is left alone this long: pages render and
-# views go to the database, without each request waiting for the timeout.
-REST_SECONDS = 5
-
-_client = None
-_client_url = None
-_scripts = {}
-_resting_until = 0.0
-
-
-def enabled() -> bool:
-    return bool(settings.REDIS_URL)
-
-
-def resting_or_disabled() -> bool:
-    return not enabled() or resting()
-
-
-def client() -> redis.Redis:
-    """One connection pool per process, made on first use."""
-    global _client, _client_url
-    if _client is None or _client_url != settings.REDIS_URL:
-        _client_url = settings.REDIS_URL
-        _client = redis.Redis.from_url(
-            settings.REDIS_URL,
-            socket_timeout=TIMEOUT_SECONDS,
-            socket_connect_timeout=TIMEOUT_SECONDS,
-        )
-    return _client
-
-
-def script(source: str):
-    """A Lua script, loaded once per process (EVALSHA after the first run)."""
-    known = _scripts.get((source, _client_url))
-    if known is None:
-        known = _scripts[(source, _client_url)] = client().register_script(source)
-    return known
-
-
-def resting() -> bool:
-    """Whether Redis failed a moment ago and is being left alone."""
-    return _resting_until > time.monotonic()
-
-
-def rest(error: Exception) -> None:
-    """Leave Redis alone for REST_SECONDS after this failure; said once."""
-    global _resting_until
-    if not resting():
-        logger.warning(
-            "Redis failed (%s): pages render and views go to the database "
-            "for %s seconds.",
-            error,
-            REST_SECONDS,
-        )
-    _resting_until = time.monotonic() + REST_SECONDS
-
-
-def wake() -> None:
-    """Use Redis again at once (tests; a rest ends by itself)."""
-    global _resting_until
-    _resting_until = 0.0
 
 
 def pending_key(day: date | None = None) -> str:
@@ -125,7 +62,7 @@ def _today_key(minute: int) -> str:
 
 def pending(article_pk: int) -> int:
     """Today's views of the article not yet folded into the database."""
-    return int(client().hget(pending_key(), article_pk) or 0)
+    return int(redisclient.client().hget(pending_key(), article_pk) or 0)
 
 
 # Atomically: the larger of the stored floor and ARGV[1], kept as the floor.
@@ -148,12 +85,12 @@ def at_least(article_pk: int, count: int) -> int:
     """
     try:
         return int(
-            script(_AT_LEAST)(
+            redisclient.script(_AT_LEAST)(
                 keys=[SHOWN.format(pk=article_pk)], args=[count, SHOWN_SECONDS]
             )
         )
     except redis.RedisError as error:
-        rest(error)
+        redisclient.rest(error)
         return count
 
 
@@ -161,11 +98,9 @@ def fold_all() -> tuple[int, int]:
     """Claim every day's pending views and store every claimed batch, this
     run's and any an earlier run left. Returns (views, batches) stored;
     (0, 0) without a buffer, where views are stored as they come."""
-    from .models import FoldedViews
-
-    if not enabled():
+    if not redisclient.enabled():
         return 0, 0
-    r = client()
+    r = redisclient.client()
     for key in r.scan_iter(match=PENDING.format(day="*")):
         day = key.decode().rsplit(":", 1)[1]
         try:
@@ -181,9 +116,6 @@ def fold_all() -> tuple[int, int]:
 
 
 def _fold(r: redis.Redis, key: str) -> int:
-    from .counting import store_views
-    from .models import FoldedViews
-
     day = date.fromisoformat(key.split(":")[3])
     counts = {int(pk): int(n) for pk, n in r.hgetall(key).items() if int(n) > 0}
     stored = 0

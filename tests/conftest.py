@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+import redisclient
 from articles import viewbuffer
 from articles.models import Article, Category
 from wardnews import pagecache
@@ -33,7 +34,7 @@ SEED_FILE = (
 def views_of(article) -> int:
     """The article's stored total, once the views Redis holds (when there is a
     buffer, as in production) are folded in as `manage.py flush_views` does."""
-    if viewbuffer.enabled():
+    if redisclient.enabled():
         viewbuffer.fold_all()
     article.refresh_from_db()
     return article.view_count
@@ -72,7 +73,7 @@ def fresh_ward_map():
     the previous test's rolled-back rows, nor pages rendered from them."""
     hosts.clear()
     pagecache.clear_local()
-    viewbuffer.wake()
+    redisclient.wake()
     cache.clear()
     yield
     hosts.clear()

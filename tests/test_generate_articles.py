@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles import blocks, generating
 from articles.models import Article, Category, DailyViews
-from articles.text import fold_accents
+from vietnamese.text import fold_accents
 
 from .conftest import SECOND_HOST, article_form
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, Category
-from articles.text import sentence_case, vietnamese_slugify
+from vietnamese.text import sentence_case, vietnamese_slugify
 
 
 def nfd(text):

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.test.utils import override_settings
 from django.utils import timezone
 
+import redisclient
 from articles import blocks, viewbuffer
 from articles.counting import increment_view_count
 from articles.models import Article, Category, DailyViews
@@ -305,5 +306,5 @@ def test_the_pages_run_a_fixed_number_of_queries(
     # Article with its category, the view (total, today's row: in the
     # database without a Redis buffer), files, other articles, newest, most
     # read (two), menu.
-    with django_assert_num_queries(9 if not viewbuffer.enabled() else 7):
+    with django_assert_num_queries(9 if not redisclient.enabled() else 7):
         reader.get(article.get_absolute_url())

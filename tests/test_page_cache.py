@@ -19,6 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+import redisclient
 from articles import counting, viewbuffer
 from articles.models import (
     MAX_VIEW_COUNT,
@@ -65,8 +66,8 @@ def buffered(settings):
             "LOCATION": url,
         }
     }
-    yield viewbuffer.client()
-    viewbuffer.client().flushdb()
+    yield redisclient.client()
+    redisclient.client().flushdb()
 
 
 # Served from memory.
@@ -380,7 +381,7 @@ def test_no_view_is_lost_when_a_flush_fails(buffered, make_article):
     article = make_article(view_count=10)
     for _ in range(5):
         new_reader().get(article.get_absolute_url())
-    with mock.patch.object(counting, "store_views", side_effect=RuntimeError):
+    with mock.patch.object(viewbuffer, "store_views", side_effect=RuntimeError):
         with pytest.raises(RuntimeError):
             viewbuffer.fold_all()
     article.refresh_from_db()
@@ -414,7 +415,7 @@ def test_flush_views_says_what_it_stored_and_fails_loudly_once(
     call_command("flush_views")
     assert "Stored 1 views from 1 batches." in capsys.readouterr().out
     new_reader().get(article.get_absolute_url())
-    with mock.patch.object(counting, "store_views", side_effect=redis.RedisError("x")):
+    with mock.patch.object(viewbuffer, "store_views", side_effect=redis.RedisError("x")):
         with pytest.raises(CommandError, match="kept for the next round"):
             call_command("flush_views")
     call_command("flush_views")
@@ -497,7 +498,7 @@ def test_a_page_another_worker_kept_is_served_and_counted(
     new_reader().get(url)
     pagecache.clear_local()  # Another worker, which never rendered it.
     page, queries = queries_for(new_reader(), url)
-    assert queries == (0 if viewbuffer.enabled() else 2)  # Only the view stored.
+    assert queries == (0 if redisclient.enabled() else 2)  # Only the view stored.
     assert page.cookies[counting.seen_cookie_name(article.pk)]
     assert stored_views(article) == (7, 2)
 
@@ -545,7 +546,7 @@ def test_a_redis_that_answers_too_late_does_not_count_a_view_twice(
 
     with mock.patch.object(buffered, "hincrby", side_effect=slow):
         assert new_reader().get(article.get_absolute_url()).status_code == 200
-    viewbuffer.wake()
+    redisclient.wake()
     assert stored_views(article) == (11, 1)
 
 
@@ -627,7 +628,7 @@ def test_a_kept_list_page_is_checked_without_a_round_trip(buffered, make_article
     listening()
     new_reader().get("/")
     new_reader().get("/")  # The generations heard.
-    with mock.patch.object(viewbuffer, "script", side_effect=AssertionError):
+    with mock.patch.object(redisclient, "script", side_effect=AssertionError):
         assert "Tin cũ" in new_reader().get("/").text
     # Another server saves: it moves the generation and says so.
     Article.objects.filter(pk=article.pk).update(title="Tin mới")

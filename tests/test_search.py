@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles import search as search_module
 from articles.models import Article, Category
 from articles.search import Query, newest_matches
-from articles.text import fold_accents
+from vietnamese.text import fold_accents
 
 URL = "/tim-kiem/"
 

@@ -15,7 +15,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from articles import cards, viewbuffer
+import redisclient
+from articles import cards
 from articles.models import Article
 
 from .conftest import SECOND_HOST, png_bytes
@@ -359,7 +360,7 @@ def test_the_pages_keep_their_query_counts(
     make_article()
     reader.get("/")  # The host map is warm after the first request.
     # With a Redis buffer, the view is not stored in the database at once.
-    with django_assert_num_queries(9 if not viewbuffer.enabled() else 7):
+    with django_assert_num_queries(9 if not redisclient.enabled() else 7):
         reader.get(article.get_absolute_url())
     with django_assert_num_queries(3):
         reader.get(category.get_absolute_url())

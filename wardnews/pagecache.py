@@ -30,7 +30,7 @@ from memory to anonymous readers, until its ward changes or it expires:
   validated it and its declared query parameters only: tracking parameters
   (fbclid, utm_…) and anything else a page does not read get the same page.
 - **Redis away.** A failed round trip rests the page cache and the buffer for
-  a few seconds (viewbuffer.rest): pages render, views go to the database.
+  a few seconds (redisclient.rest): pages render, views go to the database.
 
 It sits at the top of the middleware: a kept page answers before anything
 else runs. What the middleware below add to a page (security headers, the
@@ -67,6 +67,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
+import redisclient
 from articles import counting, viewbuffer
 from articles.models import Article
 from wardnews.middleware import TextGZipMiddleware
@@ -218,7 +219,7 @@ class _Listener:
     def channel() -> str:
         """One channel per Redis database and key prefix: two installations
         sharing a Redis never hear each other."""
-        db = viewbuffer.client().connection_pool.connection_kwargs.get("db", 0)
+        db = redisclient.client().connection_pool.connection_kwargs.get("db", 0)
         return cache.make_key(f"pages:changed:{db}")
 
     def generations(self, ward_id) -> tuple | None:
@@ -261,7 +262,7 @@ class _Listener:
             time.sleep(self.RESYNC_SECONDS)
 
     def _listen(self):
-        pubsub = viewbuffer.client().pubsub(ignore_subscribe_messages=True)
+        pubsub = redisclient.client().pubsub(ignore_subscribe_messages=True)
         try:
             pubsub.subscribe(self.channel())
             resynced = 0.0
@@ -305,8 +306,8 @@ def _bump(ward_id):
         except ValueError:  # No generation yet: any new one will do.
             generation = time.time_ns()
             cache.set(key, generation, None)
-        if viewbuffer.enabled():
-            viewbuffer.client().publish(_listener.channel(), f"{key} {generation}")
+        if redisclient.enabled():
+            redisclient.client().publish(_listener.channel(), f"{key} {generation}")
     except Exception as error:  # The cache is down: pages expire on their own.
         logger.warning("Pages of ward %s not marked stale: %s", ward_id, error)
     with _lock:
@@ -318,7 +319,7 @@ def _bump(ward_id):
 def site_generation():
     """The site's page generation, which any ward's change moves
     (wards/hosts.py reloads its map when it does); made if there is none."""
-    if viewbuffer.resting():
+    if redisclient.resting():
         raise redis.ConnectionError("Redis is resting after a failure.")
     generation = cache.get(SITE)
     if generation is None:
@@ -346,7 +347,7 @@ def _generations(ward_id: int) -> tuple:
 
 
 def _remember_generations(ward_id, generations):
-    if viewbuffer.enabled():
+    if redisclient.enabled():
         for key, generation in zip(_keys(ward_id), generations, strict=True):
             _listener.heard(key, generation)
 
@@ -354,13 +355,13 @@ def _remember_generations(ward_id, generations):
 def _check_and_count(page: Page, count: bool) -> tuple[tuple, bool]:
     """The current generations, and whether this view was counted: only if
     ``count`` and the page is still good (else it counts as it renders)."""
-    if viewbuffer.enabled() and not count:
+    if redisclient.enabled() and not count:
         heard = _listener.generations(page.ward_id)
         if heard is not None:
             return heard, False
-    if viewbuffer.enabled():
+    if redisclient.enabled():
         site, ward = _redis_keys(page.ward_id, cache.key_prefix, cache.version)
-        found = viewbuffer.script(_CHECK_AND_COUNT)(
+        found = redisclient.script(_CHECK_AND_COUNT)(
             keys=[site, ward, viewbuffer.pending_key()],
             args=[*page.generations, page.article_pk if count else ""],
         )
@@ -426,7 +427,7 @@ class PageCacheMiddleware:
             or not settings.PAGE_CACHE
             or path.startswith(_NEVER)
             or _has_session(request)
-            or viewbuffer.resting()
+            or redisclient.resting()
         ):
             return self.get_response(request)
         try:
@@ -448,7 +449,7 @@ class PageCacheMiddleware:
                 return self._from_shared_cache(request, key)
             return self._from_memory(request, key, page)
         except redis.RedisError as error:
-            viewbuffer.rest(error)
+            redisclient.rest(error)
             return self.get_response(request)
 
     def _from_memory(self, request, key, page):

@@ -11,7 +11,7 @@ from django.http.request import split_domain_port
 
 from articles import richtext
 from articles.pictures import PictureField, stored_path, validate_picture
-from articles.text import nfc, vietnamese_slugify
+from vietnamese.text import nfc, vietnamese_slugify
 
 
 def normalise_host(host: str) -> str:

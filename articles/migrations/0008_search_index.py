@@ -7,7 +7,7 @@ search reads the index instead of every article. SQLite searches without it.
 
 from django.db import migrations
 
-from articles.text import fold_accents, search_words
+from vietnamese.text import fold_accents, search_words
 
 INDEX = "article_search_folded_idx"
 

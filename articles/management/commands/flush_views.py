@@ -12,6 +12,7 @@ import redis
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections
 
+import redisclient
 from articles import viewbuffer
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every=None, verbosity=1, **options):
-        if not viewbuffer.enabled():
+        if not redisclient.enabled():
             self.stdout.write(
                 "No REDIS_URL: views go straight to the database; nothing to fold."
             )

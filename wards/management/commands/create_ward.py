@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http.request import validate_host
 
-from wardnews.validation import explain
+from vietnamese.messages import explain
 from wards.models import Ward, WardHost, normalise_host
 
 

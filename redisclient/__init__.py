@@ -1,0 +1,82 @@
+"""The shared Redis: one connection pool per process, and a short rest after
+a failure.
+
+Redis is optional (REDIS_URL): without it a process keeps what it would share
+(views, page generations) to itself or in the database. When it fails, every
+caller leaves it alone for REST_SECONDS instead of each request waiting for
+the timeout. A building block: it knows nothing of articles or wards.
+"""
+
+import logging
+import time
+
+import redis
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# Redis answers in well under a millisecond on the same network; waiting
+# longer than this means it is down, and the view goes to the database.
+TIMEOUT_SECONDS = 0.5
+
+# After a failed round trip, Redis is left alone this long: pages render and
+# views go to the database, without each request waiting for the timeout.
+REST_SECONDS = 5
+
+_client = None
+_client_url = None
+_scripts = {}
+_resting_until = 0.0
+
+
+def enabled() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+def resting_or_disabled() -> bool:
+    return not enabled() or resting()
+
+
+def client() -> redis.Redis:
+    """One connection pool per process, made on first use."""
+    global _client, _client_url
+    if _client is None or _client_url != settings.REDIS_URL:
+        _client_url = settings.REDIS_URL
+        _client = redis.Redis.from_url(
+            settings.REDIS_URL,
+            socket_timeout=TIMEOUT_SECONDS,
+            socket_connect_timeout=TIMEOUT_SECONDS,
+        )
+    return _client
+
+
+def script(source: str):
+    """A Lua script, loaded once per process (EVALSHA after the first run)."""
+    known = _scripts.get((source, _client_url))
+    if known is None:
+        known = _scripts[(source, _client_url)] = client().register_script(source)
+    return known
+
+
+def resting() -> bool:
+    """Whether Redis failed a moment ago and is being left alone."""
+    return _resting_until > time.monotonic()
+
+
+def rest(error: Exception) -> None:
+    """Leave Redis alone for REST_SECONDS after this failure; said once."""
+    global _resting_until
+    if not resting():
+        logger.warning(
+            "Redis failed (%s): left alone for %s seconds; pages render and "
+            "views go to the database meanwhile.",
+            error,
+            REST_SECONDS,
+        )
+    _resting_until = time.monotonic() + REST_SECONDS
+
+
+def wake() -> None:
+    """Use Redis again at once (tests; a rest ends by itself)."""
+    global _resting_until
+    _resting_until = 0.0
