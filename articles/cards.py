@@ -3,7 +3,7 @@
 A link shared in Zalo or Facebook shows a card: the OpenGraph tags' title,
 description and picture. Search engines read the same tags and an article's
 schema.org NewsArticle (JSON-LD). An article's photo is shared as its
-1200×630 rendition (articles/renditions.py); one without a photo of its own
+1200×630 rendition (pictures/renditions.py); one without a photo of its own
 is shown with its ward's card picture, 1200×630 (the size Facebook and Zalo
 crop to), drawn here with the ward's name and logo.
 """
@@ -26,8 +26,8 @@ from django.utils.text import Truncator
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
-from . import renditions
-from .pictures import open_picture
+from pictures import renditions
+from pictures.checks import open_picture
 
 CARD_SIZE = (1200, 630)
 # Bump to make crawlers and browsers fetch every ward's card again after the

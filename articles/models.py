@@ -7,6 +7,8 @@ from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from pictures.checks import stored_path, validate_picture
+from pictures.fields import PictureField
 from vietnamese.text import (
     compact_blocks,
     fold_accents,
@@ -18,7 +20,6 @@ from vietnamese.text import (
 from wards.models import Ward
 
 from . import attachments, richtext
-from .pictures import PictureField, stored_path, validate_picture
 
 PUBLISH_YEARS = range(1900, 2101)
 # Far below the database's integer limit, so the counter can never overflow.

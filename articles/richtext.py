@@ -36,16 +36,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from vietnamese.text import vietnamese_slugify
-
-from . import renditions
-from .pictures import (
+from pictures import renditions
+from pictures.checks import (
     IMAGE_ENDINGS,
     picture_problem,
     prepare_picture,
     shown_name,
     stored_path,
 )
+from vietnamese.text import vietnamese_slugify
 
 # What a body may hold, for nh3 on save and, generated from the same lists,
 # for CKEditor's content filter: the editor never shows what saving would

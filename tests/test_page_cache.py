@@ -415,7 +415,9 @@ def test_flush_views_says_what_it_stored_and_fails_loudly_once(
     call_command("flush_views")
     assert "Stored 1 views from 1 batches." in capsys.readouterr().out
     new_reader().get(article.get_absolute_url())
-    with mock.patch.object(viewbuffer, "store_views", side_effect=redis.RedisError("x")):
+    with mock.patch.object(
+        viewbuffer, "store_views", side_effect=redis.RedisError("x")
+    ):
         with pytest.raises(CommandError, match="kept for the next round"):
             call_command("flush_views")
     call_command("flush_views")

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from pictures.templatetags.pictures import body_with_renditions
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,8 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import ExifTags, Image, ImageCms
 
 from articles.models import Article
-from articles.pictures import picture_problem
-from articles.templatetags.pictures import body_with_renditions
+from pictures.checks import picture_problem
 from wards import hosts
 
 from .conftest import PHONE_UA, article_form, png_bytes

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "ckeditor_uploader",
     "easy_thumbnails",
     "reversion",
+    "pictures",
     "wards",
     "articles",
     # django-axes, named in Vietnamese (logins/).

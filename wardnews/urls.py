@@ -9,8 +9,8 @@ from django.views.static import serve
 
 from articles import richtext, statistics
 from articles.feeds import CategoryFeed, WardNewsFeed
-from articles.renditions import RENDITIONS
 from articles.sitemaps import sitemap_index, sitemap_section
+from pictures.renditions import RENDITIONS
 from wardnews.health import healthz
 from wardnews.pagecache import for_readers
 from wards.views import robots_txt, view_on_site

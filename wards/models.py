@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.http.request import split_domain_port
 
 from articles import richtext
-from articles.pictures import PictureField, stored_path, validate_picture
+from pictures.checks import stored_path, validate_picture
+from pictures.fields import PictureField
 from vietnamese.text import nfc, vietnamese_slugify
 
 

@@ -9,11 +9,8 @@ import re
 import secrets
 from pathlib import Path, PurePosixPath
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import FileExtensionValidator
-from django.db import models
 from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
 
 from vietnamese.text import vietnamese_slugify
@@ -355,45 +352,3 @@ def _strip_webp(data: bytes) -> bytes:
 
 # GIF has no EXIF: cameras and phones write none into one; it is kept as is.
 _STRIPPERS = {"JPEG": _strip_jpeg, "PNG": _strip_png, "WEBP": _strip_webp}
-
-
-class PictureFormField(forms.ImageField):
-    """A picture's file input: the editor's checks, in the editor's words,
-    rather than Django's "not a valid image" for every kind of bad file, and
-    only the endings we take (not the fifty Pillow reads)."""
-
-    default_validators = [
-        FileExtensionValidator([ending[1:] for ending in IMAGE_ENDINGS])
-    ]
-
-    def to_python(self, data):
-        uploaded = forms.FileField.to_python(self, data)
-        if uploaded is None or Path(uploaded.name).suffix.lower() not in IMAGE_ENDINGS:
-            return uploaded  # The ending's own message says what is wrong.
-        # Prepared here, so a picture that cannot be is refused with the form.
-        return prepare_picture(uploaded)
-
-
-class PictureField(models.ImageField):
-    """A picture field whose new uploads are stored as prepare_picture()
-    leaves them (upright, without metadata), and whose renditions for
-    readers are made as it is saved."""
-
-    def formfield(self, **kwargs):
-        # The name stored is made to fit (stored_path): however long the
-        # name a picture is uploaded under, staff are not refused for it.
-        return super().formfield(
-            **{"form_class": PictureFormField, **kwargs, "max_length": None}
-        )
-
-    def pre_save(self, model_instance, add):
-        file = getattr(model_instance, self.attname)
-        is_new = bool(file) and not file._committed
-        if is_new:
-            file.file = prepare_picture(file.file)
-        file = super().pre_save(model_instance, add)
-        if is_new:
-            from . import renditions  # It reads this module's limits.
-
-            renditions.make_now(file.name)
-        return file

@@ -14,7 +14,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
-from articles import renditions
+from pictures import renditions
 
 register = template.Library()
 

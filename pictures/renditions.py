@@ -38,7 +38,7 @@ from easy_thumbnails import engine
 from easy_thumbnails.files import Thumbnailer
 from PIL import Image, ImageCms, ImageOps
 
-from .pictures import MAX_IMAGE_PIXELS, SAME_FORMAT, open_picture
+from .checks import MAX_IMAGE_PIXELS, SAME_FORMAT, open_picture
 
 logger = logging.getLogger(__name__)
 
