@@ -11,12 +11,13 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from files.checks import HELP_TEXT, readable_size, type_label
 from vietnamese.text import fold_accents, nfc, search_words
 from wards.admin import OwnWardsRelatedFilter, WardScopedAdmin
 from wards.hosts import url_on_ward
 
 from . import workflow
-from .attachments import HELP_TEXT, AttachmentForm, readable_size, type_label
+from .attachments import AttachmentForm
 from .models import Article, Attachment, Category
 from .revisions import ArticleRevisionsAdmin, person, set_revision_comment
 from .richtext import EditorWidget, own_pictures_only, pictures_without_description

@@ -1,337 +1,27 @@
-"""Documents attached to articles (a signed notice, a form to fill in): which
-files staff may attach, how the admin takes them, and how readers download
-them.
+"""Documents attached to articles: the address each is downloaded at, the
+list under an article, and how the admin takes them. What a document may
+be, and how it is served, is the files building block's."""
 
-A file is judged by its content, not its name: a PDF, or an Office Open XML
-(DOCX, XLSX) or OpenDocument (ODT, ODS) package, whose name ends as its
-content says. Every download goes through `download()`, which forces the
-browser to save the file (never to show it on the portal's own domain): a
-PDF may carry JavaScript, and no check short of a full PDF parser finds it
-(names can be hex-escaped, objects compressed), but a file that is saved and
-opened in the reader's own PDF app runs nothing in the portal's pages.
-"""
-
-import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django import forms
-from django.apps import apps
-from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_safe
 
-from vietnamese.text import nfc, vietnamese_slugify
-
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-MAX_NAME_LENGTH = 200  # Attachment.name's max_length.
-# Stored names are ASCII slugs this long at most (plus the extension): a
-# Vietnamese name of 300 characters is some 450 bytes, past the 255 bytes a
-# file name may have on disk, and past the 255 characters of the field.
-MAX_STORED_STEM = 80
-FALLBACK_STEM = "tep-dinh-kem"
-
-# The packages (DOCX, XLSX, ODT, ODS) are ZIP files: never unpacked here, but
-# the readers' office apps unpack them. XML packs about ten to one, so a real
-# document of 20 MB declares a few hundred megabytes at most; more, or tens of
-# thousands of parts, is a ZIP bomb. Only the declared sizes are read.
-MAX_UNPACKED_BYTES = 512 * 1024 * 1024
-MAX_ZIP_ENTRIES = 5000
-# zipfile makes an object for every entry of the table of contents before
-# anyone can count them: 20 MB of empty entries is 200,000 objects, seconds
-# and a hundred megabytes. A real document's table is tens of kilobytes.
-MAX_ZIP_DIRECTORY_BYTES = 1024 * 1024
-# The one part read to know the package's type.
-MAX_CONTENT_TYPES_BYTES = 1024 * 1024
-# Acrobat's rule: "%%EOF" somewhere in the last 1024 bytes. A PDF without it
-# is cut short (an interrupted download or copy) and often opens blank.
-PDF_TAIL_BYTES = 1024
-
-# How long browsers and proxies may keep a published article's file: short,
-# so a withdrawn notice stops being served soon after.
-DOWNLOAD_MAX_AGE = 300
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    extension: str
-    label: str
-    content_type: str
-
-
-PDF = DocumentKind(".pdf", "PDF", "application/pdf")
-DOCX = DocumentKind(
-    ".docx",
-    "Word (DOCX)",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-)
-XLSX = DocumentKind(
-    ".xlsx",
-    "Excel (XLSX)",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
-ODT = DocumentKind(
-    ".odt", "OpenDocument (ODT)", "application/vnd.oasis.opendocument.text"
-)
-ODS = DocumentKind(
-    ".ods", "OpenDocument (ODS)", "application/vnd.oasis.opendocument.spreadsheet"
-)
-KINDS = {kind.extension: kind for kind in (PDF, DOCX, XLSX, ODT, ODS)}
-
-# An Office Open XML package's main part, and the content type that says so.
-OOXML_MAIN_PARTS = {
-    DOCX: (
-        "word/document.xml",
-        b"application/vnd.openxmlformats-officedocument.wordprocessingml"
-        b".document.main+xml",
-    ),
-    XLSX: (
-        "xl/workbook.xml",
-        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-    ),
-}
-ODF_MIMETYPES = {
-    b"application/vnd.oasis.opendocument.text": ODT,
-    b"application/vnd.oasis.opendocument.spreadsheet": ODS,
-}
-# Macros (VBA in Office, Basic or scripts in OpenDocument) run code on the
-# reader's computer: a macro-enabled file renamed .docx is refused too.
-OOXML_MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
-OOXML_MACRO_TYPES = (b"macroenabled", b"vbaproject")
-ODF_MACRO_FOLDERS = ("basic/", "scripts/")
-
-ACCEPTED = "PDF, Word (.docx), Excel (.xlsx) hoặc OpenDocument (.odt, .ods)"
-HELP_TEXT = "PDF, Word, Excel hoặc OpenDocument, tối đa 20 MB."
-# What the file picker offers: extensions for desktops, types for phones'
-# pickers, which filter by type.
-ACCEPT = ",".join([*KINDS, *(kind.content_type for kind in KINDS.values())])
-# Office files we do not take, whose message says how to make one we do.
-OTHER_OFFICE = {".doc", ".xls", ".ppt", ".pptx", ".rtf", ".docm", ".xlsm"}
-
-
-# --- What readers are told about a file -------------------------------------
-
-
-def kind_of(name: str) -> DocumentKind | None:
-    """The kind of document a stored file is, by its name (which its content
-    was checked against when it was uploaded)."""
-    return KINDS.get(PurePath(name).suffix.lower())
-
-
-def type_label(name: str) -> str:
-    kind = kind_of(name)
-    return kind.label if kind else PurePath(name).suffix.lstrip(".").upper()
-
-
-def readable_size(size: int) -> str:
-    """A file's size as Vietnamese readers write it: "350 KB", "1,2 MB"."""
-    if size < 1024:
-        return f"{size} byte"
-    kilobytes = size / 1024
-    if round(kilobytes) < 1000:
-        return f"{max(round(kilobytes), 1)} KB"
-    megabytes = f"{size / 1024 / 1024:.1f}".removesuffix(".0")
-    return f"{megabytes.replace('.', ',')} MB"
-
-
-def _shown(name: str) -> str:
-    """A file's name in a message: a very long one keeps its start and end."""
-    return name if len(name) <= 60 else f"{name[:40]}…{name[-15:]}"
-
-
-# --- Checking an upload -----------------------------------------------------
-
-
-# Problems the content has whatever the file's name ("{name}" filled in).
-ZIP_BOMB = (
-    "Tệp “{name}” có cấu trúc nén bất thường (giải nén ra quá lớn hoặc quá "
-    "nhiều phần). Hãy mở tệp và lưu lại, hoặc xuất ra PDF."
-)
-MACROS = (
-    "Tệp “{name}” có chứa macro (mã lệnh tự chạy), không an toàn cho bạn "
-    "đọc. Hãy lưu lại thành tệp thường (không macro) hoặc xuất ra PDF."
-)
-CUT_SHORT_PDF = (
-    "Tệp “{name}” là PDF không trọn vẹn (thiếu phần cuối, có thể chép hoặc "
-    "tải về chưa hết). Hãy mở thử rồi lưu hoặc xuất lại tệp PDF."
-)
-
-
-def attachment_problem(uploaded) -> str:
-    """What is wrong with an uploaded document, in the staff's words; "" if
-    nothing. Reads the first bytes, the last kilobyte and, for a package, its
-    table of contents and one small part: never the whole file."""
-    name = _shown(nfc(PurePath(uploaded.name).name))
-    if not uploaded.size:
-        return f"Tệp “{name}” rỗng (0 byte). Hãy chọn lại đúng tệp."
-    if uploaded.size > MAX_ATTACHMENT_BYTES:
-        return (
-            f"Tệp “{name}” quá lớn ({readable_size(uploaded.size)}): tối đa "
-            "20 MB. Hãy giảm dung lượng (ví dụ quét lại ở độ phân giải thấp "
-            "hơn) hoặc chia thành nhiều tệp."
-        )
-    extension = PurePath(uploaded.name).suffix.lower()
-    expected = KINDS.get(extension)
-    if expected is None:
-        message = f"Tệp “{name}” không được nhận: chỉ đính kèm tệp {ACCEPTED}."
-        if extension in OTHER_OFFICE:
-            message += (
-                " Hãy mở tệp và lưu lại thành .docx hoặc .xlsx (không macro), "
-                "hoặc xuất ra PDF."
-            )
-        return message
-    try:
-        kind, problem = _sniff(uploaded)
-    finally:
-        uploaded.seek(0)
-    if problem:
-        return problem.format(name=name)
-    if kind is None:
-        return (
-            f"Tệp “{name}” không phải tệp {expected.label} hợp lệ: có thể tệp "
-            "bị hỏng, có mật khẩu, hoặc là loại tệp khác chỉ được đổi tên."
-        )
-    if kind != expected:
-        return (
-            f"Tên tệp “{name}” không khớp với nội dung (tệp {kind.label}): hãy "
-            f"đổi đuôi tệp thành {kind.extension} rồi tải lên lại."
-        )
-    return ""
-
-
-def _sniff(uploaded) -> tuple[DocumentKind | None, str]:
-    """The kind of document the content is (None: none we take), or a
-    problem that refuses it whatever its name ("{name}" to fill in)."""
-    uploaded.seek(0)
-    head = uploaded.read(8)
-    if re.match(rb"%PDF-\d", head):
-        uploaded.seek(max(uploaded.size - PDF_TAIL_BYTES, 0))
-        if b"%%EOF" not in uploaded.read():
-            return None, CUT_SHORT_PDF
-        return PDF, ""
-    # From its first byte: a web page with a ZIP stuck on its end is a ZIP to
-    # zipfile, but a web page to a browser.
-    if head.startswith(b"PK\x03\x04"):
-        directory = _zip_directory_size(uploaded)
-        if directory is None:
-            return None, ""
-        if directory > MAX_ZIP_DIRECTORY_BYTES:
-            return None, ZIP_BOMB
-        uploaded.seek(0)
-        try:
-            with zipfile.ZipFile(uploaded) as package:
-                return _sniff_package(package)
-        except Exception:  # A damaged, encrypted or odd ZIP: many kinds.
-            return None, ""
-    return None, ""
-
-
-def _zip_directory_size(uploaded) -> int | None:
-    """The size of a ZIP's table of contents, as its end record (in the last
-    22 bytes, or up to 64 KB earlier after a comment) declares it; None if
-    there is no end record. ZIP64's "see elsewhere" counts as too large:
-    no office document needs it."""
-    tail_size = min(uploaded.size, 22 + 0xFFFF)
-    uploaded.seek(uploaded.size - tail_size)
-    tail = uploaded.read(tail_size)
-    end = tail.rfind(b"PK\x05\x06")
-    if end < 0 or end + 22 > len(tail):
-        return None
-    return int.from_bytes(tail[end + 12 : end + 16], "little")
-
-
-def _sniff_package(package: zipfile.ZipFile) -> tuple[DocumentKind | None, str]:
-    entries = package.infolist()
-    if len(entries) > MAX_ZIP_ENTRIES or (
-        sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES
-    ):
-        return None, ZIP_BOMB
-    names = {entry.filename.lower(): entry for entry in entries}
-    # OpenDocument: its type is its first part, "mimetype", stored unpacked.
-    first = entries[0] if entries else None
-    if first and first.filename == "mimetype":
-        kind = ODF_MIMETYPES.get(_read_part(package, first, 100).strip())
-        if kind is None or "content.xml" not in names:
-            return None, ""
-        if any(name.startswith(ODF_MACRO_FOLDERS) for name in names):
-            return None, MACROS
-        return kind, ""
-    types_entry = names.get("[content_types].xml")
-    if types_entry is None:
-        return None, ""
-    if any(name.endswith(OOXML_MACRO_PARTS) for name in names):
-        return None, MACROS
-    content_types = _read_part(package, types_entry, MAX_CONTENT_TYPES_BYTES)
-    if any(marker in content_types.lower() for marker in OOXML_MACRO_TYPES):
-        return None, MACROS
-    for kind, (part, content_type) in OOXML_MAIN_PARTS.items():
-        if part in names and content_type in content_types:
-            return kind, ""
-    return None, ""
-
-
-def _read_part(package, entry, limit: int) -> bytes:
-    """A small part of the package, or b"" if it says it is larger."""
-    if entry.file_size > limit:
-        return b""
-    with package.open(entry) as part:
-        return part.read(limit)
-
-
-def validate_attachment(file) -> None:
-    """Model field validator: a new upload is checked; a stored file was
-    checked when it came."""
-    if getattr(file, "_committed", True):
-        return
-    problem = attachment_problem(file.file)
-    if problem:
-        raise ValidationError(problem, code="invalid_attachment")
-
-
-def display_name(name: str) -> str:
-    """The name readers see: NFC, on one line, at most 200 characters with
-    its extension kept."""
-    name = " ".join(nfc(name).split())
-    if len(name) <= MAX_NAME_LENGTH:
-        return name
-    suffix = PurePath(name).suffix
-    if len(suffix) > 10:  # Not an extension: a dot somewhere in the text.
-        suffix = ""
-    return name[: MAX_NAME_LENGTH - len(suffix)].rstrip() + suffix
-
-
-def storage_name(filename: str) -> str:
-    """The name a file is stored under: an ASCII slug of its own name, short
-    enough for any disk ("Quyết định số 12.pdf" -> "quyet-dinh-so-12.pdf").
-    Applying it twice changes nothing."""
-    path = PurePath(filename)
-    stem = vietnamese_slugify(path.stem)[:MAX_STORED_STEM].strip("-")
-    return f"{stem or FALLBACK_STEM}{path.suffix.lower()}"
-
-
-# --- Downloading ------------------------------------------------------------
+from files import names
+from files.checks import HELP_TEXT, readable_size, type_label
+from files.widgets import DocumentFileInput
 
 
 def download_name(attachment) -> str:
-    """The name the reader's browser saves the file under: its display name,
-    on one line, no folders, ending with the file's real extension."""
-    name = display_name(attachment.name).replace("/", "-").replace("\\", "-")
-    name = name.strip(" .") or FALLBACK_STEM
-    extension = PurePath(attachment.file.name).suffix.lower()
-    if not name.lower().endswith(extension):
-        name += extension
-    return name
+    """The name the reader's browser saves the file under."""
+    return names.download_name(attachment.name, attachment.file.name)
 
 
 def url_filename(attachment) -> str:
     """The last part of the download address: it only reads well in the
     browser's list of downloads; the number finds the file."""
-    return storage_name(download_name(attachment))
+    return names.storage_name(download_name(attachment))
 
 
 def attachment_url(attachment) -> str:
@@ -364,80 +54,6 @@ def links(article) -> list[AttachmentLink]:
     ]
 
 
-@require_safe
-def download(request, pk, filename):
-    """One attached file, saved by the browser under its display name.
-
-    Readers get the files of the articles published() lets through on this
-    ward's host. Staff who may preview an article get its files whatever its
-    state and on any host (the preview is served on the admin's), never
-    kept by a cache."""
-    Article = apps.get_model("articles", "Article")
-    Attachment = apps.get_model("articles", "Attachment")
-    published = Article.objects.published(request.ward)
-    attachment = Attachment.objects.filter(pk=pk, article__in=published).first()
-    is_public = attachment is not None
-    if not is_public:
-        # Asked only now: a reader's download reads no session and varies
-        # with no cookie.
-        attachment = Attachment.objects.select_related("article").filter(pk=pk).first()
-        if attachment is None or not _may_preview(request.user, attachment.article):
-            raise Http404("Không tìm thấy tệp.")
-    if filename != url_filename(attachment):
-        return redirect(attachment_url(attachment), permanent=is_public)
-    try:
-        stored = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Không tìm thấy tệp.") from None
-    kind = kind_of(attachment.file.name)
-    response = FileResponse(
-        stored,
-        as_attachment=True,
-        filename=download_name(attachment),
-        content_type=kind.content_type if kind else "application/octet-stream",
-    )
-    if is_public:
-        patch_cache_control(response, public=True, max_age=DOWNLOAD_MAX_AGE)
-    else:
-        patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
-def _may_preview(user, article) -> bool:
-    # workflow imports the models, which import this module.
-    from .workflow import may_preview
-
-    return user.is_staff and may_preview(user, article)
-
-
-# --- The admin --------------------------------------------------------------
-
-
-class _DownloadLink:
-    """What the file input shows of the stored file: its display name,
-    linked to the download (the stored file's own address is not served)."""
-
-    def __init__(self, url, text):
-        self.url = url
-        self.text = text
-
-    def __str__(self):
-        return self.text
-
-
-class AttachmentFileInput(admin.widgets.AdminFileWidget):
-    def __init__(self, attrs=None):
-        super().__init__({"accept": ACCEPT, **(attrs or {})})
-
-    def format_value(self, value):
-        if not self.is_initial(value):
-            return None
-        # On the admin's own host, where staff are logged in: the download
-        # view lets them have a draft's file there.
-        attachment = value.instance
-        return _DownloadLink(attachment_url(attachment), attachment.name)
-
-
 class AttachmentForm(forms.ModelForm):
     """An attachment as staff upload it: the file checked by the model's
     validator; stored under a short ASCII name, shown under its own."""
@@ -450,23 +66,27 @@ class AttachmentForm(forms.ModelForm):
         file_field.max_length = None
         file_field.allow_empty_file = True
         file_field.help_text = HELP_TEXT
-        file_field.widget = AttachmentFileInput()
+        # Linked on the admin's own host, where staff are logged in: the
+        # download view lets them have a draft's file there.
+        file_field.widget = DocumentFileInput(
+            link=attachment_url, shown_name=lambda attachment: attachment.name
+        )
         file_field.widget.is_required = file_field.required
 
     def clean_name(self):
-        return display_name(self.cleaned_data.get("name", ""))
+        return names.display_name(self.cleaned_data.get("name", ""))
 
     def clean(self):
         cleaned_data = super().clean()
         upload = cleaned_data.get("file")
         if upload and not cleaned_data.get("name") and _is_new_upload(upload):
-            cleaned_data["name"] = display_name(PurePath(upload.name).name)
+            cleaned_data["name"] = names.display_name(PurePath(upload.name).name)
         return cleaned_data
 
     def save(self, commit=True):
         stored = self.instance.file
         if stored and not stored._committed:
-            stored.name = storage_name(stored.name)
+            stored.name = names.storage_name(stored.name)
         return super().save(commit=commit)
 
 

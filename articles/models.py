@@ -7,6 +7,8 @@ from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from files.checks import validate_document
+from files.names import display_name, storage_name
 from pictures.checks import stored_path, validate_picture
 from pictures.fields import PictureField
 from vietnamese.text import (
@@ -496,7 +498,7 @@ class ArticleEvent(models.Model):
 def attachment_path(attachment, filename):
     """Each ward's files in a folder of its own, by month."""
     month = timezone.localdate().strftime("%Y/%m")
-    name = attachments.storage_name(filename)
+    name = storage_name(filename)
     return f"attachments/{attachment.article.ward.slug}/{month}/{name}"
 
 
@@ -514,7 +516,7 @@ class Attachment(models.Model):
         "tệp",
         upload_to=attachment_path,
         max_length=255,
-        validators=[attachments.validate_attachment],
+        validators=[validate_document],
     )
     name = models.CharField(
         "tên hiển thị",
@@ -534,7 +536,7 @@ class Attachment(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name = attachments.display_name(
+        self.name = display_name(
             self.name.strip() or PurePosixPath(self.file.name).name
         )
         if self.file and not self.file._committed:

@@ -2,7 +2,7 @@ from django.urls import path
 
 from wardnews.pagecache import ARTICLE_SECONDS, for_readers
 
-from . import attachments, search, views
+from . import search, views
 
 app_name = "articles"
 
@@ -25,5 +25,5 @@ urlpatterns = [
     ),
     path("tim-kiem/", search.SearchView.as_view(), name="search"),
     path("anh-chia-se.png", views.share_card, name="share_card"),
-    path("tep/<int:pk>/<str:filename>", attachments.download, name="attachment"),
+    path("tep/<int:pk>/<str:filename>", views.download_attachment, name="attachment"),
 ]

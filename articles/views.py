@@ -8,9 +8,12 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import etag, require_safe
 from django.views.generic import DetailView, TemplateView
 
+from files.download import NOT_FOUND, saved_file_response
+
 from . import attachments, blocks, cards, paging
 from .counting import count_view
-from .models import Article, Category, OldSlug
+from .models import Article, Attachment, Category, OldSlug
+from .workflow import may_preview
 
 HOME_LATEST = 5
 HOME_PER_CATEGORY = 4
@@ -202,3 +205,31 @@ def share_card(request):
     response = HttpResponse(cards.card_png(request.ward), content_type="image/png")
     patch_cache_control(response, public=True, max_age=cards.CARD_MAX_AGE)
     return response
+
+
+@require_safe
+def download_attachment(request, pk, filename):
+    """One attached file, saved by the browser under its display name.
+
+    Readers get the files of the articles published() lets through on this
+    ward's host. Staff who may preview an article get its files whatever its
+    state and on any host (the preview is served on the admin's), never
+    kept by a cache."""
+    published = Article.objects.published(request.ward)
+    attachment = Attachment.objects.filter(pk=pk, article__in=published).first()
+    is_public = attachment is not None
+    if not is_public:
+        # Asked only now: a reader's download reads no session and varies
+        # with no cookie.
+        attachment = Attachment.objects.select_related("article").filter(pk=pk).first()
+        if attachment is None or not (
+            request.user.is_staff and may_preview(request.user, attachment.article)
+        ):
+            raise Http404(NOT_FOUND)
+    if filename != attachments.url_filename(attachment):
+        return redirect(attachments.attachment_url(attachment), permanent=is_public)
+    return saved_file_response(
+        attachment.file,
+        filename=attachments.download_name(attachment),
+        public=is_public,
+    )

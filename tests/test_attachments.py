@@ -17,6 +17,7 @@ from pytest_django.asserts import assertInHTML
 
 from articles import attachments
 from articles.models import Article, Attachment
+from files import checks, names
 
 from .conftest import SECOND_HOST, article_form, make_staff
 from .serving import served_to_head
@@ -219,10 +220,10 @@ def article(make_article):
 
 GOOD_FILES = [
     ("Quyết định số 12.pdf", pdf_bytes, "application/pdf", "PDF"),
-    ("Mẫu đơn.docx", docx_bytes, attachments.DOCX.content_type, "Word (DOCX)"),
-    ("Danh sách hộ.xlsx", xlsx_bytes, attachments.XLSX.content_type, "Excel (XLSX)"),
-    ("Kế hoạch.odt", odt_bytes, attachments.ODT.content_type, "OpenDocument (ODT)"),
-    ("Bảng kê.ods", ods_bytes, attachments.ODS.content_type, "OpenDocument (ODS)"),
+    ("Mẫu đơn.docx", docx_bytes, checks.DOCX.content_type, "Word (DOCX)"),
+    ("Danh sách hộ.xlsx", xlsx_bytes, checks.XLSX.content_type, "Excel (XLSX)"),
+    ("Kế hoạch.odt", odt_bytes, checks.ODT.content_type, "OpenDocument (ODT)"),
+    ("Bảng kê.ods", ods_bytes, checks.ODS.content_type, "OpenDocument (ODS)"),
 ]
 
 
@@ -242,7 +243,7 @@ def test_staff_attach_each_kind_of_document_and_readers_download_it(
     assert attachment.size == len(data)
     month = timezone.localdate().strftime("%Y/%m")
     stored = f"attachments/{article.ward.slug}/{month}/"
-    stored += attachments.storage_name(filename)
+    stored += names.storage_name(filename)
     assert attachment.file.name == stored
     assert (media_root / stored).read_bytes() == data
 
@@ -250,7 +251,7 @@ def test_staff_attach_each_kind_of_document_and_readers_download_it(
     assert download.status_code == 200
     assert download["Content-Type"] == content_type
     assert b"".join(download.streaming_content) == data
-    assert attachments.type_label(attachment.file.name) == label
+    assert checks.type_label(attachment.file.name) == label
 
 
 BAD_FILES = [
@@ -330,7 +331,7 @@ def test_a_huge_table_of_contents_is_refused_before_it_is_read(
     def never(*args, **kwargs):
         raise AssertionError("the table was read")
 
-    monkeypatch.setattr(attachments.zipfile, "ZipFile", never)
+    monkeypatch.setattr(checks.zipfile, "ZipFile", never)
     client.force_login(editor)
     response = client.post(change_url(article), attach_form(article, upload))
     assert "Tệp “nhieu-phan.docx” có cấu trúc nén bất thường" in response.text
@@ -403,7 +404,7 @@ def test_the_admin_offers_the_accepted_types_and_links_the_download(
     client.force_login(editor)
     response = client.get(change_url(article))
     assert response.status_code == 200
-    assert f'accept="{attachments.ACCEPT}"' in response.text
+    assert f'accept="{checks.ACCEPT}"' in response.text
     assert (
         "Tệp đính kèm (PDF, Word, Excel hoặc OpenDocument, tối đa 20 MB)"
         in response.text
@@ -601,7 +602,7 @@ def test_the_list_says_each_files_name_type_and_size(
         '<span class="attachment-meta">PDF – 1,2 MB</span></span></a>',
         html,
     )
-    size = attachments.readable_size(second.size)
+    size = checks.readable_size(second.size)
     assert f"Word (DOCX) – {size}" in html
     assert html.index("Quyết định số 12.pdf") < html.index("Mẫu đơn.docx")
 
@@ -633,7 +634,7 @@ def test_readers_see_the_files_under_the_body(article, reader):
     ],
 )
 def test_sizes_read_the_vietnamese_way(size, text):
-    assert attachments.readable_size(size) == text
+    assert checks.readable_size(size) == text
 
 
 def test_a_drafts_file_is_not_served_at_its_stored_address(make_article, reader):
