@@ -12,15 +12,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from files.checks import HELP_TEXT, readable_size, type_label
+from richtext.editor import EditorWidget
+from richtext.sanitize import own_pictures_only, pictures_without_description
 from vietnamese.text import fold_accents, nfc, search_words
 from wards.admin import OwnWardsRelatedFilter, WardScopedAdmin
+from wards.editor import editor_scope
 from wards.hosts import url_on_ward
 
 from . import workflow
 from .attachments import AttachmentForm
 from .models import Article, Attachment, Category
 from .revisions import ArticleRevisionsAdmin, person, set_revision_comment
-from .richtext import EditorWidget, own_pictures_only, pictures_without_description
 from .views import ArticlePreviewView
 
 admin.site.site_header = "Quản trị cổng thông tin"
@@ -420,7 +422,9 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
             # The editor uploads into, and browses, the article's ward.
-            kwargs["widget"] = EditorWidget(ward=getattr(request, "_form_ward", None))
+            kwargs["widget"] = EditorWidget(
+                scope=editor_scope(getattr(request, "_form_ward", None))
+            )
             # Pictures from elsewhere: staff upload them rather than lose them.
             kwargs["validators"] = [own_pictures_only]
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -11,6 +11,7 @@ from files.checks import validate_document
 from files.names import display_name, storage_name
 from pictures.checks import stored_path, validate_picture
 from pictures.fields import PictureField
+from richtext.sanitize import sanitize
 from vietnamese.text import (
     compact_blocks,
     fold_accents,
@@ -21,7 +22,7 @@ from vietnamese.text import (
 )
 from wards.models import Ward
 
-from . import attachments, richtext
+from . import attachments
 
 PUBLISH_YEARS = range(1900, 2101)
 # Far below the database's integer limit, so the counter can never overflow.
@@ -381,7 +382,7 @@ class Article(NormalisedTextModel):
     @staticmethod
     def clean_body(html: str) -> str:
         """The body as stored and shown: sanitised, its blocks compacted."""
-        return compact_blocks(richtext.sanitize(nfc(html)))
+        return compact_blocks(sanitize(nfc(html)))
 
     @property
     def is_scheduled(self) -> bool:

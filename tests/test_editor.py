@@ -1,4 +1,4 @@
-"""The article editor (articles/richtext.py): what pasted and typed HTML
+"""The article editor (richtext/): what pasted and typed HTML
 becomes, pictures with captions, the image dialog and image browser, and
 CKEditor 4 kept to the files it needs (README, "Security").
 
@@ -23,8 +23,9 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils import timezone
 
-from articles import richtext
 from articles.models import Article
+from richtext import sanitize, views
+from richtext.editor import EDITOR_CONFIG, editor_allowed_content
 
 from .browsing import EDITOR_READY, paste_picture
 from .conftest import png_bytes
@@ -292,7 +293,7 @@ def inside(html, tag):
 
 
 def test_word_keeps_paragraphs_bold_italic_tables_and_links():
-    clean = richtext.sanitize(WORD_CLIPBOARD)
+    clean = sanitize.sanitize(WORD_CLIPBOARD)
     markup = Markup(clean)
     assert inside(clean, "b")[:2] == ["THÔNG BÁO", "Phúc Lợi"]
     assert inside(clean, "i") == ["tiếp công dân"]
@@ -314,7 +315,7 @@ def test_word_keeps_paragraphs_bold_italic_tables_and_links():
 
 
 def test_word_loses_its_fonts_colours_classes_and_styles():
-    clean = richtext.sanitize(WORD_CLIPBOARD)
+    clean = sanitize.sanitize(WORD_CLIPBOARD)
     markup = Markup(clean)
     assert markup.attributes() <= {"href", "rel", "class"}
     # Word's own centring and justifying, as the editor's buttons write them.
@@ -328,7 +329,7 @@ def test_word_loses_its_fonts_colours_classes_and_styles():
 
 
 def test_google_docs_keeps_bold_italic_lists_tables_and_links():
-    clean = richtext.sanitize(GOOGLE_DOCS_CLIPBOARD)
+    clean = sanitize.sanitize(GOOGLE_DOCS_CLIPBOARD)
     markup = Markup(clean)
     assert inside(clean, "strong") == [
         "KẾ HOẠCH",
@@ -352,7 +353,7 @@ def test_google_docs_keeps_bold_italic_lists_tables_and_links():
 
 
 def test_google_docs_wrapper_does_not_make_the_whole_text_bold():
-    clean = richtext.sanitize(GOOGLE_DOCS_CLIPBOARD)
+    clean = sanitize.sanitize(GOOGLE_DOCS_CLIPBOARD)
     markup = Markup(clean)
     assert "b" not in markup.tags()
     assert "Ra quân" not in " ".join(inside(clean, "strong"))
@@ -384,7 +385,7 @@ def test_google_docs_wrapper_does_not_make_the_whole_text_bold():
     ],
 )
 def test_alignment_is_a_class_of_the_allow_list_and_nothing_else(written, kept):
-    clean = richtext.sanitize(written)
+    clean = sanitize.sanitize(written)
     assert Markup(clean).elements == Markup(kept).elements
     assert Markup(clean).text == Markup(kept).text
 
@@ -406,7 +407,7 @@ def test_an_invisible_link_laid_over_the_page_is_impossible(make_article, reader
 
 @pytest.mark.parametrize("html", FIGURES.values(), ids=FIGURES.keys())
 def test_pictures_from_the_image_dialog_are_saved_as_they_are(html):
-    assert richtext.sanitize(html) == html
+    assert sanitize.sanitize(html) == html
 
 
 def test_a_captioned_picture_reaches_readers_as_a_figure(make_article, reader):
@@ -423,15 +424,15 @@ def test_a_captioned_picture_reaches_readers_as_a_figure(make_article, reader):
 
 
 def test_the_editors_content_filter_is_the_allow_list():
-    rules = richtext.EDITOR_CONFIG["allowedContent"]
-    assert set(rules) == richtext.ALLOWED_TAGS
+    rules = EDITOR_CONFIG["allowedContent"]
+    assert set(rules) == sanitize.ALLOWED_TAGS
     for tag, rule in rules.items():
         rule = {} if rule is True else rule
         assert set(filter(None, rule.get("attributes", "").split(","))) == (
-            richtext.ALLOWED_ATTRIBUTES.get(tag, set())
+            sanitize.ALLOWED_ATTRIBUTES.get(tag, set())
         ), tag
         assert set(filter(None, rule.get("classes", "").split(","))) == (
-            richtext.ALLOWED_CLASSES.get(tag, set())
+            sanitize.ALLOWED_CLASSES.get(tag, set())
         ), tag
         assert "styles" not in rule
 
@@ -444,7 +445,7 @@ def test_saving_keeps_everything_the_editor_allows():
         "src": "/media/uploads/a.png",
         "start": "3",
     }
-    rules = richtext.EDITOR_CONFIG["allowedContent"]
+    rules = EDITOR_CONFIG["allowedContent"]
     for tag, rule in rules.items():
         rule = {} if rule is True else rule
         attributes = "".join(
@@ -466,7 +467,7 @@ def test_saving_keeps_everything_the_editor_allows():
             "caption": f"<table>{element}</table>",
             "figcaption": f"<figure>{element}</figure>",
         }.get(tag, element)
-        kept = Markup(richtext.sanitize(html)).elements
+        kept = Markup(sanitize.sanitize(html)).elements
         wanted = Markup(html).elements
         for found in wanted:
             if found[0] == "a":
@@ -489,7 +490,7 @@ def test_saving_keeps_everything_the_editor_allows():
     ],
 )
 def test_what_the_editor_refuses_saving_drops(extra):
-    assert richtext.sanitize(f"<p{extra}>x</p>") == "<p>x</p>"
+    assert sanitize.sanitize(f"<p{extra}>x</p>") == "<p>x</p>"
 
 
 def editor_config(response):
@@ -503,7 +504,7 @@ def test_the_article_form_sets_the_editor_up_from_the_allow_list(client, editor,
     response = client.get(ADD_URL)
     assert response.status_code == 200
     config = editor_config(response)
-    assert config["allowedContent"] == richtext.editor_allowed_content()
+    assert config["allowedContent"] == editor_allowed_content()
     assert config["extraPlugins"] == "image2"
     removed = config["removePlugins"].split(",")
     # No classic image dialog (with its Lorem ipsum), no fonts or colours,
@@ -600,7 +601,7 @@ def test_the_image_browser_shows_a_ward_of_thousands_a_page_at_a_time(
     query = {"ward": ward.pk, "CKEditor": "id_body", "CKEditorFuncNum": "3"}
     first = client.get(BROWSE, query)
     urls = picture_urls(first)
-    assert len(urls) == richtext.BROWSE_PAGE_SIZE == 48
+    assert len(urls) == views.BROWSE_PAGE_SIZE == 48
     assert urls[0].endswith("/anh-000.png") and urls[-1].endswith("/anh-047.png")
     assert "Trang 1/3" in first.text
     older = re.search(r'href="([^"]+)" rel="next">Ảnh cũ hơn', first.text).group(1)
@@ -953,7 +954,7 @@ def test_a_paste_keeps_its_structure_in_the_editor_and_on_saving(
         assert word not in data
     # The editor shows nothing saving would drop, and saving drops nothing
     # the editor shows (it only adds rel to links).
-    saved = Markup(richtext.sanitize(data))
+    saved = Markup(sanitize.sanitize(data))
     for element in markup.elements:
         if element[0] == "a":
             element[1]["rel"] = "noopener noreferrer"

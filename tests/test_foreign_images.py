@@ -8,8 +8,8 @@ import re
 import pytest
 from django.apps import apps
 
-from articles import richtext
 from articles.models import Article
+from richtext import sanitize
 from wards.models import Ward
 
 from .conftest import article_form
@@ -55,11 +55,11 @@ def article_body(page):
 @pytest.mark.parametrize("src", FOREIGN)
 def test_a_picture_not_from_our_media_is_dropped_on_save(src):
     html = f'<p>Trước.</p><p><img src="{src}" alt="Ảnh"></p><p>Sau.</p>'
-    cleaned = richtext.sanitize(html)
+    cleaned = sanitize.sanitize(html)
     assert "<img" not in cleaned
     assert "example.invalid" not in cleaned
     assert cleaned == "<p>Trước.</p><p></p><p>Sau.</p>"
-    assert len(richtext.foreign_pictures(html)) == 1
+    assert len(sanitize.foreign_pictures(html)) == 1
 
 
 def test_the_found_pixel_never_reaches_a_reader(make_article, reader):
@@ -88,10 +88,10 @@ def test_the_found_pixel_never_reaches_a_reader(make_article, reader):
 )
 def test_pictures_of_our_media_are_kept(src, kept):
     html = f'<p><img src="{src}" alt="Ảnh" width="640" height="400"></p>'
-    assert richtext.sanitize(html) == (
+    assert sanitize.sanitize(html) == (
         f'<p><img src="{kept}" alt="Ảnh" width="640" height="400"></p>'
     )
-    assert richtext.foreign_pictures(html) == []
+    assert sanitize.foreign_pictures(html) == []
 
 
 def test_a_ward_introduction_keeps_no_foreign_picture(ward, reader):

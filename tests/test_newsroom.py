@@ -799,12 +799,12 @@ def test_view_on_site_reveals_no_other_wards_attachment(
 def test_a_body_of_megabytes_is_refused_before_it_is_cleaned(
     client, ward_editor, category, monkeypatch
 ):
-    from articles import richtext
+    from articles import models
 
     cleaned = []
-    real = richtext.sanitize
+    real = models.sanitize
     monkeypatch.setattr(
-        richtext, "sanitize", lambda html: cleaned.append(len(html)) or real(html)
+        models, "sanitize", lambda html: cleaned.append(len(html)) or real(html)
     )
     client.force_login(ward_editor)
     response = client.post(

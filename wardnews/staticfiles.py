@@ -7,7 +7,7 @@ place for a script to run with a staff member's login; so they are not
 collected, and not served by the development server or the tests' live
 server either, which find files through the finders instead of the
 collected folder. What the editor does need is listed in
-articles/richtext.py.
+richtext/editor.py.
 
 A finder rather than StaticFilesConfig.ignore_patterns: those patterns only
 reach collectstatic, never a finder's find(), which serves files while
@@ -18,12 +18,12 @@ import posixpath
 
 from django.contrib.staticfiles import finders
 
-from articles.richtext import editor_static_file
+from richtext.editor import editor_static_file
 
 
 class AppDirectoriesFinder(finders.AppDirectoriesFinder):
     """Django's finder of the apps' static/ folders, keeping to the files
-    articles.richtext.editor_static_file() lets through."""
+    richtext.editor.editor_static_file() lets through."""
 
     def find(self, path, find_all=False, **kwargs):
         # WhiteNoise passes the URL's path as it came.

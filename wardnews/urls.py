@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 from django.utils.cache import patch_cache_control
 from django.views.static import serve
 
-from articles import richtext, statistics
+from articles import statistics
 from articles.feeds import CategoryFeed, WardNewsFeed
 from articles.sitemaps import sitemap_index, sitemap_section
 from pictures.renditions import RENDITIONS
@@ -56,7 +56,7 @@ urlpatterns = [
         name="statistics",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("ckeditor/", include(richtext.urlpatterns)),
+    path("ckeditor/", include("wards.editor")),
     path("rss/", for_readers(WardNewsFeed()), name="feed"),
     path(
         "chuyen-muc/<slug:slug>/rss/",

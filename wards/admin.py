@@ -12,8 +12,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from articles.richtext import EditorWidget, own_pictures_only
+from richtext.editor import EditorWidget
+from richtext.sanitize import own_pictures_only
 
+from .editor import editor_scope
 from .hosts import url_on_ward
 from .models import Membership, Ward, WardHost
 from .staff import user_wards
@@ -261,7 +263,7 @@ class WardAdmin(admin.ModelAdmin):
         # The article editor; its pictures go into (and are browsed from) this
         # ward's folder. A ward being added has none yet: it uploads nothing.
         kwargs["widgets"] = {
-            "introduction": EditorWidget(ward=obj),
+            "introduction": EditorWidget(scope=editor_scope(obj)),
             **kwargs.get("widgets", {}),
         }
         return super().get_form(request, obj, change=change, **kwargs)

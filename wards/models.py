@@ -9,9 +9,9 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.http.request import split_domain_port
 
-from articles import richtext
 from pictures.checks import stored_path, validate_picture
 from pictures.fields import PictureField
+from richtext.sanitize import sanitize
 from vietnamese.text import nfc, vietnamese_slugify
 
 
@@ -219,7 +219,7 @@ class Ward(models.Model):
         self.name = visible_name(self.name)
         self.address = nfc(self.address).strip()
         self.responsible_person = nfc(self.responsible_person).strip()
-        self.introduction = richtext.sanitize(nfc(self.introduction)).strip()
+        self.introduction = sanitize(nfc(self.introduction)).strip()
         if not self.slug:
             self.slug = self._free_slug()
 

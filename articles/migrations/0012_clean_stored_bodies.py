@@ -5,7 +5,7 @@ too."""
 
 from django.db import migrations
 
-from articles.richtext import sanitize
+from richtext.sanitize import sanitize
 
 
 def clean(apps, schema_editor):

@@ -6,7 +6,7 @@ pictures it still wants."""
 
 from django.db import migrations
 
-from articles.richtext import foreign_pictures, sanitize
+from richtext.sanitize import foreign_pictures, sanitize
 
 
 def drop_foreign_pictures(apps, schema_editor):
