@@ -43,14 +43,14 @@ def give_new_ward_its_categories(sender, instance, created, raw=False, **kwargs)
 
 def pages_changed(sender, instance, raw=False, **kwargs):
     """An article, category, attachment or old address was saved or deleted:
-    its ward's pages (wardnews/pagecache.py) are stale once it is committed.
+    its ward's pages (pages/generations.py) are stale once it is committed.
     A fixture load (raw) leaves the cache alone: nothing was served yet."""
     if not raw:
-        from wardnews import pagecache
+        from pages.generations import changed
         from wards.roles import ward_of
 
         ward = ward_of(instance)
-        pagecache.changed(ward.pk if ward is not None else None)
+        changed(ward.pk if ward is not None else None)
 
 
 def remove_attachment_file(sender, instance, **kwargs):

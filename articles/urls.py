@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wardnews.pagecache import ARTICLE_SECONDS, for_readers
+from pages.decorators import ARTICLE_SECONDS, for_readers
 
 from . import search, views
 

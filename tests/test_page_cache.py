@@ -28,6 +28,8 @@ from articles.models import (
     DailyViews,
     FoldedViews,
 )
+from pages import generations
+from pages.decorators import ARTICLE_SECONDS
 from wardnews import pagecache
 from wards.models import Ward
 
@@ -370,7 +372,7 @@ def test_the_count_a_reader_sees_trails_by_seconds_at_most(buffered, make_articl
     assert "Lượt xem: 76" in new_reader().get(url).text
     for _ in range(4):
         new_reader().get(url)
-    later = timezone.now() + timedelta(seconds=pagecache.ARTICLE_SECONDS + 1)
+    later = timezone.now() + timedelta(seconds=ARTICLE_SECONDS + 1)
     with mock.patch("django.utils.timezone.now", return_value=later):
         # Not folded yet: the page counts what Redis holds too.
         assert "Lượt xem: 81" in new_reader().get(url).text
@@ -459,7 +461,7 @@ def test_a_ward_changed_by_another_server_shows_at_once(ward, make_article):
     make_article()
     assert "024 3999 0000" not in new_reader().get("/lien-he/").text
     Ward.objects.filter(pk=ward.pk).update(phone="024 3999 0000")  # Elsewhere…
-    pagecache._bump(None)  # …whose save moved the shared generation.
+    generations._bump(None)  # …whose save moved the shared generation.
     for url in ("/lien-he/", "/"):
         assert "024 3999 0000" in new_reader().get(url).text, url
 
@@ -471,7 +473,7 @@ def test_the_count_shown_never_goes_back(buffered, make_article):
     url = article.get_absolute_url()
     for _ in range(5):
         new_reader().get(url)
-    later = timezone.now() + timedelta(seconds=pagecache.ARTICLE_SECONDS + 1)
+    later = timezone.now() + timedelta(seconds=ARTICLE_SECONDS + 1)
     with mock.patch("django.utils.timezone.now", return_value=later):
         assert (
             "Lượt xem: 15" in Client(headers={"user-agent": "Googlebot"}).get(url).text
@@ -616,8 +618,8 @@ def test_a_worker_keeps_pages_within_its_memory_budget(make_article, monkeypatch
 def listening():
     """Wait until this process hears the generations from Redis."""
     deadline = time.monotonic() + 10
-    while not pagecache._listener.listening:
-        pagecache._listener.ensure()
+    while not generations._listener.listening:
+        generations._listener.ensure()
         assert time.monotonic() < deadline, "The generations' listener never started."
         time.sleep(0.05)
 
@@ -634,11 +636,11 @@ def test_a_kept_list_page_is_checked_without_a_round_trip(buffered, make_article
         assert "Tin cũ" in new_reader().get("/").text
     # Another server saves: it moves the generation and says so.
     Article.objects.filter(pk=article.pk).update(title="Tin mới")
-    key = pagecache.WARD.format(article.ward_id)
+    key = generations.WARD.format(article.ward_id)
     generation = cache.incr(key)
-    buffered.publish(pagecache._listener.channel(), f"{key} {generation}")
+    buffered.publish(generations._listener.channel(), f"{key} {generation}")
     deadline = time.monotonic() + 5
-    while pagecache._listener.known.get(key) != generation:
+    while generations._listener.known.get(key) != generation:
         assert time.monotonic() < deadline, "Never heard."
         time.sleep(0.01)
     assert "Tin mới" in new_reader().get("/").text

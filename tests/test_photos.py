@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from pictures.templatetags.pictures import body_with_renditions
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,6 +21,7 @@ from PIL import ExifTags, Image, ImageCms
 
 from articles.models import Article
 from pictures.checks import picture_problem
+from pictures.templatetags.pictures import body_with_renditions
 from wards import hosts
 
 from .conftest import PHONE_UA, article_form, png_bytes

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from wardnews.pagecache import ARTICLE_SECONDS
+from pages.decorators import ARTICLE_SECONDS
 
 from .browsing import EDITOR_READY
 from .conftest import PHONE_UA, redis_for_tests
@@ -111,7 +111,7 @@ def test_800_readers_at_once_are_all_counted(site):
     assert statuses == [200] * 800
 
     # The page a reader sees may trail by the few seconds the page cache
-    # keeps an article page (pagecache.ARTICLE_SECONDS), no more.
+    # keeps an article page (ARTICLE_SECONDS), no more.
     crawler = urllib.request.Request(url, headers={"User-Agent": "Googlebot/2.1"})
     deadline = time.monotonic() + ARTICLE_SECONDS + 2
     while True:

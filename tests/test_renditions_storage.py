@@ -7,13 +7,13 @@ import threading
 from urllib.parse import unquote
 
 import pytest
-from pictures.templatetags.pictures import body_with_renditions
 from django.core.files.base import ContentFile
 from django.core.files.storage import InMemoryStorage, default_storage
 from django.utils._os import safe_join
 from PIL import Image
 
 from pictures import renditions
+from pictures.templatetags.pictures import body_with_renditions
 
 from .test_photos import (
     Pictures,

@@ -1,7 +1,8 @@
 """Readers' pages kept ready to serve, per ward, with every view still counted.
 
-A page a view marks with ``for_readers()`` is rendered once and then served
-from memory to anonymous readers, until its ward changes or it expires:
+A page a view marks with ``for_readers()`` (pages/decorators.py) is rendered
+once and then served from memory to anonymous readers, until its ward
+changes or it expires:
 
 - **Where a page lives.** In the worker's own memory (``_pages``: no round
   trip, no unpickling, at most MAX_BYTES), and in Django's cache (Redis when
@@ -10,11 +11,11 @@ from memory to anonymous readers, until its ward changes or it expires:
 - **How a worker learns a page is stale.** Every ward has a generation in the
   shared cache, and the site one more; a page remembers the generations it was
   rendered under. Saving or deleting anything readers see (an article, a
-  category, an attachment, a ward: see ``changed()``) adds one to its ward's
-  generation, now and after the commit, and every server sees it on its next
-  request: each request reads both generations before answering, in one round
-  trip. An article that comes due at its scheduled time needs no save: pages
-  expire by then.
+  category, an attachment, a ward) adds one to its ward's generation
+  (pages/generations.py), now and after the commit, and every server sees it
+  on its next request: each request reads both generations before answering,
+  in one round trip. An article that comes due at its scheduled time needs no
+  save: pages expire by then.
 - **The counter.** An article page counts the reader's view before the cache
   answers. With Redis, one script compares the generations and, if the page
   is still good, adds the view (articles/viewbuffer.py): one round trip, and
@@ -46,7 +47,6 @@ import functools
 import gzip
 import hashlib
 import logging
-import os
 import re
 import threading
 import time
@@ -59,27 +59,21 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.response import ResponseHeaders
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
 import redisclient
 from articles import counting, viewbuffer
 from articles.models import Article
+from pages import generations as page_generations
 from wardnews.middleware import TextGZipMiddleware
 from wards.hosts import ward_for_host
 
 logger = logging.getLogger(__name__)
 
-# How long a list page (home, category, ward pages) is kept: its blocks of
-# most-read articles and counts move with the views, not with saves.
-LIST_SECONDS = 60
-# How long an article page is kept: the count it shows trails by this at most.
-ARTICLE_SECONDS = 5
 # What one worker keeps in memory (bodies and their compressed copies), the
 # oldest going first; a page bigger than MAX_PAGE_BYTES (a sitemap of
 # thousands of articles) is kept in the shared cache only, up to
@@ -99,8 +93,7 @@ _SESSION_KEY = re.compile(r"[a-z0-9]{8,64}")
 # Paths that are never readers' pages: no lookup at all.
 _NEVER = ("/static/", "/media/", "/ckeditor/", "/tep/", "/healthz")
 
-SITE = "pages:site"
-WARD = "pages:ward:{}"
+# A kept page in the shared cache, by a hash of its URL.
 PAGE = "pages:page:{}"
 
 # What a rendered response carries that belongs to that response only.
@@ -159,31 +152,6 @@ def _now() -> float:
     return timezone.now().timestamp()
 
 
-def for_readers(view, *, seconds=LIST_SECONDS, params=(), counted=False):
-    """Mark ``view``'s 200 responses to anonymous readers as kept for
-    ``seconds``, one page per value of the query parameters ``params`` (the
-    view must ignore any other). ``counted``: an article page, whose response
-    says which article (``response.reader_article``)."""
-
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200:
-            # Browsers keep the page but ask each time (a 304 by its ETag);
-            # an article page is counted, so no shared cache may answer it.
-            patch_cache_control(
-                response,
-                no_cache=True,
-                **({"private": True} if counted else {"public": True}),
-            )
-            response.page_seconds = seconds
-        return response
-
-    wrapped.__name__ = getattr(view, "__name__", "view")
-    wrapped.__doc__ = view.__doc__
-    wrapped.page_params = frozenset(params)
-    return wrapped
-
-
 def clear_local():
     """Forget this worker's pages (tests; the shared cache is Django's)."""
     global _bytes
@@ -191,184 +159,28 @@ def clear_local():
         _pages.clear()
         _bytes = 0
     _due.clear()
-    _listener.known.clear()
-
-
-class _Listener:
-    """This process's copy of the generations, kept current by Redis: every
-    change is published (``_bump``) and a thread of each process listens, so
-    a page that needs no counting is checked without a round trip.
-
-    Generations only grow (INCR, or a new nanosecond clock reading when one
-    was lost), so a value read by a request and one heard from Redis merge by
-    taking the larger. Whatever could be missed (a message sent while the
-    connection was down) is caught by reading every known generation again
-    on reconnecting and every RESYNC_SECONDS; until the thread is listening,
-    requests read the generations themselves.
-    """
-
-    RESYNC_SECONDS = 2.0
-
-    def __init__(self):
-        self.known: dict[str, int] = {}
-        self.listening = False
-        self._pid = None
-        self._start = threading.Lock()
-
-    @staticmethod
-    def channel() -> str:
-        """One channel per Redis database and key prefix: two installations
-        sharing a Redis never hear each other."""
-        db = redisclient.client().connection_pool.connection_kwargs.get("db", 0)
-        return cache.make_key(f"pages:changed:{db}")
-
-    def generations(self, ward_id) -> tuple | None:
-        """The generations as last heard, or None (ask Redis)."""
-        if not self.listening:
-            self.ensure()
-            return None
-        known = self.known
-        try:
-            return (known[SITE], known[WARD.format(ward_id)])
-        except KeyError:
-            return None
-
-    def heard(self, key, generation) -> None:
-        if generation is not None and generation > self.known.get(key, -1):
-            self.known[key] = generation
-
-    def ensure(self) -> None:
-        """Start this process's thread (once, and again after a fork)."""
-        if self._pid == os.getpid():
-            return
-        with self._start:
-            if self._pid != os.getpid():
-                self._pid = os.getpid()
-                self.listening = False
-                self.known = {}
-                threading.Thread(
-                    target=self._run, name="page-generations", daemon=True
-                ).start()
-
-    def _run(self):
-        while True:
-            try:
-                self._listen()
-            except Exception as error:
-                logger.warning(
-                    "Page generations unheard (%s): asking each time.", error
-                )
-            self.listening = False
-            time.sleep(self.RESYNC_SECONDS)
-
-    def _listen(self):
-        pubsub = redisclient.client().pubsub(ignore_subscribe_messages=True)
-        try:
-            pubsub.subscribe(self.channel())
-            resynced = 0.0
-            while True:
-                if time.monotonic() - resynced > self.RESYNC_SECONDS:
-                    self._resync()
-                    resynced = time.monotonic()
-                    self.listening = True
-                message = pubsub.get_message(timeout=self.RESYNC_SECONDS / 2)
-                if message is not None:
-                    key, _, generation = message["data"].decode().rpartition(" ")
-                    self.heard(key, int(generation))
-        finally:
-            pubsub.close()
-
-    def _resync(self):
-        keys = list(self.known)
-        if keys:
-            found = cache.get_many(keys)
-            for key in keys:
-                self.heard(key, found.get(key))
-
-
-_listener = _Listener()
-
-
-def changed(ward_id: int | None) -> None:
-    """Something readers of this ward see has changed (None: of every ward).
-    Its pages go stale everywhere, now and again once the change is committed:
-    a page rendered in between, from the data before the commit, is then
-    stale too."""
-    _bump(ward_id)
-    transaction.on_commit(lambda: _bump(ward_id))
-
-
-def _bump(ward_id):
-    key = SITE if ward_id is None else WARD.format(ward_id)
-    try:
-        try:
-            generation = cache.incr(key)
-        except ValueError:  # No generation yet: any new one will do.
-            generation = time.time_ns()
-            cache.set(key, generation, None)
-        if redisclient.enabled():
-            redisclient.client().publish(_listener.channel(), f"{key} {generation}")
-    except Exception as error:  # The cache is down: pages expire on their own.
-        logger.warning("Pages of ward %s not marked stale: %s", ward_id, error)
-    with _lock:
-        for url, page in list(_pages.items()):
-            if ward_id is None or page.ward_id == ward_id:
-                _drop(url)
-
-
-def site_generation():
-    """The site's page generation, which any ward's change moves
-    (wards/hosts.py reloads its map when it does); made if there is none."""
-    if redisclient.resting():
-        raise redis.ConnectionError("Redis is resting after a failure.")
-    generation = cache.get(SITE)
-    if generation is None:
-        cache.add(SITE, time.time_ns(), None)
-        generation = cache.get(SITE)
-    return generation
-
-
-def _keys(ward_id):
-    return (SITE, WARD.format(ward_id))
-
-
-@functools.lru_cache(maxsize=1024)
-def _redis_keys(ward_id, key_prefix, version):
-    """The generations' keys as Django's cache names them in Redis."""
-    return tuple(cache.make_and_validate_key(k) for k in _keys(ward_id))
-
-
-def _generations(ward_id: int) -> tuple:
-    """The site's and the ward's current generations: one round trip."""
-    found = cache.get_many(_keys(ward_id))
-    generations = tuple(found.get(k) for k in _keys(ward_id))
-    _remember_generations(ward_id, generations)
-    return generations
-
-
-def _remember_generations(ward_id, generations):
-    if redisclient.enabled():
-        for key, generation in zip(_keys(ward_id), generations, strict=True):
-            _listener.heard(key, generation)
+    page_generations.clear_local()
 
 
 def _check_and_count(page: Page, count: bool) -> tuple[tuple, bool]:
     """The current generations, and whether this view was counted: only if
     ``count`` and the page is still good (else it counts as it renders)."""
     if redisclient.enabled() and not count:
-        heard = _listener.generations(page.ward_id)
+        heard = page_generations.heard(page.ward_id)
         if heard is not None:
             return heard, False
     if redisclient.enabled():
-        site, ward = _redis_keys(page.ward_id, cache.key_prefix, cache.version)
+        site, ward = page_generations.redis_keys(
+            page.ward_id, cache.key_prefix, cache.version
+        )
         found = redisclient.script(_CHECK_AND_COUNT)(
             keys=[site, ward, viewbuffer.pending_key()],
             args=[*page.generations, page.article_pk if count else ""],
         )
         generations = tuple(int(v) if v is not None else None for v in found[:2])
-        _remember_generations(page.ward_id, generations)
+        page_generations.remember(page.ward_id, generations)
         return generations, bool(found[2])
-    generations = _generations(page.ward_id)
+    generations = page_generations.current(page.ward_id)
     if count and generations == page.generations:
         counting.add_view(Article(pk=page.article_pk))
         return generations, True
@@ -380,10 +192,10 @@ def _ensure_generations(ward_id, generations):
     cache, or evicted) is made, so that the page can be checked later."""
     if None not in generations:
         return generations
-    for key, value in zip(_keys(ward_id), generations, strict=True):
+    for key, value in zip(page_generations.keys(ward_id), generations, strict=True):
         if value is None:
             cache.add(key, time.time_ns(), None)
-    return _generations(ward_id)
+    return page_generations.current(ward_id)
 
 
 def _due_time(ward_id: int, generations) -> float:
@@ -475,7 +287,7 @@ class PageCacheMiddleware:
             ward = ward_for_host(request.get_host())
         except Exception:  # The database is down: let the outage page say so.
             return self.get_response(request)
-        generations = _generations(ward.pk)
+        generations = page_generations.current(ward.pk)
         page = cache.get(_shared_key(key))
         if (
             page is not None
@@ -620,6 +432,17 @@ def _keep(key, page):
             _drop(next(iter(_pages)))
         _pages[key] = page
         _bytes += page.size
+
+
+def _forget_ward(ward_id) -> None:
+    """Drop this worker's pages of the ward (None: of every ward)."""
+    with _lock:
+        for url, page in list(_pages.items()):
+            if ward_id is None or page.ward_id == ward_id:
+                _drop(url)
+
+
+page_generations.when_changed(_forget_ward)
 
 
 def _drop(key):

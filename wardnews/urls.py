@@ -10,9 +10,9 @@ from django.views.static import serve
 from articles import statistics
 from articles.feeds import CategoryFeed, WardNewsFeed
 from articles.sitemaps import sitemap_index, sitemap_section
+from pages.decorators import for_readers
 from pictures.renditions import RENDITIONS
 from wardnews.health import healthz
-from wardnews.pagecache import for_readers
 from wards.views import robots_txt, view_on_site
 
 # The database's absence answers 503 "come back soon", not 500.

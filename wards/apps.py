@@ -28,6 +28,6 @@ class WardsConfig(AppConfig):
 
 def every_page_changed(sender, raw=False, **kwargs):
     if not raw:
-        from wardnews import pagecache
+        from pages.generations import changed
 
-        pagecache.changed(None)
+        changed(None)

@@ -3,7 +3,7 @@ process keeps in memory, so finding the ward costs no query once warm.
 
 Saving or deleting a ward or a host name drops the map in the process that
 saved it (as Django's sites framework does with its Site cache), and moves
-the site's page generation (wardnews/pagecache.py) in the shared cache: every
+the site's page generation (pages/generations.py) in the shared cache: every
 other process sees it move on its next request and reloads its map, so a
 ward's new phone number is never rendered from an old map into a page kept
 for everyone. REFRESH_SECONDS bounds the map's age when the shared cache is
@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
+
+from pages import generations
 
 from .models import Ward, WardHost, normalise_host
 
@@ -93,10 +95,8 @@ def clear(**kwargs) -> None:
 def _site_generation():
     """The site's page generation, which any ward's change moves; _UNKNOWN
     when the shared cache cannot be read (the map then ages out by itself)."""
-    from wardnews import pagecache
-
     try:
-        return pagecache.site_generation()
+        return generations.site_generation()
     except Exception:
         return _UNKNOWN
 

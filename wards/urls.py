@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wardnews.pagecache import for_readers
+from pages.decorators import for_readers
 
 from . import views
 
