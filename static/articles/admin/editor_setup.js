@@ -1,5 +1,5 @@
 'use strict';
-// What articles/richtext.py's settings cannot say: links and pictures keep
+// What richtext/editor.py's settings cannot say: links and pictures keep
 // to the URL schemes saving keeps; pasted alignment becomes the Justify
 // buttons' classes; a picture pasted or dropped into the text goes up before
 // image2 takes it in; the image dialog uploads a picture as soon as it is
@@ -62,7 +62,7 @@
 
     // Centred or right-aligned text pasted from Word or Google Docs keeps
     // its alignment, as the class the Justify buttons set (saving does the
-    // same in articles/richtext.py).
+    // same in richtext/sanitize.py).
     function alignmentAsClasses(editor) {
         var classes = editor.config.justifyClasses;
         var values = ['left', 'center', 'right', 'justify'];

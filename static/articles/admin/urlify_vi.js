@@ -1,6 +1,6 @@
 'use strict';
 // Django's admin makes slugs with URLify, which drops Vietnamese marks it
-// does not know and turns "đ" into "dj". Ours matches articles.text:
+// does not know and turns "đ" into "dj". Ours matches vietnamese/text.py:
 // "Công tác Đảng" -> "cong-tac-dang". Replaced once the page has loaded, so it
 // wins over admin/js/urlify.js whatever order the scripts come in.
 window.addEventListener('DOMContentLoaded', function() {
