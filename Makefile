@@ -3,7 +3,8 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo superuser lighthouse lock audit fault-test bench scale-test clean
+.PHONY: run test lint format migrate demo superuser lighthouse lock audit fault-test bench scale-test \
+  system-packages redis clean
 
 # Installs come from the locks only: with --require-hashes pip refuses a file
 # whose hash the lock does not list and a dependency the lock does not pin, so
@@ -21,26 +22,35 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
+## system-packages: install the Debian packages that the tests, fault-test,
+## scale-test, bench and lighthouse need (Chromium, the Noto fonts, Java,
+## Node.js, nginx, wrk, Redis, PostgreSQL…; the list is .ci/system-packages).
+## A no-op when all are there; each of those targets runs it first. As root,
+## or with sudo needing no password, it runs apt-get; else it stops and names
+## the command to run
+system-packages:
+	@bash .ci/system-packages
+
 # The Node tools, pinned, under .venv/node: the Nu Html Checker (vnu.jar, run
 # with Java) for tests/test_html_valid.py and Lighthouse for `make
 # lighthouse`. The stamp names the versions: changing one reinstalls. No
-# install scripts: vnu-jar's would download a Java of its own. Without npm
-# (apt-get install nodejs npm) the HTML test is skipped, except in CI.
+# install scripts: vnu-jar's would download a Java of its own. npm comes
+# from system-packages; without it this fails rather than leave the HTML
+# test without its checker.
 NODE_PREFIX := $(VENV)/node
 VNU_JAR_VERSION := 26.9.27
 LIGHTHOUSE_VERSION := 12.2.3
 NODE_TOOLS := $(NODE_PREFIX)/.installed-vnu-jar-$(VNU_JAR_VERSION)-lighthouse-$(LIGHTHOUSE_VERSION)
 
-$(NODE_TOOLS):
-	@if ! command -v npm >/dev/null; then \
-	  echo "npm is missing (apt-get install nodejs npm): no HTML check, no Lighthouse"; \
-	else \
-	  set -e; rm -f $(NODE_PREFIX)/.installed-*; \
-	  npm install --prefix $(NODE_PREFIX) --no-save --no-audit --no-fund \
-	    --ignore-scripts --loglevel=error \
-	    vnu-jar@$(VNU_JAR_VERSION) lighthouse@$(LIGHTHOUSE_VERSION); \
-	  touch $@; \
-	fi
+$(NODE_TOOLS): | system-packages
+	@command -v npm >/dev/null || { \
+	  echo "npm is missing: run .ci/system-packages as root (apt-get install npm)"; \
+	  exit 1; }
+	rm -f $(NODE_PREFIX)/.installed-*
+	npm install --prefix $(NODE_PREFIX) --no-save --no-audit --no-fund \
+	  --ignore-scripts --loglevel=error \
+	  vnu-jar@$(VNU_JAR_VERSION) lighthouse@$(LIGHTHOUSE_VERSION)
+	touch $@
 
 ## run: serve the site with demo content at http://127.0.0.1:$(PORT)/ (SQLite)
 run: export DJANGO_DEBUG ?= true
@@ -50,14 +60,27 @@ run: $(VENV)/.installed
 	@echo "Two demo wards: http://127.0.0.1:$(PORT)/ and http://bode.localhost:$(PORT)/"
 	$(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
-## test: lint and run the whole test suite (DATABASE_URL picks PostgreSQL;
+## test: lint and run the whole test suite, after system-packages, so that a
+## missing tool stops it at once (DATABASE_URL picks PostgreSQL;
 ## PYTEST_ARGS='-m "not browser"' skips a part)
-test: $(VENV)/.installed-dev $(NODE_TOOLS) lint
+test: system-packages redis $(VENV)/.installed-dev $(NODE_TOOLS) lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## redis: a Redis at 127.0.0.1:6379 for the tests that use one (page cache,
+## view counter, gunicorn), started in the background when none answers: a
+## machine without a service manager never starts the one apt installed
+redis: system-packages
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" \
+	    >/dev/null && \
+	  for _ in $$(seq 30); do \
+	    redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; \
+	  done; }
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
@@ -77,27 +100,28 @@ superuser: $(VENV)/.installed
 	$(PYTHON) manage.py createsuperuser
 
 ## fault-test: stop and restart a PostgreSQL of its own under readers' load
-## (about a minute; needs the server programs: apt-get install postgresql)
-fault-test: $(VENV)/.installed-dev
+## (about a minute; the server programs come from system-packages)
+fault-test: system-packages $(VENV)/.installed-dev
 	$(VENV)/bin/pytest -m fault tests/test_outage.py
 
 ## bench: requests/s and latency of the reader pages against bare Django,
 ## at 1,000 and 100,000 articles, and the view counter under a rush (about
-## 8 minutes; PostgreSQL, Redis and wrk on this machine: bench/README.md).
-## BENCH_ARGS=--quick for a smoke run, --server-variants to compare gunicorn
-## settings
-bench: $(VENV)/.installed-dev
+## 8 minutes; PostgreSQL and Redis running on this machine, wrk from
+## system-packages: bench/README.md). BENCH_ARGS=--quick for a smoke run,
+## --server-variants to compare gunicorn settings
+bench: system-packages $(VENV)/.installed-dev
 	$(PYTHON) -m bench.run $(BENCH_ARGS)
 
 ## scale-test: two gunicorn app servers behind nginx sharing PostgreSQL and
 ## Redis: views through both add up, a change through one shows on the other
-## at once, sessions cross (about a minute; needs nginx: apt-get install nginx)
-scale-test: $(VENV)/.installed
+## at once, sessions cross (about a minute; PostgreSQL and Redis running on
+## this machine, nginx from system-packages)
+scale-test: system-packages $(VENV)/.installed
 	$(PYTHON) bench/scale_test.py
 
 ## lighthouse: Lighthouse's four scores (mobile) for the main reader pages,
 ## served by gunicorn with DEBUG off on demo content; fails under 100
-lighthouse: $(VENV)/.installed $(NODE_TOOLS)
+lighthouse: system-packages $(VENV)/.installed $(NODE_TOOLS)
 	LIGHTHOUSE_CLI=$(NODE_PREFIX)/node_modules/lighthouse/cli/index.js \
 	  $(PYTHON) .ci/lighthouse.py
 
@@ -113,9 +137,9 @@ lock: $(VENV)/.installed-dev
 	$(LOCK) requirements.in -o requirements.txt
 	$(LOCK) requirements-dev.in -o requirements-dev.txt
 
-# Advisories that `make audit` accepts, by ID, each with the README section
+# Advisories that `make audit` accepts, by ID, each with the docs section
 # that says why. Only the CKEditor 4 that django-ckeditor bundles may be
-# excused, as README "Security: the rich-text editor (CKEditor 4)" explains; no
+# excused, as docs/security.md "The rich-text editor (CKEditor 4)" explains; no
 # advisory names django-ckeditor 6.7.4 today, so none is listed. Never excuse
 # a whole package.
 AUDIT_IGNORE :=

@@ -45,6 +45,13 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def one_minute(monkeypatch):
+    """The cap counts per clock minute: a test's requests all fall in one,
+    wherever the real clock's minute turns while it runs."""
+    monkeypatch.setattr(counting.time, "time", lambda: 1_800_000_000.0)
+
+
 # 1. Only the page itself counts.
 
 
@@ -201,7 +208,7 @@ def test_a_cap_limits_one_address_per_article_per_minute(
     assert views_of(article) == 7
 
 
-def test_a_capped_ipv6_client_is_its_64(make_article, settings):
+def test_a_capped_ipv6_client_is_its_64(make_article, settings, one_minute):
     """A phone on an IPv6 network holds a /64: changing the last half of its
     address does not buy more views."""
     settings.VIEW_CAP_PER_MINUTE = 2
@@ -213,7 +220,7 @@ def test_a_capped_ipv6_client_is_its_64(make_article, settings):
 
 
 def test_without_a_proxy_a_forwarded_for_header_is_the_clients_own_claim(
-    make_article, settings
+    make_article, settings, one_minute
 ):
     settings.BEHIND_PROXY = False
     settings.VIEW_CAP_PER_MINUTE = 2
@@ -225,7 +232,9 @@ def test_without_a_proxy_a_forwarded_for_header_is_the_clients_own_claim(
     assert views_of(article) == 2
 
 
-def test_behind_the_proxy_the_address_it_reports_is_the_client(make_article, settings):
+def test_behind_the_proxy_the_address_it_reports_is_the_client(
+    make_article, settings, one_minute
+):
     """nginx appends the address it saw to X-Forwarded-For: readers behind
     the one proxy address are told apart, and what a client writes into the
     header itself changes nothing."""

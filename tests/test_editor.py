@@ -1,9 +1,9 @@
 """The article editor (richtext/): what pasted and typed HTML
 becomes, pictures with captions, the image dialog and image browser, and
-CKEditor 4 kept to the files it needs (README, "Security").
+CKEditor 4 kept to the files it needs (docs/security.md).
 
 The browser tests (marker `browser`) drive Debian's Chromium at
-/usr/bin/chromium through Playwright and skip themselves without it.
+/usr/bin/chromium through Playwright (.ci/system-packages installs it).
 """
 
 import json

@@ -4,7 +4,7 @@ admin's just wide enough for CKEditor, and in a real Chromium not one
 violation on the pages readers and staff use.
 
 The browser tests (marker `browser`) drive Debian's Chromium at
-/usr/bin/chromium through Playwright and skip themselves without it.
+/usr/bin/chromium through Playwright (.ci/system-packages installs it).
 """
 
 import re

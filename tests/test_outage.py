@@ -217,9 +217,10 @@ class Cluster:
 @pytest.fixture(scope="module")
 def cluster():
     if _postgres_bin() is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL's server programs are missing (postgresql-15)")
-        pytest.skip("no PostgreSQL server programs (apt-get install postgresql)")
+        pytest.fail(
+            "PostgreSQL's server programs are missing: `make fault-test` installs"
+            " them (.ci/system-packages)"
+        )
     folder = Path(tempfile.mkdtemp(prefix="wardnews-fault-"))
     cluster = Cluster(folder, free_port())
     cluster.start()

@@ -379,10 +379,20 @@ def card_of(client):
     return response, image
 
 
-needs_font = pytest.mark.skipif(
-    cards._font_file() is None,
-    reason="the card's text needs a font (apt-get install fonts-noto-core)",
-)
+@pytest.fixture
+def card_font():
+    """The bold face the card's name is drawn in: Noto Sans Bold from
+    fonts-noto-core, which .ci/system-packages installs (make test runs it)."""
+    font = cards._font_file()
+    if font is None:
+        pytest.fail(
+            "the card's text needs a font: run .ci/system-packages as root"
+            " (make test does), or apt-get install fonts-noto-core"
+        )
+    return font
+
+
+needs_font = pytest.mark.usefixtures("card_font")
 
 
 @needs_font
