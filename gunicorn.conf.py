@@ -4,8 +4,8 @@ import re
 import uuid
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-# Chosen by measurement (`make bench BENCH_ARGS=--server-variants`, README
-# "Performance"), on 2 cores: 3 workers of 2 threads (gthread) serve kept pages
+# Chosen by measurement (`make bench BENCH_ARGS=--server-variants`,
+# docs/performance.md), on 2 cores: 3 workers of 2 threads (gthread) serve kept pages
 # as fast as any variant tried (sync 2/3/4 workers, gthread 2x2, 4x4) and
 # better than most, keep connections alive (keep-alive off lost a third), and
 # a worker's thread can answer from memory while the other waits on a render.

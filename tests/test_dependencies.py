@@ -1,5 +1,6 @@
 """The locks: every package pinned with hashes, made from the current inputs,
-installed as locked, and audited (README "Dependencies").
+installed as locked, and audited (docs/security.md, "Dependencies and
+audit").
 
 The locks are checked offline, against the files `make lock` writes from; the
 audit is run against a stand-in vulnerability service on 127.0.0.1, so these

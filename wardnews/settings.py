@@ -366,8 +366,8 @@ CKEDITOR_ALLOW_NONIMAGE_FILES = False
 CKEDITOR_BROWSE_SHOW_DIRS = True
 SILENCED_SYSTEM_CHECKS = [
     # django-ckeditor bundles CKEditor 4.22.1, out of support with known
-    # unfixed issues. Kept, and contained: README.md, "Security", "The
-    # rich-text editor (CKEditor 4)" says how (staff-only editor, nh3 alone
+    # unfixed issues. Kept, and contained: docs/security.md, "The rich-text
+    # editor (CKEditor 4)" says how (staff-only editor, nh3 alone
     # decides what readers get, only the files the editor loads are served).
     "ckeditor.W001",
     # HSTS preload is opt-in (DJANGO_HSTS_PRELOAD): the header's "preload"

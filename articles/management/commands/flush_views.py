@@ -1,7 +1,7 @@
 """Fold the views buffered in Redis into the database (articles/viewbuffer.py).
 
-Run it every few seconds in production, by the systemd timer in deploy/ or as a
-small loop: ``manage.py flush_views --every 2``. The count readers see includes
+Run it every few seconds in production: ``manage.py flush_views --every 2``,
+as deploy/systemd/wardnews-flush-views.service does. The count readers see includes
 buffered views, so the interval only decides how far the database trails.
 """
 
