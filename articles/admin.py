@@ -21,8 +21,9 @@ from wards.hosts import url_on_ward
 
 from . import workflow
 from .attachments import AttachmentForm
+from .history import ArticleRevisionsAdmin
 from .models import Article, Attachment, Category
-from .revisions import ArticleRevisionsAdmin, person, set_revision_comment
+from .revisions import person, set_revision_comment
 from .views import ArticlePreviewView
 
 admin.site.site_header = "Quản trị cổng thông tin"
