@@ -2,6 +2,8 @@
 only (WardScopedAdmin); writers enter drafts, editors (publish_document)
 publish and withdraw; "Lịch sử" lists, compares and restores revisions."""
 
+from pathlib import PurePath
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -57,6 +59,15 @@ class DocumentFileForm(forms.ModelForm):
 
     def clean_name(self):
         return names.display_name(self.cleaned_data.get("name", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        new = upload and not getattr(upload, "_committed", False)
+        if new and hasattr(upload, "size") and not cleaned.get("name"):
+            # Shown under the name it was uploaded with, stored under a slug.
+            cleaned["name"] = names.display_name(PurePath(upload.name).name)
+        return cleaned
 
     def save(self, commit=True):
         stored = self.instance.file
@@ -354,7 +365,7 @@ class DocumentAdmin(VersionAdmin, WardScopedAdmin):
         document = self.get_object(request, version.object_id)
         if document is None or not may_edit(request.user, document):
             raise PermissionDenied
-        with keeping_current_state():
+        with keeping_current_state(version):
             return super()._reversion_revisionform_view(
                 request, version, *args, **kwargs
             )

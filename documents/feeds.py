@@ -4,6 +4,7 @@ import copy
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils.html import escape
 
 from .models import Document
 
@@ -39,7 +40,8 @@ class DocumentFeed(Feed):
 
     def item_description(self, document):
         issued = document.issued_on.strftime("%d/%m/%Y")
-        return f"{document.summary} ({document.issuer_name}, ngày {issued})"
+        # A feed's description is HTML to feed readers: the text is escaped.
+        return escape(f"{document.summary} ({document.issuer_name}, ngày {issued})")
 
     def item_pubdate(self, document):
         return document.published_at
