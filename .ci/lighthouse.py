@@ -49,6 +49,7 @@ import json
 from urllib.parse import quote
 from django.db.models import Count, Q
 from articles.models import Article, Category
+from documents.models import Document
 from wards.hosts import default_ward
 
 ward = default_ward()
@@ -66,6 +67,9 @@ print(json.dumps({
     "category": category.get_absolute_url(),
     "article": pictured.get_absolute_url(),
     "search": "/tim-kiem/?q=" + quote(word.lower()),
+    "documents": "/van-ban/",
+    "document": Document.objects.published(ward)
+    .filter(files__isnull=False).first().get_absolute_url(),
 }))
 """
 

@@ -16,6 +16,9 @@ from .models import Article, Category
 LAST_CHANGE = Greatest("published_at", "updated_at")
 # Articles on a page of the sitemap (search engines take up to 50,000).
 ARTICLES_PER_PAGE = 2000
+# Other apps' sections, each a function of the ward giving {name: Sitemap}
+# (wardnews/urls.py adds them: articles imports no other domain app).
+MORE_SECTIONS = []
 
 
 class WardSitemap(Sitemap):
@@ -103,7 +106,7 @@ def _sections(ward) -> dict:
         "trang": WardPagesSitemap(ward, newest_change),
         "chuyen-muc": CategorySitemap(ward, newest_change),
         "bai-viet": ArticleSitemap(ward, newest_change),
-    }
+    } | {name: s for more in MORE_SECTIONS for name, s in more(ward).items()}
 
 
 def sitemap_index(request):

@@ -28,6 +28,7 @@ from PIL import Image
 
 from articles.importing import import_file
 from articles.models import Article, Category
+from documents.demo_content import load_demo_documents
 
 from .conftest import SEED_FILE
 
@@ -152,6 +153,7 @@ def site_content(ward, media_root):
         lead="Bản nháp: chưa hiện với bạn đọc.",
         status=Article.Status.DRAFT,
     )
+    load_demo_documents(ward)
     return {"seed": seed, "pictured": pictured, "draft": draft}
 
 
@@ -169,6 +171,13 @@ def reader_pages(site_content):
         ("search-no-results", "/tim-kiem/?q=kh%C3%B4ng+c%C3%B3+g%C3%AC", 200),
         ("search-empty", "/tim-kiem/", 200),
         ("not-found", "/bai-viet/khong-co-bai-nay/", 404),
+        ("documents", "/van-ban/", 200),
+        ("documents-filtered", "/van-ban/?loai=quyet-dinh&nam=2026", 200),
+        ("documents-search", "/van-ban/?q=125+qd+ubnd", 200),
+        ("documents-none", "/van-ban/?q=kh%C3%B4ng+c%C3%B3", 200),
+        ("document", "/van-ban/quyet-dinh-125-qd-ubnd/", 200),
+        ("document-draft", "/van-ban/quy-che-12-dt-ubnd/", 200),
+        ("document-replaced", "/van-ban/quyet-dinh-30-qd-ubnd/", 200),
     ]
     pages += [(name, path, 200) for name, path in WARD_PAGES.items() if resolves(path)]
     return pages

@@ -168,12 +168,18 @@ def test_the_fixture_is_small_and_made_before_the_move():
     assert ("articles", "0016_search_vector") in migrations
 
 
+# Apps made after that database: their migrations and content types are new.
+NEWER_APPS = ("documents",)
+
+
 def test_migrate_finds_nothing_to_apply_on_a_database_made_before_the_move(
     upgraded,
 ):
     _, result = upgraded
     assert result.returncode == 0, result.stderr
-    assert "No migrations to apply." in result.stdout
+    applied = [line for line in result.stdout.splitlines() if "Applying" in line]
+    # Apps newer than that database bring their own tables, and only those.
+    assert all(line.split()[1].startswith(NEWER_APPS) for line in applied), applied
     assert "have changes that are not yet reflected" not in result.stdout
 
 
@@ -192,7 +198,8 @@ def test_the_upgrade_keeps_every_content_type_and_adds_none(upgraded, staff_find
     database, _ = upgraded
     # Same rows, same ids: permissions, revisions and the admin's log point
     # at content types by id.
-    assert content_types(database) == content_types(BEFORE_THE_MOVE)
+    kept = [row for row in content_types(database) if row[1] not in NEWER_APPS]
+    assert kept == content_types(BEFORE_THE_MOVE)
     assert staff_find["stale_content_types"] == []
 
 

@@ -161,11 +161,12 @@ def test_articles_come_a_page_at_a_time_in_a_fixed_number_of_queries(
         "/sitemap-bai-viet.xml",
         "/sitemap-bai-viet.xml?p=2",
         "/sitemap-bai-viet.xml?p=3",
+        "/sitemap-van-ban.xml",  # The documents' section (documents/sitemaps.py).
     ]
     assert len(sitemap(reader)) == 2 + 2 + 12
     add(12)
     urls, more = costs()
-    assert len(urls) == 2 + 5  # 24 articles, 5 to a page.
+    assert len(urls) == 3 + 5  # 24 articles, 5 to a page.
     for url, queries in few.items():
         assert more[url] == queries, url
     assert few["/sitemap-bai-viet.xml?p=3"] <= 2  # Counted, then the page.

@@ -9,11 +9,14 @@ from django.views.static import serve
 
 from articles import statistics
 from articles.feeds import CategoryFeed, WardNewsFeed
-from articles.sitemaps import sitemap_index, sitemap_section
+from articles.sitemaps import MORE_SECTIONS, sitemap_index, sitemap_section
+from documents.sitemaps import sections as document_sections
 from pages.decorators import for_readers
 from pictures.renditions import RENDITIONS
 from wardnews.health import healthz
 from wards.views import robots_txt, view_on_site
+
+MORE_SECTIONS.append(document_sections)
 
 # The database's absence answers 503 "come back soon", not 500.
 handler500 = "wardnews.outage.server_error"
@@ -73,6 +76,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("wards.urls")),
     path("", include("articles.urls")),
+    path("", include("documents.urls")),
 ]
 
 if settings.SERVE_MEDIA:
