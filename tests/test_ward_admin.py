@@ -1288,3 +1288,17 @@ def test_the_ward_chooser_keeps_a_popup_a_popup(client, editor, second_ward):
         f'href="{CATEGORIES}add/?ward={second_ward.pk}&amp;_to_field=id&amp;_popup=1"'
         in response.text
     )
+
+
+def test_a_person_may_be_given_the_permissions_of_every_portal_app_and_no_other(
+    client, editor, writer
+):
+    """Each of the portal's apps (a new one included) offers its
+    permissions on a person's page; the thumbnail cache's and the sessions'
+    bookkeeping do not."""
+    client.force_login(editor)
+    response = client.get(f"/admin/auth/user/{writer.pk}/change/")
+    field = response.context["adminform"].form.fields["user_permissions"]
+    offered = set(field.queryset.values_list("content_type__app_label", flat=True))
+    assert {"articles", "wards", "documents", "auth"} <= offered
+    assert not offered & {"easy_thumbnails", "sessions", "contenttypes", "admin"}

@@ -1,7 +1,11 @@
 """The wards in the admin, and the rule every ward-owned model's admin follows:
 staff see and change only their own wards' rows."""
 
+from pathlib import Path
+
 from django import forms
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.admin import UserAdmin
@@ -319,6 +323,16 @@ class WardUserAdmin(UserAdmin):
             # What a person may be given: the portal's own, not the
             # thumbnail cache's or the sessions' bookkeeping.
             kwargs["queryset"] = Permission.objects.filter(
-                content_type__app_label__in=["articles", "wards", "auth"]
+                content_type__app_label__in=[*_portal_apps(), "auth"]
             ).select_related("content_type")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _portal_apps() -> list[str]:
+    """The labels of the project's own apps (those in its folder): every
+    app that grows models gives staff permissions without a list to edit."""
+    return [
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).parent == Path(settings.BASE_DIR)
+    ]
