@@ -23,6 +23,10 @@ ROLE_PERMISSIONS = {
         "articles.change_attachment",
         "articles.delete_attachment",
         "articles.view_attachment",
+        "schedules.add_entry",
+        "schedules.change_entry",
+        "schedules.delete_entry",
+        "schedules.view_entry",
     ],
     EDITOR: [
         "articles.add_article",
@@ -40,6 +44,11 @@ ROLE_PERMISSIONS = {
         "articles.view_attachment",
         "wards.change_ward",
         "wards.view_ward",
+        "schedules.add_entry",
+        "schedules.change_entry",
+        "schedules.delete_entry",
+        "schedules.view_entry",
+        "schedules.publish_entry",
     ],
 }
 
