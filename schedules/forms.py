@@ -12,7 +12,7 @@ from .models import Entry
 # "8", "08:00", "8h", "8h30", "8g30", "8 giờ 30", "14.30", "1430": a 24-hour
 # time. "8 giờ 30 phút" too.
 _TIME = re.compile(
-    r"\s*(\d{1,2})\s*(?:(?::|\.|h|g|giờ)\s*(\d{2})?|(\d{2}))?\s*(?:phút)?\s*",
+    r"\s*([0-9]{1,2})\s*(?:(?::|\.|h|g|giờ)\s*([0-9]{2})?|([0-9]{2}))?\s*(?:phút)?\s*",
     re.IGNORECASE,
 )
 

@@ -14,7 +14,7 @@ WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "T
 SHORT_WEEKDAYS = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
 
 # "2026-W49", also typed "2026-w49", "2026-W5" or "2026W49".
-_WEEK = re.compile(r"\s*(\d{4})-?[wW](\d{1,2})\s*")
+_WEEK = re.compile(r"\s*([0-9]{4})-?[wW]([0-9]{1,2})\s*")
 
 
 class BadWeek(ValueError):
