@@ -23,7 +23,7 @@ from wards.admin import WardScopedAdmin
 from . import revisions  # noqa: F401
 from .forms import EntryForm
 from .models import SHOWN_FIELDS, Entry
-from .weeks import BadWeek, Week, short_day_label
+from .weeks import BadWeek, Week, day_label, short_day_label
 
 ALL_WEEKS = "tat-ca"
 
@@ -175,6 +175,15 @@ class EntryAdmin(VersionAdmin, WardScopedAdmin):
             while day.weekday() >= 5:
                 day += timedelta(days=1)
             return day
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # The day's name in the title: a date alone does not say "Thứ Năm".
+        day = day_label(self._initial_day(request))
+        extra_context = {
+            "title": f"Thêm mục lịch công tác: {day}",
+            **(extra_context or {}),
+        }
+        return super().add_view(request, form_url, extra_context)
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST:

@@ -135,7 +135,7 @@ class Entry(models.Model):
     class Meta:
         ordering = ["day", "start", "id"]
         verbose_name = "mục lịch công tác"
-        verbose_name_plural = "lịch công tác"
+        verbose_name_plural = "mục lịch công tác"
         permissions = [
             ("publish_entry", "Có thể đăng và gỡ lịch công tác"),
         ]

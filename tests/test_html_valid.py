@@ -28,6 +28,7 @@ from PIL import Image
 
 from articles.importing import import_file
 from articles.models import Article, Category
+from schedules.demo_content import load_schedule_demo
 
 from .conftest import SEED_FILE
 
@@ -152,6 +153,7 @@ def site_content(ward, media_root):
         lead="Bản nháp: chưa hiện với bạn đọc.",
         status=Article.Status.DRAFT,
     )
+    load_schedule_demo()  # Two weeks of schedule, receptions, an update.
     return {"seed": seed, "pictured": pictured, "draft": draft}
 
 
@@ -169,6 +171,9 @@ def reader_pages(site_content):
         ("search-no-results", "/tim-kiem/?q=kh%C3%B4ng+c%C3%B3+g%C3%AC", 200),
         ("search-empty", "/tim-kiem/", 200),
         ("not-found", "/bai-viet/khong-co-bai-nay/", 404),
+        ("schedule-week", "/lich-cong-tac/", 200),
+        ("schedule-no-week", "/lich-cong-tac/?tuan=2027-W53", 404),
+        ("schedule-receptions", "/lich-tiep-cong-dan/", 200),
     ]
     pages += [(name, path, 200) for name, path in WARD_PAGES.items() if resolves(path)]
     return pages

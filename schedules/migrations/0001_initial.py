@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'mục lịch công tác',
-                'verbose_name_plural': 'lịch công tác',
+                'verbose_name_plural': 'mục lịch công tác',
                 'ordering': ['day', 'start', 'id'],
                 'permissions': [('publish_entry', 'Có thể đăng và gỡ lịch công tác')],
                 'indexes': [models.Index(fields=['ward', 'status', 'day', 'start'], name='entry_ward_week_idx'), models.Index(fields=['ward', 'kind', 'status', 'day'], name='entry_ward_reception_idx')],
