@@ -32,15 +32,17 @@ system-packages:
 	@bash .ci/system-packages
 
 # The Node tools, pinned, under .venv/node: the Nu Html Checker (vnu.jar, run
-# with Java) for tests/test_html_valid.py and Lighthouse for `make
-# lighthouse`. The stamp names the versions: changing one reinstalls. No
-# install scripts: vnu-jar's would download a Java of its own. npm comes
-# from system-packages; without it this fails rather than leave the HTML
-# test without its checker.
+# with Java) for tests/test_html_valid.py, Lighthouse for `make lighthouse`
+# and axe-core (axe.min.js, injected into the pages in Chromium) for
+# tests/test_accessibility.py. The stamp names the versions: changing one
+# reinstalls. No install scripts: vnu-jar's would download a Java of its
+# own. npm comes from system-packages; without it this fails rather than
+# leave the HTML and accessibility tests without their checkers.
 NODE_PREFIX := $(VENV)/node
 VNU_JAR_VERSION := 26.9.27
 LIGHTHOUSE_VERSION := 12.2.3
-NODE_TOOLS := $(NODE_PREFIX)/.installed-vnu-jar-$(VNU_JAR_VERSION)-lighthouse-$(LIGHTHOUSE_VERSION)
+AXE_CORE_VERSION := 4.14.1
+NODE_TOOLS := $(NODE_PREFIX)/.installed-vnu-jar-$(VNU_JAR_VERSION)-lighthouse-$(LIGHTHOUSE_VERSION)-axe-core-$(AXE_CORE_VERSION)
 
 $(NODE_TOOLS): | system-packages
 	@command -v npm >/dev/null || { \
@@ -49,7 +51,8 @@ $(NODE_TOOLS): | system-packages
 	rm -f $(NODE_PREFIX)/.installed-*
 	npm install --prefix $(NODE_PREFIX) --no-save --no-audit --no-fund \
 	  --ignore-scripts --loglevel=error \
-	  vnu-jar@$(VNU_JAR_VERSION) lighthouse@$(LIGHTHOUSE_VERSION)
+	  vnu-jar@$(VNU_JAR_VERSION) lighthouse@$(LIGHTHOUSE_VERSION) \
+	  axe-core@$(AXE_CORE_VERSION)
 	touch $@
 
 ## run: serve the site with demo content at http://127.0.0.1:$(PORT)/ (SQLite)
