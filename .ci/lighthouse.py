@@ -4,7 +4,8 @@
 (`load_demo`) through the real gunicorn with DEBUG off on a throwaway SQLite
 database, runs Lighthouse (the npm package, pinned in the Makefile; mobile,
 its default) in Debian's Chromium against the home page, a category, an
-article with a photo, search results and a ward page, prints the scores and
+article with a photo, search results, the schedule's week and reception
+days and a ward page, prints the scores and
 each audit that cost points, and exits 1 if any score is under 100.
 
 LIGHTHOUSE_CLI: Lighthouse's cli/index.js (the Makefile sets it);
@@ -70,6 +71,8 @@ print(json.dumps({
     "documents": "/van-ban/",
     "document": Document.objects.published(ward)
     .filter(files__isnull=False).first().get_absolute_url(),
+    "schedule": "/lich-cong-tac/",
+    "receptions": "/lich-tiep-cong-dan/",
 }))
 """
 

@@ -29,6 +29,7 @@ from PIL import Image
 from articles.importing import import_file
 from articles.models import Article, Category
 from documents.demo_content import load_demo_documents
+from schedules.demo_content import load_schedule_demo
 
 from .conftest import SEED_FILE
 
@@ -154,6 +155,7 @@ def site_content(ward, media_root):
         status=Article.Status.DRAFT,
     )
     load_demo_documents(ward)
+    load_schedule_demo()  # Two weeks of schedule, receptions, an update.
     return {"seed": seed, "pictured": pictured, "draft": draft}
 
 
@@ -178,6 +180,9 @@ def reader_pages(site_content):
         ("document", "/van-ban/quyet-dinh-125-qd-ubnd/", 200),
         ("document-draft", "/van-ban/quy-che-12-dt-ubnd/", 200),
         ("document-replaced", "/van-ban/quyet-dinh-30-qd-ubnd/", 200),
+        ("schedule-week", "/lich-cong-tac/", 200),
+        ("schedule-no-week", "/lich-cong-tac/?tuan=2027-W53", 404),
+        ("schedule-receptions", "/lich-tiep-cong-dan/", 200),
     ]
     pages += [(name, path, 200) for name, path in WARD_PAGES.items() if resolves(path)]
     return pages

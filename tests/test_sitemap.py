@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles.models import Article, Category
 from articles.sitemaps import ArticleSitemap
 from wardnews import pagecache
+from wardnews.urls import SITEMAP_SECTIONS
 
 from .conftest import SECOND_HOST
 
@@ -155,18 +156,20 @@ def test_articles_come_a_page_at_a_time_in_a_fixed_number_of_queries(
     add(12)
     reader.get("/")  # The host map is warm after the first request.
     urls, few = costs()
+    # The news's sections, then the other apps' (wardnews/urls.py).
+    others = [f"/sitemap-{name}.xml" for name in SITEMAP_SECTIONS]
     assert urls == [
         "/sitemap-trang.xml",
         "/sitemap-chuyen-muc.xml",
         "/sitemap-bai-viet.xml",
         "/sitemap-bai-viet.xml?p=2",
         "/sitemap-bai-viet.xml?p=3",
-        "/sitemap-van-ban.xml",  # The documents' section (documents/sitemaps.py).
+        *others,
     ]
     assert len(sitemap(reader)) == 2 + 2 + 12
     add(12)
     urls, more = costs()
-    assert len(urls) == 3 + 5  # 24 articles, 5 to a page.
+    assert len(urls) == 2 + 5 + len(others)  # 24 articles, 5 to a page.
     for url, queries in few.items():
         assert more[url] == queries, url
     assert few["/sitemap-bai-viet.xml?p=3"] <= 2  # Counted, then the page.

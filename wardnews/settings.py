@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "wards",
     "articles",
     "documents",
+    "schedules",
     # django-axes, named in Vietnamese (logins/).
     "logins.apps.LoginsConfig",
     # The project shell: its backup and restore commands.

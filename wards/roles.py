@@ -30,6 +30,10 @@ ROLE_PERMISSIONS = {
         "documents.change_documentfile",
         "documents.delete_documentfile",
         "documents.view_documentfile",
+        "schedules.add_entry",
+        "schedules.change_entry",
+        "schedules.delete_entry",
+        "schedules.view_entry",
     ],
     EDITOR: [
         "articles.add_article",
@@ -56,6 +60,11 @@ ROLE_PERMISSIONS = {
         "documents.change_documentfile",
         "documents.delete_documentfile",
         "documents.view_documentfile",
+        "schedules.add_entry",
+        "schedules.change_entry",
+        "schedules.delete_entry",
+        "schedules.view_entry",
+        "schedules.publish_entry",
     ],
 }
 

@@ -2,13 +2,14 @@ from django.core.management.base import BaseCommand
 
 from articles.demo_content import load_demo_content
 from documents.demo_content import load_demo_documents
+from schedules.demo_content import load_schedule_demo
 
 
 class Command(BaseCommand):
     help = "Nạp bài viết mẫu vào cơ sở dữ liệu chưa có bài nào."
 
     def handle(self, *args, **options):
-        done = [*load_demo_content(), *load_demo_documents()]
+        done = [*load_demo_content(), *load_demo_documents(), *load_schedule_demo()]
         if not done:
             self.stdout.write("Đã có bài viết: không nạp bài mẫu.")
             return
