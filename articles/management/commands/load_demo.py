@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from articles.demo_content import load_demo_content
+from procedures.demo_content import load_demo_procedures
 
 
 class Command(BaseCommand):
@@ -8,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         done = load_demo_content()
+        done += load_demo_procedures()
         if not done:
             self.stdout.write("Đã có bài viết: không nạp bài mẫu.")
             return
