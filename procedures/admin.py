@@ -302,7 +302,19 @@ class ProcedureAdmin(VersionAdmin, WardScopedAdmin):
             context["read_only_reason"] = (
                 "Thủ tục đã đăng: chỉ biên tập viên của phường sửa được."
             )
-        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+        if obj is not None and obj.ward_id is None:
+            # Every ward's: "Xem trên trang" on the host the admin is on.
+            response = admin.ModelAdmin.render_change_form(
+                self, request, context, *args, obj=obj, **kwargs
+            )
+        else:
+            response = super().render_change_form(
+                request, context, *args, obj=obj, **kwargs
+            )
+        if obj is not None and not obj.is_visible:
+            # Its address is a 404 until it is published.
+            response.context_data["has_absolute_url"] = False
+        return response
 
     def save_model(self, request, obj, form, change):
         # Whatever was posted: the state is the editor's (or, for a shared
