@@ -4,8 +4,9 @@
 (`load_demo`) through the real gunicorn with DEBUG off on a throwaway SQLite
 database, runs Lighthouse (the npm package, pinned in the Makefile; mobile,
 its default) in Debian's Chromium against the home page, a category, an
-article with a photo, search results and a ward page, prints the scores and
-each audit that cost points, and exits 1 if any score is under 100.
+article with a photo, search results, a ward page, the procedures and a
+procedure (Đăng ký khai sinh), prints the scores and each audit that cost
+points, and exits 1 if any score is under 100.
 
 LIGHTHOUSE_CLI: Lighthouse's cli/index.js (the Makefile sets it);
 CHROME_PATH: the browser (/usr/bin/chromium); LIGHTHOUSE_REPORTS: where the
@@ -66,6 +67,8 @@ print(json.dumps({
     "category": category.get_absolute_url(),
     "article": pictured.get_absolute_url(),
     "search": "/tim-kiem/?q=" + quote(word.lower()),
+    "procedures": "/thu-tuc-hanh-chinh/",
+    "procedure": "/thu-tuc-hanh-chinh/dang-ky-khai-sinh/",
 }))
 """
 

@@ -145,8 +145,16 @@ def test_articles_come_a_page_at_a_time_in_a_fixed_number_of_queries(
 
     def costs():
         pages = [urlsplit(page) for page in sitemap_pages(reader)]
+        # The news's sections: the other apps' have their own tests.
+        news = (
+            "/sitemap-trang.xml",
+            "/sitemap-chuyen-muc.xml",
+            "/sitemap-bai-viet.xml",
+        )
         urls = [
-            f"{page.path}?{page.query}" if page.query else page.path for page in pages
+            f"{page.path}?{page.query}" if page.query else page.path
+            for page in pages
+            if page.path in news
         ]
         cache.clear()
         pagecache.clear_local()
