@@ -432,7 +432,13 @@ class WardProcedureDetailsAdmin(WardScopedAdmin):
     list_select_related = ["procedure", "ward"]
     fields = ["ward", "procedure", "submission_place", "contact"]
     search_fields = ["procedure__name"]
-    autocomplete_fields = []
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "procedure":
+            # Without the add/change links: a ward's editor picks one of the
+            # city's procedures, never adds or edits one from here.
+            return self.formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "procedure":

@@ -25,6 +25,9 @@ BEFORE_THE_MOVE = Path(__file__).resolve().parent / "data" / "before-layers.sqli
 ARTICLES = 14
 WARDS = {"phuc-loi": "Phường Phúc Lợi", "bo-de": "Phường Bồ Đề"}
 EDITED_TITLE = "Lịch cắt điện tuần tới ở tổ dân phố số 5 (bản nháp)"
+# Apps made after the database: their own migrations are all that the
+# upgrade applies, and their models the only content types it adds.
+NEWER_APPS = {"procedures"}
 
 # Run by `manage.py shell` on the migrated copy: what staff would find, as
 # one line of JSON. Models by app label, as stored rows name them, not by
@@ -168,12 +171,17 @@ def test_the_fixture_is_small_and_made_before_the_move():
     assert ("articles", "0016_search_vector") in migrations
 
 
-def test_migrate_finds_nothing_to_apply_on_a_database_made_before_the_move(
+def test_migrate_applies_only_newer_apps_on_a_database_made_before_the_move(
     upgraded,
 ):
     _, result = upgraded
     assert result.returncode == 0, result.stderr
-    assert "No migrations to apply." in result.stdout
+    applied = [
+        line.split()[1].partition(".")[0]
+        for line in result.stdout.splitlines()
+        if line.strip().startswith("Applying ")
+    ]
+    assert set(applied) <= NEWER_APPS, applied
     assert "have changes that are not yet reflected" not in result.stdout
 
 
@@ -192,7 +200,8 @@ def test_the_upgrade_keeps_every_content_type_and_adds_none(upgraded, staff_find
     database, _ = upgraded
     # Same rows, same ids: permissions, revisions and the admin's log point
     # at content types by id.
-    assert content_types(database) == content_types(BEFORE_THE_MOVE)
+    kept = [row for row in content_types(database) if row[1] not in NEWER_APPS]
+    assert kept == content_types(BEFORE_THE_MOVE)
     assert staff_find["stale_content_types"] == []
 
 

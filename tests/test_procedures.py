@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -610,3 +611,35 @@ def test_a_good_portal_address_is_taken():
 def test_no_page_says_it_is_being_updated(reader, birth):
     for url in (LIST, birth.get_absolute_url()):
         assert not re.search("đang được cập nhật", reader.get(url).text)
+
+
+# In a browser ----------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width, height", [(390, 844), (1366, 768)])
+def test_the_pages_fit_a_phone_and_a_laptop(live_server, new_context, width, height):
+    """Nothing wider than the screen; the papers come before the steps; the
+    online button is a finger's size. Screenshots in /tmp/wardnews-shots."""
+    from procedures.demo_content import load_demo_procedures
+
+    load_demo_procedures()
+    page = new_context(viewport={"width": width, "height": height}).new_page()
+    shots = Path("/tmp/wardnews-shots")
+    shots.mkdir(exist_ok=True)
+    for name, path in (
+        ("list", LIST),
+        ("search", f"{LIST}?q=dang+ky+khai+sinh"),
+        ("detail", f"{LIST}dang-ky-khai-sinh/"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert not page.evaluate(
+            "document.documentElement.scrollWidth > window.innerWidth"
+        ), name
+        page.screenshot(path=shots / f"procedures-{name}-{width}.png", full_page=True)
+    papers = page.locator("#thanh-phan-ho-so").bounding_box()
+    steps = page.locator("#trinh-tu").bounding_box()
+    assert papers["y"] < steps["y"]
+    button = page.get_by_role("link", name="Nộp hồ sơ trực tuyến").bounding_box()
+    assert button["height"] >= 44
