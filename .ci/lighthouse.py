@@ -7,6 +7,9 @@ its default) in Debian's Chromium against the home page, a category, an
 article with a photo, search results, the schedule's week and reception
 days and a ward page, prints the scores and
 each audit that cost points, and exits 1 if any score is under 100.
+article with a photo, search results, a ward page, the procedures and a
+procedure (Đăng ký khai sinh), prints the scores and each audit that cost
+points, and exits 1 if any score is under 100.
 
 LIGHTHOUSE_CLI: Lighthouse's cli/index.js (the Makefile sets it);
 CHROME_PATH: the browser (/usr/bin/chromium); LIGHTHOUSE_REPORTS: where the
@@ -73,6 +76,8 @@ print(json.dumps({
     .filter(files__isnull=False).first().get_absolute_url(),
     "schedule": "/lich-cong-tac/",
     "receptions": "/lich-tiep-cong-dan/",
+    "procedures": "/thu-tuc-hanh-chinh/",
+    "procedure": "/thu-tuc-hanh-chinh/dang-ky-khai-sinh/",
 }))
 """
 

@@ -148,6 +148,7 @@ def site_content(ward, media_root):
             status=Article.Status.PUBLISHED,
             published_at=now - timedelta(hours=n + 2),
         )
+    procedure = load_procedures(ward)
     draft = Article.objects.create(
         category=seed.category,
         title="Lịch cắt điện tuần tới (bản nháp)",
@@ -156,7 +157,22 @@ def site_content(ward, media_root):
     )
     load_demo_documents(ward)
     load_schedule_demo()  # Two weeks of schedule, receptions, an update.
-    return {"seed": seed, "pictured": pictured, "draft": draft}
+    return {
+        "seed": seed,
+        "pictured": pictured,
+        "draft": draft,
+        "procedure": procedure,
+    }
+
+
+def load_procedures(ward):
+    """The demo procedures (shared, with the ward's own desk, and its own):
+    the one with a form to download."""
+    from procedures.demo_content import load_demo_procedures
+    from procedures.models import Procedure
+
+    load_demo_procedures()
+    return Procedure.objects.get(code="1.001193")
 
 
 def reader_pages(site_content):
@@ -183,6 +199,10 @@ def reader_pages(site_content):
         ("schedule-week", "/lich-cong-tac/", 200),
         ("schedule-no-week", "/lich-cong-tac/?tuan=2027-W53", 404),
         ("schedule-receptions", "/lich-tiep-cong-dan/", 200),
+        ("procedures", "/thu-tuc-hanh-chinh/", 200),
+        ("procedures-search", "/thu-tuc-hanh-chinh/?q=dang+ky&linh-vuc=ho-tich", 200),
+        ("procedures-none", "/thu-tuc-hanh-chinh/?q=kh%C3%B4ng+c%C3%B3", 200),
+        ("procedure", site_content["procedure"].get_absolute_url(), 200),
     ]
     pages += [(name, path, 200) for name, path in WARD_PAGES.items() if resolves(path)]
     return pages

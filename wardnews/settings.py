@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "articles",
     "documents",
     "schedules",
+    "procedures",
     # django-axes, named in Vietnamese (logins/).
     "logins.apps.LoginsConfig",
     # The project shell: its backup and restore commands.
@@ -344,6 +345,26 @@ if VIEW_CAP_PER_MINUTE < 0:
     raise ImproperlyConfigured(
         f"DJANGO_VIEW_CAP_PER_MINUTE must be 0 (no cap) or more, "
         f"not {VIEW_CAP_PER_MINUTE}."
+    )
+
+# "Nộp hồ sơ trực tuyến" on a procedure's page (procedures/) links to the
+# procedure on the national public service portal: this address, with {code}
+# replaced by the procedure's code (1.001193). A province's own portal may
+# take its place; over HTTPS only, as residents' papers go there.
+PROCEDURE_PORTAL_URL = env.str(
+    "DJANGO_PROCEDURE_PORTAL_URL",
+    default="https://dichvucong.gov.vn/p/home/"
+    "dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}",
+).strip()
+if (
+    not re.fullmatch(r"https://[^/?#\s]+[^\s]*", PROCEDURE_PORTAL_URL)
+    or "{code}" not in PROCEDURE_PORTAL_URL
+):
+    raise ImproperlyConfigured(
+        "DJANGO_PROCEDURE_PORTAL_URL must be an https:// address holding {code} "
+        "where the procedure's code goes, such as https://dichvucong.gov.vn/p/home/"
+        "dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}, not "
+        f"{PROCEDURE_PORTAL_URL!r}."
     )
 
 # JSON lines on stdout, as gunicorn's own (wardnews/logs.py).

@@ -13,6 +13,7 @@ from articles.sitemaps import sitemap_index, sitemap_section
 from documents.sitemaps import DocumentSitemap
 from pages.decorators import for_readers
 from pictures.renditions import RENDITIONS
+from procedures.sitemaps import ProcedureSitemap
 from schedules.sitemaps import ScheduleSitemap
 from wardnews.health import healthz
 from wards.views import robots_txt, view_on_site
@@ -25,6 +26,7 @@ handler500 = "wardnews.outage.server_error"
 SITEMAP_SECTIONS = {
     "van-ban": DocumentSitemap,
     "lich-cong-tac": ScheduleSitemap,
+    "thu-tuc-hanh-chinh": ProcedureSitemap,
 }
 
 MEDIA_MAX_AGE = 24 * 60 * 60
@@ -90,6 +92,7 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("documents.urls")),
     path("", include("schedules.urls")),
+    path("", include("procedures.urls")),
 ]
 
 if settings.SERVE_MEDIA:
