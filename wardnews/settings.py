@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "pictures",
     "wards",
     "articles",
+    "organisation",
     # django-axes, named in Vietnamese (logins/).
     "logins.apps.LoginsConfig",
     # The project shell: its backup and restore commands.

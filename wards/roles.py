@@ -23,6 +23,14 @@ ROLE_PERMISSIONS = {
         "articles.change_attachment",
         "articles.delete_attachment",
         "articles.view_attachment",
+        # organisation/migrations/0002_roles.py
+        "organisation.add_body",
+        "organisation.change_body",
+        "organisation.view_body",
+        "organisation.add_person",
+        "organisation.change_person",
+        "organisation.delete_person",
+        "organisation.view_person",
     ],
     EDITOR: [
         "articles.add_article",
@@ -40,6 +48,16 @@ ROLE_PERMISSIONS = {
         "articles.view_attachment",
         "wards.change_ward",
         "wards.view_ward",
+        # organisation/migrations/0002_roles.py
+        "organisation.add_body",
+        "organisation.change_body",
+        "organisation.delete_body",
+        "organisation.view_body",
+        "organisation.publish_body",
+        "organisation.add_person",
+        "organisation.change_person",
+        "organisation.delete_person",
+        "organisation.view_person",
     ],
 }
 

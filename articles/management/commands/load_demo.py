@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from articles.demo_content import load_demo_content
+from organisation.demo_content import load_demo_content as load_organisation
 
 
 class Command(BaseCommand):
@@ -8,6 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         done = load_demo_content()
+        # After the articles' demo, which makes the second ward.
+        done += load_organisation()
         if not done:
             self.stdout.write("Đã có bài viết: không nạp bài mẫu.")
             return
