@@ -77,6 +77,8 @@ validate_web_link = URLValidator(
     schemes=["http", "https"],
     message="Liên kết phải là địa chỉ một trang web, bắt đầu bằng http:// "
     "hoặc https://, ví dụ: https://dichvucong.gov.vn.",
+    # Not "invalid": a form field would put its own words in its place.
+    code="not_a_web_page",
 )
 
 
