@@ -4,7 +4,8 @@
 (`load_demo`) through the real gunicorn with DEBUG off on a throwaway SQLite
 database, runs Lighthouse (the npm package, pinned in the Makefile; mobile,
 its default) in Debian's Chromium against the home page, a category, an
-article with a photo, search results and a ward page, prints the scores and
+article with a photo, search results, the organisation and its English page
+and a ward page, prints the scores and
 each audit that cost points, and exits 1 if any score is under 100.
 
 LIGHTHOUSE_CLI: Lighthouse's cli/index.js (the Makefile sets it);
@@ -66,6 +67,8 @@ print(json.dumps({
     "category": category.get_absolute_url(),
     "article": pictured.get_absolute_url(),
     "search": "/tim-kiem/?q=" + quote(word.lower()),
+    "organisation": "/co-cau-to-chuc/",
+    "english": "/en/",
 }))
 """
 

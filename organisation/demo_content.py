@@ -460,11 +460,11 @@ def load_demo_content() -> list[str]:
     done = []
     ward = default_ward()
     done += _fill_ward(ward, WARD_DETAILS, LINKS)
-    done += _add_bodies(ward, BODIES)
+    done += add_bodies(ward, BODIES)
     second = Ward.objects.filter(name=SECOND_WARD_NAME).first()
     if second is not None:
         done += _fill_ward(second, SECOND_WARD_DETAILS, LINKS[1:2])
-        done += _add_bodies(second, SECOND_WARD_BODIES)
+        done += add_bodies(second, SECOND_WARD_BODIES)
     return done
 
 
@@ -491,7 +491,7 @@ def _fill_ward(ward, details, links) -> list[str]:
     return done
 
 
-def _add_bodies(ward, bodies) -> list[str]:
+def add_bodies(ward, bodies) -> list[str]:
     if Body.objects.filter(ward=ward).exists():
         return []
     people = 0

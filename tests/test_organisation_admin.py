@@ -576,3 +576,17 @@ def test_the_footer_costs_no_query(reader, ward, django_assert_num_queries):
     with django_assert_num_queries(1):  # The menu.
         text = reader.get("/gioi-thieu/").text
     assert '<a href="https://hanoi.gov.vn/">Cổng thông tin Hà Nội</a>' in text
+
+
+def test_a_link_saved_anywhere_changes_every_page_at_once(reader, ward, second_reader):
+    """A link saved without the ward (a shell, a script): the pages kept for
+    readers go stale and the host map is read again."""
+    for client in (reader, second_reader):
+        client.get("/")  # Kept by the page cache.
+    link = WardLink.objects.create(
+        ward=ward, title="Cổng thông tin Hà Nội", url="https://hanoi.gov.vn/"
+    )
+    assert "Cổng thông tin Hà Nội" in reader.get("/").text
+    assert "Cổng thông tin Hà Nội" not in second_reader.get("/").text
+    link.delete()
+    assert "Cổng thông tin Hà Nội" not in reader.get("/").text
