@@ -98,6 +98,8 @@ class BodyAdmin(VersionAdmin, WardScopedAdmin):
     inlines = [PersonInline]
     list_display = ["name", "status", "order", "updated_at"]
     list_filter = ["status"]
+    # A ward's bodies together, in the page's order.
+    ordering = ["ward__name", "order", "pk"]
     search_fields = ["name", "name_en", "people__name"]
     prepopulated_fields = {"slug": ["name"]}
     fields = [
