@@ -6,6 +6,8 @@ database, runs Lighthouse (the npm package, pinned in the Makefile; mobile,
 its default) in Debian's Chromium against the home page, a category, an
 article with a photo, search results, the schedule's week and reception
 days and a ward page, prints the scores and
+article with a photo, search results, the organisation and its English page
+and a ward page, prints the scores and
 each audit that cost points, and exits 1 if any score is under 100.
 article with a photo, search results, a ward page, the procedures and a
 procedure (Đăng ký khai sinh), prints the scores and each audit that cost
@@ -78,6 +80,8 @@ print(json.dumps({
     "receptions": "/lich-tiep-cong-dan/",
     "procedures": "/thu-tuc-hanh-chinh/",
     "procedure": "/thu-tuc-hanh-chinh/dang-ky-khai-sinh/",
+    "organisation": "/co-cau-to-chuc/",
+    "english": "/en/",
 }))
 """
 

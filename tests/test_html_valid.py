@@ -29,7 +29,9 @@ from PIL import Image
 from articles.importing import import_file
 from articles.models import Article, Category
 from documents.demo_content import load_demo_documents
+from organisation import demo_content as organisation_demo
 from schedules.demo_content import load_schedule_demo
+from wards.models import WardLink
 
 from .conftest import SEED_FILE
 
@@ -57,7 +59,12 @@ def html_checker():
 
 
 # The ward pages, checked once they exist.
-WARD_PAGES = {"ward-about": "/gioi-thieu/", "ward-contact": "/lien-he/"}
+WARD_PAGES = {
+    "ward-about": "/gioi-thieu/",
+    "ward-contact": "/lien-he/",
+    "organisation": "/co-cau-to-chuc/",
+    "organisation-english": "/en/",
+}
 
 
 def jpeg(size=(1200, 675), colour=(30, 110, 170)):
@@ -88,11 +95,19 @@ def site_content(ward, media_root):
             "<ul><li>Diện tích: 4,6 km²</li><li>Dân số: 30.000 người</li></ul>"
         ),
         "map_url": "https://www.openstreetmap.org/#map=16/21.04/105.91",
+        "hotline": "0912 345 678",
+        "governing_body": "Ủy ban nhân dân phường Phúc Lợi",
+        "licence": "125/GP-TTĐT ngày 15/03/2021 của Sở Thông tin và Truyền thông",
     }.items():
         if hasattr(ward, field):
             setattr(ward, field, value)
     ward.save()
     Category.objects.create_defaults(ward)
+    WardLink.objects.create(
+        ward=ward, title="Cổng thông tin Hà Nội", url="https://hanoi.gov.vn/", order=5
+    )
+    # The organisation: bodies with people, portraits, English for some.
+    organisation_demo.add_bodies(ward, organisation_demo.BODIES)
 
     seed = import_file(SEED_FILE, ward).article
     assert seed is not None

@@ -547,6 +547,9 @@ def ward_details(ward, **fields):
         "responsible_person": ward.responsible_person,
         "introduction": ward.introduction,
         "_save": "Lưu lại",
+        # The footer's links (an inline): none added, those there kept.
+        "links-TOTAL_FORMS": "0",
+        "links-INITIAL_FORMS": "0",
     }
     data.update(fields)
     return data
@@ -653,7 +656,10 @@ def test_ward_staff_cannot_change_host_names_or_membership(
     client.force_login(ward_keeper)
     url = f"{WARDS}{ward.pk}/change/"
     page = client.get(url)
-    assert page.context["inline_admin_formsets"] == []
+    # The footer's links only.
+    assert [f.formset.prefix for f in page.context["inline_admin_formsets"]] == [
+        "links"
+    ]
     assert "hosts-TOTAL_FORMS" not in page.text
     assert "memberships-TOTAL_FORMS" not in page.text
     members_before = set(ward.memberships.values_list("user_id", flat=True))

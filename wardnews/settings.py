@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "documents",
     "schedules",
     "procedures",
+    "organisation",
     # django-axes, named in Vietnamese (logins/).
     "logins.apps.LoginsConfig",
     # The project shell: its backup and restore commands.

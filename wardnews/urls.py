@@ -89,6 +89,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("", include("wards.urls")),
+    path("", include("organisation.urls")),
     path("", include("articles.urls")),
     path("", include("documents.urls")),
     path("", include("schedules.urls")),

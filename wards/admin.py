@@ -21,7 +21,7 @@ from richtext.sanitize import own_pictures_only
 
 from .editor import editor_scope
 from .hosts import url_on_ward
-from .models import Membership, Ward, WardHost
+from .models import Membership, Ward, WardHost, WardLink
 from .staff import user_wards
 
 
@@ -222,6 +222,34 @@ class MembershipInline(admin.TabularInline):
     extra = 1
 
 
+class WardLinkInline(admin.TabularInline):
+    """The footer's "Liên kết" block, in the ward's order: edited by whoever
+    may edit the ward's details."""
+
+    model = WardLink
+    fields = ["title", "url", "order"]
+    extra = 1
+    verbose_name = "liên kết"
+    verbose_name_plural = "Liên kết ở chân trang (theo thứ tự: số nhỏ đứng trước)"
+
+    def _may_edit(self, request, ward):
+        return request.user.has_perm("wards.change_ward", ward)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_edit(request, obj) or (
+            request.user.has_perm("wards.view_ward", obj)
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+
 @admin.register(Ward)
 class WardAdmin(admin.ModelAdmin):
     # A map link typed without a scheme is a https:// one.
@@ -232,10 +260,14 @@ class WardAdmin(admin.ModelAdmin):
     # staff list are the city's IT's to set.
     staff_fields = [
         "name",
+        "name_en",
         "address",
         "phone",
+        "hotline",
         "email",
         "responsible_person",
+        "governing_body",
+        "licence",
         "logo",
         "map_url",
         "introduction",
@@ -283,7 +315,9 @@ class WardAdmin(admin.ModelAdmin):
         return ["slug"] if obj is not None else []
 
     def get_inlines(self, request, obj):
-        return [WardHostInline, MembershipInline] if request.user.is_superuser else []
+        if request.user.is_superuser:
+            return [WardHostInline, MembershipInline, WardLinkInline]
+        return [WardLinkInline]
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("wards.view_ward", obj) or (

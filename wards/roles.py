@@ -42,6 +42,14 @@ ROLE_PERMISSIONS = {
         "procedures.delete_procedureform",
         "procedures.view_procedureform",
         "procedures.view_wardproceduredetails",
+        # organisation/migrations/0002_roles.py
+        "organisation.add_body",
+        "organisation.change_body",
+        "organisation.view_body",
+        "organisation.add_person",
+        "organisation.change_person",
+        "organisation.delete_person",
+        "organisation.view_person",
     ],
     EDITOR: [
         "articles.add_article",
@@ -86,6 +94,16 @@ ROLE_PERMISSIONS = {
         "procedures.change_wardproceduredetails",
         "procedures.delete_wardproceduredetails",
         "procedures.view_wardproceduredetails",
+        # organisation/migrations/0002_roles.py
+        "organisation.add_body",
+        "organisation.change_body",
+        "organisation.delete_body",
+        "organisation.view_body",
+        "organisation.publish_body",
+        "organisation.add_person",
+        "organisation.change_person",
+        "organisation.delete_person",
+        "organisation.view_person",
     ],
 }
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from articles.demo_content import load_demo_content
 from documents.demo_content import load_demo_documents
+from organisation.demo_content import load_demo_content as load_organisation
 from procedures.demo_content import load_demo_procedures
 from schedules.demo_content import load_schedule_demo
 
@@ -12,6 +13,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         done = [
             *load_demo_content(),
+            # After the articles' demo, which makes the second ward.
+            *load_organisation(),
             *load_demo_documents(),
             *load_schedule_demo(),
             *load_demo_procedures(),
