@@ -9,13 +9,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.html import format_html
-from reversion.admin import VersionAdmin
 
 from files import names
 from files.checks import HELP_TEXT, readable_size, type_label
 from files.widgets import DocumentFileInput
 from vietnamese.text import fold_accents, nfc
-from wards.admin import WardScopedAdmin
+from wards.admin import WardScopedVersionAdmin
 from wards.hosts import url_on_ward
 
 from .models import Document, DocumentFile, number_key
@@ -152,7 +151,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Document)
-class DocumentAdmin(VersionAdmin, WardScopedAdmin):
+class DocumentAdmin(WardScopedVersionAdmin):
     form = DocumentAdminForm
     inlines = [DocumentFileInline]
     list_display = [
@@ -369,7 +368,3 @@ class DocumentAdmin(VersionAdmin, WardScopedAdmin):
             return super()._reversion_revisionform_view(
                 request, version, *args, **kwargs
             )
-
-    def recover_view(self, request, version_id, extra_context=None):
-        # A deleted document stays deleted (its files went with it).
-        raise PermissionDenied

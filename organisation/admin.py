@@ -6,16 +6,12 @@ an editor. Revisions hold a body with its people, never its state."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from reversion.admin import VersionAdmin
-from reversion.models import Version
 
 from richtext.editor import EditorWidget
 from richtext.sanitize import own_pictures_only
 from vietnamese.text import nfc
-from wards.admin import WardScopedAdmin
+from wards.admin import WardScopedVersionAdmin
 from wards.editor import editor_scope
 
 from .models import Body, Person
@@ -93,7 +89,7 @@ class BodyForm(forms.ModelForm):
 
 
 @admin.register(Body)
-class BodyAdmin(VersionAdmin, WardScopedAdmin):
+class BodyAdmin(WardScopedVersionAdmin):
     form = BodyForm
     inlines = [PersonInline]
     list_display = ["name", "status", "order", "updated_at"]
@@ -204,21 +200,3 @@ class BodyAdmin(VersionAdmin, WardScopedAdmin):
             )
 
     # Revisions ---------------------------------------------------------------
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        # reversion restores before it asks whether the body is the staff
-        # member's: asked here first, and the version must be this body's.
-        body = self.get_object(request, unquote(object_id))
-        if body is None:
-            raise Http404("Không có cơ quan, tổ chức này.")
-        if not self.has_change_permission(request, body):
-            raise PermissionDenied
-        if not Version.objects.get_for_object(body).filter(pk=version_id).exists():
-            raise Http404("Không có bản lưu này.")
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def recoverlist_view(self, request, extra_context=None):
-        raise PermissionDenied
-
-    def recover_view(self, request, version_id, extra_context=None):
-        raise PermissionDenied

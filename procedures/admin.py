@@ -19,11 +19,8 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html
-from reversion.admin import VersionAdmin
-from reversion.models import Version
 
 from files.checks import HELP_TEXT, readable_size, type_label
 from files.names import display_name, storage_name
@@ -31,7 +28,7 @@ from files.widgets import DocumentFileInput
 from richtext.editor import EditorWidget
 from richtext.sanitize import own_pictures_only
 from vietnamese.text import nfc
-from wards.admin import WardScopedAdmin
+from wards.admin import WardScopedAdmin, WardScopedVersionAdmin
 from wards.editor import editor_scope
 from wards.staff import user_wards
 
@@ -151,7 +148,7 @@ class ScopeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(VersionAdmin, WardScopedAdmin):
+class ProcedureAdmin(WardScopedVersionAdmin):
     form = ProcedureAdminForm
     inlines = [ProcedureFormInline]
     ward_chooser_template = "admin/procedures/choose_ward.html"
@@ -386,27 +383,16 @@ class ProcedureAdmin(VersionAdmin, WardScopedAdmin):
     # Revisions --------------------------------------------------------------------
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        """An old version of this procedure, to restore: only a version of
-        this very procedure (reversion's own lookup takes any model's with
-        the same id), for who may change it, keeping its present state."""
+        """An old version of this procedure, to restore (the checks are
+        WardScopedVersionAdmin's), keeping its present state."""
         procedure = self.get_object(request, unquote(object_id))
         if procedure is None:
             raise Http404("Không có thủ tục này.")
-        if not self.has_change_permission(request, procedure):
-            raise PermissionDenied
-        get_object_or_404(Version.objects.get_for_object(procedure), pk=version_id)
         request._kept_state = {
             "pk": procedure.pk,
             **{name: getattr(procedure, name) for name in KEPT_FIELDS},
         }
         return super().revision_view(request, object_id, version_id, extra_context)
-
-    def recoverlist_view(self, request, extra_context=None):
-        # A deleted procedure stays deleted (its forms' files are gone).
-        raise Http404
-
-    def recover_view(self, request, version_id, extra_context=None):
-        raise Http404
 
 
 def details_url(request, procedure) -> str:

@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from vietnamese.text import nfc
-from wards.admin import WardScopedAdmin
+from wards.admin import WardScopedVersionAdmin
 
 # Registered with what it records before VersionAdmin would register the
 # whole row.
@@ -79,7 +78,7 @@ class WeekFilter(admin.SimpleListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(VersionAdmin, WardScopedAdmin):
+class EntryAdmin(WardScopedVersionAdmin):
     form = EntryForm
     change_list_template = "admin/schedules/entry/change_list.html"
     list_display = [
@@ -354,14 +353,6 @@ class EntryAdmin(VersionAdmin, WardScopedAdmin):
                 if name in restoring:
                     setattr(entry, name, restoring[name])
         return entry
-
-    def recoverlist_view(self, request, extra_context=None):
-        # A deleted entry stays deleted: its versions hold neither its ward
-        # nor its state, and would list other wards' entries.
-        raise Http404("Mục lịch đã xóa không khôi phục được.")
-
-    def recover_view(self, request, version_id, extra_context=None):
-        raise Http404("Mục lịch đã xóa không khôi phục được.")
 
 
 def outcome(entry) -> str:

@@ -368,3 +368,35 @@ def test_import_refuses_a_file_it_cannot_read(tmp_path, ward, content, message):
     out, error = run(path)
     assert message in error
     assert run(tmp_path / "khong-co.csv")[1].startswith("Không nhập được")
+
+
+def test_another_models_version_cannot_be_restored_through_a_document(
+    ward_editor_client, second_ward, make_article
+):
+    """reversion looks versions up by id and object id only: an article of
+    another ward, with the same id as this ward's document, must not be
+    rolled back through the document's history."""
+    import reversion
+    from reversion.models import Version
+
+    ward_editor_client.post(ADD, form(summary="Văn bản của phường"))
+    document = Document.objects.get()
+    article = make_article(ward=second_ward, title="Bài của phường khác")
+    with reversion.create_revision():
+        article.save()
+    if article.pk != document.pk:
+        type(article).objects.filter(pk=article.pk).update(pk=document.pk)
+        Version.objects.filter(object_id=str(article.pk)).update(
+            object_id=str(document.pk)
+        )
+        article = type(article).objects.get(pk=document.pk)
+    version = Version.objects.get_for_object(article).get()
+    type(article).objects.filter(pk=article.pk).update(title="Đã sửa sau")
+    url = f"/admin/documents/document/{document.pk}/history/{version.pk}/"
+    assert ward_editor_client.get(url).status_code == 404
+    assert ward_editor_client.post(url, form()).status_code == 404
+    article.refresh_from_db()
+    assert article.title == "Đã sửa sau"
+    assert (
+        ward_editor_client.get("/admin/documents/document/recover/").status_code == 404
+    )

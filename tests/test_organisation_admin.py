@@ -286,8 +286,8 @@ def test_no_one_restores_another_wards_body_or_another_models_version(
     assert with_version.name == "Bồ Đề"
     # Deleted bodies are not recovered, anyone's.
     client.force_login(editor_there)
-    assert client.get(f"{BODIES}recover/").status_code == 403
-    assert client.post(f"{BODIES}recover/{version.pk}/").status_code == 403
+    assert client.get(f"{BODIES}recover/").status_code == 404
+    assert client.post(f"{BODIES}recover/{version.pk}/").status_code == 404
 
 
 # Hostile input

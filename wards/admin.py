@@ -7,14 +7,18 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from richtext.editor import EditorWidget
 from richtext.sanitize import own_pictures_only
@@ -210,6 +214,31 @@ class WardScopedAdmin(admin.ModelAdmin):
             ],
         }
         return TemplateResponse(request, self.ward_chooser_template, context)
+
+
+class WardScopedVersionAdmin(VersionAdmin, WardScopedAdmin):
+    """django-reversion's "Lịch sử" for a ward-scoped model, made safe.
+
+    reversion finds the version to restore by its id and the object's id
+    only, whatever model it is of, and restores it before it asks whose the
+    object is; its "recover deleted" lists every ward's deleted objects.
+    Here the object must be one the staff member may change, the version
+    must be that object's, and what was deleted stays deleted."""
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("Không có mục này.")
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        raise Http404("Mục đã xóa không khôi phục được.")
+
+    def recover_view(self, request, version_id, extra_context=None):
+        raise Http404("Mục đã xóa không khôi phục được.")
 
 
 class WardHostInline(admin.TabularInline):
