@@ -32,6 +32,8 @@ changes or it expires:
   (fbclid, utm_…) and anything else a page does not read get the same page.
 - **Redis away.** A failed round trip rests the page cache and the buffer for
   a few seconds (redisclient.rest): pages render, views go to the database.
+  A view whose count script Redis took but did not answer in time (a stall)
+  is not: Redis runs it once it goes on (redisclient.may_have_run).
 
 It sits at the top of the middleware: a kept page answers before anything
 else runs. What the middleware below add to a page (security headers, the
@@ -267,7 +269,14 @@ class PageCacheMiddleware:
     def _from_memory(self, request, key, page):
         fresh = page.expires > _now()
         count = fresh and self._counts(request, page)
-        generations, counted = _check_and_count(page, count)
+        try:
+            generations, counted = _check_and_count(page, count)
+        except redis.RedisError as error:
+            if count and redisclient.may_have_run(error):
+                # Redis took the view and may add it yet: the page rendered
+                # below does not store it again.
+                counting.may_have_counted(request, page.article_pk)
+            raise
         if fresh and generations == page.generations:
             return self._respond(request, page, counted=counted)
         return self._render(request, key, page.ward_id, generations)
