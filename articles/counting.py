@@ -1,7 +1,6 @@
 """The view counter behind "Lượt xem": who counts, and how a view is stored."""
 
 import functools
-import ipaddress
 import logging
 import re
 import time
@@ -11,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+import clientip
 import redisclient
 
 from . import viewbuffer
@@ -107,41 +107,11 @@ def should_count(request, article) -> bool:
     return counts_for(request, article.pk) and not request.user.is_staff
 
 
-def client_address(request) -> str:
-    """The reader's address: the one the proxy in front reports when the
-    deployment says there is one (BEHIND_PROXY), else the connection's.
-
-    The proxy appends the address it saw to X-Forwarded-For, after whatever
-    the client sent: only the last entry is the proxy's word. Without a proxy
-    the header is the client's own claim and is ignored. Always a valid
-    address or "" (the login protection stores it in an address column).
-    """
-    address = _valid_address(request.META.get("REMOTE_ADDR", ""))
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        address = _valid_address(forwarded.rsplit(",", 1)[-1]) or address
-    return address
-
-
-def _valid_address(text: str) -> str:
-    try:
-        ip = ipaddress.ip_address(text.strip())
-    except ValueError:
-        return ""
-    if ip.version == 6 and (ip.scope_id or ip.ipv4_mapped):
-        return str(ip.ipv4_mapped or "")
-    return str(ip)
-
-
 def _cap_key(request, article_pk: int) -> str:
-    """The cap's counter for this client, article and minute. An IPv6
-    subscriber holds a whole /64 (one phone on Viettel, VNPT, Mobifone), so
-    the /64 is the client."""
-    client = client_address(request) or "unknown"
-    if ":" in client:
-        client = ipaddress.ip_network(f"{client}/64", strict=False).network_address
+    """The cap's counter for this client, article and minute (an IPv6
+    client is its /64: clientip.client)."""
     minute = int(time.time() // 60)
-    return f"wn:cap:{article_pk}:{client}:{minute}"
+    return f"wn:cap:{article_pk}:{clientip.client(request) or 'unknown'}:{minute}"
 
 
 def within_cap(request, article_pk: int) -> bool:
