@@ -84,6 +84,21 @@ def may_have_run(error: Exception) -> bool:
     return "connecting to" not in str(error)
 
 
+def persistence() -> bool | None:
+    """Whether the shared Redis keeps what it holds on disk, to load again
+    when it restarts: an append-only file (appendonly yes) or a save policy
+    (snapshots). None when Redis will not say: CONFIG refused, as managed
+    Redis services often do. Raises RedisError when it cannot be reached."""
+    pipe = client().pipeline(transaction=False)
+    pipe.config_get("appendonly")
+    pipe.config_get("save")
+    try:
+        appendonly, save = pipe.execute()
+    except redis.ResponseError:
+        return None
+    return appendonly.get("appendonly") == "yes" or bool(save.get("save", "").strip())
+
+
 def resting() -> bool:
     """Whether Redis failed a moment ago and is being left alone."""
     return _resting_until > time.monotonic()

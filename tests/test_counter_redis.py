@@ -17,13 +17,12 @@ from articles import viewbuffer
 from wardnews import pagecache
 
 from .conftest import PHONE_UA, views_of
-from .throwaway_redis import throwaway_redis  # noqa: F401
 
 CRAWLER_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 
 @pytest.fixture
-def own_redis(settings, throwaway_redis):  # noqa: F811
+def own_redis(settings, throwaway_redis):
     """The site on a Redis of this test's own, set as in production."""
     server = throwaway_redis()
     settings.REDIS_URL = server.url()
