@@ -229,8 +229,9 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
         "DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_LOCKOUT_MINUTES must be 1 or more."
     )
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# The address the proxy reports when DJANGO_BEHIND_PROXY says there is one.
-AXES_CLIENT_IP_CALLABLE = "articles.counting.client_address"
+# The address the proxy reports when DJANGO_BEHIND_PROXY says there is one;
+# an IPv6 client is its /64, as for the view cap.
+AXES_CLIENT_IP_CALLABLE = "clientip.client"
 AXES_USERNAME_CALLABLE = "logins.lockout.attempted_username"
 AXES_LOCKOUT_CALLABLE = "logins.lockout.lockout_response"
 # Staff of one office share its address: a good login clears its failures.
