@@ -16,3 +16,14 @@ def this_week(ward) -> list[Entry]:
     cache at most LIST_SECONDS, so it moves on with the week by itself."""
     week = Week.of(timezone.localdate())
     return list(Entry.objects.published(ward).of_week(week))
+
+
+def upcoming(ward, count: int) -> list[Entry]:
+    """The ward's next ``count`` published entries from today on, this week's
+    and after (on a Saturday, the coming week's): the home page's block. One
+    query, served by the (ward, day) index."""
+    return list(
+        Entry.objects.published(ward)
+        .filter(day__gte=timezone.localdate())
+        .order_by("day", "start", "id")[:count]
+    )

@@ -23,28 +23,6 @@ SCANNED_PDF = (
 )
 
 
-@pytest.fixture
-def make_document(ward):
-    counter = iter(range(1, 100_000))
-
-    def make(**fields):
-        n = next(counter)
-        fields.setdefault("ward", ward)
-        fields.setdefault("number", f"{n}/QĐ-UBND")
-        fields.setdefault("kind", Kind.QUYET_DINH)
-        fields.setdefault("issuer", Issuer.UBND)
-        fields.setdefault("issued_on", date(2026, 11, 1) - timedelta(days=n))
-        fields.setdefault("summary", f"Về việc thứ {n} của phường")
-        fields.setdefault("status", Document.Status.PUBLISHED)
-        fields.setdefault("published_at", timezone.now() - timedelta(hours=n))
-        document = Document(**fields)
-        document.full_clean()
-        document.save()
-        return document
-
-    return make
-
-
 def pdf_file(document, name="125-qd-ubnd.pdf", data=None):
     data = data if data is not None else (DEMO / "125-qd-ubnd.pdf").read_bytes()
     return DocumentFile.objects.create(

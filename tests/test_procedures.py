@@ -28,22 +28,6 @@ PUBLISHED = Procedure.Status.PUBLISHED
 
 
 @pytest.fixture
-def make_procedure(db):
-    """Makes procedures, published and shared unless told otherwise."""
-    counter = iter(range(1, 10_000))
-
-    def make(**fields):
-        n = next(counter)
-        fields.setdefault("name", f"Thủ tục số {n}")
-        fields.setdefault("field", "Hộ tịch")
-        fields.setdefault("status", PUBLISHED)
-        fields.setdefault("documents", "<ul><li>Tờ khai theo mẫu.</li></ul>")
-        return Procedure.objects.create(**fields)
-
-    return make
-
-
-@pytest.fixture
 def birth(make_procedure):
     return make_procedure(
         name="Đăng ký khai sinh",

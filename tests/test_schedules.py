@@ -22,28 +22,6 @@ URL = "/lich-cong-tac/"
 RECEPTIONS = "/lich-tiep-cong-dan/"
 
 
-@pytest.fixture
-def make_entry(ward):
-    """Makes entries, published an hour ago, on a day of this week unless
-    told otherwise."""
-
-    def make(**fields):
-        fields.setdefault("ward", ward)
-        fields.setdefault("day", timezone.localdate())
-        fields.setdefault("start", time(8, 0))
-        fields.setdefault("content", "Giao ban lãnh đạo UBND phường")
-        fields.setdefault("status", Entry.Status.PUBLISHED)
-        published_at = fields.pop("published_at", timezone.now() - timedelta(hours=1))
-        entry = Entry.objects.create(**fields)
-        Entry.objects.filter(pk=entry.pk).update(
-            published_at=published_at, changed_at=fields.get("changed_at", published_at)
-        )
-        entry.refresh_from_db()
-        return entry
-
-    return make
-
-
 def this_week():
     return Week.of(timezone.localdate())
 
