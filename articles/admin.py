@@ -18,6 +18,7 @@ from vietnamese.text import fold_accents, nfc, search_words
 from wards.admin import OwnWardsRelatedFilter, WardScopedAdmin
 from wards.editor import editor_scope
 from wards.hosts import url_on_ward
+from wards.staff import user_wards
 
 from . import workflow
 from .attachments import AttachmentForm
@@ -326,7 +327,11 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
     # Lists -------------------------------------------------------------------
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        # The list, the change form, the history, compare, restore and the
+        # preview all find articles here: a colleague's draft is "not found".
+        queryset = workflow.readable_by(
+            request.user, super().get_queryset(request), user_wards(request)
+        )
         match = request.resolver_match
         if match is not None and match.url_name == "articles_article_changelist":
             queryset = queryset.defer(*LIST_DEFERRED).prefetch_related("ward__hosts")
