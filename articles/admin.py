@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -140,7 +142,9 @@ class ArticleAdminForm(forms.ModelForm):
         changed = super().changed_data
         cleaned = getattr(self, "cleaned_data", {})
         if "body" in changed and "body" in cleaned:
-            if Article.clean_body(cleaned["body"]) == self.initial.get("body"):
+            ward = self.instance.ward if self.instance.ward_id else None
+            folders = ward.picture_folders if ward else None
+            if Article.clean_body(cleaned["body"], folders) == self.initial.get("body"):
                 changed = [name for name in changed if name != "body"]
         if "published_at" in changed and not published_time_set(self):
             changed = [name for name in changed if name != "published_at"]
@@ -431,8 +435,11 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             kwargs["widget"] = EditorWidget(
                 scope=editor_scope(getattr(request, "_form_ward", None))
             )
-            # Pictures from elsewhere: staff upload them rather than lose them.
-            kwargs["validators"] = [own_pictures_only]
+            # Pictures from elsewhere (another site, another ward's folder):
+            # staff upload them rather than lose them.
+            ward = getattr(request, "_form_ward", None)
+            folders = ward.picture_folders if ward else None
+            kwargs["validators"] = [partial(own_pictures_only, folders=folders)]
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
