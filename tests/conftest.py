@@ -22,6 +22,9 @@ from wards.models import Membership, Ward
 # Chromium for the browser tests, shared by every test module.
 from .browsing import PHONE_UA, browser, new_context  # noqa: F401
 
+# A Redis server of a test's own, to stall, kill or start without persistence.
+from .throwaway_redis import throwaway_redis  # noqa: F401
+
 SEED_FILE = (
     Path(__file__).resolve().parent.parent
     / "articles"

@@ -287,6 +287,33 @@ def test_an_animated_gif_stays_animated(upload):
         assert image.n_frames == 3
 
 
+def with_gif_metadata(gif: bytes) -> bytes:
+    """The GIF with an XMP block giving where it was taken (as photo apps
+    write it) after its header, and a comment."""
+    xmp = b"<x:xmpmeta><exif:GPSLatitude>21,1.5N</exif:GPSLatitude></x:xmpmeta>"
+    sub_blocks = b"".join(
+        bytes([len(xmp[i : i + 255])]) + xmp[i : i + 255]
+        for i in range(0, len(xmp), 255)
+    )
+    xmp_block = b"\x21\xff\x0bXMP DataXMP" + sub_blocks + b"\x00"
+    comment = b"\x21\xfe\x0cNha ong Ba 5\x00"
+    screen = 13 + (3 * 2 ** ((gif[10] & 7) + 1) if gif[10] & 0x80 else 0)
+    return gif[:screen] + xmp_block + comment + gif[screen:]
+
+
+def test_an_animated_gif_loses_its_location_and_comment_and_keeps_looping(upload):
+    original = with_gif_metadata(animation("GIF"))
+    with Image.open(io.BytesIO(original)) as image:
+        assert image.n_frames == 3 and b"GPSLatitude" in original
+    stored = upload("chuc-mung.gif", original, "image/gif")
+    data = stored.read_bytes()
+    assert b"GPSLatitude" not in data and b"Nha ong" not in data
+    with Image.open(stored) as image:
+        assert image.n_frames == 3
+        assert image.info.get("loop") == 0
+        assert image.info.get("duration") == 200
+
+
 def test_an_animated_webp_stays_animated_and_loses_its_location(upload):
     original = animation("WEBP", exif=camera_exif().tobytes())
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(GPS_IFD)

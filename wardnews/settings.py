@@ -120,6 +120,10 @@ INSTALLED_APPS = [
     "pictures",
     "wards",
     "articles",
+    "documents",
+    "schedules",
+    "procedures",
+    "organisation",
     # django-axes, named in Vietnamese (logins/).
     "logins.apps.LoginsConfig",
     # The project shell: its backup and restore commands.
@@ -225,8 +229,9 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
         "DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_LOCKOUT_MINUTES must be 1 or more."
     )
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# The address the proxy reports when DJANGO_BEHIND_PROXY says there is one.
-AXES_CLIENT_IP_CALLABLE = "articles.counting.client_address"
+# The address the proxy reports when DJANGO_BEHIND_PROXY says there is one;
+# an IPv6 client is its /64, as for the view cap.
+AXES_CLIENT_IP_CALLABLE = "clientip.client"
 AXES_USERNAME_CALLABLE = "logins.lockout.attempted_username"
 AXES_LOCKOUT_CALLABLE = "logins.lockout.lockout_response"
 # Staff of one office share its address: a good login clears its failures.
@@ -353,6 +358,26 @@ if VIEW_CAP_PER_MINUTE < 0:
     raise ImproperlyConfigured(
         f"DJANGO_VIEW_CAP_PER_MINUTE must be 0 (no cap) or more, "
         f"not {VIEW_CAP_PER_MINUTE}."
+    )
+
+# "Nộp hồ sơ trực tuyến" on a procedure's page (procedures/) links to the
+# procedure on the national public service portal: this address, with {code}
+# replaced by the procedure's code (1.001193). A province's own portal may
+# take its place; over HTTPS only, as residents' papers go there.
+PROCEDURE_PORTAL_URL = env.str(
+    "DJANGO_PROCEDURE_PORTAL_URL",
+    default="https://dichvucong.gov.vn/p/home/"
+    "dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}",
+).strip()
+if (
+    not re.fullmatch(r"https://[^/?#\s]+[^\s]*", PROCEDURE_PORTAL_URL)
+    or "{code}" not in PROCEDURE_PORTAL_URL
+):
+    raise ImproperlyConfigured(
+        "DJANGO_PROCEDURE_PORTAL_URL must be an https:// address holding {code} "
+        "where the procedure's code goes, such as https://dichvucong.gov.vn/p/home/"
+        "dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}, not "
+        f"{PROCEDURE_PORTAL_URL!r}."
     )
 
 # JSON lines on stdout, as gunicorn's own (wardnews/logs.py).

@@ -21,7 +21,7 @@ from django.http.request import split_domain_port
 
 from pages import generations
 
-from .models import Ward, WardHost, normalise_host
+from .models import Ward, WardHost, WardLink, normalise_host
 
 REFRESH_SECONDS = 60
 _UNKNOWN = object()
@@ -118,7 +118,8 @@ def _load() -> _HostMap:
     global _map
     # Read before the wards: a change committed meanwhile moves it again.
     generation = _site_generation()
-    wards = list(Ward.objects.prefetch_related("hosts"))
+    # The footer's links too: every page shows them, and asks no query.
+    wards = list(Ward.objects.prefetch_related("hosts", "links"))
     default = next((ward for ward in wards if ward.is_default), None)
     if default is None:
         default = _make_default_ward(wards)
@@ -144,6 +145,6 @@ def _make_default_ward(wards: list[Ward]) -> Ward:
 
 
 def connect_signals() -> None:
-    for model in (Ward, WardHost):
+    for model in (Ward, WardHost, WardLink):
         post_save.connect(clear, sender=model, dispatch_uid=f"wards-clear-{model}")
         post_delete.connect(clear, sender=model, dispatch_uid=f"wards-del-{model}")
