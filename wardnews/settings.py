@@ -297,6 +297,17 @@ CSRF_COOKIE_DOMAIN = SESSION_COOKIE_DOMAIN
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Writers open only their own unpublished articles; true lets them read (not
+# change) their colleagues' drafts too, for a ward whose newsroom asks
+# (articles/workflow.py readable_by).
+WRITERS_SEE_COLLEAGUES_DRAFTS = env_bool(
+    "DJANGO_WRITERS_SEE_COLLEAGUES_DRAFTS", default=False
+)
+# The port readers reach the site at, for links from one ward's admin to
+# another ward's site, when the proxy in front listens on a port other than
+# 80 or 443 and passes the host without it; 0: the port the browser wrote in
+# its Host (none for 80 and 443), never the app server's own (wards/hosts.py).
+PUBLIC_PORT = env_int("DJANGO_PUBLIC_PORT", default=0)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(

@@ -1,6 +1,7 @@
 """The wards in the admin, and the rule every ward-owned model's admin follows:
 staff see and change only their own wards' rows."""
 
+from functools import partial
 from pathlib import Path
 
 from django import forms
@@ -331,11 +332,14 @@ class WardAdmin(admin.ModelAdmin):
             "introduction": EditorWidget(scope=editor_scope(obj)),
             **kwargs.get("widgets", {}),
         }
+        request._changed_ward = obj
         return super().get_form(request, obj, change=change, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "introduction":
-            kwargs["validators"] = [own_pictures_only]
+            ward = getattr(request, "_changed_ward", None)
+            folders = ward.picture_folders if ward else None
+            kwargs["validators"] = [partial(own_pictures_only, folders=folders)]
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

@@ -13,9 +13,11 @@ away.
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
+from django.http.request import split_domain_port
 
 from pages import generations
 
@@ -75,10 +77,21 @@ def url_on_ward(request, ward: Ward, path: str) -> str:
     host = next((h.host for h in ward.hosts.all()), None)
     if host is None:  # A default ward with no host name of its own.
         return path
-    port = request.get_port()
-    if port not in ("80", "443"):
+    port = public_port(request)
+    if port and port != {"http": 80, "https": 443}.get(request.scheme):
         host = f"{host}:{port}"
     return f"{request.scheme}://{host}{path}"
+
+
+def public_port(request) -> int | None:
+    """The port readers reach the site at: PUBLIC_PORT when the deployment
+    names it, else the one in the Host the request came with (a browser
+    writes a port other than 80 or 443; nginx's "Host $host" none), never
+    the app server's own (gunicorn's 8300 behind nginx's 443)."""
+    if settings.PUBLIC_PORT:
+        return settings.PUBLIC_PORT
+    _, port = split_domain_port(request.get_host())
+    return int(port) if port.isdigit() else None
 
 
 def default_ward() -> Ward:

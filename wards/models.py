@@ -13,6 +13,7 @@ from django.http.request import split_domain_port
 from pictures.checks import stored_path, validate_picture
 from pictures.fields import PictureField
 from richtext.sanitize import sanitize
+from richtext.views import date_folders
 from vietnamese.text import nfc, vietnamese_slugify
 
 
@@ -304,9 +305,11 @@ class Ward(models.Model):
         if licence.casefold().startswith("giấy phép số"):
             licence = licence[len("giấy phép số") :].lstrip(" :")
         self.licence = licence
-        self.introduction = sanitize(nfc(self.introduction)).strip()
         if not self.slug:
             self.slug = self._free_slug()
+        self.introduction = sanitize(
+            nfc(self.introduction), self.picture_folders
+        ).strip()
 
     def _free_slug(self) -> str:
         base = folder_name(self.name)
@@ -321,6 +324,18 @@ class Ward(models.Model):
     def upload_folder(self) -> str:
         """Where the editor's pictures of this ward go, under MEDIA_ROOT."""
         return f"{settings.CKEDITOR_UPLOAD_PATH.rstrip('/')}/{self.slug}"
+
+    @property
+    def picture_folders(self) -> list[str]:
+        """The folders its bodies' pictures may come from: its own; for the
+        first ward, also the date folders of the pictures uploaded before
+        there were wards (the migration made the installation as it was into
+        that ward, whichever is default later)."""
+        folders = [self.upload_folder]
+        first = Ward.objects.order_by("pk").values_list("pk", flat=True).first()
+        if first is None or first == self.pk:
+            folders += date_folders()
+        return folders
 
 
 class WardLink(models.Model):
