@@ -17,10 +17,10 @@ from vietnamese.text import compact_blocks, nfc, vietnamese_slugify
 from wards.models import Ward, one_line, validate_phone
 
 
-def rich_text(html: str) -> str:
+def rich_text(html: str, folders=None) -> str:
     """Functions and tasks as stored and shown: sanitised, as an article's
-    body is."""
-    return compact_blocks(sanitize(nfc(html)))
+    body is, its pictures from ``folders`` (the ward's) only."""
+    return compact_blocks(sanitize(nfc(html), folders))
 
 
 class BodyQuerySet(models.QuerySet):
@@ -115,8 +115,9 @@ class Body(models.Model):
     def normalise(self):
         self.name = one_line(self.name)
         self.name_en = one_line(self.name_en)
-        self.functions = rich_text(self.functions)
-        self.functions_en = rich_text(self.functions_en)
+        folders = self.ward.picture_folders if self.ward_id else None
+        self.functions = rich_text(self.functions, folders)
+        self.functions_en = rich_text(self.functions_en, folders)
         if not self.slug:
             self.slug = self._free_slug()
 

@@ -222,8 +222,12 @@ class Procedure(models.Model):
         self.name = " ".join(self.name.split())
         self.field = " ".join(self.field.split())
         self.code = self.code.strip()
+        # A ward's own procedure takes pictures from its folders; a shared
+        # one from anywhere in the uploads.
+        folders = self.ward.picture_folders if self.ward_id else None
         for name in RICH_FIELDS:
-            setattr(self, name, compact_blocks(sanitize(nfc(getattr(self, name)))))
+            html = nfc(getattr(self, name))
+            setattr(self, name, compact_blocks(sanitize(html, folders)))
         self.field_slug = vietnamese_slugify(self.field)[:100] or "khac"
         if not self.slug:
             self.slug = self._free_slug()
