@@ -3,7 +3,9 @@ pages at any size (`manage.py generate_documents`).
 
 Numbers run in the series a ward's registry holds ("125/QĐ-UBND",
 "12-NQ/ĐU", "48/2025/QĐ-UBND" of the city…), one counter a series, so that
-every number is unique in the ward, as the model requires; the trích yếu is
+every number is unique in the ward, as the model requires (a real ward's
+series start again at 1 each January; the model's one number a ward, whatever
+the year, would refuse that, so here they run on); the trích yếu is
 drawn from templates of each kind, in the words of real registries ("Về việc
 …", "Kế hoạch …", "công tác", "trên địa bàn phường"), on a topic of the
 document's field; issued over the last years, oldest first, with signers,
