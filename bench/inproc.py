@@ -27,6 +27,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article, Category, DailyViews  # noqa: E402
 from documents import search as document_search  # noqa: E402
+from documents import views as document_views  # noqa: E402
 from documents.models import Document  # noqa: E402
 from wards.hosts import default_ward  # noqa: E402
 from wards.models import WardHost  # noqa: E402
@@ -101,10 +102,10 @@ def views(article_id):
 def documents(host, *urls):
     """The ward's published documents, and what each page of the registry
     (/van-ban/ with its ?loai=, ?nam=, ?q=) matches: a search's matches and
-    its first, a list's rows."""
+    its first, a list's rows; and how many rows its first page shows."""
     ward = WardHost.objects.select_related("ward").get(host=host).ward
     published = Document.objects.published(ward)
-    matches = {}
+    matches, rows = {}, {}
     for url in urls:
         params = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
         chosen = published
@@ -116,18 +117,21 @@ def documents(host, *urls):
                 issued_on__gte=date(year, 1, 1), issued_on__lt=date(year + 1, 1, 1)
             )
         if "q" not in params:
-            matches[url] = f"{chosen.count():,}"
+            count = chosen.count()
+            matches[url] = f"{count:,}"
+            rows[url] = min(count, document_views.PER_PAGE)
             continue
         found = document_search.find(ward, params["q"], chosen)
         first = document_search.documents_by_id(ward, found.ids[:1])
         everything = document_search.matching(
             chosen, document_search.Query.parse(params["q"])
         )
+        rows[url] = min(len(found.ids), document_views.PER_PAGE)
         matches[url] = (
             f"{len(found.ids):,}{'+' if found.more else ''} ranked of "
             f"{everything.count():,}" + (f", first {first[0].number}" if first else "")
         )
-    return {"published": published.count(), "matches": matches}
+    return {"published": published.count(), "matches": matches, "rows": rows}
 
 
 TASKS = {
