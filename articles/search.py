@@ -23,6 +23,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.paginator import Paginator
 from django.db import OperationalError, connection, transaction
@@ -55,17 +56,30 @@ class Query:
     words: tuple[str, ...]  # Lower case, accents kept.
     folded: tuple[str, ...]  # Without accents.
     truncated: bool = False
+    # Words typed but not searched: repeated, too short, or past the last.
+    dropped: bool = False
 
     @classmethod
-    def parse(cls, raw: str) -> "Query":
+    def parse(
+        cls, raw: str, *, max_words: int = MAX_WORDS, min_length: int = 1
+    ) -> "Query":
+        """``max_words`` distinct words at most, each of ``min_length``
+        letters or more: each word is one more condition for the database."""
         cleaned = "".join(c if c.isprintable() else " " for c in nfc(raw)).strip()
         text = cleaned[:MAX_QUERY_LENGTH]
-        words = tuple(dict.fromkeys(_WORD.findall(text.casefold())))[:MAX_WORDS]
+        truncated = len(cleaned) > MAX_QUERY_LENGTH
+        if truncated and not cleaned[MAX_QUERY_LENGTH].isspace():
+            # Cut within a word: "phuo" of "phuong" would match nothing.
+            text = text.rsplit(None, 1)[0] if " " in text.strip() else text
+        typed = _WORD.findall(text.casefold())
+        words = tuple(dict.fromkeys(w for w in typed if len(w) >= min_length))
+        words = words[:max_words]
         return cls(
             text=" ".join(text.split()),
             words=words,
             folded=tuple(fold_accents(word) for word in words),
-            truncated=len(cleaned) > MAX_QUERY_LENGTH,
+            truncated=truncated,
+            dropped=truncated or len(words) < len(typed),
         )
 
     @property
@@ -86,7 +100,7 @@ def newest_matches(ward, query: Query):
     query, MAX_RANKED and one more: (pk, search_text, search_folded,
     published_at) rows."""
     return (
-        _matches(Article.objects.published(ward), query)
+        matching(Article.objects.published(ward), query)
         .order_by("-published_at", "-id")
         .values_list("pk", "search_text", "search_folded", "published_at")[
             : MAX_RANKED + 1
@@ -129,12 +143,15 @@ _SEARCH_VECTOR = RawSQL(
 )
 
 
-def _matches(published, query):
+def matching(articles, query):
+    """The ``articles`` holding every word of the query, whatever their
+    accents: readers' search and the admin's, through the same folded words
+    (on PostgreSQL their indexed tsvector), never the bodies themselves."""
     if connection.vendor == "postgresql":
         wanted = SearchQuery(" ".join(query.folded), config="simple")
-        return published.annotate(document=_SEARCH_VECTOR).filter(document=wanted)
+        return articles.annotate(document=_SEARCH_VECTOR).filter(document=wanted)
     padded = Concat(Value(" "), "search_folded", Value(" "), output_field=TextField())
-    matches = published.annotate(padded=padded)
+    matches = articles.annotate(padded=padded)
     for word in query.folded:
         matches = matches.filter(padded__contains=f" {word} ")
     return matches
@@ -142,12 +159,15 @@ def _matches(published, query):
 
 @contextmanager
 def _time_limit():
-    """On PostgreSQL, a search never holds a database connection for long."""
+    """On PostgreSQL, a search never holds a database connection for long:
+    TIMEOUT_MS, shorter than the limit every statement has
+    (settings.STATEMENT_TIMEOUT_MS), never longer."""
     if connection.vendor != "postgresql":
         yield
         return
+    limit = min(filter(None, [TIMEOUT_MS, settings.STATEMENT_TIMEOUT_MS]))
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL statement_timeout = {TIMEOUT_MS}")
+        cursor.execute(f"SET LOCAL statement_timeout = {int(limit)}")
         yield
 
 

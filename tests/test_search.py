@@ -342,12 +342,12 @@ def test_a_search_out_of_time_says_so(reader, party_news, monkeypatch):
 )
 def test_postgresql_stops_a_search_at_the_time_limit(reader, party_news, monkeypatch):
     monkeypatch.setattr(search_module, "TIMEOUT_MS", 1)
-    sleepy = search_module._matches
+    sleepy = search_module.matching
 
     def slow_matches(published, query):
         return sleepy(published, query).extra(where=["pg_sleep(0.05) IS NOT NULL"])
 
-    monkeypatch.setattr(search_module, "_matches", slow_matches)
+    monkeypatch.setattr(search_module, "matching", slow_matches)
     response = reader.get(URL, {"q": "cong tac dang"})
     assert "mất quá nhiều thời gian" in response.text
 

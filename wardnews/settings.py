@@ -179,6 +179,26 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
+# The longest one PostgreSQL statement may run, in milliseconds (0: no
+# limit). A request that asks more of the database (a crafted search) is
+# stopped and answered with a page (wardnews/outage.py), instead of holding a
+# connection and a worker thread for minutes while the next ones queue. Set
+# on every connection, so it holds for every request; `manage.py migrate` and
+# generate_articles lift it for the long statements they are made of.
+STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", default=10_000)
+if STATEMENT_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured(
+        "DATABASE_STATEMENT_TIMEOUT_MS must be 0 (no limit) or more, "
+        f"not {STATEMENT_TIMEOUT_MS}."
+    )
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    _options = DATABASES["default"]["OPTIONS"]
+    _options["options"] = " ".join(
+        filter(
+            None,
+            [_options.get("options"), f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"],
+        )
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
