@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 import redisclient
+from pages.clients import client_address
 
 from . import viewbuffer
 from .models import store_views
@@ -105,32 +106,6 @@ def should_count(request, article) -> bool:
     """counts_for(), and not staff checking their own work (previews and
     proofreading are not readership)."""
     return counts_for(request, article.pk) and not request.user.is_staff
-
-
-def client_address(request) -> str:
-    """The reader's address: the one the proxy in front reports when the
-    deployment says there is one (BEHIND_PROXY), else the connection's.
-
-    The proxy appends the address it saw to X-Forwarded-For, after whatever
-    the client sent: only the last entry is the proxy's word. Without a proxy
-    the header is the client's own claim and is ignored. Always a valid
-    address or "" (the login protection stores it in an address column).
-    """
-    address = _valid_address(request.META.get("REMOTE_ADDR", ""))
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        address = _valid_address(forwarded.rsplit(",", 1)[-1]) or address
-    return address
-
-
-def _valid_address(text: str) -> str:
-    try:
-        ip = ipaddress.ip_address(text.strip())
-    except ValueError:
-        return ""
-    if ip.version == 6 and (ip.scope_id or ip.ipv4_mapped):
-        return str(ip.ipv4_mapped or "")
-    return str(ip)
 
 
 def _cap_key(request, article_pk: int) -> str:

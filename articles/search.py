@@ -34,6 +34,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
+from pages.params import as_sent, page_number
 from vietnamese.text import fold_accents, nfc, plain_text
 
 from .models import Article
@@ -85,6 +86,12 @@ class Query:
     @property
     def has_accents(self) -> bool:
         return self.words != self.folded
+
+
+# The page's parameters (for_readers, in urls.py): a page number in one
+# spelling; the query as typed, since results are never kept and the page
+# tells what it did with the query (cut at 200 characters…).
+PARAMS = {"q": as_sent, "page": page_number}
 
 
 @dataclass(frozen=True)

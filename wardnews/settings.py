@@ -246,7 +246,7 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
     )
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # The address the proxy reports when DJANGO_BEHIND_PROXY says there is one.
-AXES_CLIENT_IP_CALLABLE = "articles.counting.client_address"
+AXES_CLIENT_IP_CALLABLE = "pages.clients.client_address"
 AXES_USERNAME_CALLABLE = "logins.lockout.attempted_username"
 AXES_LOCKOUT_CALLABLE = "logins.lockout.lockout_response"
 # Staff of one office share its address: a good login clears its failures.
@@ -363,6 +363,19 @@ if VIEW_CAP_PER_MINUTE < 0:
         f"DJANGO_VIEW_CAP_PER_MINUTE must be 0 (no cap) or more, "
         f"not {VIEW_CAP_PER_MINUTE}."
     )
+
+# Pages one client (an address; an IPv6 /64) may have rendered a second, on
+# average, and searches (/tim-kiem/); kept pages never count. Beyond it the
+# client gets the 429 page for a few seconds (pages/limits.py). 0: no cap.
+# Shared through Redis when REDIS_URL is set, else per process.
+RENDERS_PER_SECOND = env_int("DJANGO_RENDERS_PER_SECOND", default=5)
+SEARCHES_PER_SECOND = env_int("DJANGO_SEARCHES_PER_SECOND", default=1)
+for _name, _value in [
+    ("DJANGO_RENDERS_PER_SECOND", RENDERS_PER_SECOND),
+    ("DJANGO_SEARCHES_PER_SECOND", SEARCHES_PER_SECOND),
+]:
+    if _value < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 (no cap) or more, not {_value}.")
 
 # JSON lines on stdout, as gunicorn's own (wardnews/logs.py).
 LOGGING = {

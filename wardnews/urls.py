@@ -11,6 +11,7 @@ from articles import statistics
 from articles.feeds import CategoryFeed, WardNewsFeed
 from articles.sitemaps import sitemap_index, sitemap_section
 from pages.decorators import for_readers
+from pages.params import page_number
 from pictures.renditions import RENDITIONS
 from wardnews.health import healthz
 from wards.views import robots_txt, view_on_site
@@ -66,7 +67,7 @@ urlpatterns = [
     path("sitemap.xml", for_readers(sitemap_index), name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",
-        for_readers(sitemap_section, params=("p",)),
+        for_readers(sitemap_section, params={"p": page_number}),
         name="sitemap_section",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
