@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -90,11 +91,6 @@ def _may_edit(request, article) -> bool:
     return article is None or workflow.may_edit(request.user, article)
 
 
-# The longest article a ward publishes is some 50,000 characters of HTML;
-# ten times that is still a news article, not a pasted archive.
-MAX_BODY_LENGTH = 500_000
-
-
 def published_time_set(form) -> bool:
     """Did the editor set the publish time? The form shows it to the
     minute, so seconds that were never shown are no change."""
@@ -149,10 +145,11 @@ class ArticleAdminForm(forms.ModelForm):
         # Checked before the allow-list runs over it: a body of megabytes
         # would hold a worker for a minute at each save (and each revision).
         body = self.cleaned_data["body"]
-        if len(body) > MAX_BODY_LENGTH:
+        limit = settings.ARTICLE_MAX_BODY_LENGTH
+        if len(body) > limit:
             raise forms.ValidationError(
                 f"Nội dung quá dài ({len(body):,} ký tự; tối đa "
-                f"{MAX_BODY_LENGTH:,}). Hãy chia thành nhiều bài, hoặc đưa tài "
+                f"{limit:,}). Hãy chia thành nhiều bài, hoặc đưa tài "
                 "liệu dài vào tệp đính kèm.".replace(",", ".")
             )
         return body

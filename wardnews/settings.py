@@ -377,6 +377,17 @@ for _name, _value in [
     if _value < 0:
         raise ImproperlyConfigured(f"{_name} must be 0 (no cap) or more, not {_value}.")
 
+# The longest article body the admin accepts, in characters of HTML. The
+# longest a ward publishes is some 50,000; four times that is still a news
+# article, not a pasted archive, and every save, revision and search of it
+# stays quick (the admin says so in Vietnamese: articles/admin.py).
+ARTICLE_MAX_BODY_LENGTH = env_int("DJANGO_ARTICLE_MAX_BODY_LENGTH", default=200_000)
+if ARTICLE_MAX_BODY_LENGTH < 1_000:
+    raise ImproperlyConfigured(
+        "DJANGO_ARTICLE_MAX_BODY_LENGTH must be 1000 or more, "
+        f"not {ARTICLE_MAX_BODY_LENGTH}."
+    )
+
 # JSON lines on stdout, as gunicorn's own (wardnews/logs.py).
 LOGGING = {
     "version": 1,
