@@ -4,8 +4,14 @@
 (`load_demo`) through the real gunicorn with DEBUG off on a throwaway SQLite
 database, runs Lighthouse (the npm package, pinned in the Makefile; mobile,
 its default) in Debian's Chromium against the home page, a category, an
-article with a photo, search results and a ward page, prints the scores and
+article with a photo, search results, the schedule's week and reception
+days and a ward page, prints the scores and
+article with a photo, search results, the organisation and its English page
+and a ward page, prints the scores and
 each audit that cost points, and exits 1 if any score is under 100.
+article with a photo, search results, a ward page, the procedures and a
+procedure (Đăng ký khai sinh), prints the scores and each audit that cost
+points, and exits 1 if any score is under 100.
 
 LIGHTHOUSE_CLI: Lighthouse's cli/index.js (the Makefile sets it);
 CHROME_PATH: the browser (/usr/bin/chromium); LIGHTHOUSE_REPORTS: where the
@@ -49,6 +55,7 @@ import json
 from urllib.parse import quote
 from django.db.models import Count, Q
 from articles.models import Article, Category
+from documents.models import Document
 from wards.hosts import default_ward
 
 ward = default_ward()
@@ -66,6 +73,15 @@ print(json.dumps({
     "category": category.get_absolute_url(),
     "article": pictured.get_absolute_url(),
     "search": "/tim-kiem/?q=" + quote(word.lower()),
+    "documents": "/van-ban/",
+    "document": Document.objects.published(ward)
+    .filter(files__isnull=False).first().get_absolute_url(),
+    "schedule": "/lich-cong-tac/",
+    "receptions": "/lich-tiep-cong-dan/",
+    "procedures": "/thu-tuc-hanh-chinh/",
+    "procedure": "/thu-tuc-hanh-chinh/dang-ky-khai-sinh/",
+    "organisation": "/co-cau-to-chuc/",
+    "english": "/en/",
 }))
 """
 

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -19,6 +21,7 @@ from vietnamese.text import nfc
 from wards.admin import OwnWardsRelatedFilter, WardScopedAdmin
 from wards.editor import editor_scope
 from wards.hosts import url_on_ward
+from wards.staff import user_wards
 
 from . import search, workflow
 from .attachments import AttachmentForm
@@ -135,7 +138,9 @@ class ArticleAdminForm(forms.ModelForm):
         changed = super().changed_data
         cleaned = getattr(self, "cleaned_data", {})
         if "body" in changed and "body" in cleaned:
-            if Article.clean_body(cleaned["body"]) == self.initial.get("body"):
+            ward = self.instance.ward if self.instance.ward_id else None
+            folders = ward.picture_folders if ward else None
+            if Article.clean_body(cleaned["body"], folders) == self.initial.get("body"):
                 changed = [name for name in changed if name != "body"]
         if "published_at" in changed and not published_time_set(self):
             changed = [name for name in changed if name != "published_at"]
@@ -326,7 +331,11 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
     # Lists -------------------------------------------------------------------
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        # The list, the change form, the history, compare, restore and the
+        # preview all find articles here: a colleague's draft is "not found".
+        queryset = workflow.readable_by(
+            request.user, super().get_queryset(request), user_wards(request)
+        )
         match = request.resolver_match
         if match is not None and match.url_name == "articles_article_changelist":
             queryset = queryset.defer(*LIST_DEFERRED).prefetch_related("ward__hosts")
@@ -439,8 +448,11 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             kwargs["widget"] = EditorWidget(
                 scope=editor_scope(getattr(request, "_form_ward", None))
             )
-            # Pictures from elsewhere: staff upload them rather than lose them.
-            kwargs["validators"] = [own_pictures_only]
+            # Pictures from elsewhere (another site, another ward's folder):
+            # staff upload them rather than lose them.
+            ward = getattr(request, "_form_ward", None)
+            folders = ward.picture_folders if ward else None
+            kwargs["validators"] = [partial(own_pictures_only, folders=folders)]
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

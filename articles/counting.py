@@ -1,7 +1,6 @@
 """The view counter behind "Lượt xem": who counts, and how a view is stored."""
 
 import functools
-import ipaddress
 import logging
 import re
 import time
@@ -11,8 +10,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+import clientip
 import redisclient
-from pages.clients import client_address
 
 from . import viewbuffer
 from .models import store_views
@@ -109,14 +108,10 @@ def should_count(request, article) -> bool:
 
 
 def _cap_key(request, article_pk: int) -> str:
-    """The cap's counter for this client, article and minute. An IPv6
-    subscriber holds a whole /64 (one phone on Viettel, VNPT, Mobifone), so
-    the /64 is the client."""
-    client = client_address(request) or "unknown"
-    if ":" in client:
-        client = ipaddress.ip_network(f"{client}/64", strict=False).network_address
+    """The cap's counter for this client, article and minute (an IPv6
+    client is its /64: clientip.client)."""
     minute = int(time.time() // 60)
-    return f"wn:cap:{article_pk}:{client}:{minute}"
+    return f"wn:cap:{article_pk}:{clientip.client(request) or 'unknown'}:{minute}"
 
 
 def within_cap(request, article_pk: int) -> bool:
@@ -161,20 +156,28 @@ def add_view(article) -> int:
     Returns the article's views still buffered after this one; 0 when it went
     to the database, whose stored total it then sets on ``article``.
 
-    A Redis that does not answer in time may still have added the view: it
-    is not stored again in the database (counted once, or in the rare worst
-    case not at all, never twice).
+    A Redis that does not answer in time may still have added the view (it
+    runs what it took once it goes on): it is not stored again in the
+    database (counted once, or in the rare worst case not at all, never
+    twice). One that refused the connection added nothing: the view goes to
+    the database.
     """
     if not redisclient.resting_or_disabled():
         try:
             return redisclient.client().hincrby(viewbuffer.pending_key(), article.pk, 1)
-        except redis.TimeoutError as error:
-            redisclient.rest(error)
-            return 0
         except redis.RedisError as error:
             redisclient.rest(error)
+            if redisclient.may_have_run(error):
+                return 0
     increment_view_count(article)
     return 0
+
+
+def may_have_counted(request, article_pk: int) -> None:
+    """The page cache sent this request's view of the article to Redis, which
+    did not answer in time and may yet add it: the page it now renders must
+    not count the view again (count_view)."""
+    request.wn_view_in_doubt = article_pk
 
 
 def buffered_views(article_pk: int) -> int:
@@ -216,7 +219,12 @@ def count_view(request, article, response) -> None:
     the cache answers is counted there (wardnews/pagecache.py), and only
     when it is answered: a page it lets render is counted here.
     """
-    counted = should_count(request, article) and within_cap(request, article.pk)
+    in_doubt = getattr(request, "wn_view_in_doubt", None) == article.pk
+    counted = (
+        not in_doubt
+        and should_count(request, article)
+        and within_cap(request, article.pk)
+    )
     if counted:
         buffered = add_view(article)
     else:
@@ -224,5 +232,5 @@ def count_view(request, article, response) -> None:
     article.view_count += buffered
     if not redisclient.resting_or_disabled():
         article.view_count = viewbuffer.at_least(article.pk, article.view_count)
-    if counted:
+    if counted or in_doubt:
         mark_seen(request, response, article.pk, article.get_absolute_url())

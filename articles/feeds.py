@@ -14,6 +14,8 @@ from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.html import format_html
 
+from pictures.addresses import without_foreign_pictures
+
 from .models import Article, Category
 
 FEED_ITEMS = 20
@@ -80,7 +82,8 @@ class WardNewsFeed(Feed):
                 "<p><strong>{}</strong></p>",
                 linebreaksbr(article.lead, autoescape=True),
             )
-        return f"{picture}{lead}{absolute_urls(article.body, origin)}"
+        body = without_foreign_pictures(article.body)
+        return f"{picture}{lead}{absolute_urls(body, origin)}"
 
     def item_pubdate(self, article):
         return article.published_at

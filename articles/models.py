@@ -330,7 +330,8 @@ class Article(NormalisedTextModel):
             self.ward_id = self.category.ward_id
         self.title = nfc(self.title).strip()
         self.lead = nfc(self.lead).strip()
-        self.body = self.clean_body(self.body)
+        folders = self.ward.picture_folders if self.ward_id else None
+        self.body = self.clean_body(self.body, folders)
         if not self.slug:
             self.slug = unique_slug(self, self.title, fallback="bai-viet")
         self.search_text = search_words(self.title, self.lead, self.body)
@@ -380,9 +381,10 @@ class Article(NormalisedTextModel):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     @staticmethod
-    def clean_body(html: str) -> str:
-        """The body as stored and shown: sanitised, its blocks compacted."""
-        return compact_blocks(sanitize(nfc(html)))
+    def clean_body(html: str, folders=None) -> str:
+        """The body as stored and shown: sanitised, its pictures those of
+        `folders` (its ward's picture_folders), its blocks compacted."""
+        return compact_blocks(sanitize(nfc(html), folders))
 
     @property
     def is_scheduled(self) -> bool:

@@ -34,7 +34,10 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
-from pages.params import as_sent, page_number
+from documents.search import documents_by_id
+from documents.search import find as find_documents
+from pages.params import as_sent, one_of, page_number
+from procedures.search import matching as matching_procedures
 from vietnamese.text import fold_accents, nfc, plain_text
 
 from .models import Article
@@ -92,12 +95,6 @@ class Query:
     @property
     def has_accents(self) -> bool:
         return self.words != self.folded
-
-
-# The page's parameters (for_readers, in urls.py): a page number in one
-# spelling; the query as typed, since results are never kept and the page
-# tells what it did with the query (cut at 200 characters…).
-PARAMS = {"q": as_sent, "page": page_number}
 
 
 @dataclass(frozen=True)
@@ -237,30 +234,79 @@ def excerpt(article, query: Query) -> str:
     )
 
 
+# The kinds of result the one search finds, by their ?loai= value: news,
+# documents (documents/search.py), procedures (procedures/search.py).
+NEWS, DOCUMENTS, PROCEDURES = "tin-bai", "van-ban", "thu-tuc"
+KINDS = {NEWS: "Tin bài", DOCUMENTS: "Văn bản", PROCEDURES: "Thủ tục hành chính"}
+# What the page of every kind shows of the documents and procedures found.
+FIRST_FEW = 3
+# The page's parameters (for_readers, in urls.py): a page number and a kind
+# in one spelling; the query as typed, since results are never kept and the
+# page tells what it did with the query (cut at 200 characters…).
+PARAMS = {"q": as_sent, "loai": one_of(*KINDS), "page": page_number}
+
+
 class SearchView(TemplateView):
+    """The site's one search: news, documents and procedures, each kind
+    counted, all together (the news a page at a time, the first few of the
+    others) or one kind alone (?loai=). An unknown kind is all of them."""
+
     template_name = "articles/search.html"
     paginate_by = 10
 
     def get_context_data(self, **kwargs):
         query = Query.parse(self.request.GET.get("q", ""))
-        context = super().get_context_data(query=query, **kwargs)
+        kind = self.request.GET.get("loai", "")
+        kind = kind if kind in KINDS else ""
+        context = super().get_context_data(
+            query=query, kind=kind, kind_label=KINDS.get(kind, ""), **kwargs
+        )
         try:
             with _time_limit():
-                context.update(self._results(query))
+                context.update(self._results(query, kind))
         except OperationalError:  # Out of time (or locked): say so, no 500.
             context.update(results=[], timed_out=True)
         return context
 
-    def _results(self, query):
-        found = search(self.request.ward, query)
+    def _results(self, query, kind):
+        ward = self.request.ward
+        if not query.words:
+            return {}
+        found = search(ward, query)
+        documents = find_documents(ward, query.text).ids
+        procedures = matching_procedures(ward, query.text)
+        counts = {
+            NEWS: len(found.ids),
+            DOCUMENTS: len(documents),
+            PROCEDURES: procedures.count(),
+        }
+        context = {
+            "kinds": [(value, label, counts[value]) for value, label in KINDS.items()],
+            "total": sum(counts.values()),
+        }
         # A page number out of range or mistyped shows the nearest page.
-        paginator = Paginator(found.ids, self.paginate_by)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return {
+        number = self.request.GET.get("page")
+        if kind == DOCUMENTS:
+            page = Paginator(documents, self.paginate_by).get_page(number)
+            return context | {
+                "page_obj": page,
+                "documents": documents_by_id(ward, page.object_list),
+            }
+        if kind == PROCEDURES:
+            page = Paginator(procedures, self.paginate_by).get_page(number)
+            return context | {"page_obj": page, "procedures": list(page)}
+        page = Paginator(found.ids, self.paginate_by).get_page(number)
+        context |= {
             "page_obj": page,
             "more_than_ranked": found.more,
             "results": [  # Read now, within the time limit.
                 (article, highlight(article.title, query), excerpt(article, query))
-                for article in articles(self.request.ward, page.object_list)
+                for article in articles(ward, page.object_list)
             ],
+        }
+        if kind == NEWS:
+            return context
+        return context | {
+            "first_documents": documents_by_id(ward, documents[:FIRST_FEW]),
+            "first_procedures": list(procedures[:FIRST_FEW]),
         }

@@ -93,7 +93,10 @@ class ArticleSitemap(WardSitemap):
         return self.newest_change()
 
 
-def _sections(ward) -> dict:
+def _sections(ward, more=None) -> dict:
+    """The ward's sections: the news's, then ``more`` (name: a Sitemap class
+    taking the ward), the other apps' that wardnews/urls.py names."""
+
     @functools.cache
     def newest_change():
         published = Article.objects.published(ward)
@@ -103,19 +106,22 @@ def _sections(ward) -> dict:
         "trang": WardPagesSitemap(ward, newest_change),
         "chuyen-muc": CategorySitemap(ward, newest_change),
         "bai-viet": ArticleSitemap(ward, newest_change),
+        **{name: section(ward) for name, section in (more or {}).items()},
     }
 
 
-def sitemap_index(request):
+def sitemap_index(request, more=None):
     """sitemap.xml, of the ward whose host the request came to: its sections
     and their pages."""
     return sitemap_views.index(
-        request, sitemaps=_sections(request.ward), sitemap_url_name="sitemap_section"
+        request,
+        sitemaps=_sections(request.ward, more),
+        sitemap_url_name="sitemap_section",
     )
 
 
-def sitemap_section(request, section):
+def sitemap_section(request, section, more=None):
     """A section of the ward's sitemap, a page of it with ?p=."""
     return sitemap_views.sitemap(
-        request, sitemaps=_sections(request.ward), section=section
+        request, sitemaps=_sections(request.ward, more), section=section
     )

@@ -1,5 +1,7 @@
 from itertools import groupby
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -8,7 +10,9 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import etag, require_safe
 from django.views.generic import DetailView, TemplateView
 
+from documents.models import Document
 from files.download import NOT_FOUND, saved_file_response
+from schedules.blocks import upcoming
 
 from . import attachments, blocks, cards, paging
 from .counting import count_view
@@ -16,6 +20,10 @@ from .models import Article, Attachment, Category, OldSlug
 from .workflow import may_preview
 
 HOME_LATEST = 5
+# The newest documents in the home page's block.
+HOME_DOCUMENTS = 5
+# The schedule's next entries, from today on, in the home page's block.
+HOME_ENTRIES = 6
 HOME_PER_CATEGORY = 4
 OTHER_ARTICLES = 6
 
@@ -46,6 +54,13 @@ class HomeView(PublishedArticleMixin, TemplateView):
         context["category_blocks"] = self._category_blocks(published, categories)
         # The latest grid above is the home page's "Tin mới".
         context["most_read"] = blocks.most_read(self.request.ward)
+        # What a ward's portal publishes besides news, one query each.
+        context["newest_documents"] = Document.objects.published(
+            self.request.ward
+        ).only("slug", "kind", "number", "summary", "issued_on")[:HOME_DOCUMENTS]
+        context["upcoming_entries"] = upcoming(self.request.ward, HOME_ENTRIES)
+        portal = urlsplit(settings.PROCEDURE_PORTAL_URL)
+        context["public_service_portal"] = f"{portal.scheme}://{portal.netloc}/"
         return context
 
     @staticmethod

@@ -7,6 +7,8 @@ wards/roles.py); the admin's form, list actions and preview all ask
 here, so a crafted request meets the same rules as a button.
 """
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Article, ArticleEvent
@@ -39,6 +41,25 @@ def waiting_for(user):
 
     wards = [w.pk for w in Ward.objects.for_user(user) if may_publish(user, w)]
     return Article.objects.filter(status=Status.REVIEW, ward__in=wards)
+
+
+def readable_by(user, articles, wards):
+    """The articles staff may open in the admin, of those of their `wards`:
+    every one in a ward where they publish; elsewhere their own, whatever
+    their state, and what readers see. A colleague's draft, waiting,
+    scheduled or withdrawn article is another writer's unfinished work, not
+    theirs to read, unless the installation opens it to them
+    (WRITERS_SEE_COLLEAGUES_DRAFTS; may_edit still keeps it read only)."""
+    if settings.WRITERS_SEE_COLLEAGUES_DRAFTS:
+        return articles
+    editing = [ward.pk for ward in wards if may_publish(user, ward)]
+    if len(editing) == len(wards):
+        return articles
+    return articles.filter(
+        Q(ward__in=editing)
+        | Q(author_id=user.pk)
+        | Q(status=Status.PUBLISHED, published_at__lte=timezone.now())
+    )
 
 
 def may_preview(user, article) -> bool:

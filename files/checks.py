@@ -2,8 +2,12 @@
 
 A file is judged by its content, not its name: a PDF, or an Office Open XML
 (DOCX, XLSX) or OpenDocument (ODT, ODS) package, whose name ends as its
-content says; no macros, no ZIP bombs, no PDF cut short. The messages are in
-the staff's words.
+content says; no PDF cut short; and nothing in it that acts on a reader's
+computer: what a package's parts hold (packages.py: macros, OLE objects,
+ActiveX, DDE, remote templates and other outside content, event listeners,
+ZIP bombs by their real size) and what a PDF's objects hold (pdfs.py:
+JavaScript, actions, launched programs, embedded files). The messages are in
+the staff's words, and name what was found.
 """
 
 import re
@@ -15,13 +19,16 @@ from django.core.exceptions import ValidationError
 
 from vietnamese.text import nfc
 
+from . import packages, pdfs
+
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
-# The packages (DOCX, XLSX, ODT, ODS) are ZIP files: never unpacked here, but
-# the readers' office apps unpack them. XML packs about ten to one, so a real
-# document of 20 MB declares a few hundred megabytes at most; more, or tens of
-# thousands of parts, is a ZIP bomb. Only the declared sizes are read.
-MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+# The packages (DOCX, XLSX, ODT, ODS) are ZIP files, which the readers' office
+# apps unpack. XML packs about ten to one, so a real document of 20 MB
+# declares a few hundred megabytes at most; more, or tens of thousands of
+# parts, is a ZIP bomb, refused before anything is unpacked. What the parts
+# really unpack to is then counted as they are read (packages.py).
+MAX_UNPACKED_BYTES = packages.MAX_UNPACKED_BYTES
 MAX_ZIP_ENTRIES = 5000
 # zipfile makes an object for every entry of the table of contents before
 # anyone can count them: 20 MB of empty entries is 200,000 objects, seconds
@@ -76,11 +83,6 @@ ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.text": ODT,
     b"application/vnd.oasis.opendocument.spreadsheet": ODS,
 }
-# Macros (VBA in Office, Basic or scripts in OpenDocument) run code on the
-# reader's computer: a macro-enabled file renamed .docx is refused too.
-OOXML_MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
-OOXML_MACRO_TYPES = (b"macroenabled", b"vbaproject")
-ODF_MACRO_FOLDERS = ("basic/", "scripts/")
 
 ACCEPTED = "PDF, Word (.docx), Excel (.xlsx) hoặc OpenDocument (.odt, .ods)"
 HELP_TEXT = "PDF, Word, Excel hoặc OpenDocument, tối đa 20 MB."
@@ -137,6 +139,60 @@ CUT_SHORT_PDF = (
     "Tệp “{name}” là PDF không trọn vẹn (thiếu phần cuối, có thể chép hoặc "
     "tải về chưa hết). Hãy mở thử rồi lưu hoặc xuất lại tệp PDF."
 )
+OLE = (
+    "Tệp “{name}” có đối tượng nhúng (OLE): một tệp hay chương trình khác "
+    "gói bên trong, có thể tự chạy trên máy bạn đọc. Hãy xoá đối tượng đó "
+    "(chèn lại dưới dạng ảnh hoặc bảng) rồi lưu lại, hoặc xuất ra PDF."
+)
+ACTIVEX = (
+    "Tệp “{name}” có điều khiển ActiveX (nút bấm, ô nhập chạy mã lệnh), "
+    "không an toàn cho bạn đọc. Hãy xoá các điều khiển đó rồi lưu lại, hoặc "
+    "xuất ra PDF."
+)
+EXTERNAL = (
+    "Tệp “{name}” lấy nội dung từ nơi khác khi mở ({detail}): một mẫu "
+    "(template), đối tượng hay liên kết bên ngoài, có thể bị thay bằng mã "
+    "độc. Hãy gỡ liên kết đó (với mẫu: chọn lại mẫu Normal), lưu lại, hoặc "
+    "xuất ra PDF."
+)
+DDE = (
+    "Tệp “{name}” có trường hoặc công thức DDE ({detail}), có thể chạy lệnh "
+    "trên máy bạn đọc. Hãy xoá trường hoặc công thức đó rồi lưu lại, hoặc "
+    "xuất ra PDF."
+)
+EVENTS = (
+    "Tệp “{name}” có mã lệnh gắn với sự kiện (chạy khi mở tệp hoặc bấm "
+    "vào), không an toàn cho bạn đọc. Hãy gỡ các sự kiện đó (Công cụ > Tuỳ "
+    "chỉnh > Sự kiện) rồi lưu lại, hoặc xuất ra PDF."
+)
+PACKAGE_PROBLEMS = {
+    packages.BOMB: ZIP_BOMB,
+    packages.MACROS: MACROS,
+    packages.OLE: OLE,
+    packages.ACTIVEX: ACTIVEX,
+    packages.EXTERNAL: EXTERNAL,
+    packages.DDE: DDE,
+    packages.EVENTS: EVENTS,
+}
+ACTIVE_PDF = (
+    "Tệp “{name}” là PDF có {what}, có thể tự chạy khi bạn đọc mở tệp. Hãy "
+    "in lại thành PDF (chọn máy in “Microsoft Print to PDF” hoặc “Lưu dưới "
+    "dạng PDF”) rồi tải lên tệp mới."
+)
+PDF_FINDINGS = {
+    "javascript": "JavaScript",
+    "launch": "lệnh mở chương trình khác (Launch)",
+    "additional-actions": "hành động tự động (AA)",
+    "embedded-file": "tệp nhúng bên trong (EmbeddedFile)",
+    "rich-media": "nội dung đa phương tiện (RichMedia)",
+    "xfa": "biểu mẫu XFA có thể chứa mã lệnh",
+    pdfs.OPEN_ACTION: "hành động chạy khi mở tệp (OpenAction)",
+}
+UNREADABLE_PDF = (
+    "Tệp “{name}” là PDF có phần nén không đọc được để kiểm tra (thường do "
+    "đặt mật khẩu hoặc chế độ bảo vệ). Hãy in lại thành PDF không đặt mật "
+    "khẩu rồi tải lên tệp mới."
+)
 
 
 def document_problem(uploaded) -> str:
@@ -190,6 +246,13 @@ def _sniff(uploaded) -> tuple[DocumentKind | None, str]:
         uploaded.seek(max(uploaded.size - PDF_TAIL_BYTES, 0))
         if b"%%EOF" not in uploaded.read():
             return None, CUT_SHORT_PDF
+        uploaded.seek(0)
+        try:
+            pdfs.check_pdf(uploaded.read(MAX_DOCUMENT_BYTES))
+        except pdfs.Refused as refused:
+            if refused.reason == pdfs.UNREADABLE:
+                return None, UNREADABLE_PDF
+            return None, ACTIVE_PDF.replace("{what}", PDF_FINDINGS[refused.reason])
         return PDF, ""
     # From its first byte: a web page with a ZIP stuck on its end is a ZIP to
     # zipfile, but a web page to a browser.
@@ -202,10 +265,22 @@ def _sniff(uploaded) -> tuple[DocumentKind | None, str]:
         uploaded.seek(0)
         try:
             with zipfile.ZipFile(uploaded) as package:
-                return _sniff_package(package)
+                return _sniff_package(uploaded, package)
+        except packages.Refused as refused:
+            if refused.reason == packages.DAMAGED:
+                return None, ""
+            problem = PACKAGE_PROBLEMS[refused.reason]
+            return None, problem.replace("{detail}", _shown_detail(refused.detail))
         except Exception:  # A damaged, encrypted or odd ZIP: many kinds.
             return None, ""
     return None, ""
+
+
+def _shown_detail(detail: str) -> str:
+    """What was found, on one line and short: an address, a formula."""
+    detail = " ".join(detail.split()) or "không rõ"
+    detail = detail.replace("{", "(").replace("}", ")")
+    return detail if len(detail) <= 80 else f"{detail[:77]}…"
 
 
 def _zip_directory_size(uploaded) -> int | None:
@@ -222,7 +297,7 @@ def _zip_directory_size(uploaded) -> int | None:
     return int.from_bytes(tail[end + 12 : end + 16], "little")
 
 
-def _sniff_package(package: zipfile.ZipFile) -> tuple[DocumentKind | None, str]:
+def _sniff_package(uploaded, package) -> tuple[DocumentKind | None, str]:
     entries = package.infolist()
     if len(entries) > MAX_ZIP_ENTRIES or (
         sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES
@@ -232,32 +307,28 @@ def _sniff_package(package: zipfile.ZipFile) -> tuple[DocumentKind | None, str]:
     # OpenDocument: its type is its first part, "mimetype", stored unpacked.
     first = entries[0] if entries else None
     if first and first.filename == "mimetype":
-        kind = ODF_MIMETYPES.get(_read_part(package, first, 100).strip())
+        kind = ODF_MIMETYPES.get(_read_part(uploaded, first, 100).strip())
         if kind is None or "content.xml" not in names:
             return None, ""
-        if any(name.startswith(ODF_MACRO_FOLDERS) for name in names):
-            return None, MACROS
+        packages.check_package(uploaded, package, odf=True)
         return kind, ""
     types_entry = names.get("[content_types].xml")
     if types_entry is None:
         return None, ""
-    if any(name.endswith(OOXML_MACRO_PARTS) for name in names):
-        return None, MACROS
-    content_types = _read_part(package, types_entry, MAX_CONTENT_TYPES_BYTES)
-    if any(marker in content_types.lower() for marker in OOXML_MACRO_TYPES):
-        return None, MACROS
+    packages.check_package(uploaded, package, odf=False)
+    content_types = _read_part(uploaded, types_entry, MAX_CONTENT_TYPES_BYTES)
     for kind, (part, content_type) in OOXML_MAIN_PARTS.items():
         if part in names and content_type in content_types:
             return kind, ""
     return None, ""
 
 
-def _read_part(package, entry, limit: int) -> bytes:
-    """A small part of the package, or b"" if it says it is larger."""
-    if entry.file_size > limit:
-        return b""
-    with package.open(entry) as part:
-        return part.read(limit)
+def _read_part(uploaded, entry, limit: int) -> bytes:
+    """A small part of the package, or b"" if it is larger."""
+    data = b""
+    for chunk in packages.part_chunks(uploaded, entry, packages.Limit(limit)):
+        data += chunk
+    return data
 
 
 def validate_document(file) -> None:

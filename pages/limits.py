@@ -4,8 +4,8 @@
 A kept page costs next to nothing and is never counted here; a rendered one
 costs the database and a worker thread, and one client asking for many at
 once (16 connections asking for searches or sitemap pages) slowed every
-reader's page. Each client (pages.clients.client_group: an address, an IPv6
-/64) has its own allowance per kind of page: RENDERS_PER_SECOND pages and
+reader's page. Each client (clientip.client: an address, an IPv6 /64) has
+its own allowance per kind of page: RENDERS_PER_SECOND pages and
 SEARCHES_PER_SECOND searches, on average, with BURST_SECONDS' worth at once
 (a reader opening a few tabs). Beyond it the client gets the 429 page with
 Retry-After; staff signed in are never held back.
@@ -28,9 +28,8 @@ from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
+import clientip
 import redisclient
-
-from .clients import client_group
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +81,11 @@ def refused(request, limit: Limit | None) -> HttpResponse | None:
     user = getattr(request, "user", None)
     if user is not None and user.is_staff:
         return None
-    wait = _wait(f"{limit.kind}:{client_group(request)}", limit.per_second)
+    client = clientip.client(request) or "unknown"
+    wait = _wait(f"{limit.kind}:{client}", limit.per_second)
     if not wait:
         return None
-    logger.info("Too many %s from %s", limit.kind, client_group(request))
+    logger.info("Too many %s from %s", limit.kind, client)
     return too_many_response(wait)
 
 

@@ -350,5 +350,68 @@ def _strip_webp(data: bytes) -> bytes:
     return b"RIFF" + len(body).to_bytes(4, "little") + body
 
 
-# GIF has no EXIF: cameras and phones write none into one; it is kept as is.
-_STRIPPERS = {"JPEG": _strip_jpeg, "PNG": _strip_png, "WEBP": _strip_webp}
+# GIF: the frames, their timing and the looping count (the NETSCAPE2.0 or
+# ANIMEXTS1.0 application block) and a colour profile; not comments, nor XMP
+# (which may carry a GPS position) or any other application's block.
+_GIF_KEPT_APPLICATIONS = {b"NETSCAPE2.0", b"ANIMEXTS1.0", b"ICCRGBG1012"}
+
+
+def _gif_sub_blocks_end(data: bytes, pos: int) -> int:
+    """Where a run of GIF data sub-blocks (each its length, then its bytes,
+    ended by a zero length) starting at ``pos`` ends."""
+    while True:
+        if pos >= len(data):
+            raise ValueError("GIF data runs past the file")
+        size = data[pos]
+        pos += 1
+        if size == 0:
+            return pos
+        pos += size
+
+
+def _color_table_size(packed: int) -> int:
+    return 3 * 2 ** ((packed & 0x07) + 1) if packed & 0x80 else 0
+
+
+def _strip_gif(data: bytes) -> bytes:
+    if data[:6] not in (b"GIF87a", b"GIF89a") or len(data) < 13:
+        raise ValueError("not a GIF")
+    pos = 13 + _color_table_size(data[10])
+    kept = [data[:pos]]
+    while True:
+        if pos >= len(data):
+            raise ValueError("a GIF without its end")
+        block = data[pos]
+        if block == 0x3B:  # The trailer.
+            kept.append(data[pos : pos + 1])
+            return b"".join(kept)
+        if block == 0x2C:  # A frame: its descriptor, colour table, pixels.
+            start = pos
+            pos += 10
+            if pos > len(data):
+                raise ValueError("a GIF frame past the file")
+            pos += _color_table_size(data[pos - 1]) + 1  # + LZW code size.
+            pos = _gif_sub_blocks_end(data, pos)
+            kept.append(data[start:pos])
+        elif block == 0x21:  # An extension: kept unless it is metadata.
+            start = pos
+            if pos + 2 > len(data):
+                raise ValueError("a GIF extension past the file")
+            label = data[pos + 1]
+            pos = _gif_sub_blocks_end(data, pos + 2)
+            application = data[start + 3 : start + 14] if label == 0xFF else b""
+            if label == 0xFE or (
+                label == 0xFF and application not in _GIF_KEPT_APPLICATIONS
+            ):
+                continue
+            kept.append(data[start:pos])
+        else:
+            raise ValueError("an unknown GIF block")
+
+
+_STRIPPERS = {
+    "JPEG": _strip_jpeg,
+    "PNG": _strip_png,
+    "WEBP": _strip_webp,
+    "GIF": _strip_gif,
+}

@@ -12,6 +12,8 @@ import time
 
 import redis
 from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,9 @@ def client() -> redis.Redis:
             settings.REDIS_URL,
             socket_timeout=TIMEOUT_SECONDS,
             socket_connect_timeout=TIMEOUT_SECONDS,
+            # Never sent again after a failure: an increment that timed out
+            # may have run, and a second one would count the view twice.
+            retry=Retry(NoBackoff(), 0),
         )
     return _client
 
@@ -57,6 +62,42 @@ def script(source: str):
     if known is None:
         known = _scripts[(source, _client_url)] = connection.register_script(source)
     return known
+
+
+def may_have_run(error: Exception) -> bool:
+    """Whether a command that failed with this error may have run, or may
+    still run: Redis took it and its answer did not come in time (a stall),
+    or the connection broke after it was sent. Not when the failure came
+    while connecting (refused, unreachable: nothing was sent), nor when Redis
+    answered with an error (it ran nothing).
+
+    A caller that would otherwise do the command's work elsewhere (a view
+    written to the database) must not when this is true: the work would be
+    done twice once Redis goes on.
+    """
+    if not isinstance(error, redis.ConnectionError | redis.TimeoutError):
+        return False
+    if isinstance(error, redis.AuthenticationError | redis.BusyLoadingError):
+        return False  # Redis answered: it refused the connection or command.
+    # redis-py words every failure to connect so ("Error 111 connecting to
+    # …", "Timeout connecting to server"); tests/test_counter_redis.py holds
+    # it to that.
+    return "connecting to" not in str(error)
+
+
+def persistence() -> bool | None:
+    """Whether the shared Redis keeps what it holds on disk, to load again
+    when it restarts: an append-only file (appendonly yes) or a save policy
+    (snapshots). None when Redis will not say: CONFIG refused, as managed
+    Redis services often do. Raises RedisError when it cannot be reached."""
+    pipe = client().pipeline(transaction=False)
+    pipe.config_get("appendonly")
+    pipe.config_get("save")
+    try:
+        appendonly, save = pipe.execute()
+    except redis.ResponseError:
+        return None
+    return appendonly.get("appendonly") == "yes" or bool(save.get("save", "").strip())
 
 
 def resting() -> bool:

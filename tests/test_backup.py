@@ -9,19 +9,26 @@ import hashlib
 import io
 import shutil
 import tarfile
+import threading
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
 
+import redisclient
 from articles import viewbuffer
-from articles.models import Article, Attachment, DailyViews
+from articles.models import Article, Attachment, DailyViews, store_views
+from wardnews import backups
 from wards import hosts
 from wards.models import Ward
 
-from .conftest import PHONE_UA, SECOND_HOST, png_bytes
+from .conftest import PHONE_UA, SECOND_HOST, png_bytes, redis_for_tests
 from .test_attachments import pdf_bytes
 
 # pg_dump and pg_restore are other processes: they see committed rows only.
@@ -189,3 +196,94 @@ def test_restore_works_on_a_python_without_tar_filters(monkeypatch, tmp_path):
         with pytest.raises(backups.BackupError):
             backups._extract(tar, bad, tmp_path / "out")
     assert not (tmp_path / "escape.txt").exists()
+
+
+# With Redis shared with other applications, and under traffic.
+
+
+@pytest.fixture
+def shared_redis(settings):
+    """Redis as in production (a key prefix of the project's own), in a
+    database another application writes to as well."""
+    url = redis_for_tests(db=10)
+    settings.REDIS_URL = url
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "wardnews",
+        }
+    }
+    yield redisclient.client()
+    redisclient.client().flushdb()
+
+
+def test_a_restore_leaves_other_keys_and_the_waiting_views_in_redis(
+    shared_redis, site, tmp_path
+):
+    call_command("backup", dir=str(tmp_path), stdout=io.StringIO())
+    [archive] = tmp_path.glob("wardnews-*.tar")
+    shared_redis.set("hoadon:phien:42", "của ứng dụng khác")
+    shared_redis.hset("hangdoi:email", "1", "gửi thư")
+    # A reader's view waiting for flush_views, and what the cache kept.
+    Client(headers={"user-agent": PHONE_UA}).get(site.get_absolute_url())
+    assert viewbuffer.pending(site.pk) == 1
+    cache.set("kich-thuoc-anh", (1600, 900))
+    assert shared_redis.keys(f"{viewbuffer.SHOWN.format(pk='*')}")
+
+    call_command("restore", str(archive), force=True, stdout=io.StringIO())
+    hosts.clear()
+
+    assert shared_redis.get("hoadon:phien:42").decode() == "của ứng dụng khác"
+    assert shared_redis.hget("hangdoi:email", "1").decode() == "gửi thư"
+    assert viewbuffer.pending(site.pk) == 1
+    # What described the old data is gone: the cache's keys, the shown floors.
+    assert cache.get("kich-thuoc-anh") is None
+    assert not shared_redis.keys("wardnews:*")
+    assert not shared_redis.keys(f"{viewbuffer.SHOWN.format(pk='*')}")
+    # The waiting view is stored into the restored database.
+    assert viewbuffer.fold_all() == (1, 1)
+    site.refresh_from_db()
+    assert site.view_count == 78 + 1
+
+
+def test_a_backup_taken_while_views_arrive_restores_without_a_false_alarm(
+    site, tmp_path, monkeypatch
+):
+    """Views stored by another process (flush_views, or readers while Redis
+    is away) between the backup's fold and its dump: the backup's counts are
+    the dump's own, so the restore finds what it recorded."""
+
+    def store_from_another_process():
+        def store():
+            try:
+                store_views({site.pk: 5}, timezone.localdate())
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=store)
+        thread.start()
+        thread.join()
+
+    real = {"pg": backups._run_pg, "sqlite": backups._sqlite_copy}
+
+    def dump_pg(program, *args):
+        if program == "pg_dump":
+            store_from_another_process()
+        real["pg"](program, *args)
+
+    def copy_sqlite(source, target):
+        store_from_another_process()
+        real["sqlite"](source, target)
+
+    monkeypatch.setattr(backups, "_run_pg", dump_pg)
+    monkeypatch.setattr(backups, "_sqlite_copy", copy_sqlite)
+    call_command("backup", dir=str(tmp_path), stdout=io.StringIO())
+    monkeypatch.undo()
+    [archive] = tmp_path.glob("wardnews-*.tar")
+    recorded = backups.read_manifest(archive)["counts"]["views"]
+
+    out = io.StringIO()
+    call_command("restore", str(archive), force=True, stdout=out)
+    assert f"{recorded} lượt xem: khớp bản sao lưu" in out.getvalue()
+    assert backups.content_counts()["views"] == recorded

@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+import clientip
 from articles import counting
 
 from .conftest import PHONE_UA, views_of
@@ -249,7 +250,7 @@ def test_behind_the_proxy_the_address_it_reports_is_the_client(
         article.get_absolute_url()
     )
     assert views_of(article) == 3
-    assert counting.client_address(Client().get("/").wsgi_request) == "127.0.0.1"
+    assert clientip.address(Client().get("/").wsgi_request) == "127.0.0.1"
 
 
 @pytest.mark.parametrize("forwarded", ["", "không-phải-địa-chỉ", ",,,", "1.2.3.4, x"])
@@ -287,7 +288,7 @@ def test_the_client_address_is_a_valid_address_or_nothing(
     junk must never reach the database."""
     settings.BEHIND_PROXY = True
     request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
-    assert counting.client_address(request) == client
+    assert clientip.address(request) == client
 
 
 @pytest.mark.parametrize("value", ["-1", "nhiều", "2.5"])

@@ -66,13 +66,25 @@ def run(args, env):
     )
 
 
-def test_the_documented_production_environment_passes_check_deploy():
+def test_the_documented_production_environment_passes_check_deploy(throwaway_redis):
+    """With Redis set up as deploy/README.md says (appendonly yes)."""
+    redis_server = throwaway_redis("--appendonly", "yes")
     result = run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        production_env(),
+        production_env(REDIS_URL=redis_server.url()),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_of_a_redis_that_keeps_nothing_on_disk(throwaway_redis):
+    redis_server = throwaway_redis("--save", "", "--appendonly", "no")
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(REDIS_URL=redis_server.url()),
+    )
+    assert result.returncode != 0
+    assert "(wardnews.W001) Redis (REDIS_URL) has neither appendonly" in result.stderr
 
 
 def test_the_example_left_unfilled_refuses_to_start():

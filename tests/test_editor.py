@@ -215,7 +215,7 @@ OVERLAY_ATTACK = (
     "width:5000px;height:5000px;margin-top:-3000px;margin-left:-3000px;"
     'z-index:9999;opacity:0;background:url(https://lua-dao.example/p.gif)">'
     "&nbsp;</a></p>"
-    '<img src="/media/uploads/anh.png" alt="" width="5000" height="5000" '
+    '<img src="/media/uploads/phuc-loi/anh.png" alt="" width="5000" height="5000" '
     'style="position:fixed;top:0;left:0" class="image-left overlay">'
 )
 
@@ -227,22 +227,26 @@ FIGURES = {
         "<figcaption>Đại biểu dự hội nghị.</figcaption></figure>"
     ),
     "captioned, right": (
-        '<figure class="image image-right"><img src="/media/uploads/anh.png" '
+        '<figure class="image image-right"><img src="/media/uploads/phuc-loi/anh.png" '
         'alt="Ảnh"><figcaption>Chú thích <em>nghiêng</em>.</figcaption></figure>'
     ),
     "captioned, centred": (
-        '<figure class="image image-center"><img src="/media/uploads/anh.png" '
+        '<figure class="image image-center"><img src="/media/uploads/phuc-loi/anh.png" '
         'alt="Ảnh"><figcaption>Chú thích.</figcaption></figure>'
     ),
     "captioned, left, linked": (
         '<figure class="image image-left"><a href="https://hanoi.gov.vn/" '
-        'rel="noopener noreferrer"><img src="/media/uploads/anh.png" alt="Ảnh">'
-        "</a><figcaption>Chú thích.</figcaption></figure>"
+        'rel="noopener noreferrer"><img src="/media/uploads/phuc-loi/anh.png" '
+        'alt="Ảnh"></a><figcaption>Chú thích.</figcaption></figure>'
     ),
     "centred": (
-        '<p class="image-center"><img src="/media/uploads/anh.png" alt="Ảnh"></p>'
+        '<p class="image-center"><img src="/media/uploads/phuc-loi/anh.png" '
+        'alt="Ảnh"></p>'
     ),
-    "left": '<p><img class="image-left" src="/media/uploads/anh.png" alt="Ảnh"></p>',
+    "left": (
+        '<p><img class="image-left" src="/media/uploads/phuc-loi/anh.png" '
+        'alt="Ảnh"></p>'
+    ),
 }
 
 
@@ -415,7 +419,7 @@ def test_a_captioned_picture_reaches_readers_as_a_figure(make_article, reader):
     page = reader.get(article.get_absolute_url())
     assert page.status_code == 200
     assert (
-        '<figure class="image image-right"><img src="/media/uploads/anh.png" '
+        '<figure class="image image-right"><img src="/media/uploads/phuc-loi/anh.png" '
         'alt="Ảnh"><figcaption>Chú thích <em>nghiêng</em>.</figcaption></figure>'
     ) in page.text
 

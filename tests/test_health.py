@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 from django.core.cache.backends.base import BaseCache
+from django.core.checks import run_checks
 
 from wardnews.logs import JsonFormatter
 from wards import hosts
@@ -91,6 +92,73 @@ def test_it_checks_a_shared_cache_when_one_is_configured(
     response = reader.get("/healthz")
     assert response.status_code == 503
     assert response.content == b"cache pages: ConnectionRefusedError\n"
+
+
+# --- Does the shared Redis keep what it holds? --------------------------
+
+NO_PERSISTENCE_LINE = (
+    b"redis: neither appendonly nor a save policy: "
+    b"the views waiting in it are lost if it stops\n"
+)
+
+
+def on_redis(settings, server):
+    settings.REDIS_URL = server.url()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": server.url(),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+def deploy_warnings():
+    return {
+        message.id: message.msg
+        for message in run_checks(include_deployment_checks=True)
+        if message.id.startswith("wardnews.")
+    }
+
+
+def test_it_says_when_redis_keeps_nothing_on_disk(
+    reader, db, settings, throwaway_redis
+):
+    on_redis(settings, throwaway_redis("--save", "", "--appendonly", "no"))
+    response = reader.get("/healthz")
+    assert response.status_code == 200  # Still serving: no reason to stop.
+    assert response.content == b"ok\n" + NO_PERSISTENCE_LINE
+    [(name, said)] = deploy_warnings().items()
+    assert name == "wardnews.W001"
+    assert "appendonly" in said
+
+
+@pytest.mark.parametrize(
+    "options",
+    [("--appendonly", "yes", "--save", ""), ("--appendonly", "no", "--save", "60 1")],
+)
+def test_a_redis_with_an_append_only_file_or_snapshots_is_ok(
+    reader, db, settings, throwaway_redis, options
+):
+    on_redis(settings, throwaway_redis(*options))
+    assert reader.get("/healthz").content == b"ok\n"
+    assert deploy_warnings() == {}
+
+
+def test_a_redis_that_refuses_config_is_said_unchecked_not_failed(
+    reader, db, settings, throwaway_redis
+):
+    """Managed Redis services often disable CONFIG."""
+    on_redis(
+        settings,
+        throwaway_redis(
+            "--save", "", "--appendonly", "no", "--rename-command", "CONFIG", ""
+        ),
+    )
+    response = reader.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\nredis: persistence not checked (ResponseError)\n"
+    assert list(deploy_warnings()) == ["wardnews.W002"]
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])

@@ -4,6 +4,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from articles.models import Article
+from documents.models import Document
+from schedules.models import Entry
 
 
 def test_it_shows_the_latest_published_articles(reader, make_article):
@@ -97,9 +99,9 @@ def test_it_runs_a_fixed_number_of_queries(
     for n in range(12):
         make_article(category=category if n % 2 else other_category)
     # Latest articles, the categories (menu and blocks), category blocks,
-    # most read (of the last days, of all time): whatever the number of
-    # articles and of their days.
-    with django_assert_num_queries(5):
+    # most read (of the last days, of all time), the newest documents, this
+    # week's schedule: whatever the number of articles and of their days.
+    with django_assert_num_queries(7):
         reader.get("/")
 
 
@@ -107,3 +109,32 @@ def test_readers_get_no_cookies(reader, make_article):
     make_article()
     response = reader.get("/")
     assert response.cookies == {}
+
+
+def test_it_shows_the_newest_documents_the_coming_schedule_and_quick_links(
+    reader, make_article, make_document, make_entry, second_ward
+):
+    make_article()
+    newest = make_document(number="125/QĐ-UBND", summary="Về việc thành lập tổ")
+    make_document(number="9/QĐ-UBND", status=Document.Status.DRAFT)
+    make_document(ward=second_ward, number="77/QĐ-UBND")
+    today = timezone.localdate()
+    make_entry(content="Tiếp công dân định kỳ", kind=Entry.Kind.RECEPTION)
+    make_entry(content="Họp bản nháp", status=Entry.Status.DRAFT)
+    make_entry(content="Giao ban đã qua", day=today - timedelta(days=1))
+    make_entry(content="Giao ban tuần sau", day=today + timedelta(days=7))
+    page = reader.get("/").text
+    assert newest.get_absolute_url() in page and "125/QĐ-UBND" in page
+    assert "9/QĐ-UBND" not in page and "77/QĐ-UBND" not in page
+    assert "Tiếp công dân định kỳ" in page and "Giao ban tuần sau" in page
+    assert "Họp bản nháp" not in page and "Giao ban đã qua" not in page
+    for link in ("/thu-tuc-hanh-chinh/", "/lich-tiep-cong-dan/", "/co-cau-to-chuc/"):
+        assert f'href="{link}"' in page
+    assert 'href="https://dichvucong.gov.vn/"' in page
+
+
+def test_without_news_the_other_blocks_still_show(reader, make_document):
+    make_document(number="125/QĐ-UBND")
+    page = reader.get("/").text
+    assert "Chưa có tin bài nào được đăng." in page
+    assert "125/QĐ-UBND" in page and 'href="/thu-tuc-hanh-chinh/"' in page

@@ -28,6 +28,10 @@ from PIL import Image
 
 from articles.importing import import_file
 from articles.models import Article, Category
+from documents.demo_content import load_demo_documents
+from organisation import demo_content as organisation_demo
+from schedules.demo_content import load_schedule_demo
+from wards.models import WardLink
 
 from .conftest import SEED_FILE
 
@@ -55,7 +59,12 @@ def html_checker():
 
 
 # The ward pages, checked once they exist.
-WARD_PAGES = {"ward-about": "/gioi-thieu/", "ward-contact": "/lien-he/"}
+WARD_PAGES = {
+    "ward-about": "/gioi-thieu/",
+    "ward-contact": "/lien-he/",
+    "organisation": "/co-cau-to-chuc/",
+    "organisation-english": "/en/",
+}
 
 
 def jpeg(size=(1200, 675), colour=(30, 110, 170)):
@@ -86,11 +95,19 @@ def site_content(ward, media_root):
             "<ul><li>Diện tích: 4,6 km²</li><li>Dân số: 30.000 người</li></ul>"
         ),
         "map_url": "https://www.openstreetmap.org/#map=16/21.04/105.91",
+        "hotline": "0912 345 678",
+        "governing_body": "Ủy ban nhân dân phường Phúc Lợi",
+        "licence": "125/GP-TTĐT ngày 15/03/2021 của Sở Thông tin và Truyền thông",
     }.items():
         if hasattr(ward, field):
             setattr(ward, field, value)
     ward.save()
     Category.objects.create_defaults(ward)
+    WardLink.objects.create(
+        ward=ward, title="Cổng thông tin Hà Nội", url="https://hanoi.gov.vn/", order=5
+    )
+    # The organisation: bodies with people, portraits, English for some.
+    organisation_demo.add_bodies(ward, organisation_demo.BODIES)
 
     seed = import_file(SEED_FILE, ward).article
     assert seed is not None
@@ -146,13 +163,31 @@ def site_content(ward, media_root):
             status=Article.Status.PUBLISHED,
             published_at=now - timedelta(hours=n + 2),
         )
+    procedure = load_procedures(ward)
     draft = Article.objects.create(
         category=seed.category,
         title="Lịch cắt điện tuần tới (bản nháp)",
         lead="Bản nháp: chưa hiện với bạn đọc.",
         status=Article.Status.DRAFT,
     )
-    return {"seed": seed, "pictured": pictured, "draft": draft}
+    load_demo_documents(ward)
+    load_schedule_demo()  # Two weeks of schedule, receptions, an update.
+    return {
+        "seed": seed,
+        "pictured": pictured,
+        "draft": draft,
+        "procedure": procedure,
+    }
+
+
+def load_procedures(ward):
+    """The demo procedures (shared, with the ward's own desk, and its own):
+    the one with a form to download."""
+    from procedures.demo_content import load_demo_procedures
+    from procedures.models import Procedure
+
+    load_demo_procedures()
+    return Procedure.objects.get(code="1.001193")
 
 
 def reader_pages(site_content):
@@ -169,6 +204,20 @@ def reader_pages(site_content):
         ("search-no-results", "/tim-kiem/?q=kh%C3%B4ng+c%C3%B3+g%C3%AC", 200),
         ("search-empty", "/tim-kiem/", 200),
         ("not-found", "/bai-viet/khong-co-bai-nay/", 404),
+        ("documents", "/van-ban/", 200),
+        ("documents-filtered", "/van-ban/?loai=quyet-dinh&nam=2026", 200),
+        ("documents-search", "/van-ban/?q=125+qd+ubnd", 200),
+        ("documents-none", "/van-ban/?q=kh%C3%B4ng+c%C3%B3", 200),
+        ("document", "/van-ban/quyet-dinh-125-qd-ubnd/", 200),
+        ("document-draft", "/van-ban/quy-che-12-dt-ubnd/", 200),
+        ("document-replaced", "/van-ban/quyet-dinh-30-qd-ubnd/", 200),
+        ("schedule-week", "/lich-cong-tac/", 200),
+        ("schedule-no-week", "/lich-cong-tac/?tuan=2027-W53", 404),
+        ("schedule-receptions", "/lich-tiep-cong-dan/", 200),
+        ("procedures", "/thu-tuc-hanh-chinh/", 200),
+        ("procedures-search", "/thu-tuc-hanh-chinh/?q=dang+ky&linh-vuc=ho-tich", 200),
+        ("procedures-none", "/thu-tuc-hanh-chinh/?q=kh%C3%B4ng+c%C3%B3", 200),
+        ("procedure", site_content["procedure"].get_absolute_url(), 200),
     ]
     pages += [(name, path, 200) for name, path in WARD_PAGES.items() if resolves(path)]
     return pages

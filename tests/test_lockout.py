@@ -101,6 +101,22 @@ def test_one_address_is_locked_whatever_user_names_it_tries(ward_editor, writer)
     assert logged_in(other)
 
 
+def test_an_ipv6_client_is_its_64_as_for_the_view_cap(ward_editor, writer):
+    """An IPv6 subscriber holds a whole /64: failures from two of its
+    addresses add up to a lockout, and another /64 is not held back."""
+    client = Client()
+    for n in range(LIMIT):
+        address = f"2001:db8:1:2::{n + 1:x}" if n % 2 else f"2001:db8:1:2:ffff::{n}"
+        attempt(client, f"nguoi-dung-{n}", "doan-bua", address=address)
+    answer = attempt(client, writer.username, PASSWORD, address="2001:db8:1:2::abcd")
+    assert answer.status_code == 429
+    assert not logged_in(client)
+    other = Client()
+    answer = attempt(other, writer.username, PASSWORD, address="2001:db8:1:3::1")
+    assert answer.status_code == 302
+    assert logged_in(other)
+
+
 def test_one_user_name_is_locked_from_every_address(ward_editor):
     client = Client()
     for n in range(LIMIT):

@@ -300,8 +300,8 @@ def test_the_pages_run_a_fixed_number_of_queries(
         for days_ago in range(0, 40, 3):
             read(article, n + 1, days_ago=days_ago)
     # Latest articles, categories (menu and blocks), category blocks, most
-    # read (of the window, of all time).
-    with django_assert_num_queries(5):
+    # read (of the window, of all time), newest documents, the week's schedule.
+    with django_assert_num_queries(7):
         reader.get("/")
     # Article with its category, the view (total, today's row: in the
     # database without a Redis buffer), files, other articles, newest, most

@@ -8,8 +8,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test.utils import override_settings
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.models import Article, ArticleEvent, OldSlug
+from articles.revisions import article_revision
 from wards import roles
 from wards.models import Membership
 
@@ -183,12 +185,23 @@ def test_a_writer_cannot_change_a_published_article(
     assert article.title == "Tin đã đăng"
 
 
-def test_a_writer_cannot_edit_a_colleagues_draft(client, writer, category, ward):
+def test_a_writer_cannot_edit_a_colleagues_draft(
+    client, writer, category, ward, settings
+):
     colleague = make_staff("phongvien2", ward)
     theirs = Article.objects.create(
         category=category, title="Bài của đồng nghiệp", author=colleague
     )
     client.force_login(writer)
+    response = client.post(
+        change_url(theirs), article_form(category, step=None, title="Đã sửa")
+    )
+    # Not even found (see test_a_writer_does_not_find_…); read only when a
+    # ward lets writers read colleagues' drafts.
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get(preview_url(theirs)).status_code == 404
+    settings.WRITERS_SEE_COLLEAGUES_DRAFTS = True
     response = client.post(
         change_url(theirs), article_form(category, step=None, title="Đã sửa")
     )
@@ -291,9 +304,11 @@ def test_an_editors_list_actions_skip_another_wards_articles(
         user=user, ward=second_ward, role=Group.objects.get(name=roles.WRITER)
     )
     own = make_article(status=Article.Status.REVIEW)
+    # Their own, in the ward where they write: they see it, may not publish.
     other = make_article(
         category=second_ward.categories.get(slug="thong-bao"),
         status=Article.Status.REVIEW,
+        author=user,
     )
     client.force_login(user)
     response = client.post(
@@ -668,17 +683,100 @@ def test_publishing_without_touching_the_text_is_no_change_of_it(
 
 
 def test_a_writer_is_offered_no_preview_of_a_colleagues_draft(
-    client, writer, ward, category
+    client, writer, ward, category, settings
 ):
+    settings.WRITERS_SEE_COLLEAGUES_DRAFTS = True  # A ward that asked.
     colleague = make_staff("phongvien2", ward)
     theirs = Article.objects.create(
         category=category, title="Bài của đồng nghiệp", author=colleague
     )
     client.force_login(writer)
     page = client.get(ARTICLES).text
+    assert "Bài của đồng nghiệp" in page
     assert preview_url(theirs) not in page
     shown = client.get(change_url(theirs)).text
     assert "Bài của phóng viên khác: bạn chỉ xem được." in shown
+    assert client.get(preview_url(theirs)).status_code == 403
+
+
+@pytest.fixture
+def colleagues_work(ward, category, writer, make_article):
+    """What a colleague of the writer has in the ward: a draft, one waiting
+    for review, a withdrawn and a scheduled article; and one published."""
+    colleague = make_staff("phongvien2", ward)
+    unpublished = [
+        make_article(title="Nháp của đồng nghiệp", status=Article.Status.DRAFT),
+        make_article(
+            title="Bài chờ duyệt của đồng nghiệp", status=Article.Status.REVIEW
+        ),
+        make_article(
+            title="Bài đã gỡ của đồng nghiệp", status=Article.Status.WITHDRAWN
+        ),
+        make_article(
+            title="Bài hẹn giờ của đồng nghiệp",
+            published_at=timezone.now() + timedelta(days=1),
+        ),
+    ]
+    published = make_article(title="Bài đã đăng của đồng nghiệp")
+    for article in [*unpublished, published]:
+        article.author = colleague
+        article.save()
+        with article_revision(colleague, "Lưu"):
+            article.save()
+    return unpublished, published
+
+
+def test_a_writer_does_not_find_a_colleagues_unpublished_articles(
+    client, writer, colleagues_work
+):
+    unpublished, published = colleagues_work
+    client.force_login(writer)
+    listed = client.get(ARTICLES).text
+    assert "Bài đã đăng của đồng nghiệp" in listed
+    for article in unpublished:
+        assert article.title not in listed
+        # The admin's "not found": back to the index, nothing of the article.
+        response = client.get(change_url(article), follow=True)
+        assert response.redirect_chain == [("/admin/", 302)], article.title
+        assert article.title not in response.text
+        response = client.get(f"{change_url(article)[:-7]}history/", follow=True)
+        assert response.redirect_chain == [("/admin/", 302)]
+        version = Version.objects.get_for_object(article).first()
+        compare = (
+            f"{ARTICLES}{article.pk}/history/compare/?from={version.pk}&to={version.pk}"
+        )
+        assert client.get(compare).status_code == 404
+        assert client.get(preview_url(article)).status_code == 404
+        assert article.lead not in client.get(f"{ARTICLES}?q=đồng+nghiệp").text
+    # What readers see, they see too (read only).
+    assert client.get(change_url(published)).status_code == 200
+
+
+def test_a_writer_still_finds_their_own_and_the_editor_every_article(
+    client, writer, ward_editor, colleagues_work, make_article
+):
+    unpublished, _ = colleagues_work
+    mine = make_article(
+        title="Nháp của tôi", status=Article.Status.DRAFT, author=writer
+    )
+    client.force_login(writer)
+    assert client.get(change_url(mine)).status_code == 200
+    client.force_login(ward_editor)
+    for article in [*unpublished, mine]:
+        assert client.get(change_url(article)).status_code == 200
+
+
+def test_a_ward_may_open_colleagues_drafts_to_read(
+    client, writer, colleagues_work, settings
+):
+    settings.WRITERS_SEE_COLLEAGUES_DRAFTS = True
+    unpublished, _ = colleagues_work
+    client.force_login(writer)
+    for article in unpublished:
+        page = client.get(change_url(article))
+        assert page.status_code == 200
+        assert "bạn chỉ xem được" in page.text
+        assert client.post(change_url(article), {}).status_code == 403
 
 
 def test_a_read_only_article_shows_its_text_not_its_html(client, writer, make_article):
@@ -805,7 +903,9 @@ def test_a_body_of_megabytes_is_refused_before_it_is_cleaned(
     cleaned = []
     real = models.sanitize
     monkeypatch.setattr(
-        models, "sanitize", lambda html: cleaned.append(len(html)) or real(html)
+        models,
+        "sanitize",
+        lambda html, *args: cleaned.append(len(html)) or real(html, *args),
     )
     client.force_login(ward_editor)
     response = client.post(

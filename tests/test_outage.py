@@ -100,6 +100,25 @@ def test_reader_pages_answer_the_503_page_at_once(served, make_article, monkeypa
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_leftover_session_cookie_gets_the_kept_page(
+    served, make_article, monkeypatch
+):
+    """A session cannot be checked while the database is away: a request
+    whose cookie looks like one (a staff member's, an old one, or made up)
+    gets the page kept for readers, as a reader would, not the 503 page."""
+    make_article(title="Lịch tiếp công dân tháng 5")
+    assert served.get("/").status_code == 200  # Kept.
+    served.cookies["sessionid"] = "k" * 32
+    with monkeypatch.context() as away:
+        take_away(away)
+        kept = served.get("/")
+        assert kept.status_code == 200
+        assert "Lịch tiếp công dân tháng 5" in kept.text
+        assert_outage_page(served.get("/gioi-thieu/"), 0)  # Not kept: rendered.
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_503_page_comes_even_before_the_ward_is_known(served, ward, database_gone):
     """A long outage outlives each process's map of wards: reloading it
     fails in the middleware, before any view, and still gives the page."""

@@ -24,7 +24,7 @@ from .test_photos import (
     srcset,
 )
 
-PICTURE = "uploads/phuong-phuc-loi/2025/03/20/hoi-nghi.jpg"
+PICTURE = "uploads/phuc-loi/2025/03/20/hoi-nghi.jpg"
 
 
 class ObjectStorage(InMemoryStorage):

@@ -462,7 +462,25 @@ def test_restoring_a_published_revision_does_not_publish(
     assert not Article.objects.published(article.ward).exists()
 
 
-def test_a_writer_cannot_restore_another_writers_article(client, ward, writer, article):
+def test_a_writer_does_not_find_another_writers_draft_in_the_history(
+    client, ward, writer, article
+):
+    old = keep(article, writer)
+    new = keep(article, writer, title="Tiêu đề mới")
+    client.force_login(make_staff("phongvien2", ward))
+
+    response = client.get(history_url(article), follow=True)
+    assert response.redirect_chain == [("/admin/", 302)]
+    assert "Tiêu đề mới" not in response.text
+    assert client.get(compare_url(article, old, new)).status_code == 404
+    assert client.get(restore_url(article, old)).status_code == 404
+    assert client.post(restore_url(article, old)).status_code == 404
+
+
+def test_a_writer_cannot_restore_another_writers_article(
+    client, ward, writer, article, settings
+):
+    settings.WRITERS_SEE_COLLEAGUES_DRAFTS = True  # Read only.
     old = keep(article, writer)
     keep(article, writer, title="Tiêu đề mới")
     client.force_login(make_staff("phongvien2", ward))

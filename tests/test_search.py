@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles import search as search_module
 from articles.models import Article, Category
 from articles.search import Query, newest_matches
+from documents.models import Document
 from vietnamese.text import fold_accents
 
 URL = "/tim-kiem/"
@@ -164,14 +165,14 @@ def test_user_input_is_escaped(reader, make_article):
 @pytest.mark.parametrize(
     ("q", "message"),
     [
-        ("", "Nhập từ khóa để tìm bài viết"),
-        ("   ", "Nhập từ khóa để tìm bài viết"),
+        ("", "Nhập từ khóa để tìm tin bài, văn bản hoặc thủ tục"),
+        ("   ", "Nhập từ khóa để tìm tin bài, văn bản hoặc thủ tục"),
         ("😀🙏", "Từ khóa cần có ít nhất một chữ hoặc chữ số."),
         ('"" \' % _ & | ! ( ) :*', "Từ khóa cần có ít nhất một chữ hoặc chữ số."),
-        ("\x00\x01", "Nhập từ khóa để tìm bài viết"),
-        ("tin\x00tức", "Không tìm thấy bài viết nào"),
-        ("'; DROP TABLE articles_article; --", "Không tìm thấy bài viết nào"),
-        ("100% & a|b !c (d) e:*", "Không tìm thấy bài viết nào"),
+        ("\x00\x01", "Nhập từ khóa để tìm tin bài, văn bản hoặc thủ tục"),
+        ("tin\x00tức", "Không tìm thấy kết quả nào"),
+        ("'; DROP TABLE articles_article; --", "Không tìm thấy kết quả nào"),
+        ("100% & a|b !c (d) e:*", "Không tìm thấy kết quả nào"),
         ("x" * 5000, "Từ khóa dài quá 200 ký tự"),
     ],
 )
@@ -199,10 +200,11 @@ def test_it_runs_a_fixed_number_of_queries(
     for n in range(15):
         make_article(title=f"Thông báo {n}")
     reader.get("/")  # The host map is warm.
-    # The newest matches with their words, the page's articles, menu.
-    # PostgreSQL sets the time limit, in a savepoint of the test's
-    # transaction (in production, a transaction of its own: 5 queries).
-    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 3):
+    # The newest matches with their words, the matching documents and their
+    # first few, the procedures' count and first few, the page's articles,
+    # menu. PostgreSQL sets the time limit, in a savepoint of the test's
+    # transaction (in production, a transaction of its own: 3 more).
+    with django_assert_num_queries(9 if connection.vendor == "postgresql" else 6):
         reader.get(URL, {"q": "thong bao"})
 
 
@@ -418,3 +420,60 @@ def test_a_word_past_the_start_of_a_long_body_is_still_found(reader, make_articl
     response = reader.get(URL, {"q": "khonglo"})
     assert titles(response) == [article.title]
     assert "Sapo của bài viết" in response.text  # The excerpt: the lead.
+
+
+# The one search: news, documents and procedures.
+
+
+@pytest.fixture
+def of_every_kind(make_article, make_document, make_procedure, second_ward):
+    make_article(title="Hướng dẫn đăng ký khai sinh trực tuyến", slug="huong-dan")
+    make_document(number="125/QĐ-UBND", summary="Về việc đăng ký khai sinh lưu động")
+    make_document(
+        number="126/QĐ-UBND",
+        summary="Khai sinh, bản nháp",
+        status=Document.Status.DRAFT,
+    )
+    make_document(ward=second_ward, number="127/QĐ-UBND", summary="Khai sinh ở Bồ Đề")
+    make_procedure(name="Đăng ký khai sinh")
+    make_procedure(name="Đăng ký khai sinh có yếu tố nước ngoài", ward=second_ward)
+
+
+def test_one_search_finds_news_documents_and_procedures_of_this_ward(
+    reader, of_every_kind
+):
+    page = reader.get(URL, {"q": "dang ky khai sinh"}).text
+    assert "Tin bài (1)" in page and "Văn bản (1)" in page
+    assert "Thủ tục hành chính (1)" in page and "Tất cả (3)" in page
+    assert "125/QĐ-UBND" in page and "Đăng ký khai sinh</a>" in page
+    assert 'href="/bai-viet/huong-dan/"' in page
+    for elsewhere in ("126/QĐ-UBND", "127/QĐ-UBND", "yếu tố nước ngoài"):
+        assert elsewhere not in page
+
+
+def test_a_documents_number_is_found_however_typed(reader, of_every_kind):
+    for typed in ("125/QĐ-UBND", "125/QD-UBND", "125 qđ ubnd"):
+        page = reader.get(URL, {"q": typed}).text
+        assert "Văn bản (1)" in page and "125/QĐ-UBND" in page, typed
+
+
+@pytest.mark.parametrize(
+    ("kind", "shown", "not_shown"),
+    [
+        ("van-ban", "125/QĐ-UBND", 'href="/bai-viet/huong-dan/"'),
+        ("thu-tuc", "Đăng ký khai sinh</a>", "125/QĐ-UBND"),
+        ("tin-bai", 'href="/bai-viet/huong-dan/"', "125/QĐ-UBND"),
+    ],
+)
+def test_a_kind_alone_shows_only_its_results(
+    reader, of_every_kind, kind, shown, not_shown
+):
+    response = reader.get(URL, {"q": "khai sinh", "loai": kind})
+    assert response.status_code == 200
+    assert shown in response.text and not_shown not in response.text
+    assert f'loai={kind}" aria-current="page"' in response.text
+
+
+def test_an_unknown_kind_is_every_kind(reader, of_every_kind):
+    page = reader.get(URL, {"q": "khai sinh", "loai": "<script>"}).text
+    assert "Tất cả (3)" in page and "&lt;script&gt;" not in page

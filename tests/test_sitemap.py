@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles.models import Article, Category
 from articles.sitemaps import ArticleSitemap
 from wardnews import pagecache
+from wardnews.urls import SITEMAP_SECTIONS
 
 from .conftest import SECOND_HOST
 
@@ -145,8 +146,16 @@ def test_articles_come_a_page_at_a_time_in_a_fixed_number_of_queries(
 
     def costs():
         pages = [urlsplit(page) for page in sitemap_pages(reader)]
+        # The news's sections: the other apps' have their own tests.
+        news = (
+            "/sitemap-trang.xml",
+            "/sitemap-chuyen-muc.xml",
+            "/sitemap-bai-viet.xml",
+        )
         urls = [
-            f"{page.path}?{page.query}" if page.query else page.path for page in pages
+            f"{page.path}?{page.query}" if page.query else page.path
+            for page in pages
+            if page.path in news
         ]
         cache.clear()
         pagecache.clear_local()
@@ -171,6 +180,16 @@ def test_articles_come_a_page_at_a_time_in_a_fixed_number_of_queries(
     assert few["/sitemap-bai-viet.xml?p=3"] <= 2  # Counted, then the page.
     assert reader.get("/sitemap-bai-viet.xml?p=9").status_code == 404
     assert reader.get("/sitemap-khong-co.xml").status_code == 404
+
+
+def test_the_index_lists_the_sections_of_the_apps_beside_the_news(db, reader):
+    """Documents, the schedule and procedures each have a section, after the
+    news's (wardnews/urls.py SITEMAP_SECTIONS)."""
+    paths = [urlsplit(page).path for page in sitemap_pages(reader)]
+    others = [f"/sitemap-{name}.xml" for name in SITEMAP_SECTIONS]
+    assert others and paths[-len(others) :] == others
+    for path in others:
+        assert reader.get(path).status_code == 200, path
 
 
 # robots.txt

@@ -547,6 +547,9 @@ def ward_details(ward, **fields):
         "responsible_person": ward.responsible_person,
         "introduction": ward.introduction,
         "_save": "Lưu lại",
+        # The footer's links (an inline): none added, those there kept.
+        "links-TOTAL_FORMS": "0",
+        "links-INITIAL_FORMS": "0",
     }
     data.update(fields)
     return data
@@ -653,7 +656,10 @@ def test_ward_staff_cannot_change_host_names_or_membership(
     client.force_login(ward_keeper)
     url = f"{WARDS}{ward.pk}/change/"
     page = client.get(url)
-    assert page.context["inline_admin_formsets"] == []
+    # The footer's links only.
+    assert [f.formset.prefix for f in page.context["inline_admin_formsets"]] == [
+        "links"
+    ]
     assert "hosts-TOTAL_FORMS" not in page.text
     assert "memberships-TOTAL_FORMS" not in page.text
     members_before = set(ward.memberships.values_list("user_id", flat=True))
@@ -1288,3 +1294,17 @@ def test_the_ward_chooser_keeps_a_popup_a_popup(client, editor, second_ward):
         f'href="{CATEGORIES}add/?ward={second_ward.pk}&amp;_to_field=id&amp;_popup=1"'
         in response.text
     )
+
+
+def test_a_person_may_be_given_the_permissions_of_every_portal_app_and_no_other(
+    client, editor, writer
+):
+    """Each of the portal's apps (a new one included) offers its
+    permissions on a person's page; the thumbnail cache's and the sessions'
+    bookkeeping do not."""
+    client.force_login(editor)
+    response = client.get(f"/admin/auth/user/{writer.pk}/change/")
+    field = response.context["adminform"].form.fields["user_permissions"]
+    offered = set(field.queryset.values_list("content_type__app_label", flat=True))
+    assert {"articles", "wards", "documents", "auth"} <= offered
+    assert not offered & {"easy_thumbnails", "sessions", "contenttypes", "admin"}

@@ -381,6 +381,51 @@ def test_view_on_site_opens_the_article_on_its_wards_host(
     assert f'href="{here.get_absolute_url()}" class="viewsitelink"' in page
 
 
+def test_the_link_to_another_wards_site_has_no_app_server_port(
+    client, editor, two_wards_news, settings
+):
+    # Behind nginx on 443, gunicorn on 8300: nginx passes the host without a
+    # port (proxy_set_header Host $host), the app server's own port is 8300.
+    settings.BEHIND_PROXY = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    _, there = two_wards_news
+    client.force_login(editor)
+    page = client.get(
+        f"/admin/articles/article/{there.pk}/change/",
+        SERVER_PORT="8300",
+        headers={"host": "testserver", "x-forwarded-proto": "https"},
+    ).text
+    assert f'href="https://bode.localhost{there.get_absolute_url()}"' in page
+    assert ":8300" not in page
+
+
+def test_the_link_keeps_the_port_readers_use(client, editor, two_wards_news):
+    # The development server, or any site reached at a port of its own: the
+    # browser's Host carries it.
+    _, there = two_wards_news
+    client.force_login(editor)
+    page = client.get(
+        f"/admin/articles/article/{there.pk}/change/",
+        SERVER_PORT="8000",
+        headers={"host": "testserver:8000"},
+    ).text
+    assert f'href="http://bode.localhost:8000{there.get_absolute_url()}"' in page
+
+
+def test_a_public_port_setting_names_the_port_a_proxy_drops(
+    client, editor, two_wards_news, settings
+):
+    settings.PUBLIC_PORT = 8443
+    _, there = two_wards_news
+    client.force_login(editor)
+    page = client.get(
+        f"/admin/articles/article/{there.pk}/change/",
+        SERVER_PORT="8300",
+        headers={"host": "testserver"},
+    ).text
+    assert f'href="http://bode.localhost:8443{there.get_absolute_url()}"' in page
+
+
 def test_the_category_filter_offers_only_the_writers_wards_categories(
     client, writer, second_ward
 ):

@@ -9,10 +9,19 @@ Inside the archive:
                        attachments, the editor's pictures, ward logos)
 
 Both database copies are exact (ids, view counts, revisions, permissions),
-and consistent while the site keeps serving and counting: pg_dump reads one
-snapshot, SQLite's backup API copies a consistent state. The database is
-copied before the files, so every file a row names is in the archive (a
-photo uploaded meanwhile is at worst an extra file).
+and consistent while the site keeps serving and counting: the views waiting
+in Redis are stored first, then pg_dump reads one snapshot, SQLite's backup
+API copies a consistent state. The counts the manifest records (and a
+restore checks) are the copy's own: counted in the snapshot pg_dump reads,
+or in the SQLite copy, never in the live database, whose views move on
+meanwhile. The database is copied before the files, so every file a row
+names is in the archive (a photo uploaded meanwhile is at worst an extra
+file).
+
+A restore forgets what the caches kept about the old data, and only that:
+the project's own keys in a Redis that other applications may share, and
+never the views still waiting there (flush_views stores them into the
+restored database).
 
 The commands (`manage.py backup`, `manage.py restore`) only take arguments
 and print; the work is here.
@@ -30,10 +39,11 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from django.db import connection
-from django.db.models import Sum
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection, transaction
 from django.utils import timezone
 
+import redisclient
 from articles import viewbuffer
 
 FORMAT = 1
@@ -51,22 +61,40 @@ def engine() -> str:
     return "postgresql" if connection.vendor == "postgresql" else "sqlite"
 
 
-def content_counts() -> dict[str, int]:
-    """What a restore must bring back, counted; {} when the database has no
-    tables yet."""
+def content_counts(cursor=None) -> dict[str, int]:
+    """What a restore must bring back, counted through ``cursor`` (the live
+    database's when None; a backup's copy, or its snapshot, else); {} when
+    the database has no tables yet."""
     from articles.models import Article, Attachment, DailyViews
     from wards.models import Ward
 
     if Article._meta.db_table not in connection.introspection.table_names():
         return {}
-    return {
-        "wards": Ward.objects.count(),
-        "articles": Article.objects.count(),
-        "attachments": Attachment.objects.count(),
-        "users": get_user_model().objects.count(),
-        "views": Article.objects.aggregate(n=Sum("view_count"))["n"] or 0,
-        "daily_views": DailyViews.objects.aggregate(n=Sum("views"))["n"] or 0,
+    if cursor is None:
+        with connection.cursor() as cursor:
+            return content_counts(cursor)
+    quote = connection.ops.quote_name
+
+    def count(model) -> str:
+        return f"SELECT COUNT(*) FROM {quote(model._meta.db_table)}"
+
+    def total(model, field) -> str:
+        column = quote(model._meta.get_field(field).column)
+        return f"SELECT COALESCE(SUM({column}), 0) FROM {quote(model._meta.db_table)}"
+
+    queries = {
+        "wards": count(Ward),
+        "articles": count(Article),
+        "attachments": count(Attachment),
+        "users": count(get_user_model()),
+        "views": total(Article, "view_count"),
+        "daily_views": total(DailyViews, "views"),
     }
+    counts = {}
+    for name, sql in queries.items():
+        cursor.execute(sql)
+        counts[name] = int(cursor.fetchone()[0])
+    return counts
 
 
 def has_content() -> bool:
@@ -121,6 +149,36 @@ def _sqlite_copy(source: str, target: str) -> None:
         dst.close()
 
 
+def _dump_postgresql(database: Path) -> dict[str, int]:
+    """pg_dump into `database`, and the counts of what it dumped: a
+    transaction exports its snapshot, counts in it, and stays open while
+    pg_dump reads that same snapshot (--snapshot)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+        counts = content_counts(cursor)
+        _run_pg(
+            "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--snapshot={snapshot}",
+            f"--file={database}",
+        )
+    return counts
+
+
+def _copy_sqlite(database: Path) -> dict[str, int]:
+    """SQLite's online copy into `database`, and the counts of the copy."""
+    _sqlite_copy(connection.settings_dict["NAME"], str(database))
+    copy = sqlite3.connect(database)
+    try:
+        return content_counts(copy.cursor())
+    finally:
+        copy.close()
+
+
 def create_backup(folder: Path) -> tuple[Path, dict]:
     """Write a backup archive into `folder`; its path and manifest. Views
     still buffered in Redis are stored first, so the backup holds them."""
@@ -134,21 +192,14 @@ def create_backup(folder: Path) -> tuple[Path, dict]:
         "format": FORMAT,
         "created": timezone.localtime().isoformat(),
         "engine": engine(),
-        "counts": content_counts(),
     }
     with tempfile.TemporaryDirectory() as work:
         if engine() == "postgresql":
             database = Path(work) / POSTGRES_DUMP
-            _run_pg(
-                "pg_dump",
-                "--format=custom",
-                "--no-owner",
-                "--no-privileges",
-                f"--file={database}",
-            )
+            manifest["counts"] = _dump_postgresql(database)
         else:
             database = Path(work) / SQLITE_COPY
-            _sqlite_copy(connection.settings_dict["NAME"], str(database))
+            manifest["counts"] = _copy_sqlite(database)
         files = [p for p in media_root.rglob("*") if p.is_file()]
         manifest["media_files"] = len(files)
         manifest_path = Path(work) / MANIFEST
@@ -220,10 +271,36 @@ def restore_backup(archive: Path, force: bool = False) -> tuple[dict, dict]:
             if member.isfile() and member.name.startswith(f"{MEDIA}/"):
                 member.name = member.name.removeprefix(f"{MEDIA}/")
                 _extract(tar, member, media_root)
-    # Whatever a cache kept (picture sizes, pages) describes the old data.
-    for cache in caches.all():
-        cache.clear()
+    forget_cached()
     return manifest, content_counts()
+
+
+def forget_cached() -> None:
+    """Forget what the caches kept (picture sizes, pages, their generations,
+    the counts pages showed): it describes the old data. In Redis, only the
+    project's own keys: its cache's key prefix and the shown counts
+    (viewbuffer.SHOWN), never another application's keys (FLUSHDB would take
+    them all) nor the views waiting to be stored."""
+    for cache in caches.all():
+        if isinstance(cache, RedisCache):
+            _delete_matching(
+                cache._cache.get_client(write=True), f"{cache.key_prefix}:*"
+            )
+        else:
+            cache.clear()
+    if redisclient.enabled():
+        _delete_matching(redisclient.client(), viewbuffer.SHOWN.format(pk="*"))
+
+
+def _delete_matching(client, pattern: str) -> None:
+    keys = []
+    for key in client.scan_iter(match=pattern, count=1000):
+        keys.append(key)
+        if len(keys) == 1000:
+            client.unlink(*keys)
+            keys = []
+    if keys:
+        client.unlink(*keys)
 
 
 def _extract(tar, member, folder) -> None:

@@ -25,13 +25,16 @@ changes or it expires:
   "Lượt xem" it shows trails by that at most.
 - **Who never gets a kept page.** Anyone signed in (staff: the admin's own
   pages, previews, and staff reading the site; a session cookie that names
-  no live session does not count), requests other
+  no live session does not count, nor one that cannot be checked while the
+  database is away), requests other
   than GET and HEAD, and any response that is not a plain 200 marked by its view
   (errors, redirects, the preview). A page is kept under its host as Django
   validated it and its declared query parameters only: tracking parameters
   (fbclid, utm_…) and anything else a page does not read get the same page.
 - **Redis away.** A failed round trip rests the page cache and the buffer for
   a few seconds (redisclient.rest): pages render, views go to the database.
+  A view whose count script Redis took but did not answer in time (a stall)
+  is not: Redis runs it once it goes on (redisclient.may_have_run).
 
 It sits at the top of the middleware: a kept page answers before anything
 else runs. What the middleware below add to a page (security headers, the
@@ -59,6 +62,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.response import ResponseHeaders
 from django.urls import Resolver404, resolve
@@ -70,6 +74,7 @@ from articles import counting, viewbuffer
 from articles.models import Article
 from pages import generations as page_generations
 from wardnews.middleware import TextGZipMiddleware
+from wardnews.outage import is_database_unavailable
 from wards.hosts import ward_for_host
 
 logger = logging.getLogger(__name__)
@@ -267,7 +272,14 @@ class PageCacheMiddleware:
     def _from_memory(self, request, key, page):
         fresh = page.expires > _now()
         count = fresh and self._counts(request, page)
-        generations, counted = _check_and_count(page, count)
+        try:
+            generations, counted = _check_and_count(page, count)
+        except redis.RedisError as error:
+            if count and redisclient.may_have_run(error):
+                # Redis took the view and may add it yet: the page rendered
+                # below does not store it again.
+                counting.may_have_counted(request, page.article_pk)
+            raise
         if fresh and generations == page.generations:
             return self._respond(request, page, counted=counted)
         return self._render(request, key, page.ward_id, generations)
@@ -399,12 +411,21 @@ def _has_session(request) -> bool:
     """Whether the request carries a signed-in session (staff). A cookie that
     names none gets readers' pages: else anyone could skip the cache, and
     have every page rendered, by sending `Cookie: sessionid=x`. A key of the
-    session's shape costs one look-up; anything else, none."""
+    session's shape costs one look-up; anything else, none.
+
+    While the database is away no session can be checked, and none would
+    be of use (the admin is away too): the request gets readers' kept pages,
+    not the outage page, whatever its cookie (wardnews/outage.py)."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key or not _SESSION_KEY.fullmatch(key):
         return False
     store = import_module(settings.SESSION_ENGINE).SessionStore(key)
-    return SESSION_KEY in store
+    try:
+        return SESSION_KEY in store
+    except DatabaseError as error:
+        if is_database_unavailable(error):
+            return False
+        raise
 
 
 def _without_body(response):

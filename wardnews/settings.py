@@ -120,6 +120,10 @@ INSTALLED_APPS = [
     "pictures",
     "wards",
     "articles",
+    "documents",
+    "schedules",
+    "procedures",
+    "organisation",
     # django-axes, named in Vietnamese (logins/).
     "logins.apps.LoginsConfig",
     # The project shell: its backup and restore commands.
@@ -245,8 +249,9 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
         "DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_LOCKOUT_MINUTES must be 1 or more."
     )
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# The address the proxy reports when DJANGO_BEHIND_PROXY says there is one.
-AXES_CLIENT_IP_CALLABLE = "pages.clients.client_address"
+# The address the proxy reports when DJANGO_BEHIND_PROXY says there is one;
+# an IPv6 client is its /64, as for the view cap.
+AXES_CLIENT_IP_CALLABLE = "clientip.client"
 AXES_USERNAME_CALLABLE = "logins.lockout.attempted_username"
 AXES_LOCKOUT_CALLABLE = "logins.lockout.lockout_response"
 # Staff of one office share its address: a good login clears its failures.
@@ -312,6 +317,17 @@ CSRF_COOKIE_DOMAIN = SESSION_COOKIE_DOMAIN
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Writers open only their own unpublished articles; true lets them read (not
+# change) their colleagues' drafts too, for a ward whose newsroom asks
+# (articles/workflow.py readable_by).
+WRITERS_SEE_COLLEAGUES_DRAFTS = env_bool(
+    "DJANGO_WRITERS_SEE_COLLEAGUES_DRAFTS", default=False
+)
+# The port readers reach the site at, for links from one ward's admin to
+# another ward's site, when the proxy in front listens on a port other than
+# 80 or 443 and passes the host without it; 0: the port the browser wrote in
+# its Host (none for 80 and 443), never the app server's own (wards/hosts.py).
+PUBLIC_PORT = env_int("DJANGO_PUBLIC_PORT", default=0)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
@@ -386,6 +402,26 @@ if ARTICLE_MAX_BODY_LENGTH < 1_000:
     raise ImproperlyConfigured(
         "DJANGO_ARTICLE_MAX_BODY_LENGTH must be 1000 or more, "
         f"not {ARTICLE_MAX_BODY_LENGTH}."
+    )
+
+# "Nộp hồ sơ trực tuyến" on a procedure's page (procedures/) links to the
+# procedure on the national public service portal: this address, with {code}
+# replaced by the procedure's code (1.001193). A province's own portal may
+# take its place; over HTTPS only, as residents' papers go there.
+PROCEDURE_PORTAL_URL = env.str(
+    "DJANGO_PROCEDURE_PORTAL_URL",
+    default="https://dichvucong.gov.vn/p/home/"
+    "dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}",
+).strip()
+if (
+    not re.fullmatch(r"https://[^/?#\s]+[^\s]*", PROCEDURE_PORTAL_URL)
+    or "{code}" not in PROCEDURE_PORTAL_URL
+):
+    raise ImproperlyConfigured(
+        "DJANGO_PROCEDURE_PORTAL_URL must be an https:// address holding {code} "
+        "where the procedure's code goes, such as https://dichvucong.gov.vn/p/home/"
+        "dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}, not "
+        f"{PROCEDURE_PORTAL_URL!r}."
     )
 
 # JSON lines on stdout, as gunicorn's own (wardnews/logs.py).

@@ -10,14 +10,25 @@ from django.views.static import serve
 from articles import statistics
 from articles.feeds import CategoryFeed, WardNewsFeed
 from articles.sitemaps import sitemap_index, sitemap_section
+from documents.sitemaps import DocumentSitemap
 from pages.decorators import for_readers
 from pages.params import page_number
 from pictures.renditions import RENDITIONS
+from procedures.sitemaps import ProcedureSitemap
+from schedules.sitemaps import ScheduleSitemap
 from wardnews.health import healthz
 from wards.views import robots_txt, view_on_site
 
 # The database's absence answers 503 "come back soon", not 500.
 handler500 = "wardnews.outage.server_error"
+
+# The ward's sitemap sections of the apps beside the news (name: a Sitemap
+# class taking the ward), after the news's own (articles/sitemaps.py).
+SITEMAP_SECTIONS = {
+    "van-ban": DocumentSitemap,
+    "lich-cong-tac": ScheduleSitemap,
+    "thu-tuc-hanh-chinh": ProcedureSitemap,
+}
 
 MEDIA_MAX_AGE = 24 * 60 * 60
 RENDITION_MAX_AGE = 365 * 24 * 60 * 60
@@ -64,16 +75,26 @@ urlpatterns = [
         for_readers(CategoryFeed()),
         name="category_feed",
     ),
-    path("sitemap.xml", for_readers(sitemap_index), name="sitemap"),
+    path(
+        "sitemap.xml",
+        for_readers(sitemap_index),
+        {"more": SITEMAP_SECTIONS},
+        name="sitemap",
+    ),
     path(
         "sitemap-<slug:section>.xml",
         for_readers(sitemap_section, params={"p": page_number}),
+        {"more": SITEMAP_SECTIONS},
         name="sitemap_section",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("", include("wards.urls")),
+    path("", include("organisation.urls")),
     path("", include("articles.urls")),
+    path("", include("documents.urls")),
+    path("", include("schedules.urls")),
+    path("", include("procedures.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,23 +1,32 @@
 """The wards in the admin, and the rule every ward-owned model's admin follows:
 staff see and change only their own wards' rows."""
 
+from functools import partial
+from pathlib import Path
+
 from django import forms
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from richtext.editor import EditorWidget
 from richtext.sanitize import own_pictures_only
 
 from .editor import editor_scope
 from .hosts import url_on_ward
-from .models import Membership, Ward, WardHost
+from .models import Membership, Ward, WardHost, WardLink
 from .staff import user_wards
 
 
@@ -208,6 +217,31 @@ class WardScopedAdmin(admin.ModelAdmin):
         return TemplateResponse(request, self.ward_chooser_template, context)
 
 
+class WardScopedVersionAdmin(VersionAdmin, WardScopedAdmin):
+    """django-reversion's "Lịch sử" for a ward-scoped model, made safe.
+
+    reversion finds the version to restore by its id and the object's id
+    only, whatever model it is of, and restores it before it asks whose the
+    object is; its "recover deleted" lists every ward's deleted objects.
+    Here the object must be one the staff member may change, the version
+    must be that object's, and what was deleted stays deleted."""
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("Không có mục này.")
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        raise Http404("Mục đã xóa không khôi phục được.")
+
+    def recover_view(self, request, version_id, extra_context=None):
+        raise Http404("Mục đã xóa không khôi phục được.")
+
+
 class WardHostInline(admin.TabularInline):
     model = WardHost
     extra = 1
@@ -216,6 +250,34 @@ class WardHostInline(admin.TabularInline):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1
+
+
+class WardLinkInline(admin.TabularInline):
+    """The footer's "Liên kết" block, in the ward's order: edited by whoever
+    may edit the ward's details."""
+
+    model = WardLink
+    fields = ["title", "url", "order"]
+    extra = 1
+    verbose_name = "liên kết"
+    verbose_name_plural = "Liên kết ở chân trang (theo thứ tự: số nhỏ đứng trước)"
+
+    def _may_edit(self, request, ward):
+        return request.user.has_perm("wards.change_ward", ward)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_edit(request, obj) or (
+            request.user.has_perm("wards.view_ward", obj)
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
 
 
 @admin.register(Ward)
@@ -228,10 +290,14 @@ class WardAdmin(admin.ModelAdmin):
     # staff list are the city's IT's to set.
     staff_fields = [
         "name",
+        "name_en",
         "address",
         "phone",
+        "hotline",
         "email",
         "responsible_person",
+        "governing_body",
+        "licence",
         "logo",
         "map_url",
         "introduction",
@@ -266,11 +332,14 @@ class WardAdmin(admin.ModelAdmin):
             "introduction": EditorWidget(scope=editor_scope(obj)),
             **kwargs.get("widgets", {}),
         }
+        request._changed_ward = obj
         return super().get_form(request, obj, change=change, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "introduction":
-            kwargs["validators"] = [own_pictures_only]
+            ward = getattr(request, "_changed_ward", None)
+            folders = ward.picture_folders if ward else None
+            kwargs["validators"] = [partial(own_pictures_only, folders=folders)]
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -279,7 +348,9 @@ class WardAdmin(admin.ModelAdmin):
         return ["slug"] if obj is not None else []
 
     def get_inlines(self, request, obj):
-        return [WardHostInline, MembershipInline] if request.user.is_superuser else []
+        if request.user.is_superuser:
+            return [WardHostInline, MembershipInline, WardLinkInline]
+        return [WardLinkInline]
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("wards.view_ward", obj) or (
@@ -319,6 +390,16 @@ class WardUserAdmin(UserAdmin):
             # What a person may be given: the portal's own, not the
             # thumbnail cache's or the sessions' bookkeeping.
             kwargs["queryset"] = Permission.objects.filter(
-                content_type__app_label__in=["articles", "wards", "auth"]
+                content_type__app_label__in=[*_portal_apps(), "auth"]
             ).select_related("content_type")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _portal_apps() -> list[str]:
+    """The labels of the project's own apps (those in its folder): every
+    app that grows models gives staff permissions without a list to edit."""
+    return [
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).parent == Path(settings.BASE_DIR)
+    ]

@@ -12,15 +12,19 @@ class WardsConfig(AppConfig):
         from .permission_names import rename_permissions
 
         hosts.connect_signals()
-        # A ward's name, logo, address or hosts are on every page of every
-        # ward's site (the host map decides which ward a page is of).
-        for model in ("Ward", "WardHost"):
+        # A ward's name, logo, address, footer links or hosts are on every
+        # page of every ward's site (the host map decides which ward a page
+        # is of).
+        for model in ("Ward", "WardHost", "WardLink"):
             for signal in (post_save, post_delete):
                 signal.connect(
                     every_page_changed,
                     sender=f"wards.{model}",
                     dispatch_uid=f"pages-changed-{model}-{signal is post_save}",
                 )
+        post_save.connect(
+            give_new_ward_its_links, sender="wards.Ward", dispatch_uid="ward-links"
+        )
         # Connected after django.contrib.auth's ready() (it comes first in
         # INSTALLED_APPS), so it runs after create_permissions for each app.
         post_migrate.connect(rename_permissions, dispatch_uid="wards-permission-names")
@@ -31,3 +35,14 @@ def every_page_changed(sender, raw=False, **kwargs):
         from pages.generations import changed
 
         changed(None)
+
+
+def give_new_ward_its_links(sender, instance, created, raw=False, **kwargs):
+    """A new ward's footer links to the national public service portal."""
+    if created and not raw:
+        from .models import NATIONAL_PORTAL, WardLink
+
+        title, url = NATIONAL_PORTAL
+        WardLink.objects.get_or_create(
+            ward=instance, url=url, defaults={"title": title}
+        )

@@ -43,7 +43,7 @@ def browse_images(request):
         return HttpResponseForbidden(
             WARD_PROBLEM, content_type="text/plain; charset=utf-8"
         )
-    return editor_views.browse_images(request, _picture_folders(ward))
+    return editor_views.browse_images(request, ward.picture_folders)
 
 
 def _ward_of(request):
@@ -52,16 +52,6 @@ def _ward_of(request):
     if not re.fullmatch(r"[0-9]{1,18}", pk):  # Not "²", which isdigit() takes.
         return None
     return Ward.objects.for_user(request.user).filter(pk=pk).first()
-
-
-def _picture_folders(ward) -> list[str]:
-    """The ward's folder; for the first ward, also the date folders of the
-    pictures uploaded before there were wards (the migration made the
-    installation as it was into that ward, whichever is default later)."""
-    folders = [ward.upload_folder]
-    if ward.pk == Ward.objects.order_by("pk").values_list("pk", flat=True)[0]:
-        folders += editor_views.date_folders()
-    return folders
 
 
 urlpatterns = [

@@ -13,13 +13,15 @@ away.
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
+from django.http.request import split_domain_port
 
 from pages import generations
 
-from .models import Ward, WardHost, normalise_host
+from .models import Ward, WardHost, WardLink, normalise_host
 
 REFRESH_SECONDS = 60
 _UNKNOWN = object()
@@ -75,10 +77,21 @@ def url_on_ward(request, ward: Ward, path: str) -> str:
     host = next((h.host for h in ward.hosts.all()), None)
     if host is None:  # A default ward with no host name of its own.
         return path
-    port = request.get_port()
-    if port not in ("80", "443"):
+    port = public_port(request)
+    if port and port != {"http": 80, "https": 443}.get(request.scheme):
         host = f"{host}:{port}"
     return f"{request.scheme}://{host}{path}"
+
+
+def public_port(request) -> int | None:
+    """The port readers reach the site at: PUBLIC_PORT when the deployment
+    names it, else the one in the Host the request came with (a browser
+    writes a port other than 80 or 443; nginx's "Host $host" none), never
+    the app server's own (gunicorn's 8300 behind nginx's 443)."""
+    if settings.PUBLIC_PORT:
+        return settings.PUBLIC_PORT
+    _, port = split_domain_port(request.get_host())
+    return int(port) if port.isdigit() else None
 
 
 def default_ward() -> Ward:
@@ -105,7 +118,8 @@ def _load() -> _HostMap:
     global _map
     # Read before the wards: a change committed meanwhile moves it again.
     generation = _site_generation()
-    wards = list(Ward.objects.prefetch_related("hosts"))
+    # The footer's links too: every page shows them, and asks no query.
+    wards = list(Ward.objects.prefetch_related("hosts", "links"))
     default = next((ward for ward in wards if ward.is_default), None)
     if default is None:
         default = _make_default_ward(wards)
@@ -131,6 +145,6 @@ def _make_default_ward(wards: list[Ward]) -> Ward:
 
 
 def connect_signals() -> None:
-    for model in (Ward, WardHost):
+    for model in (Ward, WardHost, WardLink):
         post_save.connect(clear, sender=model, dispatch_uid=f"wards-clear-{model}")
         post_delete.connect(clear, sender=model, dispatch_uid=f"wards-del-{model}")

@@ -2,9 +2,10 @@
 
 import unicodedata
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.http.request import split_domain_port
@@ -12,6 +13,7 @@ from django.http.request import split_domain_port
 from pictures.checks import stored_path, validate_picture
 from pictures.fields import PictureField
 from richtext.sanitize import sanitize
+from richtext.views import date_folders
 from vietnamese.text import nfc, vietnamese_slugify
 
 
@@ -60,6 +62,50 @@ def name_key(name: str) -> str:
     """Names that look alike have the same key: compatibility forms
     (fullwidth letters), letter case."""
     return unicodedata.normalize("NFKC", name).casefold()
+
+
+# A number as offices write it: "024 3875 0000", "(024) 3875.0000",
+# "+84 912 345 678", "1022"; what a tel: link can carry.
+validate_phone = RegexValidator(
+    r"\A\+?[0-9 ().-]{3,30}\Z",
+    "Số điện thoại chỉ gồm chữ số, dấu cách, dấu chấm, dấu gạch ngang, dấu "
+    "ngoặc và dấu + ở đầu; ví dụ: 024 3875 0000.",
+)
+
+# Links readers follow from the footer: web pages only, never javascript:,
+# data: or a file on their own computer.
+validate_web_link = URLValidator(
+    schemes=["http", "https"],
+    message="Liên kết phải là địa chỉ một trang web, bắt đầu bằng http:// "
+    "hoặc https://, ví dụ: https://dichvucong.gov.vn.",
+    # Not "invalid": a form field would put its own words in its place.
+    code="not_a_web_page",
+)
+
+
+class WebLinkFormField(forms.URLField):
+    """An address typed without a scheme is a https:// one; anything but a
+    web page is refused, in one message that says what is wanted."""
+
+    default_validators = [validate_web_link]
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"assume_scheme": "https", **kwargs})
+
+
+class WebLinkField(models.URLField):
+    """A link to a web page (http or https only)."""
+
+    default_validators = [validate_web_link]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": WebLinkFormField, **kwargs})
+
+
+def one_line(text: str) -> str:
+    """A line of plain text as a page shows it: NFC, single-spaced, without
+    invisible characters."""
+    return visible_name(text)
 
 
 def logo_path(ward, filename):
@@ -122,13 +168,46 @@ class Ward(models.Model):
         "phường khác thì phường mặc định cũ tự bỏ chọn.",
     )
     address = models.CharField("địa chỉ", max_length=255, blank=True)
-    phone = models.CharField("điện thoại", max_length=50, blank=True)
+    phone = models.CharField(
+        "điện thoại", max_length=50, blank=True, validators=[validate_phone]
+    )
+    hotline = models.CharField(
+        "đường dây nóng",
+        max_length=50,
+        blank=True,
+        validators=[validate_phone],
+        help_text="Số người dân gọi để phản ánh, kiến nghị; hiện ở trang "
+        "“Liên hệ” và chân trang. Ví dụ: 0912 345 678.",
+    )
     email = models.EmailField("thư điện tử", blank=True)
     responsible_person = models.CharField(
         "người chịu trách nhiệm",
         max_length=150,
         blank=True,
-        help_text="Ví dụ: Ông Nguyễn Văn A – Chủ tịch UBND phường.",
+        help_text="Người chịu trách nhiệm nội dung cổng thông tin, ví dụ: Ông "
+        "Nguyễn Văn A – Chủ tịch UBND phường.",
+    )
+    # The notice a government site carries at its foot (templates/base.html).
+    governing_body = models.CharField(
+        "cơ quan chủ quản",
+        max_length=200,
+        blank=True,
+        help_text="Ví dụ: Ủy ban nhân dân phường Phúc Lợi.",
+    )
+    licence = models.CharField(
+        "giấy phép số",
+        max_length=255,
+        blank=True,
+        help_text="Giấy phép thiết lập trang thông tin điện tử, nếu phường có; "
+        "ví dụ: 125/GP-TTĐT ngày 15/03/2021 của Sở Thông tin và Truyền thông "
+        "Hà Nội. Để trống nếu không có.",
+    )
+    name_en = models.CharField(
+        "tên tiếng Anh",
+        max_length=100,
+        blank=True,
+        help_text="Cho trang tiếng Anh (/en/), ví dụ: Phuc Loi Ward. Để trống "
+        "thì dùng tên phường viết không dấu.",
     )
     logo = PictureField(
         "biểu trưng (logo)",
@@ -219,9 +298,18 @@ class Ward(models.Model):
         self.name = visible_name(self.name)
         self.address = nfc(self.address).strip()
         self.responsible_person = nfc(self.responsible_person).strip()
-        self.introduction = sanitize(nfc(self.introduction)).strip()
+        for field in ("phone", "hotline", "governing_body", "name_en"):
+            setattr(self, field, one_line(getattr(self, field)))
+        # Shown as "Giấy phép số …": the words are not typed twice.
+        licence = one_line(self.licence)
+        if licence.casefold().startswith("giấy phép số"):
+            licence = licence[len("giấy phép số") :].lstrip(" :")
+        self.licence = licence
         if not self.slug:
             self.slug = self._free_slug()
+        self.introduction = sanitize(
+            nfc(self.introduction), self.picture_folders
+        ).strip()
 
     def _free_slug(self) -> str:
         base = folder_name(self.name)
@@ -236,6 +324,56 @@ class Ward(models.Model):
     def upload_folder(self) -> str:
         """Where the editor's pictures of this ward go, under MEDIA_ROOT."""
         return f"{settings.CKEDITOR_UPLOAD_PATH.rstrip('/')}/{self.slug}"
+
+    @property
+    def picture_folders(self) -> list[str]:
+        """The folders its bodies' pictures may come from: its own; for the
+        first ward, also the date folders of the pictures uploaded before
+        there were wards (the migration made the installation as it was into
+        that ward, whichever is default later)."""
+        folders = [self.upload_folder]
+        first = Ward.objects.order_by("pk").values_list("pk", flat=True).first()
+        if first is None or first == self.pk:
+            folders += date_folders()
+        return folders
+
+
+class WardLink(models.Model):
+    """A link of the footer's "Liên kết" block: the national public service
+    portal, the city's portal, others the ward chooses, in its order."""
+
+    ward = models.ForeignKey(
+        Ward, on_delete=models.CASCADE, related_name="links", verbose_name="phường"
+    )
+    title = models.CharField(
+        "tên trang", max_length=150, help_text="Ví dụ: Cổng Dịch vụ công quốc gia."
+    )
+    url = WebLinkField(
+        "địa chỉ", max_length=500, help_text="Ví dụ: https://dichvucong.gov.vn."
+    )
+    order = models.PositiveSmallIntegerField(
+        "thứ tự", default=0, help_text="Số nhỏ đứng trước."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "liên kết ở chân trang"
+        verbose_name_plural = "liên kết ở chân trang"
+
+    def __str__(self):
+        return self.title
+
+    def clean_fields(self, exclude=None):
+        self.title = one_line(self.title)
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.title = one_line(self.title)
+        super().save(*args, **kwargs)
+
+
+# Every ward's footer starts with it: the same portal in every city.
+NATIONAL_PORTAL = ("Cổng Dịch vụ công quốc gia", "https://dichvucong.gov.vn/")
 
 
 validate_host = RegexValidator(

@@ -8,13 +8,12 @@ the page shows it, with its width and height so nothing jumps as it loads.
 """
 
 import re
-from html.parser import HTMLParser
 
 from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
-from pictures import renditions
+from pictures import addresses, renditions
 
 register = template.Library()
 
@@ -75,8 +74,9 @@ def _srcset(files) -> str:
 def with_renditions(html, autoescape=True):
     """An article body (sanitised HTML, marked safe) with the pictures staff
     uploaded in the editor shown through their renditions, loading as they
-    are scrolled to. Other pictures (another site's, a missing file) and
-    everything else stay exactly as written."""
+    are scrolled to. A picture that is no file of our media goes; ours
+    without renditions (a missing file) and everything else stay exactly as
+    written."""
     if autoescape and not isinstance(html, SafeData):
         return conditional_escape(html)
     return mark_safe(body_with_renditions(str(html)))  # noqa: S308 - input was safe.
@@ -84,42 +84,24 @@ def with_renditions(html, autoescape=True):
 
 def body_with_renditions(html: str) -> str:
     """Each editor-uploaded <img> start tag replaced, where the parser found
-    it; the text between tags is copied as it is, never decoded."""
-    finder = _ImageFinder()
+    it; one that is no picture of our media (addresses.is_media_picture)
+    dropped, whenever it was stored; the text between tags is copied as it
+    is, never decoded."""
+    finder = addresses.ImageFinder()
     finder.feed(html)
     finder.close()
-    line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
-    parts, done = [], 0
-    for (line, column), text, attrs in finder.images:
-        start = line_starts[line - 1] + column
-        if start < done or html[start : start + len(text)] != text:
-            continue
-        markup = _body_picture(attrs)
-        if markup:
-            parts += [html[done:start], markup]
-            done = start + len(text)
-    parts.append(html[done:])
-    return "".join(parts)
+    return finder.replaced(html, _body_picture)
 
 
-class _ImageFinder(HTMLParser):
-    """Where each <img> start tag is, as written, with its attributes."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.images = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "img":
-            values = {name: value or "" for name, value in attrs}
-            self.images.append((self.getpos(), self.get_starttag_text(), values))
-
-
-def _body_picture(attrs) -> str:
+def _body_picture(attrs) -> str | None:
+    """The <picture> for an <img> of the body: None keeps it as written (our
+    picture with no renditions, a missing file), "" drops it (not ours)."""
+    if not addresses.is_media_picture(attrs.get("src", "")):
+        return ""
     name = renditions.stored_name(attrs.get("src", ""))
     offered = renditions.offer(name, "article") if name else None
     if offered is None or offered.img.width is None:
-        return ""  # Another site's picture, or no picture file of ours.
+        return None
     kept = {key: attrs[key] for key in ("class", "title", "style") if attrs.get(key)}
     staff_size = attrs.get("width", ""), attrs.get("height", "")
     if all(re.fullmatch("[0-9]{1,5}", value) for value in staff_size):

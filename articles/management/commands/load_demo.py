@@ -1,13 +1,24 @@
 from django.core.management.base import BaseCommand
 
 from articles.demo_content import load_demo_content
+from documents.demo_content import load_demo_documents
+from organisation.demo_content import load_demo_content as load_organisation
+from procedures.demo_content import load_demo_procedures
+from schedules.demo_content import load_schedule_demo
 
 
 class Command(BaseCommand):
     help = "Nạp bài viết mẫu vào cơ sở dữ liệu chưa có bài nào."
 
     def handle(self, *args, **options):
-        done = load_demo_content()
+        done = [
+            *load_demo_content(),
+            # After the articles' demo, which makes the second ward.
+            *load_organisation(),
+            *load_demo_documents(),
+            *load_schedule_demo(),
+            *load_demo_procedures(),
+        ]
         if not done:
             self.stdout.write("Đã có bài viết: không nạp bài mẫu.")
             return

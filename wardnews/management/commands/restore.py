@@ -8,7 +8,8 @@ from wardnews.backups import BackupError, restore_backup
 class Command(BaseCommand):
     help = (
         "Phục hồi cơ sở dữ liệu và các tệp tải lên từ một tệp sao lưu của lệnh "
-        "backup. Hãy dừng trang (gunicorn) trước, và chạy migrate sau đó."
+        "backup. Hãy dừng trang (gunicorn) và flush_views trước, và chạy migrate "
+        "sau đó."
     )
 
     def add_arguments(self, parser):
