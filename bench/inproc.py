@@ -13,6 +13,9 @@ import sys
 from urllib.parse import quote
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wardnews.settings")
+# Every request from one address, as fast as it goes: measure, not refuse.
+os.environ.setdefault("DJANGO_RENDERS_PER_SECOND", "0")
+os.environ.setdefault("DJANGO_SEARCHES_PER_SECOND", "0")
 
 import django  # noqa: E402
 
