@@ -446,3 +446,18 @@ def test_query_counts_do_not_grow(
     ]:
         with django_assert_max_num_queries(9):
             assert reader.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("sent", "canonical"),
+    [
+        ({"trang": "02"}, "trang=2"),
+        ({"nam": "02024"}, "nam=2024"),
+        ({"loai": "Quyet-Dinh"}, "loai=quyet-dinh"),
+    ],
+)
+def test_a_list_page_has_one_address(reader, make_document, sent, canonical):
+    make_document()
+    response = reader.get("/van-ban/", sent)
+    assert response.status_code == 301
+    assert response["Location"].endswith(f"?{canonical}")
