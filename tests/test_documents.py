@@ -461,3 +461,18 @@ def test_a_list_page_has_one_address(reader, make_document, sent, canonical):
     response = reader.get("/van-ban/", sent)
     assert response.status_code == 301
     assert response["Location"].endswith(f"?{canonical}")
+
+
+def test_a_draft_for_comment_is_not_shown_as_in_force(reader, make_document):
+    today = timezone.localdate()
+    draft = make_document(
+        number="12/DT-UBND",
+        is_draft_for_comment=True,
+        comment_starts_on=today,
+        comment_ends_on=today + timedelta(days=30),
+    )
+    page = reader.get(draft.get_absolute_url()).text
+    assert "Dự thảo, chưa có hiệu lực" in page
+    assert "Còn hiệu lực" not in page and "Ngày hiệu lực" not in page
+    listed = reader.get("/van-ban/").text
+    assert "Đăng dự thảo" in listed and "Còn hiệu lực" not in listed
