@@ -203,11 +203,12 @@ def _date(row, column) -> date | None:
         raise RowError(f"{LABELS[column]} “{text}” không có thật") from None
 
 
-def _choice(row, column, table, label) -> str:
+def _choice(row, column, table, label, choices) -> str:
     text = row.get(column, "")
     value = table.get(_key(text))
     if value is None:
-        raise RowError(f"{label} “{text}” không có trong danh sách")
+        allowed = ", ".join(choices.labels)
+        raise RowError(f"{label} “{text}” không có trong danh sách ({allowed})")
     return value
 
 
@@ -218,14 +219,14 @@ def parse_row(row: dict) -> dict:
             raise RowError(f"thiếu {LABELS[column]}")
     values = {
         "number": row["so_ky_hieu"],
-        "kind": _choice(row, "loai", KINDS, "loại văn bản"),
+        "kind": _choice(row, "loai", KINDS, "loại văn bản", Kind),
         "signer": row.get("nguoi_ky", ""),
         "signer_title": row.get("chuc_vu", ""),
         "issued_on": _date(row, "ngay_ban_hanh"),
         "effective_on": _date(row, "ngay_hieu_luc"),
         "summary": row["trich_yeu"],
         "field": (
-            _choice(row, "linh_vuc", FIELDS, "lĩnh vực")
+            _choice(row, "linh_vuc", FIELDS, "lĩnh vực", Field)
             if row.get("linh_vuc")
             else Field.KHAC
         ),

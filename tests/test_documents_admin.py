@@ -2,6 +2,7 @@
 and the importer (manage.py import_documents)."""
 
 import csv
+import re
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -316,11 +317,16 @@ def test_import_reports_bad_rows_and_imports_the_good(registry, ward):
     assert "Dòng 3: thiếu số ký hiệu." in out
     assert "Dòng 4: ngày ban hành “31/02/2025” không có thật." in out
     assert "Dòng 5: ngày ban hành “2025-01-01” sai dạng" in out
-    assert "Dòng 6: loại văn bản “Điện báo” không có trong danh sách." in out
+    assert (
+        "Dòng 6: loại văn bản “Điện báo” không có trong danh sách (Quyết định," in out
+    )
     assert "Dòng 7: không tìm thấy tệp “x.pdf”." in out
     assert "Dòng 8: tệp “../a.pdf” nằm ngoài thư mục của bảng kê." in out
-    assert "Dòng 9: lĩnh vực “Lạ” không có trong danh sách." in out
-    assert "Dòng 10: " in out and "trước ngày ban hành" in out
+    assert "Dòng 9: lĩnh vực “Lạ” không có trong danh sách (" in out
+    assert (
+        "Dòng 10: ngày hiệu lực: Ngày hiệu lực không thể trước ngày ban hành.\n" in out
+    )
+    assert ".\n." not in out and not re.search(r"[^.]\.\.\n", out)
     assert "8 dòng lỗi" in error
     assert sorted(Document.objects.values_list("number", flat=True)) == [
         "125/QĐ-UBND",
