@@ -164,7 +164,10 @@ def _csv_rows(path: Path) -> list[list]:
         raise ImportError_("tệp chứa ký tự NUL, không phải bảng CSV")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return list(csv.reader(io.StringIO(nfc(text)), delimiter=delimiter))
+    try:
+        return list(csv.reader(io.StringIO(nfc(text)), delimiter=delimiter))
+    except csv.Error as error:  # A cell past the reader's limit, a stray quote.
+        raise ImportError_(f"không đọc được bảng CSV ({error})") from None
 
 
 def _xlsx_rows(path: Path) -> list[list]:
@@ -179,7 +182,9 @@ def _xlsx_rows(path: Path) -> list[list]:
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        # Only the registry's columns (and a few more, to name an unknown
+        # one): a sheet may declare sixteen thousand, padded in every row.
+        for row in sheet.iter_rows(values_only=True, max_col=len(COLUMNS) + 10):
             rows.append(list(row))
             if len(rows) > MAX_ROWS + 1:
                 break

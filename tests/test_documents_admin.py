@@ -402,3 +402,38 @@ def test_another_models_version_cannot_be_restored_through_a_document(
     assert (
         ward_editor_client.get("/admin/documents/document/recover/").status_code == 404
     )
+
+
+def test_a_sheet_declaring_every_column_reads_only_the_registrys(registry):
+    """openpyxl pads each row to the sheet's declared width: a 5 KB file
+    declaring A1:XFD20000 took gigabytes."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from documents.importing import COLUMNS, _xlsx_rows
+
+    path = registry / "rong.xlsx"
+    book = Workbook()
+    book.active.append(["so_ky_hieu", "loai"])
+    book.active.cell(row=3000, column=1, value="1/TB")
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(
+        rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD3000"/>', parts[sheet]
+    )
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    rows = _xlsx_rows(path)
+    assert len(rows) == 3000
+    assert max(len(row) for row in rows) <= len(COLUMNS) + 10
+
+
+def test_a_csv_cell_past_the_readers_limit_is_a_message(registry, ward):
+    path = registry / "dai.csv"
+    path.write_text("so_ky_hieu,trich_yeu\n1/TB," + "a" * 200_000 + "\n")
+    out, error = run(path)
+    assert "Không nhập được: không đọc được bảng CSV" in error
