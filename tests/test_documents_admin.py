@@ -437,3 +437,29 @@ def test_a_csv_cell_past_the_readers_limit_is_a_message(registry, ward):
     path.write_text("so_ky_hieu,trich_yeu\n1/TB," + "a" * 200_000 + "\n")
     out, error = run(path)
     assert "Không nhập được: không đọc được bảng CSV" in error
+
+
+def test_restoring_a_document_brings_back_no_other_saved_with_it(
+    ward_editor_client, make_document
+):
+    """A list action saves many documents in one revision; reversion would
+    revert them all when one is restored, whoever's they are."""
+    import reversion
+    from reversion.models import Version
+
+    first = make_document(summary="Bản đầu của văn bản thứ nhất")
+    second = make_document(summary="Bản đầu của văn bản thứ hai")
+    with reversion.create_revision():
+        first.save()
+        second.save()
+    Document.objects.filter(pk=second.pk).update(summary="Đã sửa văn bản thứ hai")
+    version = Version.objects.get_for_object(first).get()
+    url = f"/admin/documents/document/{first.pk}/history/{version.pk}/"
+    assert ward_editor_client.get(url).status_code == 200
+    second.refresh_from_db()
+    assert second.summary == "Đã sửa văn bản thứ hai"
+    data = form(number=first.number, summary="Bản đầu của văn bản thứ nhất")
+    ward_editor_client.post(url, data)
+    second.refresh_from_db()
+    assert second.summary == "Đã sửa văn bản thứ hai"
+    assert second.status == Document.Status.PUBLISHED
