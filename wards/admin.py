@@ -218,6 +218,24 @@ class WardScopedAdmin(admin.ModelAdmin):
         return TemplateResponse(request, self.ward_chooser_template, context)
 
 
+def _revert_keeping_the_rest(version) -> None:
+    """The version's object as stored, but for the fields its model's
+    revisions leave out (the publishing state, counters…), which reversion
+    would set to their defaults: they keep their current values."""
+    model = version._model
+    recorded = version.field_dict
+    kept = [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.attname not in recorded and not field.primary_key
+    ]
+    rows = model._default_manager.filter(pk=version.object_id)
+    current = rows.values(*kept).first() if kept else None
+    version.revert()
+    if current:
+        rows.update(**current)
+
+
 class WardScopedVersionAdmin(VersionAdmin, WardScopedAdmin):
     """django-reversion's "Lịch sử" for a ward-scoped model, made safe.
 
@@ -243,7 +261,9 @@ class WardScopedVersionAdmin(VersionAdmin, WardScopedAdmin):
         # wards for an editor of several), whoever's they are. Only this
         # object comes back, with the rows it owns (its inlines').
         owned = [version, *self._owned_versions(version)]
-        version.revision.revert = lambda delete=False: [v.revert() for v in owned]
+        version.revision.revert = lambda delete=False: [
+            _revert_keeping_the_rest(v) for v in owned
+        ]
         with self.restoring(request, version):
             return super()._reversion_revisionform_view(
                 request, version, *args, **kwargs
