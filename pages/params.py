@@ -9,14 +9,16 @@ page, an empty value), or the value unchanged when it means nothing (the
 view answers 404 for it, as before).
 """
 
-import re
-
-_NUMBER = re.compile(r"\+?0*([0-9]{1,18})")
-
 
 def _number(value: str) -> str | None:
-    match = _NUMBER.fullmatch(value.strip())
-    return str(int(match.group(1))) if match else None
+    """The whole number as Python (and so Django's paginator) reads it, in
+    ASCII digits: int() also takes other scripts' digits ("１", "١") and
+    underscores ("1_0"), each else a page of its own. None: not a number."""
+    try:
+        number = int(value.strip())
+    except ValueError:  # Not a number, or of thousands of digits.
+        return None
+    return str(number) if 0 <= number < 10**18 else None
 
 
 def page_number(value: str) -> str | None:

@@ -225,6 +225,11 @@ def test_robots_txt_runs_no_query(reader, db, django_assert_num_queries):
         ("p=1", "/sitemap-bai-viet.xml"),
         ("p=01", "/sitemap-bai-viet.xml"),
         ("p=", "/sitemap-bai-viet.xml"),
+        # What int() reads too: other scripts' digits, underscores.
+        ("p=%EF%BC%92", "/sitemap-bai-viet.xml?p=2"),
+        ("p=%D9%A2", "/sitemap-bai-viet.xml?p=2"),
+        ("p=0_2", "/sitemap-bai-viet.xml?p=2"),
+        ("p=%EF%BC%91", "/sitemap-bai-viet.xml"),
     ],
 )
 def test_a_page_number_spelled_otherwise_leads_to_its_one_address(
