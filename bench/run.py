@@ -1,13 +1,18 @@
 """`make bench`: how fast the reader pages are, against bare Django on the
-same machine in the same run, at 1,000 and 100,000 articles (bench/README.md).
+same machine in the same run, at 1,000 and 100,000 articles, and the
+documents registry's at 1,000 and 100,000 documents (bench/README.md).
 
 Run with the project's virtualenv Python from the project root:
 
     .venv/bin/python -m bench.run [--quick] [--sizes 1000,100000]
+                                  [--only articles|documents]
+                                  [--database NAME] [--redis-db N]
                                   [--server-variants] [--output FILE]
 
-It drops and recreates the PostgreSQL database wardnews_bench and flushes
-Redis database 13; it touches nothing else.
+It drops and recreates the PostgreSQL database wardnews_bench (or --database)
+and, for the documents, wardnews_bench_documents_<size>, one a size (left
+after the run, for EXPLAIN ANALYZE); it flushes Redis database 13 (or
+--redis-db) when it measures the articles. It touches nothing else.
 """
 
 import argparse
@@ -24,12 +29,12 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from http.client import HTTPConnection
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import psycopg2
 
@@ -52,6 +57,20 @@ HEADERS = {
     "Accept-Encoding": "gzip, deflate",
 }
 SCALE_TARGET = 1.25
+# The documents registry's pages: the list, a filtered list (one kind, the
+# year before last), a number search and a word search for two words most
+# documents hold ("công tác": nearly half of what generate_documents writes).
+# 125/QĐ-UBND's words are also in other decisions (125/2024/QĐ-UBND of the
+# city, "tại số 125 phố …"), more of them the more documents there are; no
+# other document holds 125/TB-UBND's: the number search with one row shown
+# at every size, for comparison.
+DOCUMENT_PAGES = {
+    "list": "/van-ban/",
+    "filtered list": f"/van-ban/?loai=quyet-dinh&nam={date.today().year - 2}",
+    "number search": f"/van-ban/?q={quote('125/QD-UBND')}",
+    "number search, one match": f"/van-ban/?q={quote('125/TB-UBND')}",
+    "word search": f"/van-ban/?q={quote('công tác')}",
+}
 THROUGHPUT_PAGES = ["home", "category", "article"]
 PLAIN_SYNC = ["--workers", "2", "--worker-class", "sync"]
 # Over gunicorn.conf.py, from the command line (which wins over the file).
@@ -81,11 +100,17 @@ class Plan:
     rush_seconds: int
     warmups: int
     samples: int
+    document_samples: int
     output: Path | None
+    database: str = DATABASE
+    redis_db: int = REDIS_DB
+    sections: tuple[str, ...] = ("articles", "documents")
 
 
 FULL = {"run_seconds": 10, "rush_seconds": 20, "warmups": 5, "samples": 30}
+FULL["document_samples"] = 25
 QUICK = {"run_seconds": 3, "rush_seconds": 5, "warmups": 2, "samples": 10}
+QUICK["document_samples"] = 10
 
 
 @dataclass
@@ -147,7 +172,7 @@ def load() -> str:
     return "/".join(f"{n:.2f}" for n in os.getloadavg())
 
 
-def bench_env(tmp: Path) -> dict:
+def bench_env(tmp: Path, database: str, redis_db: int = REDIS_DB) -> dict:
     """The app servers' environment: production settings on the bench
     database, nothing of the caller's own configuration."""
     own = ("DJANGO_", "GUNICORN_", "DATABASE_", "REDIS_")
@@ -156,8 +181,8 @@ def bench_env(tmp: Path) -> dict:
         DJANGO_SETTINGS_MODULE="wardnews.settings",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_DEBUG="false",
-        DATABASE_URL=f"{POSTGRES}/{DATABASE}",
-        REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        DATABASE_URL=f"{POSTGRES}/{database}",
+        REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}",
         DJANGO_ALLOWED_HOSTS=f"{HOST},127.0.0.1,localhost",
         DJANGO_SECURE_COOKIES="false",
         DJANGO_STATIC_ROOT=str(tmp / "static"),
@@ -204,31 +229,37 @@ def sql(statement, database="postgres"):
         connection.close()
 
 
-def flush_redis() -> str:
+def flush_redis(db=REDIS_DB) -> str:
     if shutil.which("redis-cli"):
         done = subprocess.run(
-            ["redis-cli", "-n", str(REDIS_DB), "flushdb"], capture_output=True
+            ["redis-cli", "-n", str(db), "flushdb"], capture_output=True
         )
         if done.returncode == 0:
-            return f"Redis db {REDIS_DB} flushed"
-    return f"Redis db {REDIS_DB} NOT flushed (no redis-cli, or no Redis)"
+            return f"Redis db {db} flushed"
+    return f"Redis db {db} NOT flushed (no redis-cli, or no Redis)"
 
 
-def set_up(env, size, report) -> dict:
-    """A fresh bench database holding `size` articles of the default ward,
-    which answers HOST; the pages to measure in it."""
-    progress(f"database {DATABASE}: {size:,} articles")
-    sql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    sql(f"CREATE DATABASE {DATABASE}")
+def fresh_database(env, database):
+    """The database dropped, made again and migrated; its default ward
+    answers HOST."""
+    sql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    sql(f"CREATE DATABASE {database}")
     manage(env, "migrate", "--no-input", "-v0")
     inproc(env, "prepare", HOST)
+
+
+def set_up(env, size, report, database=DATABASE) -> dict:
+    """A fresh bench database holding `size` articles of the default ward,
+    which answers HOST; the pages to measure in it."""
+    progress(f"database {database}: {size:,} articles")
+    fresh_database(env, database)
     out = manage(env, "generate_articles", "--count", str(size), "--seed", str(size))
     report.say(f"- {out.strip()}")
     # What autovacuum does soon after a bulk load: planner statistics.
-    sql("VACUUM ANALYZE", DATABASE)
+    sql("VACUUM ANALYZE", database)
     # The bulk load's dirty pages written now, not by the checkpointer in
     # the middle of a timed run.
-    sql("CHECKPOINT", DATABASE)
+    sql("CHECKPOINT", database)
     return inproc(env, "pages", HOST)
 
 
@@ -335,9 +366,9 @@ def get(port, path, host=HOST):
 SCALE_ROUNDS = 3
 
 
-def median_time(server, path, plan) -> float:
+def median_time(server, path, plan, samples=None) -> float:
     times = []
-    for n in range(plan.warmups + plan.samples):
+    for n in range(plan.warmups + (samples or plan.samples)):
         since = server.log_size()
         status, seconds = get(server.port, path)
         if status != 200:
@@ -381,7 +412,7 @@ def scale(env, tmp, plan, report):
     """Each page's median time at each size, one worker, no page cache."""
     results, queries, last = {}, {}, None
     for size in plan.sizes:
-        last = set_up(env, size, report)
+        last = set_up(env, size, report, plan.database)
         urls = last["pages"]
         counts = inproc(env, "queries", HOST, *urls.values())
         queries[size] = {name: counts[url] for name, url in urls.items()}
@@ -424,6 +455,107 @@ def scale(env, tmp, plan, report):
         )
     report.table(headers, rows)
     return last, queries[final]
+
+
+def documents_database(plan, size) -> str:
+    return f"{plan.database}_documents_{size}"
+
+
+def set_up_documents(env, size, report, database) -> dict:
+    """A fresh database holding `size` documents of the default ward (and
+    no articles), ANALYZEd by generate_documents as it ends: measured right
+    after the bulk load. What each page finds in it."""
+    progress(f"database {database}: {size:,} documents")
+    fresh_database(env, database)
+    out = manage(
+        env,
+        "generate_documents",
+        "--count",
+        str(size),
+        "--ward",
+        HOST,
+        "--seed",
+        str(size),
+    )
+    report.say(f"- `{database}`: {out.strip()}")
+    # The load's dirty pages written now, not in the middle of a timed run.
+    sql("CHECKPOINT", database)
+    return inproc(env, "documents", HOST, *DOCUMENT_PAGES.values())
+
+
+def documents_scale(tmp, plan, report) -> bool:
+    """The registry's pages at each size: each page's best median of
+    SCALE_ROUNDS rounds, one worker, no page cache, and the queries each
+    runs. Every size's database is loaded first and served by a worker of
+    its own; the rounds then go page by page, size by size, so that a
+    moment when this shared machine is busy falls on every size alike, not
+    on the one measured then. True if each page runs as many queries at
+    every size (a time over SCALE_TARGET is reported, as the articles' are:
+    a busy moment is no failure of the code)."""
+    results, queries, found, envs = {}, {}, {}, {}
+    for size in plan.sizes:
+        database = documents_database(plan, size)
+        envs[size] = env = bench_env(tmp, database, plan.redis_db)
+        found[size] = set_up_documents(env, size, report, database)
+        counts = inproc(env, "queries", HOST, *DOCUMENT_PAGES.values())
+        queries[size] = {name: counts[url] for name, url in DOCUMENT_PAGES.items()}
+    one_worker = {"GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "1"}
+    one_worker["DJANGO_PAGE_CACHE"] = "false"
+    args = ["-c", "gunicorn.conf.py", "wardnews.wsgi"]
+    with ExitStack() as stack:
+        servers = {
+            size: stack.enter_context(
+                gunicorn(f"documents-{size}", args, envs[size], tmp, one_worker)
+            )
+            for size in plan.sizes
+        }
+        for round_ in range(1, SCALE_ROUNDS + 1):
+            for name, url in DOCUMENT_PAGES.items():
+                for size, server in servers.items():
+                    progress(f"{size:,} documents: {name} {url} (round {round_})")
+                    median = median_time(server, url, plan, plan.document_samples)
+                    best = results.get((size, name), median)
+                    results[(size, name)] = min(best, median)
+    first, final = plan.sizes[0], plan.sizes[-1]
+    report.say()
+    report.say(
+        f"### Documents: median of {plan.document_samples} sequential requests "
+        f"(after {plan.warmups}), best of {SCALE_ROUNDS} rounds, one worker a "
+        "size, sizes alternated, page cache off"
+    )
+    report.say()
+    headers = ["page", *(f"{size:,} documents" for size in plan.sizes)]
+    headers += [f"{final:,} / {first:,}", f"≤ {SCALE_TARGET}", "queries"]
+    headers += ["rows shown", f"found at {final:,}"]
+    rows, passed = [], True
+    for name, url in DOCUMENT_PAGES.items():
+        times = [results[(size, name)] for size in plan.sizes]
+        ratio = times[-1] / times[0]
+        counts = [queries[size][name] for size in plan.sizes]
+        fixed = len(set(counts)) == 1 and counts[0] > 0
+        passed = passed and fixed
+        rows.append(
+            [
+                f"{name} `{url}`",
+                *(f"{t * 1000:.1f} ms" for t in times),
+                f"{ratio:.2f}",
+                "yes" if ratio <= SCALE_TARGET else "**no**",
+                "/".join(map(str, counts)) + ("" if fixed else " **grows**"),
+                "/".join(str(found[size]["rows"][url]) for size in plan.sizes),
+                found[final]["matches"][url],
+            ]
+        )
+    report.table(headers, rows)
+    report.say(
+        "Published documents: "
+        + ", ".join(f"{found[size]['published']:,}" for size in plan.sizes)
+        + '. "rows shown" is the documents the page lists at each size (at '
+        "most 20): a page listing more costs more to render (some 0.3 ms a "
+        'row on this machine) whatever the data\'s size. "found" is what '
+        "the page matches: a list's rows, a search's matches ranked (at most "
+        "500, the newest) of all it matches."
+    )
+    return passed
 
 
 def ceiling(env, tmp, plan) -> tuple[str, list[str], dict]:
@@ -611,11 +743,29 @@ def server_variants(env, tmp, plan, pages, report):
 def parse(argv) -> tuple[Plan, bool]:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="3 s runs, 1k/5k")
-    parser.add_argument("--sizes", help="article counts, e.g. 1000,100000")
+    parser.add_argument("--sizes", help="article and document counts, e.g. 1000,100000")
     parser.add_argument(
         "--server-variants",
         action="store_true",
         help="compare gunicorn settings instead (at the largest size)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["articles", "documents"],
+        help="one part: the articles' (scale, throughput, the counter) or "
+        "the documents registry's; written to a file only if --output",
+    )
+    parser.add_argument(
+        "--database",
+        default=DATABASE,
+        help="the bench database's name, and the documents' databases' "
+        "prefix (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--redis-db",
+        type=int,
+        default=REDIS_DB,
+        help="the Redis database the servers use, flushed first (default: %(default)s)",
     )
     parser.add_argument("--output", type=Path, help="the markdown report's file")
     options = parser.parse_args(argv)
@@ -624,10 +774,19 @@ def parse(argv) -> tuple[Plan, bool]:
     if options.sizes:
         sizes = [int(size.replace("_", "")) for size in options.sizes.split(",")]
     output = options.output
-    if output is None and not options.quick:
+    if output is None and not options.quick and not options.only:
         name = "server-variants.md" if options.server_variants else "results.md"
         output = BENCH / name
-    return Plan(sizes=sizes, output=output, **timing), options.server_variants
+    sections = (options.only,) if options.only else Plan.sections
+    plan = Plan(
+        sizes=sizes,
+        output=output,
+        database=options.database,
+        redis_db=options.redis_db,
+        sections=sections,
+        **timing,
+    )
+    return plan, options.server_variants
 
 
 def main(argv=None):
@@ -644,28 +803,38 @@ def main(argv=None):
     report.say(f"- {versions()}")
     with tempfile.TemporaryDirectory(prefix="wardnews-bench-") as directory:
         tmp = Path(directory)
-        env = bench_env(tmp)
-        report.say(f"- {flush_redis()}")
-        report.say()
-        report.say("### Set-up")
-        report.say()
+        env = bench_env(tmp, plan.database, plan.redis_db)
+        articles = variants or "articles" in plan.sections
+        if articles:
+            report.say(f"- {flush_redis(plan.redis_db)}")
+            report.say()
+            report.say("### Set-up")
+            report.say()
         progress("collectstatic")
         manage(env, "collectstatic", "--no-input", "-v0")
+        passed = True
         if variants:
-            pages = set_up(env, plan.sizes[-1], report)["pages"]
+            pages = set_up(env, plan.sizes[-1], report, plan.database)["pages"]
             server_variants(env, tmp, plan, pages, report)
-            passed = True
-        else:
+        elif articles:
             last, page_queries = scale(env, tmp, plan, report)
             throughput(env, tmp, plan, last["pages"], page_queries, report)
             passed = rush(
                 env, tmp, plan, last["article_id"], last["pages"]["article"], report
             )
+        if not variants and "documents" in plan.sections:
+            report.say()
+            report.say("### Set-up: documents")
+            report.say()
+            passed = documents_scale(tmp, plan, report) and passed
     minutes = (time.monotonic() - started) / 60
     report.say(f"Took {minutes:.1f} min; load average at the end {load()}.")
     if plan.output:
         plan.output.write_text("\n".join(report.lines) + "\n")
-        print(f"Written to {plan.output.relative_to(ROOT)}", file=sys.stderr)
+        shown = plan.output.resolve()
+        if shown.is_relative_to(ROOT):
+            shown = shown.relative_to(ROOT)
+        print(f"Written to {shown}", file=sys.stderr)
     return 0 if passed else 1
 
 
