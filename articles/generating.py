@@ -779,6 +779,9 @@ def _search_index_filled_at_end():
         for name in names:
             cursor.execute(f"ALTER INDEX {name} SET (fastupdate = on)")
         cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+        # Merging a hundred thousand articles into the index is one long
+        # statement: not bound by the limit requests have.
+        cursor.execute("SET LOCAL statement_timeout = 0")
     yield
     with connection.cursor() as cursor:
         for name in names:

@@ -14,10 +14,12 @@ Older and newer follow the pages' order, published_at then id, so articles
 published at the same time are never skipped nor shown twice.
 
 An article in an address is a position in time, not a promise that the
-category lists it: links must keep working after it is withdrawn, deleted or
-moved. Any article of the ward serves, whatever its state or category (only
-its time is used, never shown); one that no longer exists leads to the first
-page; another ward's, or anything not an id, is not a page (404).
+category lists it: links must keep working after it moves to another
+category. Any article readers may see in the ward serves, whatever its
+category (only its time is used, never shown). Any other id, a draft's, a
+scheduled or withdrawn article's, another ward's, or one that never existed,
+leads alike to the first page, so that an address tells nothing of what
+readers may not see; anything not an id is not a page (404).
 """
 
 import re
@@ -26,11 +28,15 @@ from dataclasses import dataclass
 from django.db.models import Subquery
 from django.http import Http404
 
+from pages.params import object_id, one_of
+
 from .models import Article
 
 PAGE_SIZE = 10
 OLDER, NEWER, LAST = "cu-hon", "moi-hon", "trang"
 LAST_PAGE = "cuoi"
+# The page's parameters, each in one spelling (for_readers, in urls.py).
+PARAMS = {OLDER: object_id, NEWER: object_id, LAST: one_of(LAST_PAGE)}
 
 NEWEST_FIRST = ("-published_at", "-id")
 OLDEST_FIRST = ("published_at", "id")
@@ -99,7 +105,7 @@ def page_of(articles, params, path, ward) -> Page:
         return Page(rows[:PAGE_SIZE][::-1], path, cursor, has_newer=newer, is_last=True)
     pk = int(value)
     at = Subquery(
-        Article.objects.filter(ward=ward, pk=pk).order_by().values("published_at")
+        Article.objects.published(ward).filter(pk=pk).order_by().values("published_at")
     )
     older = articles.filter(published_at__lte=at).exclude(published_at=at, pk__gte=pk)
     newer = articles.filter(published_at__gte=at).exclude(published_at=at, pk__lte=pk)
@@ -118,8 +124,8 @@ def page_of(articles, params, path, ward) -> Page:
         .annotate(cursor_at=at)
         .order_by(*NEWEST_FIRST)
     )
-    if not rows:
-        _gone(pk, ward, path)
+    if not rows:  # Not an article readers see, or nothing listed.
+        raise Moved(path)
     cursor, here = f"{key}={value}", (rows[0].cursor_at, pk)
     older = [row for row in rows if (row.published_at, row.pk) < here]
     newer = [row for row in rows if (row.published_at, row.pk) > here]
@@ -140,14 +146,6 @@ def page_of(articles, params, path, ward) -> Page:
 def _first(rows, path):
     """The newest page, from the newest articles (one more than a page)."""
     return Page(rows[:PAGE_SIZE], path, has_older=len(rows) > PAGE_SIZE)
-
-
-def _gone(pk, ward, path):
-    """Nothing on either side of article ``pk``: not the ward's article, or
-    a category with nothing listed."""
-    if Article.objects.filter(pk=pk).exclude(ward=ward).exists():
-        raise Http404("Không có trang này trong chuyên mục.")
-    raise Moved(path)
 
 
 def any_of(*sliced):

@@ -23,18 +23,20 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.paginator import Paginator
 from django.db import OperationalError, connection, transaction
 from django.db.models import TextField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
 from documents.search import documents_by_id
 from documents.search import find as find_documents
+from pages.params import as_sent, one_of, page_number
 from procedures.search import matching as matching_procedures
 from vietnamese.text import fold_accents, nfc, plain_text
 
@@ -45,6 +47,12 @@ MAX_RANKED = 500
 TIMEOUT_MS = 3000
 MAX_WORDS = 12
 EXCERPT_WORDS = 36
+# What one result costs, however long its article (bodies of 444,000
+# characters made each search ten times slower): ranking reads the first
+# RANKED_CHARACTERS of its words (title and lead come first), the excerpt
+# the first EXCERPT_CHARACTERS of its body's HTML.
+RANKED_CHARACTERS = 10_000
+EXCERPT_CHARACTERS = 20_000
 
 # Letters and digits: "_" is no word.
 _WORD = re.compile(r"[^\W_]+")
@@ -58,17 +66,30 @@ class Query:
     words: tuple[str, ...]  # Lower case, accents kept.
     folded: tuple[str, ...]  # Without accents.
     truncated: bool = False
+    # Words typed but not searched: repeated, too short, or past the last.
+    dropped: bool = False
 
     @classmethod
-    def parse(cls, raw: str) -> "Query":
+    def parse(
+        cls, raw: str, *, max_words: int = MAX_WORDS, min_length: int = 1
+    ) -> "Query":
+        """``max_words`` distinct words at most, each of ``min_length``
+        letters or more: each word is one more condition for the database."""
         cleaned = "".join(c if c.isprintable() else " " for c in nfc(raw)).strip()
         text = cleaned[:MAX_QUERY_LENGTH]
-        words = tuple(dict.fromkeys(_WORD.findall(text.casefold())))[:MAX_WORDS]
+        truncated = len(cleaned) > MAX_QUERY_LENGTH
+        if truncated and not cleaned[MAX_QUERY_LENGTH].isspace():
+            # Cut within a word: "phuo" of "phuong" would match nothing.
+            text = text.rsplit(None, 1)[0] if " " in text.strip() else text
+        typed = _WORD.findall(text.casefold())
+        words = tuple(dict.fromkeys(w for w in typed if len(w) >= min_length))
+        words = words[:max_words]
         return cls(
             text=" ".join(text.split()),
             words=words,
             folded=tuple(fold_accents(word) for word in words),
-            truncated=len(cleaned) > MAX_QUERY_LENGTH,
+            truncated=truncated,
+            dropped=truncated or len(words) < len(typed),
         )
 
     @property
@@ -89,11 +110,14 @@ def newest_matches(ward, query: Query):
     query, MAX_RANKED and one more: (pk, search_text, search_folded,
     published_at) rows."""
     return (
-        _matches(Article.objects.published(ward), query)
+        matching(Article.objects.published(ward), query)
         .order_by("-published_at", "-id")
-        .values_list("pk", "search_text", "search_folded", "published_at")[
-            : MAX_RANKED + 1
-        ]
+        .values_list(
+            "pk",
+            Substr("search_text", 1, RANKED_CHARACTERS),
+            Substr("search_folded", 1, RANKED_CHARACTERS),
+            "published_at",
+        )[: MAX_RANKED + 1]
     )
 
 
@@ -119,8 +143,15 @@ def search(ward, query: Query) -> Found:
 
 
 def articles(ward, ids) -> list[Article]:
-    """The published articles of ``ids``, in that order: a page of results."""
-    found = Article.objects.published(ward).select_related("category").in_bulk(ids)
+    """The published articles of ``ids``, in that order: a page of results,
+    each with the start of its body (``body_start``), not the whole."""
+    found = (
+        Article.objects.published(ward)
+        .select_related("category")
+        .defer("body", "search_text", "search_folded")
+        .annotate(body_start=Substr("body", 1, EXCERPT_CHARACTERS))
+        .in_bulk(ids)
+    )
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -132,12 +163,15 @@ _SEARCH_VECTOR = RawSQL(
 )
 
 
-def _matches(published, query):
+def matching(articles, query):
+    """The ``articles`` holding every word of the query, whatever their
+    accents: readers' search and the admin's, through the same folded words
+    (on PostgreSQL their indexed tsvector), never the bodies themselves."""
     if connection.vendor == "postgresql":
         wanted = SearchQuery(" ".join(query.folded), config="simple")
-        return published.annotate(document=_SEARCH_VECTOR).filter(document=wanted)
+        return articles.annotate(document=_SEARCH_VECTOR).filter(document=wanted)
     padded = Concat(Value(" "), "search_folded", Value(" "), output_field=TextField())
-    matches = published.annotate(padded=padded)
+    matches = articles.annotate(padded=padded)
     for word in query.folded:
         matches = matches.filter(padded__contains=f" {word} ")
     return matches
@@ -145,12 +179,15 @@ def _matches(published, query):
 
 @contextmanager
 def _time_limit():
-    """On PostgreSQL, a search never holds a database connection for long."""
+    """On PostgreSQL, a search never holds a database connection for long:
+    TIMEOUT_MS, shorter than the limit every statement has
+    (settings.STATEMENT_TIMEOUT_MS), never longer."""
     if connection.vendor != "postgresql":
         yield
         return
+    limit = min(filter(None, [TIMEOUT_MS, settings.STATEMENT_TIMEOUT_MS]))
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL statement_timeout = {TIMEOUT_MS}")
+        cursor.execute(f"SET LOCAL statement_timeout = {int(limit)}")
         yield
 
 
@@ -169,9 +206,13 @@ def highlight(text: str, query: Query) -> str:
 
 
 def excerpt(article, query: Query) -> str:
-    """A few dozen words of the lead and body around the best match: where
-    the query's words stand together as typed, else its first word found."""
-    words = f"{article.lead} {plain_text(article.body)}".split()
+    """A few dozen words of the lead and the start of the body (``body_start``
+    from articles()) around the best match: where the query's words stand
+    together as typed, else its first word found."""
+    body = article.body_start
+    if len(body) >= EXCERPT_CHARACTERS and body.rfind("<") > body.rfind(">"):
+        body = body[: body.rfind("<")]  # No tag cut in half.
+    words = f"{article.lead} {plain_text(body)}".split()
     keys = [" ".join(fold_accents(w) for w in _WORD.findall(word)) for word in words]
     phrase = list(query.folded)
     wanted = set(phrase)
@@ -199,6 +240,10 @@ NEWS, DOCUMENTS, PROCEDURES = "tin-bai", "van-ban", "thu-tuc"
 KINDS = {NEWS: "Tin bài", DOCUMENTS: "Văn bản", PROCEDURES: "Thủ tục hành chính"}
 # What the page of every kind shows of the documents and procedures found.
 FIRST_FEW = 3
+# The page's parameters (for_readers, in urls.py): a page number and a kind
+# in one spelling; the query as typed, since results are never kept and the
+# page tells what it did with the query (cut at 200 characters…).
+PARAMS = {"q": as_sent, "loai": one_of(*KINDS), "page": page_number}
 
 
 class SearchView(TemplateView):

@@ -1,8 +1,9 @@
 from django.urls import path
 
+from pages import limits
 from pages.decorators import ARTICLE_SECONDS, for_readers
 
-from . import search, views
+from . import paging, search, views
 
 app_name = "articles"
 
@@ -11,9 +12,7 @@ urlpatterns = [
     path(
         "chuyen-muc/<slug:slug>/",
         # The keyset pages' cursors (views.CategoryView).
-        for_readers(
-            views.CategoryView.as_view(), params=("cu-hon", "moi-hon", "trang")
-        ),
+        for_readers(views.CategoryView.as_view(), params=paging.PARAMS),
         name="category",
     ),
     path(
@@ -23,7 +22,16 @@ urlpatterns = [
         ),
         name="detail",
     ),
-    path("tim-kiem/", search.SearchView.as_view(), name="search"),
+    path(
+        "tim-kiem/",
+        for_readers(
+            search.SearchView.as_view(),
+            kept=False,
+            params=search.PARAMS,
+            limit=limits.SEARCHES,
+        ),
+        name="search",
+    ),
     path("anh-chia-se.png", views.share_card, name="share_card"),
     path("tep/<int:pk>/<str:filename>", views.download_attachment, name="attachment"),
 ]

@@ -15,6 +15,9 @@ from datetime import date
 from urllib.parse import parse_qs, quote, urlsplit
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wardnews.settings")
+# Every request from one address, as fast as it goes: measure, not refuse.
+os.environ.setdefault("DJANGO_RENDERS_PER_SECOND", "0")
+os.environ.setdefault("DJANGO_SEARCHES_PER_SECOND", "0")
 
 import django  # noqa: E402
 

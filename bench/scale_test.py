@@ -406,6 +406,9 @@ class Site:
             # Shared by both servers, as NFS or object storage would be.
             DJANGO_MEDIA_ROOT=str(self.srv / "media"),
             DJANGO_SERVE_MEDIA="false",
+            # Every reader thread asks from 127.0.0.1: measure, not refuse.
+            DJANGO_RENDERS_PER_SECOND="0",
+            DJANGO_SEARCHES_PER_SECOND="0",
             GUNICORN_FORWARDED_ALLOW_IPS="127.0.0.1",
             PYTHONUNBUFFERED="1",
         )

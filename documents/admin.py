@@ -359,12 +359,9 @@ class DocumentAdmin(WardScopedVersionAdmin):
 
     # Revisions ---------------------------------------------------------
 
-    def _reversion_revisionform_view(self, request, version, *args, **kwargs):
+    def restoring(self, request, version):
         # A restore keeps the document's publishing state and counts.
         document = self.get_object(request, version.object_id)
         if document is None or not may_edit(request.user, document):
             raise PermissionDenied
-        with keeping_current_state(version):
-            return super()._reversion_revisionform_view(
-                request, version, *args, **kwargs
-            )
+        return keeping_current_state(version)

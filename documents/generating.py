@@ -36,13 +36,14 @@ from files.names import display_name, storage_name
 from vietnamese.text import fold_accents, nfc, vietnamese_slugify
 
 from .models import (
-    MAX_SEARCH_CHARS,
+    MAX_SEARCH_BYTES,
     WARD_BODIES,
     Document,
     DocumentFile,
     Issuer,
     Kind,
     number_key,
+    within_bytes,
 )
 from .models import Field as Subject
 
@@ -671,7 +672,8 @@ def batches(ward, count, seed, years, batch_size=BATCH_SIZE, now=None):
             document.summary,
             document.signer,
             *file_texts,
-        )[:MAX_SEARCH_CHARS]
+        )
+        document.search_folded = within_bytes(document.search_folded, MAX_SEARCH_BYTES)
         made.documents.append(document)
         if len(made.documents) == batch_size or position == count - 1:
             yield made
@@ -709,9 +711,12 @@ def _file(rng, document, slots, ward) -> DocumentFile:
     upload = f"{kind} {document.number}.pdf"
     return DocumentFile(
         name=display_name(nfc(upload).strip()),
-        file=f"documents/{ward.slug}/{document.issued_on:%Y/%m}/{storage_name(upload)}",
+        file=(
+            f"attachments/documents/{ward.slug}/{document.issued_on:%Y/%m}/"
+            f"{storage_name(upload)}"
+        ),
         size=rng.randint(60_000, 900_000),
-        text=" ".join(nfc(text).split())[:MAX_SEARCH_CHARS],
+        text=within_bytes(" ".join(nfc(text).split()), MAX_SEARCH_BYTES),
     )
 
 

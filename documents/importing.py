@@ -164,7 +164,10 @@ def _csv_rows(path: Path) -> list[list]:
         raise ImportError_("tệp chứa ký tự NUL, không phải bảng CSV")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return list(csv.reader(io.StringIO(nfc(text)), delimiter=delimiter))
+    try:
+        return list(csv.reader(io.StringIO(nfc(text)), delimiter=delimiter))
+    except csv.Error as error:  # A cell past the reader's limit, a stray quote.
+        raise ImportError_(f"không đọc được bảng CSV ({error})") from None
 
 
 def _xlsx_rows(path: Path) -> list[list]:
@@ -179,7 +182,9 @@ def _xlsx_rows(path: Path) -> list[list]:
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        # Only the registry's columns (and a few more, to name an unknown
+        # one): a sheet may declare sixteen thousand, padded in every row.
+        for row in sheet.iter_rows(values_only=True, max_col=len(COLUMNS) + 10):
             rows.append(list(row))
             if len(rows) > MAX_ROWS + 1:
                 break
@@ -203,11 +208,12 @@ def _date(row, column) -> date | None:
         raise RowError(f"{LABELS[column]} “{text}” không có thật") from None
 
 
-def _choice(row, column, table, label) -> str:
+def _choice(row, column, table, label, choices) -> str:
     text = row.get(column, "")
     value = table.get(_key(text))
     if value is None:
-        raise RowError(f"{label} “{text}” không có trong danh sách")
+        allowed = ", ".join(choices.labels)
+        raise RowError(f"{label} “{text}” không có trong danh sách ({allowed})")
     return value
 
 
@@ -218,14 +224,14 @@ def parse_row(row: dict) -> dict:
             raise RowError(f"thiếu {LABELS[column]}")
     values = {
         "number": row["so_ky_hieu"],
-        "kind": _choice(row, "loai", KINDS, "loại văn bản"),
+        "kind": _choice(row, "loai", KINDS, "loại văn bản", Kind),
         "signer": row.get("nguoi_ky", ""),
         "signer_title": row.get("chuc_vu", ""),
         "issued_on": _date(row, "ngay_ban_hanh"),
         "effective_on": _date(row, "ngay_hieu_luc"),
         "summary": row["trich_yeu"],
         "field": (
-            _choice(row, "linh_vuc", FIELDS, "lĩnh vực")
+            _choice(row, "linh_vuc", FIELDS, "lĩnh vực", Field)
             if row.get("linh_vuc")
             else Field.KHAC
         ),

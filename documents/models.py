@@ -25,7 +25,21 @@ from . import pdftext
 YEARS = range(1945, 2101)
 MAX_COUNT = 1_000_000_000
 # The words of a document's own text kept for search: a few hundred pages.
-MAX_SEARCH_CHARS = 400_000
+# The search words a document keeps, in UTF-8 bytes: PostgreSQL's tsvector
+# holds at most 1 MB, and 256 KB of words (each 2 bytes at least, with a
+# space) stays well within it whatever the script; a PDF's text beyond that
+# is rarely searched for.
+MAX_SEARCH_BYTES = 256 * 1024
+
+
+def within_bytes(text: str, limit: int) -> str:
+    """The text cut to at most ``limit`` bytes of UTF-8, at a word's end."""
+    data = text.encode()
+    if len(data) <= limit:
+        return text
+    cut = data[:limit].decode(errors="ignore")
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
+
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -390,7 +404,7 @@ class Document(models.Model):
             self.signer,
             *file_texts,
         )
-        return words[:MAX_SEARCH_CHARS]
+        return within_bytes(words, MAX_SEARCH_BYTES)
 
     def refresh_search(self) -> None:
         """Read the files' text into the search words again (a file was
@@ -448,10 +462,13 @@ class Document(models.Model):
 
 
 def document_file_path(document_file, filename):
-    """Each ward's documents in a folder of its own, by month."""
+    """Each ward's documents in a folder of its own, by month, under
+    attachments/: the media view and nginx serve nothing there, so a file
+    goes out only through the views that ask published(ward) (a draft's
+    file, or another ward's, has no address of its own)."""
     month = timezone.localdate().strftime("%Y/%m")
     ward = document_file.document.ward.slug
-    return f"documents/{ward}/{month}/{storage_name(filename)}"
+    return f"attachments/documents/{ward}/{month}/{storage_name(filename)}"
 
 
 class DocumentFile(models.Model):
@@ -504,9 +521,8 @@ class DocumentFile(models.Model):
         )
         if self.file and not self.file._committed:
             self.size = self.file.size
-            self.text = (pdftext.extract(self.file) if self.is_pdf else "")[
-                :MAX_SEARCH_CHARS
-            ]
+            text = pdftext.extract(self.file) if self.is_pdf else ""
+            self.text = within_bytes(text, MAX_SEARCH_BYTES)
         super().save(*args, **kwargs)
         self.document.refresh_search()
 

@@ -17,6 +17,7 @@ from django.views.generic import DetailView, TemplateView
 from files import names
 from files.checks import kind_of, readable_size, type_label
 from files.download import DOWNLOAD_MAX_AGE, NOT_FOUND, saved_file_response
+from pages.params import as_sent, object_id, one_of, page_number
 
 from . import cards, search
 from .models import Document, DocumentFile, Field, Issuer, Kind
@@ -27,7 +28,13 @@ RELATED = 6
 # The list's query parameters (the page cache keeps one page per value).
 FILTERS = {"loai": ("kind", Kind), "co-quan": ("issuer", Issuer)}
 FILTERS["linh-vuc"] = ("field", Field)
-PARAMS = ("q", "loai", "co-quan", "linh-vuc", "nam", "trang")
+# Each in one spelling (pages/params.py): another is sent to it.
+PARAMS = {
+    "q": as_sent,
+    **{name: one_of(*choices.values) for name, (_, choices) in FILTERS.items()},
+    "nam": object_id,
+    "trang": page_number,
+}
 
 
 def section():

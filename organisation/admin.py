@@ -4,6 +4,7 @@ inline. Writers draft bodies and send them for review; editors publish
 editors' alone to change, so nothing a writer types reaches readers without
 an editor. Revisions hold a body with its people, never its state."""
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -32,6 +33,13 @@ def may_edit(user, body) -> bool:
     return user.has_perm("organisation.change_body", body) and (
         not body.is_published or may_publish(user, body.ward)
     )
+
+
+# Revisions of a body hold its people; the publishing state is left out, so
+# restoring one never publishes or withdraws anything. Registered here, before
+# VersionAdmin below would register the whole row.
+reversion.register(Body, exclude=["status"], follow=["people"])
+reversion.register(Person)
 
 
 class PersonInline(admin.StackedInline):

@@ -8,16 +8,6 @@ class OrganisationConfig(AppConfig):
     verbose_name = "Cơ cấu tổ chức"
 
     def ready(self):
-        import reversion
-
-        from .models import Body, Person
-
-        # Revisions of a body hold its people; the publishing state is left
-        # out, so restoring one never publishes or withdraws anything.
-        if not reversion.is_registered(Body):
-            reversion.register(Body, exclude=["status"], follow=["people"])
-        if not reversion.is_registered(Person):
-            reversion.register(Person)
         # What readers see changed: the ward's kept pages go stale.
         for model in ("Body", "Person"):
             for signal in (post_save, post_delete):

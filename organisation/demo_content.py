@@ -50,7 +50,7 @@ WARD_DETAILS = {
     "phone": "024 3875 0000",
     "hotline": "0912 345 678",
     "email": "ubndphucloi@hanoi.gov.vn",
-    "responsible_person": "Ông Hoàng Minh Tuấn – Chủ tịch UBND phường",
+    "responsible_person": "Ông Nguyễn Văn Hùng – Chủ tịch UBND phường",
     "governing_body": "Ủy ban nhân dân phường Phúc Lợi",
     "licence": "125/GP-TTĐT ngày 15/03/2021 của Sở Thông tin và Truyền thông Hà Nội",
     "map_url": "https://www.openstreetmap.org/#map=16/21.0455/105.9202",
@@ -223,7 +223,7 @@ BODIES = [
         Body.Status.PUBLISHED,
         [
             (
-                "Hoàng Minh Tuấn",
+                "Nguyễn Văn Hùng",
                 "Chủ tịch Ủy ban nhân dân phường",
                 "Chairman of the Ward People's Committee",
                 "024 3875 1021",
@@ -233,7 +233,7 @@ BODIES = [
                 (40, 110, 90),
             ),
             (
-                "Vũ Thị Lan Anh",
+                "Trần Thị Mai",
                 "Phó Chủ tịch Ủy ban nhân dân phường (kinh tế, đô thị)",
                 "Vice Chairwoman of the Ward People's Committee (economy, urban "
                 "affairs)",

@@ -56,9 +56,16 @@ def without_foreign_pictures(html: str) -> str:
     finder = ImageFinder()
     finder.feed(html)
     finder.close()
-    return finder.replaced(
-        html, lambda attrs: None if is_media_picture(attrs.get("src", "")) else ""
-    )
+    return finder.replaced(html, lambda attrs: None if own_picture(attrs) else "")
+
+
+def own_picture(attrs: dict) -> bool:
+    """Whether every address an <img> makes the browser fetch is a picture
+    of our media: its src and each candidate of its srcset (a screen of 2x
+    loads those rather than src)."""
+    candidates = (attrs.get("srcset") or "").split(",")
+    addresses = [c.split()[0] for c in candidates if c.strip()]
+    return all(is_media_picture(a or "") for a in [attrs.get("src", ""), *addresses])
 
 
 # Where an <img> to drop is not where the parser says (markup no sanitiser

@@ -57,9 +57,10 @@ def client() -> redis.Redis:
 
 def script(source: str):
     """A Lua script, loaded once per process (EVALSHA after the first run)."""
+    connection = client()  # First: REDIS_URL may have changed (tests).
     known = _scripts.get((source, _client_url))
     if known is None:
-        known = _scripts[(source, _client_url)] = client().register_script(source)
+        known = _scripts[(source, _client_url)] = connection.register_script(source)
     return known
 
 

@@ -12,10 +12,10 @@ from wards.models import Ward
 from .models import Entry
 from .weeks import Week
 
-CHAIRMAN = "Chủ tịch UBND phường Nguyễn Văn An"
+CHAIRMAN = "Chủ tịch UBND phường Nguyễn Văn Hùng"
 VICE_CHAIRMAN = "Phó Chủ tịch UBND phường Trần Thị Mai"
-VICE_CHAIRMAN_2 = "Phó Chủ tịch UBND phường Lê Minh Đức"
-SECRETARY = "Bí thư Đảng ủy phường Phạm Quốc Hùng"
+VICE_CHAIRMAN_2 = "Phó Chủ tịch UBND phường Bùi Quang Huy"
+SECRETARY = "Bí thư Đảng ủy phường Trần Quốc Hưng"
 HALL = "Hội trường tầng 2, trụ sở UBND phường"
 ROOM_1 = "Phòng họp số 1, trụ sở UBND phường"
 RECEPTION_ROOM = "Phòng tiếp công dân, tầng 1 trụ sở UBND phường"
@@ -171,7 +171,7 @@ NEXT_WEEK = [
         "11:30",
         "work",
         "Kỳ họp chuyên đề Hội đồng nhân dân phường",
-        "Chủ tịch HĐND phường Đỗ Thị Hằng",
+        "Chủ tịch HĐND phường Nguyễn Thị Minh Nguyệt",
         "Đại biểu HĐND phường; lãnh đạo UBND phường; Ủy ban MTTQ Việt Nam phường",
         HALL,
     ),

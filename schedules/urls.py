@@ -2,7 +2,7 @@ from django.urls import path
 
 from pages.decorators import for_readers
 
-from . import views
+from . import views, weeks
 
 app_name = "schedules"
 
@@ -11,7 +11,7 @@ app_name = "schedules"
 urlpatterns = [
     path(
         "lich-cong-tac/",
-        for_readers(views.WeekView.as_view(), params=("tuan",)),
+        for_readers(views.WeekView.as_view(), params={"tuan": weeks.canonical}),
         name="week",
     ),
     path(

@@ -102,3 +102,15 @@ def day_label(day: date) -> str:
 def short_day_label(day: date) -> str:
     """ "T2 30/11" (the admin's narrow columns)."""
     return f"{SHORT_WEEKDAYS[day.weekday()]} {day:%d/%m}"
+
+
+def canonical(value: str) -> str | None:
+    """``?tuan=`` in one spelling (for the page cache, pages/params.py):
+    "2026-W49" for "2026w49" or " 2026-W49 "; nothing for nothing; a value
+    that names no week as it was sent (the page answers it with a 404)."""
+    if not value.strip():
+        return None
+    try:
+        return str(Week.parse(value))
+    except BadWeek:
+        return value

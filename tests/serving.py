@@ -48,6 +48,9 @@ def deployed_env(folder, port, **settings):
         DJANGO_MEDIA_ROOT=str(folder / "media"),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         GUNICORN_BIND=f"127.0.0.1:{port}",
+        # Every request comes from this one address, faster than a reader.
+        DJANGO_RENDERS_PER_SECOND="0",
+        DJANGO_SEARCHES_PER_SECOND="0",
     )
     env.update(settings)
     return env

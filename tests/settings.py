@@ -27,3 +27,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Never scan a collectstatic output left in the project: WhiteNoise would
 # rebuild its file list for every test client.
 STATIC_ROOT = os.path.join(tempfile.gettempdir(), "wardnews-test-static-none")
+
+# Tests ask for pages faster than any reader: no cap on renders, but in the
+# tests of the cap itself (tests/test_render_limits.py).
+RENDERS_PER_SECOND = 0
+SEARCHES_PER_SECOND = 0

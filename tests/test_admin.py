@@ -134,10 +134,11 @@ def test_staff_are_told_of_pictures_in_the_text_without_a_description(
     """A picture dropped or pasted into the editor has none: saving says so,
     and saves all the same."""
     client.force_login(ward_editor)
+    folder = f"/media/{category.ward.upload_folder}"
     body = (
-        '<p>Quang cảnh chợ đêm:<img src="/media/uploads/cho-dem.png" alt=""></p>'
-        '<p><img src="/media/uploads/le-hoi.png" alt="Lễ hội đường phố"></p>'
-        '<p><img src="/media/uploads/anh.png"></p>'
+        f'<p>Quang cảnh chợ đêm:<img src="{folder}/cho-dem.png" alt=""></p>'
+        f'<p><img src="{folder}/le-hoi.png" alt="Lễ hội đường phố"></p>'
+        f'<p><img src="{folder}/anh.png"></p>'
     )
     response = client.post(ADD_URL, article_form(category, body=body), follow=True)
     assert Article.objects.get().body.count("<img") == 3

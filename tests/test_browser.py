@@ -601,7 +601,9 @@ def test_a_resident_reads_searches_and_prints_on_a_phone(
 
     # The magnifier in the header opens the field, ready to type in.
     page.locator(".header-search summary").tap()
-    field = page.get_by_label("Tìm tin bài (gõ có dấu hoặc không dấu)")
+    field = page.get_by_label(
+        "Tìm tin bài, văn bản, thủ tục (gõ có dấu hoặc không dấu)"
+    )
     expect(field).to_be_focused()
     assert_no_sideways_scroll(page)
     screenshot(page, "reader-header-search")
@@ -725,7 +727,9 @@ def test_without_scripts_the_script_buttons_are_not_shown(
     expect(page.locator(".article-tools")).to_be_hidden()
     # The header's search opens without scripts too.
     page.locator(".header-search summary").tap()
-    field = page.get_by_label("Tìm tin bài (gõ có dấu hoặc không dấu)")
+    field = page.get_by_label(
+        "Tìm tin bài, văn bản, thủ tục (gõ có dấu hoặc không dấu)"
+    )
     field.fill("bài viết")
     field.press("Enter")
     expect(page.locator(".search-count")).to_contain_text("Tìm thấy")
@@ -774,7 +778,9 @@ def test_a_keyboard_reaches_the_skip_link_search_and_menu_with_visible_focus(
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
-    expect(page.get_by_label("Tìm tin bài (gõ có dấu hoặc không dấu)")).to_be_focused()
+    expect(
+        page.get_by_label("Tìm tin bài, văn bản, thủ tục (gõ có dấu hoặc không dấu)")
+    ).to_be_focused()
     page.keyboard.press("Escape")
     expect(page.locator(".header-search-form")).to_be_hidden()
     assert page.evaluate(FOCUSED)["tag"] == "SUMMARY"

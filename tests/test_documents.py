@@ -446,3 +446,99 @@ def test_query_counts_do_not_grow(
     ]:
         with django_assert_max_num_queries(9):
             assert reader.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("sent", "canonical"),
+    [
+        ({"trang": "02"}, "trang=2"),
+        ({"nam": "02024"}, "nam=2024"),
+        ({"loai": "Quyet-Dinh"}, "loai=quyet-dinh"),
+    ],
+)
+def test_a_list_page_has_one_address(reader, make_document, sent, canonical):
+    make_document()
+    response = reader.get("/van-ban/", sent)
+    assert response.status_code == 301
+    assert response["Location"].endswith(f"?{canonical}")
+
+
+def test_a_draft_for_comment_is_not_shown_as_in_force(reader, make_document):
+    today = timezone.localdate()
+    draft = make_document(
+        number="12/DT-UBND",
+        is_draft_for_comment=True,
+        comment_starts_on=today,
+        comment_ends_on=today + timedelta(days=30),
+    )
+    page = reader.get(draft.get_absolute_url()).text
+    assert "Dự thảo, chưa có hiệu lực" in page
+    assert "Còn hiệu lực" not in page and "Ngày hiệu lực" not in page
+    listed = reader.get("/van-ban/").text
+    assert "Đăng dự thảo" in listed and "Còn hiệu lực" not in listed
+
+
+# What an intruder found: files with an address of their own, slow PDFs,
+# sheets that declare every column, words past PostgreSQL's limit.
+
+
+def test_a_documents_file_has_no_address_but_its_views(
+    reader, make_document, media_root
+):
+    draft = make_document(status=Document.Status.DRAFT)
+    stored = pdf_file(draft).file.name
+    assert stored.startswith("attachments/documents/")
+    assert reader.get(f"/media/{stored}").status_code == 404
+
+
+def pdf_with_drawing_of(size: int) -> bytes:
+    """A one-page PDF whose page draws ``size`` bytes of text operators."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, StreamObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+    )
+    stream = StreamObject()
+    stream.set_data(b"BT /F1 12 Tf (aaaaaaaa) Tj ET\n" * (size // 30))
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_a_pdf_that_draws_megabytes_of_text_is_not_read_for_minutes():
+    import io
+    import time
+
+    from documents import pdftext
+
+    started = time.monotonic()
+    assert pdftext.extract(io.BytesIO(pdf_with_drawing_of(2_000_000))) == ""
+    assert time.monotonic() - started < 3
+    assert "aaaaaaaa" in pdftext.extract(io.BytesIO(pdf_with_drawing_of(4_000)))
+
+
+def test_search_words_stay_within_postgresqls_limit(make_document):
+    from documents.models import MAX_SEARCH_BYTES, within_bytes
+
+    words = " ".join(chr(0x4E00 + n % 20000) * 3 for n in range(100_000))
+    kept = within_bytes(words, MAX_SEARCH_BYTES)
+    assert len(kept.encode()) <= MAX_SEARCH_BYTES and not kept.endswith(" ")
+    document = make_document(summary="Về việc thử")
+    document_file = pdf_file(document)
+    DocumentFile.objects.filter(pk=document_file.pk).update(text=words)
+    document.refresh_search()
+    document.refresh_from_db()
+    assert len(document.search_folded.encode()) <= MAX_SEARCH_BYTES

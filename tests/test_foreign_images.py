@@ -87,6 +87,14 @@ def test_one_stored_before_is_dropped_on_render(make_article, reader, src):
     assert "tim-kiem" not in feed.text
 
 
+def test_a_stored_srcset_reaching_elsewhere_is_dropped_on_render(make_article, reader):
+    """A screen of 2x loads the srcset, not the src: both are held to the rule."""
+    article = make_article(body="<p>Tin.</p>")
+    stored = f'<p><img src="{OURS}" srcset="/tim-kiem/?q=r3 2x" alt="Ảnh"></p>'
+    Article.objects.filter(pk=article.pk).update(body=stored)
+    assert "tim-kiem" not in article_body(reader.get(article.get_absolute_url()))
+
+
 def test_a_picture_of_another_ward_is_dropped_from_a_wards_article(
     make_article, second_ward
 ):

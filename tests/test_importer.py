@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.importing import (
     ArticleFormatError,
@@ -597,3 +599,18 @@ def test_a_view_count_the_counter_could_overflow_is_refused(tmp_path):
     assert result.status == ImportStatus.FAILED
     assert result.reason.startswith("lượt xem: ")
     assert not Article.objects.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's planner statistics"
+)
+@pytest.mark.django_db
+def test_the_command_lets_the_planner_learn_what_it_imported(tmp_path):
+    good = write(tmp_path, "good.txt", export())
+    with CaptureQueriesContext(connection) as queries:
+        call_command("import_articles", str(good), stdout=StringIO())
+    with CaptureQueriesContext(connection) as again:
+        call_command("import_articles", str(good), stdout=StringIO())
+    assert any(q["sql"].startswith("ANALYZE") for q in queries)
+    # Nothing imported the second time: nothing to learn.
+    assert not any(q["sql"].startswith("ANALYZE") for q in again)

@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test.utils import override_settings
 from django.utils import timezone
 from reversion.models import Version
 
@@ -913,3 +914,26 @@ def test_a_body_of_megabytes_is_refused_before_it_is_cleaned(
     assert "Nội dung quá dài" in response.text
     assert not Article.objects.exists()
     assert all(size < 100_000 for size in cleaned)
+
+
+@override_settings(ARTICLE_MAX_BODY_LENGTH=5_000)
+def test_the_longest_body_is_a_setting(client, ward_editor, category):
+    client.force_login(ward_editor)
+    long = article_form(category, body="<p>" + "chữ " * 1_500 + "</p>")
+    response = client.post(ADD_URL, long)
+    assert "Nội dung quá dài (6.007 ký tự; tối đa 5.000)" in response.text
+    assert not Article.objects.exists()
+    short = article_form(category, body="<p>" + "chữ " * 1_000 + "</p>")
+    assert client.post(ADD_URL, short).status_code == 302
+    assert Article.objects.count() == 1
+
+
+def test_a_body_of_444000_characters_is_refused_by_default(
+    client, ward_editor, category
+):
+    client.force_login(ward_editor)
+    body = "<p>" + "phường " * 63_000 + "</p>"
+    assert len(body) > 440_000
+    response = client.post(ADD_URL, article_form(category, body=body))
+    assert "Nội dung quá dài" in response.text
+    assert not Article.objects.exists()

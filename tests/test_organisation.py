@@ -50,7 +50,7 @@ def organisation(ward):
     review = make_body(ward, "Ban chờ duyệt", status=Body.Status.REVIEW, order=6)
     make_person(
         ubnd,
-        "Hoàng Minh Tuấn",
+        "Nguyễn Văn Hùng",
         "Chủ tịch UBND phường",
         title_en="Chairman of the Ward People's Committee",
         phone="024 3875 1021",
@@ -66,7 +66,7 @@ def organisation(ward):
         order=30,
         handles_contacts=True,
     )
-    make_person(ubnd, "Vũ Thị Lan Anh", "Phó Chủ tịch UBND phường", order=20)
+    make_person(ubnd, "Trần Thị Mai", "Phó Chủ tịch UBND phường", order=20)
     make_person(party, "Trần Quốc Hưng", "Bí thư Đảng ủy phường", is_leader=True)
     make_person(draft, "Người của bản nháp", is_leader=True, handles_contacts=True)
     make_person(review, "Người chờ duyệt", handles_contacts=True)
@@ -156,8 +156,8 @@ def test_the_page_lists_published_bodies_and_people_in_the_wards_order(
         [2, "Đảng ủy phường"],
         [3, "Trần Quốc Hưng"],
         [2, "Ủy ban nhân dân phường"],
-        [3, "Hoàng Minh Tuấn"],
-        [3, "Vũ Thị Lan Anh"],
+        [3, "Nguyễn Văn Hùng"],
+        [3, "Trần Thị Mai"],
         [3, "Ngô Thị Hồng Nhung"],
     ]
     main = main_of(response)
@@ -180,7 +180,7 @@ def test_drafts_and_bodies_waiting_for_review_are_never_shown(reader, organisati
             assert hidden not in text, (url, hidden)
     assert [p.name for p in blocks.leaders(organisation["draft"].ward)] == [
         "Trần Quốc Hưng",
-        "Hoàng Minh Tuấn",
+        "Nguyễn Văn Hùng",
     ]
 
 
@@ -193,7 +193,7 @@ def test_a_ward_sees_only_its_own_organisation(
     here = [reader.get(url).text for url in (INDEX, ENGLISH, "/lien-he/")]
     for text in there:
         assert "Phan Thị Thanh Vân" in text
-        assert "Hoàng Minh Tuấn" not in text
+        assert "Nguyễn Văn Hùng" not in text
         assert "Ngô Thị Hồng Nhung" not in text
     for text in here:
         assert "Phan Thị Thanh Vân" not in text
@@ -250,7 +250,7 @@ def test_contact_shows_the_hotline_and_the_people_responsible(reader, organisati
     assert [3, "Ngô Thị Hồng Nhung"] in page.headings
     main = main_of(response)
     assert '<p>Đường dây nóng: <a href="tel:0912345678">0912 345 678</a></p>' in main
-    assert "Hoàng Minh Tuấn" not in main  # A leader, not the contact.
+    assert "Nguyễn Văn Hùng" not in main  # A leader, not the contact.
 
 
 # The English page
@@ -296,7 +296,7 @@ def test_the_english_page_is_in_english_and_names_its_vietnamese_twin(
         in main
     )
     assert '<p class="org-person-title" lang="vi">Phó Chủ tịch UBND phường</p>' in main
-    assert '<h3 class="org-person-name" lang="vi">Hoàng Minh Tuấn</h3>' in main
+    assert '<h3 class="org-person-name" lang="vi">Nguyễn Văn Hùng</h3>' in main
 
 
 def test_the_vietnamese_page_names_its_english_twin(reader, organisation):
@@ -350,7 +350,7 @@ def test_the_leaders_block_is_one_query(ward, organisation, django_assert_num_qu
         leaders = blocks.leaders(ward)
         assert [(p.name, p.body.name) for p in leaders] == [
             ("Trần Quốc Hưng", "Đảng ủy phường"),
-            ("Hoàng Minh Tuấn", "Ủy ban nhân dân phường"),
+            ("Nguyễn Văn Hùng", "Ủy ban nhân dân phường"),
         ]
 
 

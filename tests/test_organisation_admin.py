@@ -52,7 +52,7 @@ def body_form(*people, **fields):
 
 def person(**fields):
     return {
-        "name": "Hoàng Minh Tuấn",
+        "name": "Nguyễn Văn Hùng",
         "title": "Chủ tịch UBND phường",
         "title_en": "Chairman of the Ward People's Committee",
         "phone": "024 3875 1021",
@@ -123,12 +123,12 @@ def test_a_writer_drafts_a_body_with_its_people_readers_do_not_see_it(
     body = Body.objects.get()
     assert (body.status, body.ward.name) == ("draft", "Phường Phúc Lợi")
     assert [(p.name, p.ward_id) for p in body.people.all()] == [
-        ("Hoàng Minh Tuấn", body.ward_id),
+        ("Nguyễn Văn Hùng", body.ward_id),
         ("Ngô Thị Hồng Nhung", body.ward_id),
     ]
     assert body.people.first().photo.name.startswith("organisation/phuc-loi/")
     for url in READER_PAGES:
-        assert "Hoàng Minh Tuấn" not in reader.get(url).text
+        assert "Nguyễn Văn Hùng" not in reader.get(url).text
 
 
 def test_a_writer_cannot_publish_by_a_crafted_post(client, writer, reader):
@@ -152,7 +152,7 @@ def test_a_writer_cannot_publish_by_a_crafted_post(client, writer, reader):
     )
     body.refresh_from_db()
     assert body.status == "draft"
-    assert "Hoàng Minh Tuấn" not in reader.get("/co-cau-to-chuc/").text
+    assert "Nguyễn Văn Hùng" not in reader.get("/co-cau-to-chuc/").text
 
 
 def test_a_writer_sends_a_body_for_review(client, writer):
@@ -191,7 +191,7 @@ def test_an_editor_publishes_and_readers_see_it_at_once(client, ward_editor, rea
     response = client.post(f"{BODIES}add/", body_form(person(), status="published"))
     assert response.status_code == 302, response.context["errors"]
     for url in ["/co-cau-to-chuc/", "/en/"]:
-        assert "Hoàng Minh Tuấn" in reader.get(url).text, url
+        assert "Nguyễn Văn Hùng" in reader.get(url).text, url
     body = Body.objects.get()
     response = client.post(
         BODIES, {"action": "withdraw", "_selected_action": [body.pk], "index": "0"}
@@ -199,7 +199,7 @@ def test_an_editor_publishes_and_readers_see_it_at_once(client, ward_editor, rea
     assert response.status_code == 302
     body.refresh_from_db()
     assert body.status == "draft"
-    assert "Hoàng Minh Tuấn" not in reader.get("/co-cau-to-chuc/").text
+    assert "Nguyễn Văn Hùng" not in reader.get("/co-cau-to-chuc/").text
 
 
 # Wards apart
@@ -434,7 +434,7 @@ def test_staff_fill_the_footer_notice_and_links_every_page_shows(
             governing_body="Ủy ban nhân dân phường Phúc Lợi",
             licence="Giấy phép số 125/GP-TTĐT ngày 15/03/2021",
             hotline="0912 345 678",
-            responsible_person="Ông Hoàng Minh Tuấn – Chủ tịch UBND phường",
+            responsible_person="Ông Nguyễn Văn Hùng – Chủ tịch UBND phường",
         ),
     )
     assert response.status_code == 302, response.context["errors"]
@@ -444,7 +444,7 @@ def test_staff_fill_the_footer_notice_and_links_every_page_shows(
         footer = footer_of(reader, url)
         assert "<p>Cơ quan chủ quản: Ủy ban nhân dân phường Phúc Lợi</p>" in footer
         assert (
-            "<p>Chịu trách nhiệm nội dung: Ông Hoàng Minh Tuấn – "
+            "<p>Chịu trách nhiệm nội dung: Ông Nguyễn Văn Hùng – "
             "Chủ tịch UBND phường</p>" in footer
         )
         assert "<p>Giấy phép số 125/GP-TTĐT ngày 15/03/2021</p>" in footer

@@ -644,3 +644,23 @@ def test_a_kept_list_page_is_checked_without_a_round_trip(buffered, make_article
         assert time.monotonic() < deadline, "Never heard."
         time.sleep(0.01)
     assert "Tin mới" in new_reader().get("/").text
+
+
+@pytest.mark.parametrize("failing", ["_ensure_generations", "keep_shared"])
+def test_redis_failing_after_a_page_rendered_does_not_count_it_again(
+    buffered, make_article, failing
+):
+    """An intruder stalled Redis while an article rendered: the view was
+    stored, keeping the page timed out, and the page rendered (and counted)
+    a second time."""
+    article = make_article()
+    timeout = redis.TimeoutError("stalled")
+    if failing == "_ensure_generations":
+        patched = mock.patch.object(pagecache, failing, side_effect=timeout)
+    else:
+        patched = mock.patch.object(pagecache.cache, "set", side_effect=timeout)
+    with patched:
+        response = new_reader().get(article.get_absolute_url())
+    assert response.status_code == 200
+    redisclient.wake()
+    assert stored_views(article) == (1, 1)

@@ -477,3 +477,10 @@ def test_the_demo_has_a_lived_in_week(db, ward):
     assert Entry.objects.filter(ward=ward, status=Entry.Status.DRAFT).exists()
     assert Entry.objects.published(ward).of_week(this_week().next).exists()
     assert load_schedule_demo() == []  # Never twice.
+
+
+@pytest.mark.parametrize("spelling", ["2026w49", " 2026-W49 ", "2026-w49"])
+def test_a_week_has_one_address(reader, spelling):
+    response = reader.get(URL, {"tuan": spelling})
+    assert response.status_code == 301
+    assert response["Location"].endswith("?tuan=2026-W49")

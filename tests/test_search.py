@@ -310,7 +310,8 @@ def test_results_pages_show_every_ranked_match_once(reader, make_article, monkey
         make_article(title=f"Phường thông báo số {n}")
     seen = []
     for page in [1, 2, 3]:
-        seen += titles(reader.get(URL, {"q": "phuong", "page": page}))
+        numbered = {"page": page} if page > 1 else {}
+        seen += titles(reader.get(URL, {"q": "phuong", **numbered}))
     assert len(seen) == len(set(seen)) == 25
     assert set(seen) == {f"Phường thông báo số {n}" for n in range(25)}
 
@@ -344,12 +345,12 @@ def test_a_search_out_of_time_says_so(reader, party_news, monkeypatch):
 )
 def test_postgresql_stops_a_search_at_the_time_limit(reader, party_news, monkeypatch):
     monkeypatch.setattr(search_module, "TIMEOUT_MS", 1)
-    sleepy = search_module._matches
+    sleepy = search_module.matching
 
     def slow_matches(published, query):
         return sleepy(published, query).extra(where=["pg_sleep(0.05) IS NOT NULL"])
 
-    monkeypatch.setattr(search_module, "_matches", slow_matches)
+    monkeypatch.setattr(search_module, "matching", slow_matches)
     response = reader.get(URL, {"q": "cong tac dang"})
     assert "mất quá nhiều thời gian" in response.text
 
@@ -369,6 +370,56 @@ def test_angle_brackets_in_a_title_are_text_to_search(reader, make_article):
 def test_a_results_page_names_the_bare_search_page_canonical(reader, party_news):
     page = reader.get(URL, {"q": "nha cai uy tin"}).text
     assert '<link rel="canonical" href="http://testserver/tim-kiem/">' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [
+        ("q=phuong&page=01", "q=phuong"),
+        ("q=phuong&page=1", "q=phuong"),
+        ("q=phuong&page=%2B2", "q=phuong&page=2"),
+        ("page=2&q=phuong&page=02", "page=2&q=phuong"),
+    ],
+)
+def test_a_results_page_spelled_otherwise_leads_to_its_one_address(
+    reader, db, query, canonical
+):
+    response = reader.get(f"{URL}?{query}")
+    assert response.status_code == 301
+    assert response["Location"] == f"{URL}?{canonical}"
+
+
+def test_a_very_long_body_costs_a_search_no_more_than_a_long_one(
+    reader, make_article, monkeypatch
+):
+    """Three bodies of 444,000 characters made each matching search ten times
+    slower (issue 18): ranking and excerpts read the start of each result."""
+    paragraph = "<p>" + "phường tổ dân phố hội nghị " * 40 + "</p>"
+    body = paragraph * (444_000 // len(paragraph)) + "<p>cuoibai</p>"
+    for n in range(3):
+        make_article(title=f"Bài rất dài {n}", body=body)
+    read = []
+    real = search_module.plain_text
+    monkeypatch.setattr(
+        search_module, "plain_text", lambda html: read.append(len(html)) or real(html)
+    )
+    response = reader.get(URL, {"q": "hoi nghi"})
+    assert len(response.context["results"]) == 3
+    assert read and max(read) <= search_module.EXCERPT_CHARACTERS
+    ranked = list(newest_matches(response.wsgi_request.ward, Query.parse("hoi nghi")))
+    assert all(
+        len(text) <= search_module.RANKED_CHARACTERS
+        and len(folded) <= search_module.RANKED_CHARACTERS
+        for _, text, folded, _ in ranked
+    )
+
+
+def test_a_word_past_the_start_of_a_long_body_is_still_found(reader, make_article):
+    paragraph = "<p>" + "phường tổ dân phố " * 40 + "</p>"
+    article = make_article(body=paragraph * 200 + "<p>Cuối bài có từ khonglo.</p>")
+    response = reader.get(URL, {"q": "khonglo"})
+    assert titles(response) == [article.title]
+    assert "Sapo của bài viết" in response.text  # The excerpt: the lead.
 
 
 # The one search: news, documents and procedures.

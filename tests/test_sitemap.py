@@ -212,3 +212,41 @@ def test_robots_txt_runs_no_query(reader, db, django_assert_num_queries):
     reader.get("/")
     with django_assert_num_queries(0):
         reader.get("/robots.txt")
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [
+        ("p=02", "/sitemap-bai-viet.xml?p=2"),
+        ("p=002", "/sitemap-bai-viet.xml?p=2"),
+        ("p=%2B2", "/sitemap-bai-viet.xml?p=2"),
+        ("p=2%20", "/sitemap-bai-viet.xml?p=2"),
+        ("p=2&p=2", "/sitemap-bai-viet.xml?p=2"),
+        ("p=1", "/sitemap-bai-viet.xml"),
+        ("p=01", "/sitemap-bai-viet.xml"),
+        ("p=", "/sitemap-bai-viet.xml"),
+        # What int() reads too: other scripts' digits, underscores.
+        ("p=%EF%BC%92", "/sitemap-bai-viet.xml?p=2"),
+        ("p=%D9%A2", "/sitemap-bai-viet.xml?p=2"),
+        ("p=0_2", "/sitemap-bai-viet.xml?p=2"),
+        ("p=%EF%BC%91", "/sitemap-bai-viet.xml"),
+    ],
+)
+def test_a_page_number_spelled_otherwise_leads_to_its_one_address(
+    reader, make_article, monkeypatch, query, canonical
+):
+    """`?p=02`, `?p=+2`… would each be rendered and kept as a page of their
+    own (issue 18: 29 renders a second, Redis 54 MB fuller in 20 s)."""
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    for _ in range(3):
+        make_article()
+    response = reader.get(f"/sitemap-bai-viet.xml?{query}")
+    assert response.status_code == 301
+    assert response["Location"] == canonical
+    assert reader.get(canonical).status_code == 200
+
+
+def test_a_page_number_that_is_no_number_is_not_found(reader, make_article):
+    make_article()
+    for query in ["p=abc", "p=0", "p=-1", "p=2.0", "p=9"]:
+        assert reader.get(f"/sitemap-bai-viet.xml?{query}").status_code == 404

@@ -202,8 +202,8 @@ def test_staff_preview_only_their_own_wards_drafts(
     ("url", "queries"),
     [
         # Categories (also the menu), latest, category blocks, most-read
-        # (the last 30 days, then all time).
-        ("/", 5),
+        # (the last 30 days, then all time), newest documents, the schedule.
+        ("/", 7),
         # Category, the page of articles (by cursor: no count), menu.
         ("/chuyen-muc/cong-tac-dang/", 3),
         # Article with its category, the view counted (total and day, in the

@@ -14,12 +14,18 @@ Two ways in, one page:
   (nearly every case), so each request logs one line, not a traceback;
 - server_error (handler500) catches it from another middleware, such as the
   ward lookup reloading its host map during a long outage.
+
+A statement PostgreSQL stopped for running past DATABASE_STATEMENT_TIMEOUT_MS
+(settings.py) is answered the same two ways, with a page of its own: the
+database is there, but that page asked too much of it (503, "try again
+later, or ask less": a narrower search).
 """
 
 import logging
 import sqlite3
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -57,10 +63,20 @@ def is_database_unavailable(error: BaseException | None) -> bool:
     return code is None or code.startswith(("08", "57P"))
 
 
-def unavailable_response() -> HttpResponse:
+def is_statement_timeout(error: BaseException | None) -> bool:
+    """Whether PostgreSQL cancelled a statement (SQLSTATE 57014,
+    query_canceled): past statement_timeout, or cancelled by an operator."""
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    code = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
+    return code == "57014"
+
+
+def unavailable_response(template: str = "503.html") -> HttpResponse:
     """The 503 page. Rendered without the request, so no context processor
     (which would read the ward and its menu from the database) runs."""
-    page = loader.get_template("503.html").render()
+    page = loader.get_template(template).render()
     response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     # A proxy or browser must not keep serving the outage after it ends.
@@ -79,20 +95,32 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not is_database_unavailable(exception):
-            return None
-        # Django logs the 503 itself (django.request); this says why.
-        reason = str(exception).strip().partition("\n")[0]
-        logger.warning("Database unavailable: %s", reason, extra={"request": request})
-        return unavailable_response()
+        return _answer(request, exception)
+
+
+def _answer(request, error):
+    """The page for a database error, or None for any other error."""
+    if is_statement_timeout(error):
+        logger.warning(
+            "Statement stopped after %s ms: %s",
+            settings.STATEMENT_TIMEOUT_MS,
+            request.get_full_path()[:200],
+            extra={"request": request},
+        )
+        return unavailable_response("503_too_long.html")
+    if not is_database_unavailable(error):
+        return None
+    # Django logs the 503 itself (django.request); this says why.
+    reason = str(error).strip().partition("\n")[0]
+    logger.warning("Database unavailable: %s", reason, extra={"request": request})
+    return unavailable_response()
 
 
 def server_error(request, *args, **kwargs):
     """handler500: the 503 page when what failed is the database's absence,
     else the usual 500 page."""
-    if is_database_unavailable(sys.exc_info()[1]):
-        if request.path_info == "/healthz":
-            # A monitor asking for health gets the plain answer it reads.
-            return healthz(request)
-        return unavailable_response()
-    return defaults.server_error(request, *args, **kwargs)
+    error = sys.exc_info()[1]
+    if is_database_unavailable(error) and request.path_info == "/healthz":
+        # A monitor asking for health gets the plain answer it reads.
+        return healthz(request)
+    return _answer(request, error) or defaults.server_error(request, *args, **kwargs)

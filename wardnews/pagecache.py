@@ -326,12 +326,21 @@ class PageCacheMiddleware:
                 request.META["HTTP_ACCEPT_ENCODING"] = accept
         if not self._may_keep(request, response, ward_id):
             return self.compress.process_response(request, response)
-        generations = _ensure_generations(ward_id, generations)
+        # The view ran and counted: Redis failing from here on must not make
+        # the page render, and count, a second time. It is served unkept.
+        try:
+            generations = _ensure_generations(ward_id, generations)
+        except redis.RedisError as error:
+            redisclient.rest(error)
+            return self.compress.process_response(request, response)
         expires = min(_now() + response.page_seconds, _due_time(ward_id, generations))
         page = self._page(response, ward_id, generations, expires)
         _keep(key, page)
         if page.size <= MAX_SHARED_BYTES:
-            cache.set(_shared_key(key), page, max(1, int(expires - _now())))
+            try:
+                cache.set(_shared_key(key), page, max(1, int(expires - _now())))
+            except redis.RedisError as error:
+                redisclient.rest(error)
         served = self._respond(request, page, counted=False)
         served.cookies = response.cookies  # The view's seen-cookie, if any.
         return served

@@ -183,6 +183,26 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
+# The longest one PostgreSQL statement may run, in milliseconds (0: no
+# limit). A request that asks more of the database (a crafted search) is
+# stopped and answered with a page (wardnews/outage.py), instead of holding a
+# connection and a worker thread for minutes while the next ones queue. Set
+# on every connection, so it holds for every request; `manage.py migrate` and
+# generate_articles lift it for the long statements they are made of.
+STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", default=10_000)
+if STATEMENT_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured(
+        "DATABASE_STATEMENT_TIMEOUT_MS must be 0 (no limit) or more, "
+        f"not {STATEMENT_TIMEOUT_MS}."
+    )
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    _options = DATABASES["default"]["OPTIONS"]
+    _options["options"] = " ".join(
+        filter(
+            None,
+            [_options.get("options"), f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"],
+        )
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -358,6 +378,30 @@ if VIEW_CAP_PER_MINUTE < 0:
     raise ImproperlyConfigured(
         f"DJANGO_VIEW_CAP_PER_MINUTE must be 0 (no cap) or more, "
         f"not {VIEW_CAP_PER_MINUTE}."
+    )
+
+# Pages one client (an address; an IPv6 /64) may have rendered a second, on
+# average, and searches (/tim-kiem/); kept pages never count. Beyond it the
+# client gets the 429 page for a few seconds (pages/limits.py). 0: no cap.
+# Shared through Redis when REDIS_URL is set, else per process.
+RENDERS_PER_SECOND = env_int("DJANGO_RENDERS_PER_SECOND", default=5)
+SEARCHES_PER_SECOND = env_int("DJANGO_SEARCHES_PER_SECOND", default=1)
+for _name, _value in [
+    ("DJANGO_RENDERS_PER_SECOND", RENDERS_PER_SECOND),
+    ("DJANGO_SEARCHES_PER_SECOND", SEARCHES_PER_SECOND),
+]:
+    if _value < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 (no cap) or more, not {_value}.")
+
+# The longest article body the admin accepts, in characters of HTML. The
+# longest a ward publishes is some 50,000; four times that is still a news
+# article, not a pasted archive, and every save, revision and search of it
+# stays quick (the admin says so in Vietnamese: articles/admin.py).
+ARTICLE_MAX_BODY_LENGTH = env_int("DJANGO_ARTICLE_MAX_BODY_LENGTH", default=200_000)
+if ARTICLE_MAX_BODY_LENGTH < 1_000:
+    raise ImproperlyConfigured(
+        "DJANGO_ARTICLE_MAX_BODY_LENGTH must be 1000 or more, "
+        f"not {ARTICLE_MAX_BODY_LENGTH}."
     )
 
 # "Nộp hồ sơ trực tuyến" on a procedure's page (procedures/) links to the

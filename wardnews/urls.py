@@ -12,6 +12,7 @@ from articles.feeds import CategoryFeed, WardNewsFeed
 from articles.sitemaps import sitemap_index, sitemap_section
 from documents.sitemaps import DocumentSitemap
 from pages.decorators import for_readers
+from pages.params import page_number
 from pictures.renditions import RENDITIONS
 from procedures.sitemaps import ProcedureSitemap
 from schedules.sitemaps import ScheduleSitemap
@@ -82,7 +83,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<slug:section>.xml",
-        for_readers(sitemap_section, params=("p",)),
+        for_readers(sitemap_section, params={"p": page_number}),
         {"more": SITEMAP_SECTIONS},
         name="sitemap_section",
     ),

@@ -1,6 +1,7 @@
 """The wards in the admin, and the rule every ward-owned model's admin follows:
 staff see and change only their own wards' rows."""
 
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -217,6 +218,24 @@ class WardScopedAdmin(admin.ModelAdmin):
         return TemplateResponse(request, self.ward_chooser_template, context)
 
 
+def _revert_keeping_the_rest(version) -> None:
+    """The version's object as stored, but for the fields its model's
+    revisions leave out (the publishing state, counters…), which reversion
+    would set to their defaults: they keep their current values."""
+    model = version._model
+    recorded = version.field_dict
+    kept = [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.attname not in recorded and not field.primary_key
+    ]
+    rows = model._default_manager.filter(pk=version.object_id)
+    current = rows.values(*kept).first() if kept else None
+    version.revert()
+    if current:
+        rows.update(**current)
+
+
 class WardScopedVersionAdmin(VersionAdmin, WardScopedAdmin):
     """django-reversion's "Lịch sử" for a ward-scoped model, made safe.
 
@@ -224,7 +243,8 @@ class WardScopedVersionAdmin(VersionAdmin, WardScopedAdmin):
     only, whatever model it is of, and restores it before it asks whose the
     object is; its "recover deleted" lists every ward's deleted objects.
     Here the object must be one the staff member may change, the version
-    must be that object's, and what was deleted stays deleted."""
+    must be that object's, only that object (and its own rows) comes back,
+    and what was deleted stays deleted."""
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
@@ -234,6 +254,44 @@ class WardScopedVersionAdmin(VersionAdmin, WardScopedAdmin):
             raise PermissionDenied
         get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def _reversion_revisionform_view(self, request, version, *args, **kwargs):
+        # reversion reverts the version's whole revision: every object saved
+        # with it (a list action publishes or withdraws many at once, across
+        # wards for an editor of several), whoever's they are. Only this
+        # object comes back, with the rows it owns (its inlines').
+        owned = [version, *self._owned_versions(version)]
+        version.revision.revert = lambda delete=False: [
+            _revert_keeping_the_rest(v) for v in owned
+        ]
+        with self.restoring(request, version):
+            return super()._reversion_revisionform_view(
+                request, version, *args, **kwargs
+            )
+
+    def restoring(self, request, version):
+        """A context around showing or saving an old version (its model's
+        own rules: e.g. keeping the current publishing state)."""
+        return nullcontext()
+
+    def _owned_versions(self, version) -> list:
+        """The other versions of the revision that are rows of this object:
+        of another model, pointing at it."""
+        owned = []
+        for other in version.revision.version_set.exclude(pk=version.pk):
+            model = other._model
+            if model is None or model is self.model:
+                continue
+            data = other.field_dict
+            if any(
+                field.is_relation
+                and field.related_model is self.model
+                and str(data.get(field.attname, data.get(field.name)))
+                == str(version.object_id)
+                for field in model._meta.fields
+            ):
+                owned.append(other)
+        return owned
 
     def recoverlist_view(self, request, extra_context=None):
         raise Http404("Mục đã xóa không khôi phục được.")

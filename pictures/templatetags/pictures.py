@@ -96,7 +96,7 @@ def body_with_renditions(html: str) -> str:
 def _body_picture(attrs) -> str | None:
     """The <picture> for an <img> of the body: None keeps it as written (our
     picture with no renditions, a missing file), "" drops it (not ours)."""
-    if not addresses.is_media_picture(attrs.get("src", "")):
+    if not addresses.own_picture(attrs):
         return ""
     name = renditions.stored_name(attrs.get("src", ""))
     offered = renditions.offer(name, "article") if name else None

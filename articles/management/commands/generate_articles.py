@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import generating
+from articles.importing import refresh_planner_statistics
 from wards.hosts import ward_of_option
 
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"{target.name} has no categories to write in.")
         started = time.monotonic()
         report = generating.generate(target, count, seed=seed, years=years)
+        refresh_planner_statistics()
         seconds = time.monotonic() - started
         self.stdout.write(
             f"Generated {report.articles} articles for {target.name} in "

@@ -2,7 +2,7 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing import ImportStatus, import_file
+from articles.importing import ImportStatus, import_file, refresh_planner_statistics
 from wards.hosts import ward_of_option
 
 
@@ -35,6 +35,8 @@ class Command(BaseCommand):
                 line = self.style.ERROR(line)
             self.stdout.write(line)
 
+        if counts[ImportStatus.IMPORTED]:
+            refresh_planner_statistics()
         summary = (
             f"Đã nhập {counts[ImportStatus.IMPORTED]}, "
             f"không đổi {counts[ImportStatus.UNCHANGED]}, "

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         except ImportError_ as error:
             raise CommandError(f"Không nhập được: {error}.") from None
         for line, reason in report.errors:
+            reason = reason.rstrip(".")  # A model's message ends with its own.
             self.stdout.write(self.style.ERROR(f"Dòng {line}: {reason}."))
         summary = (
             f"Thêm mới {report.created}, cập nhật {report.updated}, không đổi "
