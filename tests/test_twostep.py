@@ -400,3 +400,20 @@ def test_createsuperuser_without_questions(db, monkeypatch):
     assert "Đã tạo tài khoản quản trị viên “admin”." in out.getvalue()
     with pytest.raises(Exception, match="đã có người dùng"):
         call_command("createsuperuser", "--noinput", "--username", "admin")
+
+
+def test_reset_two_step_from_the_server_when_no_superuser_can_sign_in(editor):
+    enrolled(editor)
+    devices.new_backup_codes(editor)
+    out = StringIO()
+
+    call_command("reset_two_step", "bientapvien", stdout=out)
+
+    assert "Đã đặt lại xác thực hai bước của “bientapvien”" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=editor).exists()
+    assert devices.backup_codes_left(editor) == 0
+    assert Entry.objects.get(action=Entry.Action.DEVICE_RESET).target == "bientapvien"
+    client = sign_in(editor)
+    assert client.get("/admin/")["Location"].startswith(ENROL)
+    with pytest.raises(Exception, match="Không có tài khoản “ai”"):
+        call_command("reset_two_step", "ai")

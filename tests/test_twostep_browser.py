@@ -91,3 +91,30 @@ def test_a_new_superuser_enrols_then_signs_in_with_the_code(
     expect(page.locator("#content-main")).to_contain_text("đang bật")
     shoot(page, f"settings-{size}")
     assert errors == []
+
+
+def test_superusers_lists_of_devices_and_of_activity(
+    new_context, live_server, settings
+):
+    from activity.log import Action, record
+    from twostep import devices
+
+    settings.TWO_STEP_REQUIRED_FOR = frozenset()  # Straight in, for the pictures.
+    boss = User.objects.create_superuser("quantri", password=PASSWORD)
+    colleague = User.objects.create_user("bientap", password=PASSWORD, is_staff=True)
+    devices.confirm_app(devices.pending_app(colleague))
+    record(None, Action.SIGN_IN_FAILED, user="khach-la")
+    record(None, Action.DEVICE_RESET, user=boss, target="bientap")
+    context = new_context(user=boss, site=live_server.url, viewport=DESKTOP)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+
+    page.goto(f"{live_server.url}/admin/twostep/authenticatorapp/")
+    expect(page.locator("#result_list")).to_contain_text("bientap")
+    shoot(page, "devices-desktop")
+    page.goto(f"{live_server.url}/admin/activity/entry/")
+    expect(page.locator("#result_list")).to_contain_text("khach-la")
+    expect(page.locator("#changelist-filter")).to_contain_text("Theo việc")
+    shoot(page, "activity-desktop")
+    assert errors == []

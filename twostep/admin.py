@@ -17,13 +17,29 @@ for model in (TOTPDevice, StaticDevice):
 
 @admin.register(AuthenticatorApp)
 class AuthenticatorAppAdmin(admin.ModelAdmin):
-    list_display = ["user", "confirmed", "created_at", "last_used_at"]
-    list_filter = ["confirmed"]
+    list_display = ["person", "ready", "enrolled_at", "used_at"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
-    fields = ["user", "confirmed", "created_at", "last_used_at"]
-    readonly_fields = fields
+    fields = list_display
+    readonly_fields = list_display
     actions = ["reset"]
+
+    # django-otp's fields are named in English: these say it in Vietnamese.
+    @admin.display(description="cán bộ", ordering="user__username")
+    def person(self, device):
+        return device.user
+
+    @admin.display(description="đã dùng được", boolean=True, ordering="confirmed")
+    def ready(self, device):
+        return device.confirmed  # False: enrolment begun, no code typed yet.
+
+    @admin.display(description="ngày đăng ký", ordering="created_at")
+    def enrolled_at(self, device):
+        return device.created_at
+
+    @admin.display(description="dùng lần cuối", ordering="last_used_at")
+    def used_at(self, device):
+        return device.last_used_at
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
