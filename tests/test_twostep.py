@@ -252,7 +252,7 @@ def test_a_backup_code_works_once(editor):
     assert send_code(first, codes[0].upper()[:4] + " " + codes[0][4:])["Location"] == (
         "/admin/"
     )
-    assert first.get("/admin/").status_code == 200
+    assert "còn 9 mã" in first.get("/admin/").content.decode()
 
     second = sign_in(editor, Client(REMOTE_ADDR="198.51.100.7"))
     answer = send_code(second, codes[0])
@@ -417,3 +417,15 @@ def test_reset_two_step_from_the_server_when_no_superuser_can_sign_in(editor):
     assert client.get("/admin/")["Location"].startswith(ENROL)
     with pytest.raises(Exception, match="Không có tài khoản “ai”"):
         call_command("reset_two_step", "ai")
+
+
+def test_a_code_opens_one_sign_in_only(editor):
+    """Read over a shoulder and typed again within its 30 seconds: refused."""
+    device = enrolled(editor)
+    code = code_now(device)
+    assert send_code(sign_in(editor), code)["Location"] == "/admin/"
+
+    again = sign_in(editor, Client(REMOTE_ADDR="198.51.100.12"))
+
+    assert send_code(again, code).status_code == 200
+    assert again.get("/admin/")["Location"].startswith(VERIFY)

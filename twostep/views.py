@@ -4,7 +4,7 @@ codes."""
 
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpResponseRedirect
@@ -97,6 +97,13 @@ def verify(request):
         if device is not None:
             backup = device.name == devices.BACKUP_NAME
             _signed_in(request, device, "Mã dự phòng" if backup else "Mã xác thực")
+            if backup:
+                left = devices.backup_codes_left(user)
+                messages.warning(
+                    request,
+                    f"Bạn vừa dùng một mã dự phòng; còn {left} mã. Tạo bộ mã "
+                    "mới ở mục “Xác thực hai bước” khi sắp hết.",
+                )
             return HttpResponseRedirect(_next(request))
         record(request, Action.SECOND_STEP_FAILED, user=user)
         user_login_failed.send(
