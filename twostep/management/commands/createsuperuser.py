@@ -24,6 +24,20 @@ FIRST_SIGN_IN = (
 class Command(createsuperuser.Command):
     help = "Tạo tài khoản quản trị viên hệ thống (superuser)."
 
+    OPTION_HELP = {
+        "username": "tên đăng nhập của tài khoản",
+        "email": "email của tài khoản (có thể để trống)",
+        "interactive": "không hỏi gì: mật khẩu lấy từ DJANGO_SUPERUSER_PASSWORD "
+        "(không có thì tài khoản chưa đăng nhập được bằng mật khẩu)",
+        "database": "cơ sở dữ liệu (mặc định: default)",
+    }
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        for action in parser._actions:
+            if action.dest in self.OPTION_HELP:
+                action.help = self.OPTION_HELP[action.dest]
+
     def handle(self, *args, **options):
         username = options[self.UserModel.USERNAME_FIELD]
         database = options["database"]
