@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from activity import log as activity
+
 from .models import Article, ArticleEvent
 
 Status = Article.Status
@@ -140,10 +142,25 @@ def _was_published(article) -> bool:
 
 
 def record(article, user, note: str = "") -> ArticleEvent:
-    """Note who moved the article to its present state, and when."""
+    """Note who moved the article to its present state, and when; putting
+    it before readers or taking it away goes in the staff activity log too."""
+    if article.status in _LOGGED:
+        activity.record(
+            None,
+            _LOGGED[article.status],
+            user=user,
+            ward=article.ward_id,
+            target=article.title,
+        )
     return ArticleEvent.objects.create(
         article=article, status=article.status, user=user, note=note
     )
+
+
+_LOGGED = {
+    Status.PUBLISHED: activity.Action.PUBLISHED,
+    Status.WITHDRAWN: activity.Action.WITHDRAWN,
+}
 
 
 def outcome(article) -> str:

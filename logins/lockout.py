@@ -34,3 +34,14 @@ def attempted_username(request, credentials) -> str | None:
     else:
         username = request.POST.get("username")
     return username[:150] if isinstance(username, str) else username
+
+
+def forget_failures(username: str) -> None:
+    """A sign-in completed clears the failures of its own user name, and no
+    one else's tried from the same address. Called once the whole sign-in
+    is done, second step and all (twostep/): a right password alone must not
+    wipe the count of wrong codes, or each new password login would buy a
+    guesser a fresh round of them."""
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.filter(username=username).delete()

@@ -32,3 +32,8 @@ STATIC_ROOT = os.path.join(tempfile.gettempdir(), "wardnews-test-static-none")
 # tests of the cap itself (tests/test_render_limits.py).
 RENDERS_PER_SECOND = 0
 SEARCHES_PER_SECOND = 0
+
+# The suite's staff sign in with force_login, which has no second step: the
+# two-step tests (tests/test_twostep*.py) turn on the production rule,
+# superusers and editors (wardnews/settings.py), for themselves.
+TWO_STEP_REQUIRED_FOR = frozenset()

@@ -24,7 +24,7 @@ SYSTEMD = DEPLOY / "systemd"
 _ASSIGNMENT = re.compile(r"^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$")
 # How settings.py and gunicorn.conf.py read the environment.
 _READ = re.compile(
-    r"(?:\benv(?:_bool|_int|_path|_database|\.str|\.list|\.int|\.bool)?\("
+    r"(?:\benv(?:_bool|_int|_path|_database|_set|\.str|\.list|\.int|\.bool)?\("
     r"|os\.environ\.get\(|os\.getenv\(|os\.environ\[)"
     r"""\s*["']([A-Z][A-Z0-9_]*)["']"""
 )
@@ -209,6 +209,7 @@ def test_nginx_and_systemd_use_the_examples_folders_and_port():
     [
         ("wardnews-backup.service", "backup"),
         ("wardnews-flush-views.service", "flush_views"),
+        ("wardnews-prune-activity.service", "prune_activity"),
     ],
 )
 def test_each_unit_calls_its_command_with_options_it_has(unit, command):

@@ -40,6 +40,18 @@ def env_int(name: str, default: int) -> int:
         ) from None
 
 
+def env_set(name: str, default: str, allowed: set[str]) -> frozenset[str]:
+    """A comma-separated list of names, each one of `allowed` (none: empty)."""
+    value = env.str(name, default=default)
+    names = frozenset(part.strip().lower() for part in value.split(",")) - {""}
+    if names - allowed:
+        raise ImproperlyConfigured(
+            f"{name} must name some of {', '.join(sorted(allowed))}, "
+            f"separated by commas, not {value!r}."
+        )
+    return names
+
+
 def env_path(name: str, default: Path) -> Path:
     value = env.str(name, default=str(default)).strip()
     # An empty value would mean the current folder: the project itself,
@@ -104,6 +116,9 @@ if DEBUG:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Two-step sign-in for the admin; first, so that its createsuperuser
+    # (in Vietnamese) replaces django.contrib.auth's.
+    "twostep",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -126,6 +141,12 @@ INSTALLED_APPS = [
     "organisation",
     # django-axes, named in Vietnamese (logins/).
     "logins.apps.LoginsConfig",
+    # django-otp: TOTP in an authenticator app, one-time backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # The staff activity log ("Nhật ký"), for superusers.
+    "activity",
     # The project shell: its backup and restore commands.
     "wardnews",
 ]
@@ -151,6 +172,12 @@ MIDDLEWARE = [
     "wards.middleware.CurrentWardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second step?
+    "django_otp.middleware.OTPMiddleware",
+    # Staff owing a second step reach only its pages (twostep/).
+    "twostep.middleware.TwoStepMiddleware",
+    # The request, for the activity log's records made deep in a save.
+    "activity.middleware.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a locked-out login into the lockout page (logins/).
@@ -255,14 +282,38 @@ AXES_CLIENT_IP_CALLABLE = "clientip.client"
 AXES_USERNAME_CALLABLE = "logins.lockout.attempted_username"
 AXES_LOCKOUT_CALLABLE = "logins.lockout.lockout_response"
 # Staff of one office share its address: a good login clears its failures.
-# A correct login forgets its own user name's failures only
-# (logins/apps.py): axes' reset would forget the address's too, so
-# any staff login from it would reset the count on someone else's account.
+# A completed sign-in (second step and all) forgets its own user name's
+# failures only (logins/lockout.py, called by twostep/): axes' reset would
+# forget the address's too, so any staff login from it would reset the
+# count on someone else's account.
 AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ADMIN = False  # logins/admin.py: superusers only.
 # The log's lockout lines name the user name and address (never a password).
 AXES_SENSITIVE_PARAMETERS = []
 AXES_VERBOSE = False
+
+# Two-step sign-in (twostep/, django-otp): who must enrol an authenticator
+# app before using the admin. The others (writers, unless named) may.
+TWO_STEP_REQUIRED_FOR = env_set(
+    "DJANGO_TWO_STEP_REQUIRED_FOR",
+    default="superusers,editors",
+    allowed={"superusers", "editors", "writers"},
+)
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env.str("DJANGO_TWO_STEP_ISSUER", default="Cổng thông tin phường")
+# Wrong codes are counted by the login lockout above, as wrong passwords
+# are; django-otp's own growing delay would only turn a right code typed
+# after a wrong one into a second "wrong code".
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+# The staff activity log (activity/): entries older than this many days
+# are removed by `manage.py prune_activity` (docs/operations.md).
+ACTIVITY_KEEP_DAYS = env_int("DJANGO_ACTIVITY_KEEP_DAYS", default=365)
+if ACTIVITY_KEEP_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"DJANGO_ACTIVITY_KEEP_DAYS must be 1 or more, not {ACTIVITY_KEEP_DAYS}."
+    )
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]

@@ -67,6 +67,7 @@ urlpatterns = [
         admin.site.admin_view(statistics.statistics_view),
         name="statistics",
     ),
+    path(f"{settings.ADMIN_URL}xac-thuc-hai-buoc/", include("twostep.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("ckeditor/", include("wards.editor")),
     path("rss/", for_readers(WardNewsFeed()), name="feed"),

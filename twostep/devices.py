@@ -1,0 +1,81 @@
+"""A staff member's devices: the authenticator app (TOTP) and the backup
+codes (django-otp's static device)."""
+
+from base64 import b32encode
+
+import segno
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from activity.log import Action, record
+
+APP_NAME = "Ứng dụng xác thực"
+BACKUP_NAME = "Mã dự phòng"
+BACKUP_CODES = 10
+
+
+def pending_app(user) -> TOTPDevice:
+    """The authenticator app being set up: the same secret until its first
+    code confirms it, so reloading the page does not change the QR code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(
+        user=user, name=APP_NAME, confirmed=False
+    )
+
+
+def secret(device: TOTPDevice) -> str:
+    """The secret as people type it into an app: base32, in groups of four."""
+    text = b32encode(device.bin_key).decode()
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def qr_svg(device: TOTPDevice) -> str:
+    """The otpauth:// address as a QR code, drawn here: an inline SVG with
+    no script or style, so nothing of the secret leaves the server."""
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=5, border=2, title="Mã QR để thêm tài khoản vào ứng dụng xác thực"
+    )
+
+
+@transaction.atomic
+def confirm_app(device: TOTPDevice) -> list[str]:
+    """The app's first code was right: it replaces any earlier app, and a
+    fresh set of backup codes goes with it. Returns those codes."""
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return new_backup_codes(device.user)
+
+
+@transaction.atomic
+def new_backup_codes(user) -> list[str]:
+    """Ten one-time codes, replacing any left: stored as django-otp keeps
+    them, shown to their owner once."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=BACKUP_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=code) for code in codes
+    )
+    return codes
+
+
+def backup_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user).count()
+
+
+def has_app(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def reset(request, user) -> None:
+    """Forget a colleague's app and backup codes (a lost phone): they enrol
+    again at their next sign-in, and their signed-in sessions owe the step
+    again. Recorded."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    record(request, Action.DEVICE_RESET, target=user.get_username())
