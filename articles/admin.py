@@ -22,12 +22,13 @@ from wards.admin import OwnWardsRelatedFilter, WardScopedAdmin
 from wards.editor import editor_scope
 from wards.hosts import url_on_ward
 from wards.staff import user_wards
+from wards.takedown import TakeDown, asks_first, confirmation_page
 
 from . import search, workflow
 from .attachments import AttachmentForm
 from .history import ArticleRevisionsAdmin
 from .models import Article, Attachment, Category
-from .revisions import person, set_revision_comment
+from .revisions import article_revision, person, set_revision_comment
 from .views import ArticlePreviewView
 
 admin.site.site_header = "Quản trị cổng thông tin"
@@ -199,6 +200,47 @@ class StateFilter(admin.SimpleListFilter):
         if value in Article.Status.values:
             return queryset.filter(status=value)
         return queryset
+
+
+def withdrawing(article=None) -> TakeDown:
+    """What "Gỡ bài" takes from readers: of one article (with its views and
+    files), or of those chosen in the list."""
+    if article is None:
+        return TakeDown(
+            title="Gỡ các bài đã chọn khỏi trang?",
+            losses=ARTICLE_LOSSES,
+            button="Có, gỡ các bài này",
+            kept=ARTICLE_KEPT,
+        )
+    views = f"{article.view_count:,}".replace(",", ".")
+    losses = [
+        f"Trang của bài (đã có {views} lượt xem): ai mở đường dẫn, kể cả từ "
+        "tin đã chia sẻ hay đã lưu, sẽ gặp trang “không tìm thấy”.",
+        *ARTICLE_LOSSES[1:],
+    ]
+    if files := article.attachments.count():
+        losses.append(f"{files} tệp đính kèm của bài: không tải được nữa.")
+    if article.is_scheduled:
+        local = timezone.localtime(article.published_at)
+        losses = [f"Bài hẹn đăng lúc {local:%H:%M %d/%m/%Y}: sẽ không hiện."]
+    return TakeDown(
+        title="Gỡ bài khỏi trang?",
+        losses=losses,
+        button="Có, gỡ bài",
+        kept=ARTICLE_KEPT,
+    )
+
+
+ARTICLE_LOSSES = [
+    "Trang của bài: ai mở đường dẫn, kể cả từ tin đã chia sẻ hay đã lưu, sẽ "
+    "gặp trang “không tìm thấy”.",
+    "Bài trên trang chủ, trong chuyên mục, kết quả tìm kiếm, tin RSS và sơ đồ "
+    "trang cho máy tìm kiếm.",
+]
+ARTICLE_KEPT = (
+    "Bài vẫn giữ nguyên nội dung, lượt xem và lịch sử: biên tập viên có thể "
+    "đăng lại bất cứ lúc nào."
+)
 
 
 # The words an admin search looks for at most (each one more condition).
@@ -491,6 +533,10 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             workflow.steps_for(request.user, article, ward) if ward else []
         )
         context["may_save"] = add or self.has_change_permission(request, obj)
+        if obj is not None and workflow.may_withdraw(request.user, obj):
+            context["withdraw_url"] = reverse(
+                "admin:articles_article_withdraw", args=[obj.pk]
+            )
         if request.method == "POST" and request.FILES.get("featured_image"):
             # Browsers never send a chosen file again: say it, or the article
             # would be saved without its photo.
@@ -575,6 +621,11 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
                 self.admin_site.admin_view(self.preview_view),
                 name="articles_article_preview",
             ),
+            path(
+                "<path:object_id>/go-bai/",
+                self.admin_site.admin_view(self.withdraw_view),
+                name="articles_article_withdraw",
+            ),
             *super().get_urls(),
         ]
 
@@ -586,6 +637,32 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             raise PermissionDenied
         return ArticlePreviewView.as_view(article=article)(request, slug=article.slug)
 
+    def withdraw_view(self, request, object_id):
+        """ "Gỡ bài": GET asks (what readers will lose), POST takes it down."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("Không có bài viết này.")
+        if not workflow.WITHDRAW.allowed(request.user, article, article.ward):
+            raise PermissionDenied
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        if article.status != Article.Status.PUBLISHED:
+            self.message_user(
+                request,
+                "Bài không hiện trên trang nên không có gì để gỡ.",
+                messages.INFO,
+            )
+            return redirect(change_url)
+        if request.method != "POST":
+            return confirmation_page(
+                request, self, [article], withdrawing(article), cancel_url=change_url
+            )
+        with article_revision(request.user, workflow.WITHDRAW.label):
+            workflow.apply(workflow.WITHDRAW, article, keep_time=False)
+            article.save()
+        workflow.record(article, request.user)
+        self.message_user(request, workflow.outcome(article), messages.SUCCESS)
+        return redirect(change_url)
+
     # List actions ------------------------------------------------------------
 
     @admin.action(description="Đăng các bài đã chọn", permissions=["publish"])
@@ -593,6 +670,10 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         self._take_step(request, queryset, workflow.PUBLISH, "Đã đăng")
 
     @admin.action(description="Gỡ các bài đã chọn", permissions=["publish"])
+    @asks_first(
+        withdrawing(),
+        down=Article.Status.WITHDRAWN,
+    )
     def withdraw(self, request, queryset):
         self._take_step(request, queryset, workflow.WITHDRAW, "Đã gỡ")
 

@@ -16,6 +16,7 @@ from files.widgets import DocumentFileInput
 from vietnamese.text import fold_accents, nfc
 from wards.admin import WardScopedVersionAdmin
 from wards.hosts import url_on_ward
+from wards.takedown import TakeDown, asks_first
 
 from .models import Document, DocumentFile, number_key
 from .revisions import keeping_current_state
@@ -354,6 +355,22 @@ class DocumentAdmin(WardScopedVersionAdmin):
         self._set_status(request, queryset, Document.Status.PUBLISHED, "đăng")
 
     @admin.action(description="Gỡ các văn bản đã chọn", permissions=["publish"])
+    @asks_first(
+        TakeDown(
+            title="Gỡ các văn bản đã chọn khỏi trang?",
+            losses=[
+                "Trang của văn bản: ai mở đường dẫn, kể cả từ tin đã chia sẻ hay "
+                "đã lưu, sẽ gặp trang “không tìm thấy”.",
+                "Tệp của văn bản (PDF, Word…): không xem, không tải được nữa.",
+                "Văn bản trong danh sách văn bản, kết quả tìm kiếm, tin RSS và sơ "
+                "đồ trang cho máy tìm kiếm.",
+            ],
+            button="Có, gỡ các văn bản này",
+            kept="Văn bản vẫn giữ nguyên nội dung, tệp và lịch sử: biên tập viên "
+            "có thể đăng lại bất cứ lúc nào.",
+        ),
+        down=Document.Status.WITHDRAWN,
+    )
     def withdraw(self, request, queryset):
         self._set_status(request, queryset, Document.Status.WITHDRAWN, "gỡ")
 

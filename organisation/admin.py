@@ -14,6 +14,7 @@ from richtext.sanitize import own_pictures_only
 from vietnamese.text import nfc
 from wards.admin import WardScopedVersionAdmin
 from wards.editor import editor_scope
+from wards.takedown import TakeDown, asks_first
 
 from .models import Body, Person
 
@@ -184,6 +185,17 @@ class BodyAdmin(WardScopedVersionAdmin):
 
     @admin.action(
         description="Gỡ các cơ quan, tổ chức đã chọn", permissions=["publish"]
+    )
+    @asks_first(
+        TakeDown(
+            title="Gỡ các cơ quan, tổ chức đã chọn khỏi trang?",
+            losses=[
+                "Các cơ quan, tổ chức này trên trang “Cơ cấu tổ chức” (và bản "
+                "tiếng Anh): chức năng, nhiệm vụ, cán bộ và cách liên hệ.",
+            ],
+            button="Có, gỡ các mục này",
+        ),
+        down=Body.Status.DRAFT,
     )
     def withdraw(self, request, queryset):
         self._set_status(request, queryset, Body.Status.DRAFT, "Đã gỡ")

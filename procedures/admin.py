@@ -31,6 +31,7 @@ from vietnamese.text import nfc
 from wards.admin import WardScopedAdmin, WardScopedVersionAdmin
 from wards.editor import editor_scope
 from wards.staff import user_wards
+from wards.takedown import TakeDown, asks_first
 
 from .models import RICH_FIELDS, Procedure, ProcedureForm, WardProcedureDetails
 from .revisions import KEPT_FIELDS
@@ -359,6 +360,19 @@ class ProcedureAdmin(WardScopedVersionAdmin):
 
     @admin.action(
         description="Ngừng hiển thị các thủ tục đã chọn", permissions=["publish"]
+    )
+    @asks_first(
+        TakeDown(
+            title="Ngừng hiển thị các thủ tục đã chọn?",
+            losses=[
+                "Trang của thủ tục: hồ sơ cần nộp, nơi nộp, lệ phí và mẫu đơn; ai "
+                "mở đường dẫn sẽ gặp trang “không tìm thấy”.",
+                "Thủ tục trong danh sách thủ tục hành chính, kết quả tìm kiếm và "
+                "sơ đồ trang cho máy tìm kiếm.",
+            ],
+            button="Có, ngừng hiển thị",
+        ),
+        down=Status.WITHDRAWN,
     )
     def withdraw(self, request, queryset):
         self._set_state(request, queryset, Status.WITHDRAWN, "Đã ngừng hiển thị")

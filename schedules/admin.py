@@ -16,6 +16,7 @@ from reversion.models import Version
 
 from vietnamese.text import nfc
 from wards.admin import WardScopedVersionAdmin
+from wards.takedown import TakeDown, asks_first
 
 # Registered with what it records before VersionAdmin would register the
 # whole row.
@@ -263,6 +264,17 @@ class EntryAdmin(WardScopedVersionAdmin):
 
     @admin.action(
         description="Gỡ các mục đã chọn (về bản nháp)", permissions=["publish"]
+    )
+    @asks_first(
+        TakeDown(
+            title="Gỡ các mục đã chọn khỏi lịch công tác?",
+            losses=[
+                "Các mục này trên lịch công tác tuần của phường: người dân và cán "
+                "bộ xem lịch sẽ không thấy buổi làm việc, tiếp dân hay cuộc họp đó.",
+            ],
+            button="Có, gỡ các mục này",
+        ),
+        down=Entry.Status.DRAFT,
     )
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Entry.Status.DRAFT, "Đã gỡ")
