@@ -147,6 +147,14 @@ class ArticleAdminForm(forms.ModelForm):
             changed = [name for name in changed if name != "published_at"]
         return changed
 
+    def clean_published_at(self):
+        # Shown to the minute: a time left as shown keeps its seconds, or
+        # each save would drop them (and "Lịch sử" show a change that is none).
+        typed = self.cleaned_data["published_at"]
+        if self.instance.pk and typed is not None and not published_time_set(self):
+            return self.initial.get("published_at", typed)
+        return typed
+
     def clean_body(self):
         # Checked before the allow-list runs over it: a body of megabytes
         # would hold a worker for a minute at each save (and each revision).
