@@ -267,7 +267,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         "title",
         "category",
         "state",
-        "published_at",
+        "publish_time",
         "view_count",
         "writer",
         "featured",
@@ -433,19 +433,28 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
 
     @admin.display(description="trạng thái", ordering="status")
     def state(self, article):
-        if article.is_scheduled:
-            # "Hẹn giờ" over its time: the column stays narrow.
-            when = timezone.localtime(article.published_at)
-            return format_html(
-                '<span class="article-state article-state-scheduled">'
-                "Hẹn giờ<br>{}</span>",
-                f"{when:%H:%M %d/%m/%Y}",
+        if article.is_scheduled:  # Its time is in the next column.
+            return mark_safe(
+                '<span class="article-state article-state-scheduled">Hẹn giờ</span>'
             )
         return format_html(
             '<span class="article-state article-state-{}">{}</span>',
             article.status,
             article.state_label,
         )
+
+    @admin.display(description="thời gian đăng", ordering="published_at")
+    def publish_time(self, article):
+        """When readers got it, or will: a draft's or a waiting article's
+        time is only a default, not a publication."""
+        when = f"{timezone.localtime(article.published_at):%d/%m/%Y %H:%M}"
+        if article.is_scheduled:
+            return f"Hẹn đăng {when}"
+        if article.status == Article.Status.PUBLISHED:
+            return when
+        if article.status == Article.Status.WITHDRAWN:
+            return "Đã gỡ"
+        return "Chưa đăng"
 
     def get_list_display(self, request):
         @admin.display(description="trang web")

@@ -348,7 +348,7 @@ def test_a_scheduled_article_is_hidden_everywhere_until_its_time(
     waiting.refresh_from_db()
     assert waiting.status == Article.Status.PUBLISHED
     listed = client.get(ARTICLES).text
-    assert f"Hẹn giờ<br>{when:%H:%M %d/%m/%Y}" in listed
+    assert f"Hẹn đăng {when:%d/%m/%Y %H:%M}" in listed
 
     pages = [
         "/",
