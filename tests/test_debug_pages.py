@@ -104,7 +104,7 @@ def test_the_technical_404_is_styled_in_chromium(settings, new_context, live_ser
     page.goto(f"{live_server.url}{MISSING}")
     summary = page.locator("#summary")
     expect(summary).to_be_visible()
-    # technical_404.html: "#summary { background: #ffc; }".
+    # Django's technical 404 page styles it "#summary { background: #ffc; }".
     colour = summary.evaluate("e => getComputedStyle(e).backgroundColor")
     page.screenshot(path="/tmp/wardnews-shots/debug-404.png", full_page=True)
     assert colour == "rgb(255, 255, 204)"
