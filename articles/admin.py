@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from files.checks import HELP_TEXT, readable_size, type_label
+from pictures.widgets import thumbnail
 from richtext.editor import EditorWidget
 from richtext.sanitize import own_pictures_only, pictures_without_description
 from vietnamese.text import nfc
@@ -359,6 +360,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         shown_as = {}
         if obj is not None and not self.has_change_permission(request, obj):
             shown_as["body"] = "shown_body"
+            shown_as["featured_image"] = "shown_featured_image"
         shown = [
             (
                 name,
@@ -377,6 +379,10 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
     def shown_body(self, article):
         # Cleaned by the allow-list when saved: what the article page shows.
         return mark_safe(article.body)
+
+    @admin.display(description="ảnh đại diện")
+    def shown_featured_image(self, article):
+        return thumbnail(article.featured_image) or "—"
 
     # Lists -------------------------------------------------------------------
 

@@ -34,6 +34,13 @@ class PictureField(models.ImageField):
     readers are made as it is saved."""
 
     def formfield(self, **kwargs):
+        from django.contrib.admin.widgets import AdminFileWidget
+
+        from .widgets import PictureInput
+
+        if kwargs.get("widget") is AdminFileWidget:
+            # Every admin's picture field shows the picture, not its name only.
+            kwargs["widget"] = PictureInput
         # The name stored is made to fit (stored_path): however long the
         # name a picture is uploaded under, staff are not refused for it.
         return super().formfield(
