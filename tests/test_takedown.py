@@ -3,6 +3,7 @@ the "Gỡ…" list actions of articles, documents, procedures and the schedule
 show what readers will lose, and only a second, deliberate POST takes it
 down."""
 
+import html
 import re
 
 import pytest
@@ -17,6 +18,7 @@ from wards import roles
 
 from .conftest import make_staff
 from .test_newsroom import edit_form
+from .test_revisions import FormReader
 
 ARTICLES = "/admin/articles/article/"
 
@@ -199,3 +201,88 @@ def test_nothing_left_to_take_down_says_so(as_editor, make_article):
     )
     assert "Các mục đã chọn đều đã gỡ: không có gì để gỡ." in response.text
     assert "Bạn đọc sẽ không còn" not in response.text
+
+
+# A form's "Trạng thái" changed away from published: asked too.
+
+
+class AdminForm(FormReader):
+    """What a browser sends from any admin change form as shown."""
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "form":
+            self.inside = dict(attrs).get("id", "").endswith("_form")
+            return
+        super().handle_starttag(tag, attrs)
+
+
+def form_data(client, url) -> dict:
+    reader = AdminForm()
+    reader.feed(client.get(url).text)
+    return reader.data
+
+
+def hidden_inputs(page) -> dict:
+    data = {}
+    for name, value in re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page
+    ):
+        data.setdefault(html.unescape(name), []).append(html.unescape(value))
+    return data
+
+
+FORM_KINDS = ["documents", "procedures", "schedules", "organisation"]
+
+
+@pytest.mark.parametrize("kind", FORM_KINDS)
+def test_a_form_saved_with_the_item_taken_down_asks_first(as_editor, published, kind):
+    url, _, item, taken_down = published[kind]
+    change = f"{url}{item.pk}/change/"
+    data = {**form_data(as_editor, change), "status": taken_down}
+    response = as_editor.post(change, data)
+    assert response.status_code == 200
+    page = response.text
+    assert "Bạn đọc sẽ không còn" in page
+    assert str(item) in page
+    assert_csp_clean(page)
+    item.refresh_from_db()
+    assert item.status != taken_down
+
+    confirmation = hidden_inputs(page)
+    assert "status" not in confirmation  # The buttons say it.
+    response = as_editor.post(change, {**confirmation, "status": taken_down})
+    assert response.status_code == 302, response.context and (
+        response.context["adminform"].form.errors
+    )
+    item.refresh_from_db()
+    assert item.status == taken_down
+
+
+def test_the_confirmation_can_save_the_rest_and_keep_it_on_the_site(
+    as_editor, published, reader
+):
+    url, _, document, _ = published["documents"]
+    change = f"{url}{document.pk}/change/"
+    data = {
+        **form_data(as_editor, change),
+        "status": Document.Status.WITHDRAWN,
+        "summary": "Về việc đã sửa trích yếu",
+    }
+    page = as_editor.post(change, data).text
+    assert 'name="status" value="published"' in page  # "Lưu, giữ trên trang".
+    response = as_editor.post(
+        change, {**hidden_inputs(page), "status": Document.Status.PUBLISHED}
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.status == Document.Status.PUBLISHED
+    assert document.summary == "Về việc đã sửa trích yếu"
+
+
+def test_a_form_that_keeps_the_item_published_does_not_ask(as_editor, published):
+    url, _, document, _ = published["documents"]
+    change = f"{url}{document.pk}/change/"
+    data = {**form_data(as_editor, change), "summary": "Về việc khác"}
+    assert as_editor.post(change, data).status_code == 302
+    document.refresh_from_db()
+    assert document.summary == "Về việc khác"
