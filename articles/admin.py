@@ -680,9 +680,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
                 request, self, [article], withdrawing(article), cancel_url=change_url
             )
         with article_revision(request.user, workflow.WITHDRAW.label):
-            workflow.apply(workflow.WITHDRAW, article, keep_time=False)
-            article.save()
-        workflow.record(article, request.user)
+            self._step(request, article, workflow.WITHDRAW)
         self.message_user(request, workflow.outcome(article), messages.SUCCESS)
         return redirect(change_url)
 
@@ -708,9 +706,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             if not step.allowed(request.user, article, article.ward):
                 refused += 1
                 continue
-            workflow.apply(step, article, keep_time=False)
-            article.save()
-            workflow.record(article, request.user)
+            self._step(request, article, step)
             taken += 1
         self.message_user(request, f"{done} {taken} bài.", messages.SUCCESS)
         if refused:
@@ -719,3 +715,9 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
                 f"{refused} bài không thuộc quyền của bạn nên giữ nguyên.",
                 messages.WARNING,
             )
+
+    def _step(self, request, article, step):
+        """A step taken outside the form ("Gỡ bài", a list action)."""
+        workflow.apply(step, article, keep_time=False)
+        article.save()
+        workflow.record(article, request.user)
