@@ -4,11 +4,13 @@ checks.py) and their renditions made as the model is saved."""
 from pathlib import Path
 
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.validators import FileExtensionValidator
 from django.db import models
 
 from . import renditions
 from .checks import IMAGE_ENDINGS, prepare_picture
+from .widgets import PictureInput
 
 
 class PictureFormField(forms.ImageField):
@@ -34,10 +36,6 @@ class PictureField(models.ImageField):
     readers are made as it is saved."""
 
     def formfield(self, **kwargs):
-        from django.contrib.admin.widgets import AdminFileWidget
-
-        from .widgets import PictureInput
-
         if kwargs.get("widget") is AdminFileWidget:
             # Every admin's picture field shows the picture, not its name only.
             kwargs["widget"] = PictureInput
