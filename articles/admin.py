@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from files.checks import HELP_TEXT, readable_size, type_label
+from pictures.widgets import thumbnail
 from richtext.editor import EditorWidget
 from richtext.sanitize import own_pictures_only, pictures_without_description
 from vietnamese.text import nfc
@@ -22,12 +23,13 @@ from wards.admin import OwnWardsRelatedFilter, WardScopedAdmin
 from wards.editor import editor_scope
 from wards.hosts import url_on_ward
 from wards.staff import user_wards
+from wards.takedown import TakeDown, asks_first, confirmation_page
 
 from . import search, workflow
 from .attachments import AttachmentForm
 from .history import ArticleRevisionsAdmin
 from .models import Article, Attachment, Category
-from .revisions import person, set_revision_comment
+from .revisions import article_revision, person, set_revision_comment
 from .views import ArticlePreviewView
 
 admin.site.site_header = "Quản trị cổng thông tin"
@@ -146,6 +148,14 @@ class ArticleAdminForm(forms.ModelForm):
             changed = [name for name in changed if name != "published_at"]
         return changed
 
+    def clean_published_at(self):
+        # Shown to the minute: a time left as shown keeps its seconds, or
+        # each save would drop them (and "Lịch sử" show a change that is none).
+        typed = self.cleaned_data["published_at"]
+        if self.instance.pk and typed is not None and not published_time_set(self):
+            return self.initial.get("published_at", typed)
+        return typed
+
     def clean_body(self):
         # Checked before the allow-list runs over it: a body of megabytes
         # would hold a worker for a minute at each save (and each revision).
@@ -201,6 +211,47 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def withdrawing(article=None) -> TakeDown:
+    """What "Gỡ bài" takes from readers: of one article (with its views and
+    files), or of those chosen in the list."""
+    if article is None:
+        return TakeDown(
+            title="Gỡ các bài đã chọn khỏi trang?",
+            losses=ARTICLE_LOSSES,
+            button="Có, gỡ các bài này",
+            kept=ARTICLE_KEPT,
+        )
+    views = f"{article.view_count:,}".replace(",", ".")
+    losses = [
+        f"Trang của bài (đã có {views} lượt xem): ai mở đường dẫn, kể cả từ "
+        "tin đã chia sẻ hay đã lưu, sẽ gặp trang “không tìm thấy”.",
+        *ARTICLE_LOSSES[1:],
+    ]
+    if files := article.attachments.count():
+        losses.append(f"{files} tệp đính kèm của bài: không tải được nữa.")
+    if article.is_scheduled:
+        local = timezone.localtime(article.published_at)
+        losses = [f"Bài hẹn đăng lúc {local:%H:%M %d/%m/%Y}: sẽ không hiện."]
+    return TakeDown(
+        title="Gỡ bài khỏi trang?",
+        losses=losses,
+        button="Có, gỡ bài",
+        kept=ARTICLE_KEPT,
+    )
+
+
+ARTICLE_LOSSES = [
+    "Trang của bài: ai mở đường dẫn, kể cả từ tin đã chia sẻ hay đã lưu, sẽ "
+    "gặp trang “không tìm thấy”.",
+    "Bài trên trang chủ, trong chuyên mục, kết quả tìm kiếm, tin RSS và sơ đồ "
+    "trang cho máy tìm kiếm.",
+]
+ARTICLE_KEPT = (
+    "Bài vẫn giữ nguyên nội dung, lượt xem và lịch sử: biên tập viên có thể "
+    "đăng lại bất cứ lúc nào."
+)
+
+
 # The words an admin search looks for at most (each one more condition).
 ADMIN_SEARCH_WORDS = 8
 
@@ -217,7 +268,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         "title",
         "category",
         "state",
-        "published_at",
+        "publish_time",
         "view_count",
         "writer",
         "featured",
@@ -309,6 +360,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         shown_as = {}
         if obj is not None and not self.has_change_permission(request, obj):
             shown_as["body"] = "shown_body"
+            shown_as["featured_image"] = "shown_featured_image"
         shown = [
             (
                 name,
@@ -327,6 +379,10 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
     def shown_body(self, article):
         # Cleaned by the allow-list when saved: what the article page shows.
         return mark_safe(article.body)
+
+    @admin.display(description="ảnh đại diện")
+    def shown_featured_image(self, article):
+        return thumbnail(article.featured_image) or "—"
 
     # Lists -------------------------------------------------------------------
 
@@ -383,19 +439,28 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
 
     @admin.display(description="trạng thái", ordering="status")
     def state(self, article):
-        if article.is_scheduled:
-            # "Hẹn giờ" over its time: the column stays narrow.
-            when = timezone.localtime(article.published_at)
-            return format_html(
-                '<span class="article-state article-state-scheduled">'
-                "Hẹn giờ<br>{}</span>",
-                f"{when:%H:%M %d/%m/%Y}",
+        if article.is_scheduled:  # Its time is in the next column.
+            return mark_safe(
+                '<span class="article-state article-state-scheduled">Hẹn giờ</span>'
             )
         return format_html(
             '<span class="article-state article-state-{}">{}</span>',
             article.status,
             article.state_label,
         )
+
+    @admin.display(description="thời gian đăng", ordering="published_at")
+    def publish_time(self, article):
+        """When readers got it, or will: a draft's or a waiting article's
+        time is only a default, not a publication."""
+        when = f"{timezone.localtime(article.published_at):%d/%m/%Y %H:%M}"
+        if article.is_scheduled:
+            return f"Hẹn đăng {when}"
+        if article.status == Article.Status.PUBLISHED:
+            return when
+        if article.status == Article.Status.WITHDRAWN:
+            return "Đã gỡ"
+        return "Chưa đăng"
 
     def get_list_display(self, request):
         @admin.display(description="trang web")
@@ -491,6 +556,10 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             workflow.steps_for(request.user, article, ward) if ward else []
         )
         context["may_save"] = add or self.has_change_permission(request, obj)
+        if obj is not None and workflow.may_withdraw(request.user, obj):
+            context["withdraw_url"] = reverse(
+                "admin:articles_article_withdraw", args=[obj.pk]
+            )
         if request.method == "POST" and request.FILES.get("featured_image"):
             # Browsers never send a chosen file again: say it, or the article
             # would be saved without its photo.
@@ -575,6 +644,11 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
                 self.admin_site.admin_view(self.preview_view),
                 name="articles_article_preview",
             ),
+            path(
+                "<path:object_id>/go-bai/",
+                self.admin_site.admin_view(self.withdraw_view),
+                name="articles_article_withdraw",
+            ),
             *super().get_urls(),
         ]
 
@@ -586,6 +660,30 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             raise PermissionDenied
         return ArticlePreviewView.as_view(article=article)(request, slug=article.slug)
 
+    def withdraw_view(self, request, object_id):
+        """ "Gỡ bài": GET asks (what readers will lose), POST takes it down."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("Không có bài viết này.")
+        if not workflow.WITHDRAW.allowed(request.user, article, article.ward):
+            raise PermissionDenied
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        if article.status != Article.Status.PUBLISHED:
+            self.message_user(
+                request,
+                "Bài không hiện trên trang nên không có gì để gỡ.",
+                messages.INFO,
+            )
+            return redirect(change_url)
+        if request.method != "POST":
+            return confirmation_page(
+                request, self, [article], withdrawing(article), cancel_url=change_url
+            )
+        with article_revision(request.user, workflow.WITHDRAW.label):
+            self._step(request, article, workflow.WITHDRAW)
+        self.message_user(request, workflow.outcome(article), messages.SUCCESS)
+        return redirect(change_url)
+
     # List actions ------------------------------------------------------------
 
     @admin.action(description="Đăng các bài đã chọn", permissions=["publish"])
@@ -593,6 +691,10 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
         self._take_step(request, queryset, workflow.PUBLISH, "Đã đăng")
 
     @admin.action(description="Gỡ các bài đã chọn", permissions=["publish"])
+    @asks_first(
+        withdrawing(),
+        down=Article.Status.WITHDRAWN,
+    )
     def withdraw(self, request, queryset):
         self._take_step(request, queryset, workflow.WITHDRAW, "Đã gỡ")
 
@@ -604,9 +706,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
             if not step.allowed(request.user, article, article.ward):
                 refused += 1
                 continue
-            workflow.apply(step, article, keep_time=False)
-            article.save()
-            workflow.record(article, request.user)
+            self._step(request, article, step)
             taken += 1
         self.message_user(request, f"{done} {taken} bài.", messages.SUCCESS)
         if refused:
@@ -615,3 +715,9 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
                 f"{refused} bài không thuộc quyền của bạn nên giữ nguyên.",
                 messages.WARNING,
             )
+
+    def _step(self, request, article, step):
+        """A step taken outside the form ("Gỡ bài", a list action)."""
+        workflow.apply(step, article, keep_time=False)
+        article.save()
+        workflow.record(article, request.user)

@@ -30,6 +30,7 @@ from .revisions import (
     restore_comment,
     restore_plan,
     same_content,
+    same_value,
     save_comment,
     state_at,
     version_snapshot,
@@ -87,7 +88,10 @@ class ArticleRevisionsAdmin(admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with reversion.create_revision():
+        # Manually: the article joins the revision in construct_change_message,
+        # only when the save did something ("Lưu và xem trước" of an unchanged
+        # article made empty "Lưu, không đổi gì" revisions).
+        with reversion.create_revision(manage_manually=True):
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)
 
@@ -108,10 +112,14 @@ class ArticleRevisionsAdmin(admin.ModelAdmin):
 
     def construct_change_message(self, request, form, formsets, add=False):
         # Called once per form save, after save_model(): a workflow step's
-        # comment, set there, comes first; then what the form changed.
+        # comment, set there, comes first; then what the form changed. A save
+        # that did neither keeps no revision.
         message = super().construct_change_message(request, form, formsets, add)
         if reversion.is_active():
-            reversion.set_comment(save_comment(add, reversion.get_comment(), message))
+            comment = save_comment(add, reversion.get_comment(), message)
+            if comment:
+                reversion.set_comment(comment)
+                reversion.add_to_revision(form.instance)
         return message
 
     # The history, comparing, restoring.
@@ -250,7 +258,7 @@ class ArticleRevisionsAdmin(admin.ModelAdmin):
                 "then": names.display(name, then[name]),
             }
             for name in KEPT_FIELDS
-            if current[name] != then[name]
+            if not same_value(name, current[name], then[name])
         ]
         context = {
             **self.admin_site.each_context(request),

@@ -227,6 +227,17 @@ class Names:
         return str(value) if value else "(trống)"
 
 
+def same_value(name: str, before, after) -> bool:
+    """The two values of a field are the same to staff. Times are shown and
+    set to the minute: revisions saved before the form kept seconds differ
+    by seconds only, which is no change."""
+    if name == "published_at" and before and after:
+        return before.replace(second=0, microsecond=0) == after.replace(
+            second=0, microsecond=0
+        )
+    return before == after
+
+
 def compare(old: dict, new: dict, fields=SHOWN_FIELDS) -> tuple[list, list]:
     """The fields that differ from old to new, each with its difference
     marked (<del> what went, <ins> what came), and the labels of those that
@@ -235,7 +246,7 @@ def compare(old: dict, new: dict, fields=SHOWN_FIELDS) -> tuple[list, list]:
     changes, unchanged = [], []
     for name in fields:
         before, after = old[name], new[name]
-        if before == after:
+        if same_value(name, before, after):
             unchanged.append(label(name))
         elif name == "body":
             changes.append(Change(name, label(name), body_diff(before, after)))
@@ -498,7 +509,8 @@ def restore_comment(version: Version) -> str:
 
 def save_comment(add: bool, step: str, message: list) -> str:
     """A form save's comment: "Tạo bài viết", the workflow step ("Gửi
-    duyệt"), what the form changed ("sửa tiêu đề, nội dung")."""
+    duyệt"), what the form changed ("sửa tiêu đề, nội dung"); empty for a
+    save that did none of these (it keeps no revision)."""
     parts = [
         part
         for part in (
@@ -509,7 +521,7 @@ def save_comment(add: bool, step: str, message: list) -> str:
         if part
     ]
     if not parts:
-        return "Lưu, không đổi gì"
+        return ""
     first, *rest = parts
     return "; ".join(
         [first[:1].upper() + first[1:], *(p[:1].lower() + p[1:] for p in rest)]

@@ -94,7 +94,9 @@ SEND_BACK = Step(
     "_send_back", "Trả lại phóng viên", Status.DRAFT, editors_only=True, needs_note=True
 )
 WITHDRAW = Step("_withdraw", "Gỡ bài", Status.WITHDRAWN, editors_only=True)
-STEPS = [SUBMIT, PUBLISH, SEND_BACK, WITHDRAW]
+# The form's buttons. Withdrawing is not one of them: it takes a live page
+# down, so it has a page of its own that asks first (wards/takedown.py).
+STEPS = [SUBMIT, PUBLISH, SEND_BACK]
 
 
 def steps_for(user, article, ward) -> list[Step]:
@@ -108,9 +110,12 @@ def steps_for(user, article, ward) -> list[Step]:
         offered.append(PUBLISH)
     if editor and status == Status.REVIEW:
         offered.append(SEND_BACK)
-    if editor and status == Status.PUBLISHED:
-        offered.append(WITHDRAW)
     return offered
+
+
+def may_withdraw(user, article) -> bool:
+    """Offer "Gỡ bài" (its confirmation page) on this article's form."""
+    return article.status == Status.PUBLISHED and may_publish(user, article.ward)
 
 
 def step_named(post) -> Step | None:

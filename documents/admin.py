@@ -16,6 +16,7 @@ from files.widgets import DocumentFileInput
 from vietnamese.text import fold_accents, nfc
 from wards.admin import WardScopedVersionAdmin
 from wards.hosts import url_on_ward
+from wards.takedown import AsksBeforeTakingDown, TakeDown, asks_first
 
 from .models import Document, DocumentFile, number_key
 from .revisions import keeping_current_state
@@ -150,8 +151,25 @@ class VisibilityFilter(admin.SimpleListFilter):
         return queryset
 
 
+# What readers lose when one is taken down (wards/takedown.py).
+TAKEDOWN = TakeDown(
+    title="Gỡ văn bản khỏi trang?",
+    losses=[
+        "Trang của văn bản: ai mở đường dẫn, kể cả từ tin đã chia sẻ hay "
+        "đã lưu, sẽ gặp trang “không tìm thấy”.",
+        "Tệp của văn bản (PDF, Word…): không xem, không tải được nữa.",
+        "Văn bản trong danh sách văn bản, kết quả tìm kiếm, tin RSS và sơ "
+        "đồ trang cho máy tìm kiếm.",
+    ],
+    button="Có, gỡ văn bản",
+    kept="Văn bản vẫn giữ nguyên nội dung, tệp và lịch sử: biên tập viên "
+    "có thể đăng lại bất cứ lúc nào.",
+)
+
+
 @admin.register(Document)
-class DocumentAdmin(WardScopedVersionAdmin):
+class DocumentAdmin(AsksBeforeTakingDown, WardScopedVersionAdmin):
+    takedown = TAKEDOWN
     form = DocumentAdminForm
     inlines = [DocumentFileInline]
     list_display = [
@@ -354,6 +372,10 @@ class DocumentAdmin(WardScopedVersionAdmin):
         self._set_status(request, queryset, Document.Status.PUBLISHED, "đăng")
 
     @admin.action(description="Gỡ các văn bản đã chọn", permissions=["publish"])
+    @asks_first(
+        TAKEDOWN,
+        down=Document.Status.WITHDRAWN,
+    )
     def withdraw(self, request, queryset):
         self._set_status(request, queryset, Document.Status.WITHDRAWN, "gỡ")
 

@@ -14,6 +14,7 @@ from richtext.sanitize import own_pictures_only
 from vietnamese.text import nfc
 from wards.admin import WardScopedVersionAdmin
 from wards.editor import editor_scope
+from wards.takedown import AsksBeforeTakingDown, TakeDown, asks_first
 
 from .models import Body, Person
 
@@ -96,8 +97,20 @@ class BodyForm(forms.ModelForm):
         return self._short_enough("functions_en")
 
 
+# What readers lose when one is taken down (wards/takedown.py).
+TAKEDOWN = TakeDown(
+    title="Gỡ cơ quan, tổ chức khỏi trang?",
+    losses=[
+        "Cơ quan, tổ chức trên trang “Cơ cấu tổ chức” (và bản "
+        "tiếng Anh): chức năng, nhiệm vụ, cán bộ và cách liên hệ.",
+    ],
+    button="Có, gỡ khỏi trang",
+)
+
+
 @admin.register(Body)
-class BodyAdmin(WardScopedVersionAdmin):
+class BodyAdmin(AsksBeforeTakingDown, WardScopedVersionAdmin):
+    takedown = TAKEDOWN
     form = BodyForm
     inlines = [PersonInline]
     list_display = ["name", "status", "order", "updated_at"]
@@ -184,6 +197,10 @@ class BodyAdmin(WardScopedVersionAdmin):
 
     @admin.action(
         description="Gỡ các cơ quan, tổ chức đã chọn", permissions=["publish"]
+    )
+    @asks_first(
+        TAKEDOWN,
+        down=Body.Status.DRAFT,
     )
     def withdraw(self, request, queryset):
         self._set_status(request, queryset, Body.Status.DRAFT, "Đã gỡ")

@@ -4,11 +4,13 @@ checks.py) and their renditions made as the model is saved."""
 from pathlib import Path
 
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.validators import FileExtensionValidator
 from django.db import models
 
 from . import renditions
 from .checks import IMAGE_ENDINGS, prepare_picture
+from .widgets import PictureInput
 
 
 class PictureFormField(forms.ImageField):
@@ -34,6 +36,9 @@ class PictureField(models.ImageField):
     readers are made as it is saved."""
 
     def formfield(self, **kwargs):
+        if kwargs.get("widget") is AdminFileWidget:
+            # Every admin's picture field shows the picture, not its name only.
+            kwargs["widget"] = PictureInput
         # The name stored is made to fit (stored_path): however long the
         # name a picture is uploaded under, staff are not refused for it.
         return super().formfield(

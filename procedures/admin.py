@@ -31,6 +31,7 @@ from vietnamese.text import nfc
 from wards.admin import WardScopedAdmin, WardScopedVersionAdmin
 from wards.editor import editor_scope
 from wards.staff import user_wards
+from wards.takedown import AsksBeforeTakingDown, TakeDown, asks_first
 
 from .models import RICH_FIELDS, Procedure, ProcedureForm, WardProcedureDetails
 from .revisions import KEPT_FIELDS
@@ -147,8 +148,22 @@ class ScopeFilter(admin.SimpleListFilter):
         return queryset
 
 
+# What readers lose when one is taken down (wards/takedown.py).
+TAKEDOWN = TakeDown(
+    title="Ngừng hiển thị thủ tục trên trang?",
+    losses=[
+        "Trang của thủ tục: hồ sơ cần nộp, nơi nộp, lệ phí và mẫu đơn; ai "
+        "mở đường dẫn sẽ gặp trang “không tìm thấy”.",
+        "Thủ tục trong danh sách thủ tục hành chính, kết quả tìm kiếm và "
+        "sơ đồ trang cho máy tìm kiếm.",
+    ],
+    button="Có, ngừng hiển thị",
+)
+
+
 @admin.register(Procedure)
-class ProcedureAdmin(WardScopedVersionAdmin):
+class ProcedureAdmin(AsksBeforeTakingDown, WardScopedVersionAdmin):
+    takedown = TAKEDOWN
     form = ProcedureAdminForm
     inlines = [ProcedureFormInline]
     ward_chooser_template = "admin/procedures/choose_ward.html"
@@ -359,6 +374,10 @@ class ProcedureAdmin(WardScopedVersionAdmin):
 
     @admin.action(
         description="Ngừng hiển thị các thủ tục đã chọn", permissions=["publish"]
+    )
+    @asks_first(
+        TAKEDOWN,
+        down=Status.WITHDRAWN,
     )
     def withdraw(self, request, queryset):
         self._set_state(request, queryset, Status.WITHDRAWN, "Đã ngừng hiển thị")

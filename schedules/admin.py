@@ -16,6 +16,7 @@ from reversion.models import Version
 
 from vietnamese.text import nfc
 from wards.admin import WardScopedVersionAdmin
+from wards.takedown import AsksBeforeTakingDown, TakeDown, asks_first
 
 # Registered with what it records before VersionAdmin would register the
 # whole row.
@@ -77,8 +78,20 @@ class WeekFilter(admin.SimpleListFilter):
         return queryset if week is None else queryset.of_week(week)
 
 
+# What readers lose when one is taken down (wards/takedown.py).
+TAKEDOWN = TakeDown(
+    title="Gỡ khỏi lịch công tác?",
+    losses=[
+        "Lịch công tác tuần của phường: người dân và cán "
+        "bộ xem lịch sẽ không thấy buổi làm việc, tiếp dân hay cuộc họp đó.",
+    ],
+    button="Có, gỡ khỏi lịch",
+)
+
+
 @admin.register(Entry)
-class EntryAdmin(WardScopedVersionAdmin):
+class EntryAdmin(AsksBeforeTakingDown, WardScopedVersionAdmin):
+    takedown = TAKEDOWN
     form = EntryForm
     change_list_template = "admin/schedules/entry/change_list.html"
     list_display = [
@@ -263,6 +276,10 @@ class EntryAdmin(WardScopedVersionAdmin):
 
     @admin.action(
         description="Gỡ các mục đã chọn (về bản nháp)", permissions=["publish"]
+    )
+    @asks_first(
+        TAKEDOWN,
+        down=Entry.Status.DRAFT,
     )
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Entry.Status.DRAFT, "Đã gỡ")

@@ -194,7 +194,13 @@ def test_an_editor_publishes_and_readers_see_it_at_once(client, ward_editor, rea
         assert "Nguyễn Văn Hùng" in reader.get(url).text, url
     body = Body.objects.get()
     response = client.post(
-        BODIES, {"action": "withdraw", "_selected_action": [body.pk], "index": "0"}
+        BODIES,
+        {
+            "action": "withdraw",
+            "_selected_action": [body.pk],
+            "index": "0",
+            "post": "yes",  # As the confirmation page sends it.
+        },
     )
     assert response.status_code == 302
     body.refresh_from_db()

@@ -218,7 +218,9 @@ def test_a_ward_editor_cannot_change_a_shared_procedure_by_crafted_post(
 
 
 def test_a_ward_editor_cannot_withdraw_or_delete_a_shared_procedure(as_editor, shared):
-    as_editor.post(ADMIN, {"action": "withdraw", "_selected_action": [shared.pk]})
+    as_editor.post(
+        ADMIN, {"action": "withdraw", "_selected_action": [shared.pk], "post": "yes"}
+    )
     shared.refresh_from_db()
     assert shared.status == PUBLISHED
     response = as_editor.post(

@@ -221,7 +221,7 @@ def test_the_comment_says_the_step_then_what_the_form_changed():
     )
     assert save_comment(True, "", [{"added": {}}]) == "Tạo bài viết"
     assert save_comment(True, "Gửi duyệt", []) == "Tạo bài viết; gửi duyệt"
-    assert save_comment(False, "", []) == "Lưu, không đổi gì"
+    assert save_comment(False, "", []) == ""  # No revision.
 
 
 # The history.
@@ -600,3 +600,63 @@ def test_huge_repetitive_bodies_are_compared_without_difflib(monkeypatch):
     assert "Mở đầu." in shown and "Kết." in shown
     assert "<del>" in shown and "<ins>" in shown
     assert all(size <= revisions.MAX_DIFF_ITEMS for size in calls), calls
+
+
+# No false or empty revisions.
+
+
+@pytest.fixture
+def live_to_the_second(make_article, writer):
+    """A published article whose time has seconds, as one published with
+    "Đăng bài" (at that moment) has: the form shows it to the minute."""
+    return make_article(
+        title="Lịch tiếp công dân tháng 2",
+        published_at=at(3, 23, 43).replace(second=27, microsecond=512000),
+        author=writer,
+    )
+
+
+def test_save_and_preview_of_an_unchanged_article_keeps_no_revision(
+    staff_client, live_to_the_second
+):
+    article = live_to_the_second
+    url = f"{ADMIN}{article.pk}/change/"
+    submit(staff_client, url, _preview="Lưu và xem trước")
+    submit(staff_client, url, _continue="Lưu")
+    assert versions_of(article) == []
+    submit(staff_client, url, title="Lịch tiếp công dân tháng 3")
+    (version,) = versions_of(article)
+    assert version.revision.comment == "Sửa tiêu đề"
+
+
+def test_a_save_keeps_the_publish_time_to_the_second(staff_client, live_to_the_second):
+    article = live_to_the_second
+    before = article.published_at
+    url = f"{ADMIN}{article.pk}/change/"
+    submit(staff_client, url, title="Lịch tiếp công dân tháng 3")
+    submit(staff_client, url, lead="Sapo đã sửa.")
+    article.refresh_from_db()
+    assert article.published_at == before
+    first, second = versions_of(article)
+    page = staff_client.get(compare_url(article, first, second)).text
+    assert "Thời gian đăng" not in page.split("Không đổi:")[0]
+    assert "23:43 → " not in page
+
+
+def test_a_time_changed_to_another_minute_is_a_change(staff_client, live_to_the_second):
+    article = live_to_the_second
+    submit(staff_client, f"{ADMIN}{article.pk}/change/", published_at_1="23:44")
+    article.refresh_from_db()
+    assert timezone.localtime(article.published_at).minute == 44
+    (version,) = versions_of(article)
+    assert version.revision.comment == "Sửa thời gian đăng"
+
+
+def test_compare_shows_no_change_for_times_apart_by_seconds_only(staff_client, article):
+    # Revisions saved before the form kept seconds: 23:43:27 and 23:43:00.
+    first = keep(article, published_at=at(3, 23, 43).replace(second=27))
+    second = keep(article, published_at=at(3, 23, 43), title="Tiêu đề mới")
+    page = staff_client.get(compare_url(article, first, second)).text
+    changed = page.split("Không đổi:")[0]
+    assert "Tiêu đề" in changed
+    assert "Thời gian đăng" not in changed

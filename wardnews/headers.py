@@ -17,6 +17,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
@@ -49,17 +50,31 @@ def source_hash(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
+def _styles_in(templates) -> list[str]:
+    """The hashes of the <style> blocks of these templates."""
+    styles = set()
+    for template in sorted(templates):
+        for rules in re.findall(r"<style>(.*?)</style>", template.read_text(), re.S):
+            styles.add(source_hash(rules))
+    return sorted(styles)
+
+
 def _error_page_styles() -> list[str]:
     """The error pages (templates/*.html: 400, 403, 500…) carry their few
     rules in a <style> of their own: Django renders some of them without a
     request, and a stylesheet that fails to load there would leave a broken
     page. The policy allows exactly those rules, by hash, read from the
     templates at start so that editing them cannot break them."""
-    styles = set()
-    for template in sorted(TEMPLATES.glob("*.html")):
-        for rules in re.findall(r"<style>(.*?)</style>", template.read_text(), re.S):
-            styles.add(source_hash(rules))
-    return sorted(styles)
+    return _styles_in(TEMPLATES.glob("*.html"))
+
+
+def _debug_page_styles() -> list[str]:
+    """Django's own debug pages (the technical 404 and 500, the start page),
+    shown only under DEBUG, carry a <style> each, with no variable in it:
+    allowed by hash, as read from the Django installed."""
+    from django.views import debug
+
+    return _styles_in((Path(debug.__file__).parent / "templates").glob("*.html"))
 
 
 def _policy(**directives: str) -> str:
@@ -79,6 +94,12 @@ READER_POLICY = _policy(
     form_action="'self'",
     frame_ancestors="'none'",
     base_uri="'none'",
+)
+
+# Under DEBUG (`make run`) only: the reader policy, and the debug pages'
+# style. Production's header is READER_POLICY as it is.
+DEBUG_READER_POLICY = READER_POLICY.replace(
+    "style-src 'self'", " ".join(["style-src 'self'", *_debug_page_styles()]), 1
 )
 
 # The admin: its scripts are files, but Django's change lists and our
@@ -118,10 +139,11 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        admin = _is_admin(request)
-        response.headers.setdefault(
-            "Content-Security-Policy", ADMIN_POLICY if admin else READER_POLICY
-        )
+        if _is_admin(request):  # Its policy allows inline style already.
+            policy = ADMIN_POLICY
+        else:
+            policy = DEBUG_READER_POLICY if settings.DEBUG else READER_POLICY
+        response.headers.setdefault("Content-Security-Policy", policy)
         # Django's XFrameOptionsMiddleware (X_FRAME_OPTIONS = "DENY") says it
         # for pages; static files and media never pass through it.
         response.headers.setdefault("X-Frame-Options", "DENY")
