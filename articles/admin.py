@@ -128,6 +128,7 @@ class ArticleAdminForm(forms.ModelForm):
             "featured_image_caption": forms.TextInput(
                 attrs={"class": "vLargeTextField"}
             ),
+            "source_url": forms.URLInput(attrs={"class": "vLargeTextField"}),
         }
 
     @cached_property
@@ -247,6 +248,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
                 ]
             },
         ),
+        ("Tác giả và nguồn", {"fields": ["byline", "source", "source_url"]}),
         (
             "Xuất bản",
             {
