@@ -82,6 +82,7 @@ print(json.dumps({
     "procedure": "/thu-tuc-hanh-chinh/dang-ky-khai-sinh/",
     "organisation": "/co-cau-to-chuc/",
     "english": "/en/",
+    "feeds": "/tin-rss/",
 }))
 """
 
