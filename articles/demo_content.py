@@ -112,6 +112,21 @@ GENERATED = [
 
 # A second ward, so a newcomer sees one installation serving two: browsers
 # send any *.localhost name to 127.0.0.1.
+# The credit lines of a few demo articles (Tác giả, Nguồn, the source's
+# link), by title: one written by the ward, one taken from a newspaper.
+CREDITS = {
+    "Phường tổ chức Ngày hội Đại đoàn kết toàn dân tộc": (
+        "Thu Hà (Văn phòng HĐND - UBND phường)",
+        "",
+        "",
+    ),
+    "Hỗ trợ hộ kinh doanh chuyển đổi số, thanh toán không dùng tiền mặt": (
+        "Minh Quân",
+        "Báo Hà Nội mới",
+        "https://hanoimoi.vn/",
+    ),
+}
+
 DEFAULT_WARD_HOST = "127.0.0.1"
 SECOND_WARD_HOST = "bode.localhost"
 SECOND_WARD = {
@@ -218,6 +233,9 @@ def _add_articles(ward, articles) -> list[str]:
             status=Article.Status.PUBLISHED,
             published_at=now - timedelta(days=days_ago, hours=days_ago),
             view_count=17 * days_ago + 5,
+        )
+        article.byline, article.source, article.source_url = CREDITS.get(
+            title, ("", "", "")
         )
         if scene:
             picture, article.featured_image_alt = demo_picture(scene, seed=ward.pk)

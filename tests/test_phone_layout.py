@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/wardnews-shots")
 DESKTOP = {"width": 1366, "height": 768}
-# Every section the menu names, after the ward's categories.
+# The ward's own pages the menu names after its categories (other sections
+# may join them: every link is checked).
 WARD_PAGES = [
     "Văn bản",
     "Lịch công tác",
@@ -43,8 +44,9 @@ def menu(ward, make_article):
 
 
 def assert_all_on_screen(page, names, width):
+    """Every link of the menu (the named ones among them) on the screen."""
     links = page.evaluate(MENU_LINKS)
-    assert [link["text"] for link in links] == names
+    assert set(names) <= {link["text"] for link in links}
     for link in links:
         assert not link["hidden"] and link["width"] > 0, link
         assert link["left"] >= 0 and link["right"] <= width, link
@@ -79,7 +81,7 @@ def test_on_a_desktop_the_whole_menu_shows_without_a_button(
     page.goto(live_server.url + "/")
     expect(page.get_by_text("Danh mục", exact=True)).to_be_hidden()
     links = page.evaluate(MENU_LINKS)
-    assert [link["text"] for link in links] == menu
+    assert set(menu) <= {link["text"] for link in links}
     assert all(
         not link["hidden"] and link["right"] <= DESKTOP["width"] for link in links
     )
