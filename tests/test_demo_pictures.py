@@ -49,3 +49,21 @@ def test_the_demo_pictures_are_scenes_not_coloured_blocks(db, media_root):
         assert alt.startswith("Ảnh minh họa: ") and "hình tròn" not in alt, alt
     # Each article a picture of its own.
     assert len(seen) == len(pictured)
+
+
+def test_the_demo_portraits_look_like_official_photos(db, media_root):
+    from organisation import demo_content as organisation_demo
+    from organisation.models import Person
+
+    organisation_demo.load_demo_content()
+    pictured = list(Person.objects.exclude(photo=""))
+    assert pictured
+    for person in pictured:
+        with person.photo.open("rb") as file:
+            image = Image.open(file)
+            image.load()
+        assert image.size == (600, 800)
+        # A figure on a flat ground is four colours; a photo's studio ground
+        # shades from the head outwards, and has grain.
+        assert colours(image) >= 10, (person.full_name, colours(image))
+        assert brightness(image, (250, 20, 350, 60)) > brightness(image, (0, 0, 40, 40))
