@@ -6,8 +6,8 @@ database, runs Lighthouse (the npm package, pinned in the Makefile; mobile,
 its default) in Debian's Chromium against every kind of reader page (the
 home page, a category, an article with a photo, search results, the
 documents and a document, the schedule's week and reception days, the
-procedures and a procedure, the organisation and its English page, and a
-ward page: PICK_PAGES below), prints the scores and each audit that cost
+procedures and a procedure, the organisation and its English page, "Tin
+RSS", and a ward page: PICK_PAGES below), prints the scores and each audit that cost
 points, and exits 1 if any score is under 100.
 
 LIGHTHOUSE_CLI: Lighthouse's cli/index.js (the Makefile sets it);
@@ -79,6 +79,7 @@ print(json.dumps({
     "procedure": "/thu-tuc-hanh-chinh/dang-ky-khai-sinh/",
     "organisation": "/co-cau-to-chuc/",
     "english": "/en/",
+    "feeds": "/tin-rss/",
 }))
 """
 

@@ -130,6 +130,7 @@ class ArticleAdminForm(forms.ModelForm):
             "featured_image_caption": forms.TextInput(
                 attrs={"class": "vLargeTextField"}
             ),
+            "source_url": forms.URLInput(attrs={"class": "vLargeTextField"}),
         }
 
     @cached_property
@@ -298,6 +299,7 @@ class ArticleAdmin(ArticleRevisionsAdmin, NormalisedSearchAdmin):
                 ]
             },
         ),
+        ("Tác giả và nguồn", {"fields": ["byline", "source", "source_url"]}),
         (
             "Xuất bản",
             {

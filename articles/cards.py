@@ -231,6 +231,15 @@ class ArticleShare:
             "author": organisation,
             "publisher": organisation,
         }
+        if article.byline:
+            data["author"] = {"@type": "Person", "name": article.byline}
+        if article.source:
+            # Taken from another publication: the work it is based on.
+            data["isBasedOn"] = {
+                "@type": "CreativeWork",
+                **({"url": article.source_url} if article.source_url else {}),
+                "publisher": {"@type": "Organization", "name": article.source},
+            }
         return cls(url, picture, published, modified, json_ld(data))
 
 

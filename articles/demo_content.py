@@ -1,25 +1,24 @@
 """Demo content for a fresh developer database: the real seed article and a
 handful of generated ones, so every page has something to show."""
 
-import io
 from datetime import timedelta
 from pathlib import Path
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.html import escape
-from PIL import Image, ImageDraw
 
 from vietnamese.text import vietnamese_slugify
 from wards.hosts import default_ward
 from wards.models import Ward, WardHost
 
+from .demo_pictures import demo_picture
 from .importing import import_file
 from .models import Article, Category, DailyViews
 
 SEED_FILE = Path(__file__).parent / "demo" / "cong-tac-dang-2022-01-24.txt"
 
-# (category slug, title, lead, body paragraphs, days ago, image colour)
+# (category slug, title, lead, body paragraphs, days ago, the scene of its
+# photo: articles/demo_pictures.py)
 GENERATED = [
     (
         "tin-tuc-su-kien",
@@ -32,7 +31,7 @@ GENERATED = [
             "Các tổ dân phố đã tham gia thi kéo co, nhảy bao bố và hội thi ẩm thực.",
         ],
         1,
-        (200, 40, 40),
+        "festival",
     ),
     (
         "thong-bao",
@@ -57,7 +56,7 @@ GENERATED = [
             "Phường tiếp tục phối hợp với các ngân hàng hỗ trợ người cao tuổi.",
         ],
         3,
-        (30, 110, 170),
+        "market",
     ),
     (
         "van-hoa-xa-hoi",
@@ -70,7 +69,7 @@ GENERATED = [
             "Đây là hoạt động thường niên thể hiện đạo lý “Uống nước nhớ nguồn”.",
         ],
         4,
-        (190, 120, 20),
+        "street",
     ),
     (
         "an-ninh-quoc-phong",
@@ -82,7 +81,7 @@ GENERATED = [
             "kỹ thuật bắn súng và phòng cháy, chữa cháy.",
         ],
         5,
-        (40, 120, 60),
+        "drill",
     ),
     (
         "chinh-quyen",
@@ -106,13 +105,28 @@ GENERATED = [
             "Hoạt động góp phần nâng cao ý thức bảo vệ môi trường trong cộng đồng.",
         ],
         8,
-        (20, 140, 130),
+        "green-sunday",
     ),
 ]
 
 
 # A second ward, so a newcomer sees one installation serving two: browsers
 # send any *.localhost name to 127.0.0.1.
+# The credit lines of a few demo articles (Tác giả, Nguồn, the source's
+# link), by title: one written by the ward, one taken from a newspaper.
+CREDITS = {
+    "Phường tổ chức Ngày hội Đại đoàn kết toàn dân tộc": (
+        "Thu Hà (Văn phòng HĐND - UBND phường)",
+        "",
+        "",
+    ),
+    "Hỗ trợ hộ kinh doanh chuyển đổi số, thanh toán không dùng tiền mặt": (
+        "Minh Quân",
+        "Báo Hà Nội mới",
+        "https://hanoimoi.vn/",
+    ),
+}
+
 DEFAULT_WARD_HOST = "127.0.0.1"
 SECOND_WARD_HOST = "bode.localhost"
 SECOND_WARD = {
@@ -133,7 +147,7 @@ SECOND_WARD_ARTICLES = [
             "nhiều tuyến đường dân sinh.",
         ],
         1,
-        (30, 90, 160),
+        "riverside",
     ),
     (
         "thong-bao",
@@ -154,7 +168,7 @@ SECOND_WARD_ARTICLES = [
         "và hệ thống chính trị.",
         ["Hội nghị đã biểu dương 12 chi bộ hoàn thành xuất sắc nhiệm vụ."],
         3,
-        (160, 30, 30),
+        "hall",
     ),
 ]
 
@@ -210,7 +224,7 @@ def load_demo_content() -> list[str]:
 def _add_articles(ward, articles) -> list[str]:
     now = timezone.now()
     done = []
-    for slug, title, lead, paragraphs, days_ago, colour in articles:
+    for slug, title, lead, paragraphs, days_ago, scene in articles:
         article = Article(
             category=Category.objects.get(ward=ward, slug=slug),
             title=title,
@@ -220,11 +234,14 @@ def _add_articles(ward, articles) -> list[str]:
             published_at=now - timedelta(days=days_ago, hours=days_ago),
             view_count=17 * days_ago + 5,
         )
-        if colour:
+        article.byline, article.source, article.source_url = CREDITS.get(
+            title, ("", "", "")
+        )
+        if scene:
+            picture, article.featured_image_alt = demo_picture(scene, seed=ward.pk)
             article.featured_image.save(
-                f"{vietnamese_slugify(title)[:40]}.jpg", _demo_image(colour), save=False
+                f"{vietnamese_slugify(title)[:40]}.jpg", picture, save=False
             )
-            article.featured_image_alt = "Ảnh minh họa: hình tròn trắng trên nền màu"
         article.save()
         _add_daily_views(article)
         done.append(f"{ward.name}: {title}")
@@ -246,14 +263,3 @@ def _add_daily_views(article) -> None:
         for day, views in zip(days, shares, strict=True)
         if views
     )
-
-
-def _demo_image(colour) -> ContentFile:
-    """A plain 1200x675 picture in the given colour, with a light band."""
-    image = Image.new("RGB", (1200, 675), colour)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 520, 1200, 675), fill=tuple(min(255, c + 60) for c in colour))
-    draw.ellipse((480, 160, 720, 400), outline=(255, 255, 255), width=12)
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=80)
-    return ContentFile(buffer.getvalue())

@@ -20,7 +20,7 @@ from vietnamese.text import (
     search_words,
     vietnamese_slugify,
 )
-from wards.models import Ward
+from wards.models import Ward, WebLinkField, one_line
 
 from . import attachments
 
@@ -267,6 +267,29 @@ class Article(NormalisedTextModel):
         related_name="articles",
         verbose_name="người viết",
     )
+    # The credit line at the end of the article, as ward news carries it:
+    # who wrote it (a name, not a staff account: often a colleague of
+    # another office) and where it was taken from.
+    byline = models.CharField(
+        "tác giả",
+        max_length=200,
+        blank=True,
+        help_text="Hiện cuối bài, ví dụ: Thu Hà (Văn phòng UBND phường). Để trống "
+        "nếu không ghi.",
+    )
+    source = models.CharField(
+        "nguồn",
+        max_length=200,
+        blank=True,
+        help_text="Bài lấy từ đâu, ví dụ: Báo Hà Nội mới. Để trống nếu bài do "
+        "phường viết.",
+    )
+    source_url = WebLinkField(
+        "liên kết nguồn",
+        max_length=500,
+        blank=True,
+        help_text="Địa chỉ bài gốc, nếu có: tên nguồn thành liên kết tới đó.",
+    )
     view_count = models.PositiveIntegerField(
         "lượt xem", default=0, validators=[MaxValueValidator(MAX_VIEW_COUNT)]
     )
@@ -330,6 +353,9 @@ class Article(NormalisedTextModel):
             self.ward_id = self.category.ward_id
         self.title = nfc(self.title).strip()
         self.lead = nfc(self.lead).strip()
+        self.byline = one_line(self.byline)
+        self.source = one_line(self.source)
+        self.source_url = self.source_url.strip()
         folders = self.ward.picture_folders if self.ward_id else None
         self.body = self.clean_body(self.body, folders)
         if not self.slug:
@@ -344,6 +370,13 @@ class Article(NormalisedTextModel):
                 {
                     "featured_image_alt": "Hãy mô tả ngắn ảnh đại diện (ảnh chụp "
                     "gì) cho người không xem được ảnh."
+                }
+            )
+        if self.source_url and not self.source:
+            raise ValidationError(
+                {
+                    "source": "Hãy ghi tên nguồn (ví dụ: Báo Hà Nội mới) cho liên "
+                    "kết nguồn."
                 }
             )
 

@@ -44,6 +44,9 @@ RECORDED_FIELDS = [
     "featured_image",
     "featured_image_alt",
     "featured_image_caption",
+    "byline",
+    "source",
+    "source_url",
     "author",
 ]
 
@@ -57,6 +60,9 @@ RESTORED_FIELDS = [
     "featured_image",
     "featured_image_alt",
     "featured_image_caption",
+    "byline",
+    "source",
+    "source_url",
 ]
 KEPT_FIELDS = ["status", "published_at", "is_featured", "author", "slug"]
 
@@ -161,6 +167,9 @@ SHOWN_FIELDS = [
     "featured_image",
     "featured_image_alt",
     "featured_image_caption",
+    "byline",
+    "source",
+    "source_url",
     "slug",
     "status",
     "published_at",
@@ -173,6 +182,9 @@ _INLINE_TEXT_FIELDS = {
     "lead",
     "featured_image_alt",
     "featured_image_caption",
+    "byline",
+    "source",
+    "source_url",
 }
 
 

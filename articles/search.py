@@ -234,6 +234,38 @@ def excerpt(article, query: Query) -> str:
     )
 
 
+# How many searches of one word less a page with no results may try.
+FEWER_WORDS_TRIED = 4
+FEWER_WORDS_SHOWN = 3
+
+
+def count_found(ward, query: Query) -> int:
+    """How many articles, documents and procedures the query finds."""
+    return (
+        len(search(ward, query).ids)
+        + len(find_documents(ward, query.text).ids)
+        + matching_procedures(ward, query.text).count()
+    )
+
+
+def fewer_words(ward, query: Query) -> list[tuple[str, int]]:
+    """The searches of one word less than the query that do find something,
+    each with its count, as typed (the last word left out first, the one a
+    resident most often adds too many): a way forward from "nothing found"."""
+    typed = [word for word in query.text.split() if _WORD.search(word)]
+    if len(typed) < 2:
+        return []
+    offered = []
+    for left_out in reversed(range(len(typed))[-FEWER_WORDS_TRIED:]):
+        text = " ".join(typed[:left_out] + typed[left_out + 1 :])
+        count = count_found(ward, Query.parse(text))
+        if count:
+            offered.append((text, count))
+        if len(offered) == FEWER_WORDS_SHOWN:
+            break
+    return offered
+
+
 # The kinds of result the one search finds, by their ?loai= value: news,
 # documents (documents/search.py), procedures (procedures/search.py).
 NEWS, DOCUMENTS, PROCEDURES = "tin-bai", "van-ban", "thu-tuc"
@@ -284,6 +316,8 @@ class SearchView(TemplateView):
             "kinds": [(value, label, counts[value]) for value, label in KINDS.items()],
             "total": sum(counts.values()),
         }
+        if not context["total"]:
+            context["fewer_words"] = fewer_words(ward, query)
         # A page number out of range or mistyped shows the nearest page.
         number = self.request.GET.get("page")
         if kind == DOCUMENTS:

@@ -31,13 +31,17 @@ class WardSitemap(Sitemap):
 
 
 class WardPagesSitemap(WardSitemap):
-    """The home page, "Giới thiệu" and "Liên hệ"."""
+    """The home page, "Giới thiệu", "Liên hệ" and "Tin RSS"."""
 
     def items(self):
         home_change = self.newest_change()
         # A ward keeps no time of its last change: better no lastmod for its
         # pages than a wrong one.
-        pages = [("articles:home", home_change), ("wards:contact", None)]
+        pages = [
+            ("articles:home", home_change),
+            ("wards:contact", None),
+            ("articles:feeds", None),
+        ]
         if self.ward.introduction:  # Without one the page is a short note.
             pages.insert(1, ("wards:about", None))
         return pages

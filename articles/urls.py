@@ -32,6 +32,7 @@ urlpatterns = [
         ),
         name="search",
     ),
+    path("tin-rss/", for_readers(views.FeedsView.as_view()), name="feeds"),
     path("anh-chia-se.png", views.share_card, name="share_card"),
     path("tep/<int:pk>/<str:filename>", views.download_attachment, name="attachment"),
 ]

@@ -212,6 +212,15 @@ class ArticlePreviewView(ArticleDetailView):
         )
 
 
+class FeedsView(TemplateView):
+    """ "Tin RSS": what the ward's feeds are for and their addresses, for
+    people; a browser opening a feed itself shows raw XML. The feeds are the
+    menu's categories (articles/feeds.py), all read from the context's
+    menu_categories, so the page costs no query of its own."""
+
+    template_name = "articles/feeds.html"
+
+
 @require_safe
 @etag(lambda request: cards.card_etag(request.ward))
 def share_card(request):

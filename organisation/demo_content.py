@@ -10,7 +10,7 @@ ward with bodies gets none."""
 import io
 
 from django.core.files.base import ContentFile
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from wards.hosts import default_ward
 from wards.models import Ward, WardLink
@@ -521,22 +521,54 @@ def add_bodies(ward, bodies) -> list[str]:
                 order=n * 10,
             )
             if colour:
-                person.photo.save(f"{full_name}.jpg", _portrait(colour), save=False)
+                # "Thị", the middle name of most Vietnamese women.
+                woman = " Thị " in f" {full_name} "
+                portrait = _portrait(colour, woman=woman)
+                person.photo.save(f"{full_name}.jpg", portrait, save=False)
             person.full_clean()
             person.save()
             people += 1
     return [f"{ward.name}: cơ cấu tổ chức, {len(bodies)} cơ quan, {people} người"]
 
 
-def _portrait(colour) -> ContentFile:
-    """A plain head-and-shoulders figure on a coloured ground, 600x800: a
-    demo ward has no photos of its people."""
-    image = Image.new("RGB", (600, 800), tuple(min(255, c + 150) for c in colour))
+def _portrait(colour, woman=False) -> ContentFile:
+    """A head-and-shoulders portrait as official photos are taken, 600x800:
+    a blue studio ground lighter behind the head, a dark jacket (a shade of
+    `colour`, so people differ), white shirt and tie (a woman: hair to the
+    shoulders, no tie), softened and grained like a photograph. A demo ward
+    has no photos of its people."""
+    size = (600, 800)
+    glow = Image.radial_gradient("L").resize((900, 1000)).crop((150, 60, 750, 860))
+    image = Image.composite(
+        Image.new("RGB", size, (38, 92, 160)),
+        Image.new("RGB", size, (120, 170, 220)),
+        glow,
+    )
     draw = ImageDraw.Draw(image)
-    draw.ellipse((-40, 520, 640, 1100), fill=colour)  # Shoulders.
-    draw.rectangle((255, 440, 345, 560), fill=(226, 190, 160))  # Neck.
-    draw.ellipse((180, 190, 420, 470), fill=(236, 200, 170))  # Face.
-    draw.chord((170, 160, 430, 360), 180, 360, fill=(40, 32, 28))  # Hair.
+    jacket = tuple(c // 3 + 20 for c in colour)
+    skin = (228, 188, 156)
+    if woman:  # Hair to the shoulders, behind the neck.
+        draw.rounded_rectangle((170, 200, 430, 600), radius=90, fill=(30, 24, 22))
+    draw.rectangle((258, 420, 342, 560), fill=(208, 168, 136))  # Neck, in shadow.
+    draw.ellipse((-60, 510, 660, 1110), fill=jacket)  # Shoulders.
+    draw.polygon([(236, 525), (300, 760), (364, 525)], fill=(246, 246, 242))  # Shirt.
+    if not woman:
+        draw.polygon([(288, 560), (312, 560), (322, 800), (278, 800)], fill=colour)
+    draw.polygon([(215, 530), (300, 800), (250, 800), (180, 570)], fill=jacket)
+    draw.polygon([(385, 530), (300, 800), (350, 800), (420, 570)], fill=jacket)
+    draw.ellipse((182, 140, 418, 380), fill=(34, 28, 24))  # Hair, behind.
+    draw.ellipse((176, 300, 214, 385), fill=skin)  # Ears.
+    draw.ellipse((386, 300, 424, 385), fill=skin)
+    draw.ellipse((196, 200, 404, 455), fill=skin)  # Face.
+    draw.chord((196, 170, 404, 330), 200, 340, fill=(34, 28, 24))  # Fringe.
+    for eye in (256, 344):
+        draw.ellipse((eye - 15, 315, eye + 15, 328), fill=(60, 45, 40))
+        draw.line([(eye - 20, 298), (eye + 18, 296)], fill=(50, 40, 34), width=5)
+    draw.line([(300, 330), (294, 384), (306, 388)], fill=(200, 156, 126), width=4)
+    draw.arc((268, 392, 332, 428), 20, 160, fill=(170, 100, 90), width=5)
+    image = image.filter(ImageFilter.GaussianBlur(2))
+    grain = Image.effect_noise((300, 400), 6).convert("RGB").resize(size)
+    image = ImageChops.add(image, grain, scale=1.0, offset=-128)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=85)
     return ContentFile(buffer.getvalue())

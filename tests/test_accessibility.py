@@ -128,6 +128,7 @@ def demo_site(ward, live_server):
         ("search-no-results", f"{site}/tim-kiem/?q=xyzzyqx", 200),
         ("about", f"{site}/gioi-thieu/", 200),
         ("contact", f"{site}/lien-he/", 200),
+        ("feeds", f"{site}/tin-rss/", 200),
         ("schedule-week", f"{site}/lich-cong-tac/", 200),
         ("schedule-receptions", f"{site}/lich-tiep-cong-dan/", 200),
         ("not-found", f"{site}/bai-viet/khong-co-bai-nay/", 404),

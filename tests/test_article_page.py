@@ -28,7 +28,10 @@ def test_it_shows_the_article_as_the_ward_portal_does(reader, make_article):
     page = response.text
     assert f"<title>{article.title} | Phường Phúc Lợi</title>" in page
     assert f'<h1 class="article-title">{article.title}</h1>' in page
-    assert "Ngày đăng 24/01/2022 | 10:15 | Lượt xem: 75" in page
+    assert (
+        'Ngày đăng 24/01/2022 | 10:15 | <span class="nowrap">Lượt xem: 75</span>'
+        in page
+    )
     assert (
         '<p class="article-lead">Chiều ngày 20/1/2022, Thường trực Đảng ủy phường '
         "làm việc.</p>" in page

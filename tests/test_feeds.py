@@ -199,7 +199,8 @@ def test_every_page_names_the_wards_feed(reader, make_article, category):
     )
     for url in ["/", category.get_absolute_url(), article.get_absolute_url()]:
         assert link in reader.get(url).text
-    assert 'href="/rss/">Tin RSS</a>' in reader.get("/").text
+    # The footer's "Tin RSS" is the page that explains them (test_feeds_page.py).
+    assert 'href="/tin-rss/">Tin RSS</a>' in reader.get("/").text
 
 
 def test_a_category_page_names_its_own_feed_too(reader, make_article, category):

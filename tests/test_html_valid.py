@@ -203,6 +203,7 @@ def reader_pages(site_content):
         ("search-results", "/tim-kiem/?q=h%E1%BB%99i+ngh%E1%BB%8B", 200),
         ("search-no-results", "/tim-kiem/?q=kh%C3%B4ng+c%C3%B3+g%C3%AC", 200),
         ("search-empty", "/tim-kiem/", 200),
+        ("feeds", "/tin-rss/", 200),
         ("not-found", "/bai-viet/khong-co-bai-nay/", 404),
         ("documents", "/van-ban/", 200),
         ("documents-filtered", "/van-ban/?loai=quyet-dinh&nam=2026", 200),

@@ -477,3 +477,46 @@ def test_a_kind_alone_shows_only_its_results(
 def test_an_unknown_kind_is_every_kind(reader, of_every_kind):
     page = reader.get(URL, {"q": "khai sinh", "loai": "<script>"}).text
     assert "Tất cả (3)" in page and "&lt;script&gt;" not in page
+
+
+# Nothing found: a way forward, not a dead end.
+
+
+def no_results_help(response):
+    text = response.content.decode()
+    start = text.index('<div class="search-none">')
+    return text[start : text.index("</div>", start)]
+
+
+def test_nothing_found_suggests_the_same_search_with_fewer_words(
+    reader, party_news, make_article
+):
+    make_article(title="Lịch tiếp công dân tháng 12")
+    response = reader.get(URL, {"q": "Lịch tiếp công dân Tân Định"})
+    assert response.context["total"] == 0
+    help_ = no_results_help(response)
+    assert "Không tìm thấy kết quả nào cho “Lịch tiếp công dân Tân Định”" in help_
+    # One word less still leaves "Tân" or "Định": nothing to offer.
+    assert response.context["fewer_words"] == []
+    assert "Thử bớt từ" not in help_
+    # One word too many: the search without it, as typed, with its count.
+    response = reader.get(URL, {"q": "Hội nghị xyz"})
+    assert response.context["fewer_words"] == [("Hội nghị", 1)]
+    assert (
+        'Thử bớt từ: <a href="?q=H%E1%BB%99i%20ngh%E1%BB%8B">Hội nghị</a> (1 kết quả)'
+        in no_results_help(response)
+    )
+    assert reader.get(URL, {"q": "Hội nghị"}).context["total"] == 1
+
+
+def test_nothing_found_lists_the_wards_categories_and_its_other_registers(
+    reader, party_news, other_category
+):
+    response = reader.get(URL, {"q": "xyzabc"})
+    help_ = no_results_help(response)
+    assert response.context["fewer_words"] == []
+    for category in (party_news.category, other_category):
+        assert f'<a href="{category.get_absolute_url()}">{category.name}</a>' in help_
+    assert '<a href="/van-ban/">Văn bản</a>' in help_
+    assert '<a href="/thu-tuc-hanh-chinh/">Thủ tục hành chính</a>' in help_
+    assert '<a href="/lien-he/">Liên hệ</a>' in help_

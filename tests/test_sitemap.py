@@ -63,6 +63,7 @@ def test_it_lists_the_ward_pages_categories_and_articles(
         "http://testserver/",
         "http://testserver/gioi-thieu/",
         "http://testserver/lien-he/",
+        "http://testserver/tin-rss/",
         "http://testserver/chuyen-muc/cong-tac-dang/",
         "http://testserver/bai-viet/hoi-nghi/",
     ]
@@ -73,7 +74,11 @@ def test_it_lists_the_ward_pages_categories_and_articles(
 
 
 def test_it_leaves_out_an_empty_introduction_and_empty_categories(reader, ward):
-    assert list(sitemap(reader)) == ["http://testserver/", "http://testserver/lien-he/"]
+    assert list(sitemap(reader)) == [
+        "http://testserver/",
+        "http://testserver/lien-he/",
+        "http://testserver/tin-rss/",
+    ]
 
 
 def test_it_never_lists_drafts_scheduled_or_other_wards_articles(
@@ -171,7 +176,9 @@ def test_articles_come_a_page_at_a_time_in_a_fixed_number_of_queries(
         "/sitemap-bai-viet.xml?p=2",
         "/sitemap-bai-viet.xml?p=3",
     ]
-    assert len(sitemap(reader)) == 2 + 2 + 12
+    assert (
+        len(sitemap(reader)) == 3 + 2 + 12
+    )  # Home, Liên hệ, Tin RSS; 2 categories; articles.
     add(12)
     urls, more = costs()
     assert len(urls) == 2 + 5  # 24 articles, 5 to a page.

@@ -54,6 +54,8 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from importlib import import_module
 from urllib.parse import parse_qsl, urlencode
 
@@ -225,6 +227,14 @@ def _due_time(ward_id: int, generations) -> float:
     return when
 
 
+def _next_midnight() -> float:
+    """When the ward's day ends: every page's header shows today's date
+    (articles/context_processors.py), so none is kept into the next day."""
+    today = timezone.localdate()
+    tomorrow = datetime.combine(today + timedelta(days=1), dt_time.min)
+    return timezone.make_aware(tomorrow).timestamp()
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -333,7 +343,11 @@ class PageCacheMiddleware:
         except redis.RedisError as error:
             redisclient.rest(error)
             return self.compress.process_response(request, response)
-        expires = min(_now() + response.page_seconds, _due_time(ward_id, generations))
+        expires = min(
+            _now() + response.page_seconds,
+            _due_time(ward_id, generations),
+            _next_midnight(),
+        )
         page = self._page(response, ward_id, generations, expires)
         _keep(key, page)
         if page.size <= MAX_SHARED_BYTES:

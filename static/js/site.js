@@ -3,14 +3,6 @@
 document.addEventListener('DOMContentLoaded', function() {
     var root = document.documentElement;
 
-    // On a phone the category menu scrolls sideways: bring the current
-    // section into view, so a reader sees where they are.
-    var current = document.querySelector('.site-nav [aria-current="page"]');
-    var menu = current && current.closest('ul');
-    if (menu && menu.scrollWidth > menu.clientWidth) {
-        menu.scrollLeft = current.offsetLeft - (menu.clientWidth - current.offsetWidth) / 2;
-    }
-
     // The header's search: opening it puts the cursor in the field; Escape
     // closes it again.
     var search = document.querySelector('.header-search');
