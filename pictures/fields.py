@@ -1,5 +1,5 @@
 """The model field for a picture: new uploads are checked and prepared (see
-checks.py) and their renditions made as the model is saved."""
+checks.py) and their renditions queued as the model is saved."""
 
 from pathlib import Path
 
@@ -31,7 +31,7 @@ class PictureFormField(forms.ImageField):
 class PictureField(models.ImageField):
     """A picture field whose new uploads are stored as prepare_picture()
     leaves them (upright, without metadata), and whose renditions for
-    readers are made as it is saved."""
+    readers are queued as it is saved (made once it is stored)."""
 
     def formfield(self, **kwargs):
         # The name stored is made to fit (stored_path): however long the
@@ -47,5 +47,5 @@ class PictureField(models.ImageField):
             file.file = prepare_picture(file.file)
         file = super().pre_save(model_instance, add)
         if is_new:
-            renditions.make_now(file.name)
+            renditions.make_soon(file.name)
         return file

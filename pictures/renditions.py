@@ -12,8 +12,13 @@ row per thumbnail, a query to read each one's size) would cost a reader page
 a query per picture, so it is not used: a rendition's name follows from the
 picture's name and the rendition's size, its size from the picture's, and
 the picture's size is read from its file's header once per process and file
-version (Django's cache). Renditions are made when a picture is saved, and,
-for one stored before, when a page first shows it.
+version (Django's cache).
+
+Renditions take about half a second a photo, so no request waits for them:
+a picture saved is queued for the task queue's worker (make_soon(), once
+the upload's transaction commits; `manage.py db_worker`), and one stored
+before without them is queued when a page first shows it. Until the
+worker has made them, pages show the picture as it is stored.
 
 Everything goes through Django's storage API, so renditions work on the local
 disk (FileSystemStorage) and on object storage (django-storages' S3Storage)
@@ -34,6 +39,8 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django_tasks import task
 from easy_thumbnails import engine
 from easy_thumbnails.files import Thumbnailer
 from PIL import Image, ImageCms, ImageOps
@@ -49,6 +56,11 @@ RENDITIONS = "renditions"
 # Bump when the renditions' look changes: new names, made again on demand.
 VERSION = 1
 CACHE_SECONDS = 24 * 3600
+# A picture whose renditions the worker has yet to make is looked at again
+# this soon, so pages show them shortly after they are made; and it is
+# queued again at most this often, should the worker have been away.
+PENDING_SECONDS = 30
+QUEUED_AGAIN_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,7 @@ class _Source:
     width: int | None
     height: int | None
     fallback: str
+    pending: bool = False  # Renditions queued, not made yet.
 
 
 def offer(name: str, kind: str) -> Offer | None:
@@ -238,7 +251,7 @@ def _source(name: str) -> _Source | None:
         except Exception:  # Not kept: the next page tries the storage again.
             logger.exception("Renditions of picture %s cannot be looked up", name)
             return None
-        _remember(key, source)
+        _remember(key, source, PENDING_SECONDS if source.pending else CACHE_SECONDS)
     return source
 
 
@@ -252,16 +265,16 @@ def _remembered(key):
         return None
 
 
-def _remember(key, source):
+def _remember(key, source, seconds):
     try:
-        cache.set(key, source, CACHE_SECONDS)
+        cache.set(key, source, seconds)
     except Exception:
         logger.warning("Picture sizes not kept: the cache cannot be reached.")
 
 
 def _examine(name: str) -> _Source:
-    """The picture's upright size from its header; its renditions made if
-    they are not there yet."""
+    """The picture's upright size from its header, and whether its
+    renditions are made; queued for the worker if not."""
     try:
         with default_storage.open(name) as file, open_picture(file) as image:
             width, height = image.size
@@ -275,16 +288,38 @@ def _examine(name: str) -> _Source:
         return _Source(None, None, "")
     if animated or width * height > MAX_IMAGE_PIXELS:
         return _Source(width, height, "")
+    fallback = _made(name, width, height)
+    if not fallback:
+        _queue_once(name)
+        # A backend that runs tasks at once (the tests') has made them now.
+        fallback = _made(name, width, height)
+    return _Source(width, height, fallback, pending=not fallback)
+
+
+def _made(name: str, width: int, height: int) -> str:
+    """The extension of the picture's fallback renditions if they are all
+    made ("" if not): the widest of the last kind is made last."""
     last = KINDS["article"]
     widest = boxes(last, width, height)[-1]
     for fallback in ("jpg", "png"):
         if default_storage.exists(rendition_name(name, last, widest, fallback)):
-            return _Source(width, height, fallback)
+            return fallback
+    return ""
+
+
+def _queue_once(name: str) -> None:
+    """Queues the renditions of a picture stored before they were made on
+    upload (a restored backup, an older version's upload), once for every
+    page that shows it meanwhile."""
     try:
-        return _Source(width, height, make(name))
-    except Exception:
-        logger.exception("Renditions of picture %s could not be made", name)
-        return _Source(width, height, "")
+        if cache.add(_queued_key(name), True, QUEUED_AGAIN_SECONDS):
+            make_later.enqueue(name)
+    except Exception:  # No cache, no database: a later page queues it.
+        logger.warning("Renditions of picture %s not queued", name, exc_info=True)
+
+
+def _queued_key(name: str) -> str:
+    return "wardnews-picture-queued:" + hashlib.sha256(name.encode()).hexdigest()
 
 
 def _turned_sideways(image) -> bool:
@@ -299,13 +334,31 @@ def _turned_sideways(image) -> bool:
 # --- Making them ------------------------------------------------------------
 
 
-def make_now(name: str) -> None:
-    """Makes a just-stored picture's renditions, so its first reader need not
-    wait; a failure is logged, and left to the first page that shows it."""
-    try:
-        make(name)
+def make_soon(name: str) -> None:
+    """Queues a just-stored picture's renditions, once the transaction that
+    stores it commits (a picture whose save is undone is not made); the
+    request goes on without waiting. A picture the queue never reaches is
+    queued again by the first page that shows it."""
+    transaction.on_commit(lambda: _queue(name), robust=True)
+
+
+def _queue(name: str) -> None:
+    try:  # The pages that show it meanwhile need not queue it again.
+        cache.set(_queued_key(name), True, QUEUED_AGAIN_SECONDS)
     except Exception:
-        logger.exception("Renditions of picture %s could not be made", name)
+        logger.warning("Picture %s: the cache cannot be reached.", name)
+    make_later.enqueue(name)
+
+
+@task()
+def make_later(name: str) -> str:
+    """The task: makes the picture's renditions unless they are there (a
+    picture queued twice is made once); their fallback's extension."""
+    with default_storage.open(name) as file, open_picture(file) as image:
+        width, height = image.size
+        if _turned_sideways(image):
+            width, height = height, width
+    return _made(name, width, height) or make(name)
 
 
 def make(name: str) -> str:

@@ -32,3 +32,9 @@ STATIC_ROOT = os.path.join(tempfile.gettempdir(), "wardnews-test-static-none")
 # tests of the cap itself (tests/test_render_limits.py).
 RENDERS_PER_SECOND = 0
 SEARCHES_PER_SECOND = 0
+
+# Tasks run the moment they are queued, in the test's own transaction, so a
+# test sees their work at once; the tests of the queue itself (outbox's, the
+# renditions') switch to the database backend and run the worker themselves
+# (the `task_queue` fixture in tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
