@@ -100,6 +100,7 @@ migrate: $(VENV)/.installed
 demo: export DJANGO_DEBUG ?= true
 demo: $(VENV)/.installed
 	$(PYTHON) manage.py load_demo
+	$(PYTHON) manage.py db_worker --batch --no-reload --no-startup-delay
 
 ## superuser: create a staff account for /admin/
 superuser: export DJANGO_DEBUG ?= true
