@@ -12,9 +12,7 @@ def configured() -> bool:
     """Whether email goes anywhere: an SMTP server is set
     (DJANGO_EMAIL_HOST). Without one, emails are printed (DEBUG) or
     dropped, and pages that promise one should say it will not come."""
-    return bool(settings.EMAIL_HOST) and settings.EMAIL_BACKEND.endswith(
-        "smtp.EmailBackend"
-    )
+    return bool(settings.EMAIL_HOST)
 
 
 def send_mail(

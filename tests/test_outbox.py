@@ -4,15 +4,17 @@ kept and tried again while the server is down, never lost, never sent twice."""
 
 import os
 import subprocess
+import sys
 from datetime import timedelta
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -198,3 +200,67 @@ def test_a_malformed_email_setting_stops_the_site(env, message):
     result = settings_in_subprocess(**env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_queued_emails_are_not_shown_in_the_admin(client, editor, task_queue):
+    """The queue holds residents' addresses and answers; superusers
+    included, nobody reads them in the admin (outbox/admin.py)."""
+    queue_answer_email()
+    client.force_login(editor)
+    index = client.get("/admin/").text
+    assert "Task Result" not in index and "Tasks Database" not in index
+    listing = "/admin/django_tasks_database/dbtaskresult/"
+    assert client.get(listing).status_code == 404
+    assert "nguyen.van.a@example.vn" not in client.get(listing).text
+
+
+def test_the_task_tables_permissions_are_named_in_vietnamese(db):
+    names = set(
+        Permission.objects.filter(
+            content_type__app_label="django_tasks_database"
+        ).values_list("name", flat=True)
+    )
+    assert names == {
+        "Có thể thêm tác vụ nền",
+        "Có thể sửa tác vụ nền",
+        "Có thể xóa tác vụ nền",
+        "Có thể xem tác vụ nền",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_command_sends_what_the_site_queued(settings, smtp_server):
+    """`manage.py db_worker`, as the deploy kit runs it, with the settings
+    read from the environment."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    queue_answer_email()
+    database = connection.settings_dict
+    if database["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{database['NAME']}"
+    else:
+        url = (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+            f"/{database['NAME']}"
+        )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload"]
+        + ["--no-startup-delay"],
+        cwd=PROJECT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_SETTINGS_MODULE": "wardnews.settings",
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DATABASE_URL": url,
+            "DJANGO_EMAIL_HOST": "127.0.0.1",
+            "DJANGO_EMAIL_PORT": str(smtp_server.port),
+            "DJANGO_EMAIL_SECURITY": "none",
+            "DJANGO_EMAIL_FROM": "UBND phường Phúc Lợi <ubnd@phucloi.example>",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    [message] = received(smtp_server)
+    assert "ubnd@phucloi.example" in message["From"]
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
