@@ -354,6 +354,8 @@ def _queue(name: str) -> None:
 def make_later(name: str) -> str:
     """The task: makes the picture's renditions unless they are there (a
     picture queued twice is made once); their fallback's extension."""
+    if not default_storage.exists(name):
+        return ""  # Replaced or deleted before the worker came to it.
     with default_storage.open(name) as file, open_picture(file) as image:
         width, height = image.size
         if _turned_sideways(image):

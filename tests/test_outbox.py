@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -264,3 +264,23 @@ def test_the_worker_command_sends_what_the_site_queued(settings, smtp_server):
     [message] = received(smtp_server)
     assert "ubnd@phucloi.example" in message["From"]
     assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_send_a_dead_worker_left_is_queued_again_once(task_queue, smtp_server):
+    """A worker killed mid-send (a power cut) leaves its email taken and
+    unfinished: resend_mail queues it again after an hour, not before."""
+    queue_answer_email()
+    queue_answer_email()
+    taken = list(DBTaskResult.objects.all())
+    for result in taken:
+        result.claim("a worker that died")
+    DBTaskResult.objects.filter(pk=taken[0].pk).update(
+        started_at=taken[0].started_at - timedelta(hours=2)
+    )
+    call_command("resend_mail", stdout=open(os.devnull, "w"))
+    assert task_queue.run() == 1
+    assert len(smtp_server.messages) == 1
+    # The one taken a moment ago may still be under way: left alone.
+    assert DBTaskResult.objects.get(pk=taken[1].pk).status == TaskResultStatus.RUNNING
+    with pytest.raises(CommandError):
+        call_command("resend_mail", "--stuck-minutes", "0")

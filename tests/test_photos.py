@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import ExifTags, Image, ImageCms
 
 from articles.models import Article
+from pictures import renditions
 from pictures.checks import picture_problem
 from pictures.templatetags.pictures import body_with_renditions
 from wards import hosts
@@ -636,6 +637,10 @@ def test_renditions_are_made_by_the_worker_once_the_photo_is_saved(
     cache.clear()  # What pages knew of the photo, as after a few seconds.
     page, _ = article_page_picture(reader, article)
     assert "/renditions/" in page.pictures[0]["img"]["src"]
+
+
+def test_a_photo_gone_before_the_worker_came_is_no_error(media_root):
+    assert renditions.make_later.call("articles/phuc-loi/da-xoa.jpg") == ""
 
 
 def test_a_photo_saved_then_undone_is_not_queued(
