@@ -30,6 +30,7 @@ import io
 import logging
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote
@@ -57,8 +58,8 @@ RENDITIONS = "renditions"
 VERSION = 1
 CACHE_SECONDS = 24 * 3600
 # A picture whose renditions the worker has yet to make is looked at again
-# this soon, so pages show them shortly after they are made; and it is
-# queued again at most this often, should the worker have been away.
+# this soon, so pages show them shortly after they are made; and a process
+# queues it again at most this often, should the task have been lost.
 PENDING_SECONDS = 30
 QUEUED_AGAIN_SECONDS = 15 * 60
 
@@ -230,29 +231,32 @@ def _source(name: str) -> _Source | None:
     """The stored picture's size and renditions; None when there is no such
     file or the storage cannot be reached (the picture is shown as it is)."""
     try:
-        # A stored name always holds the same picture (storage never
-        # overwrites), but tests and restored backups reuse names: the
-        # file's version is in the key.
-        size = default_storage.size(name)
-        modified = default_storage.get_modified_time(name).isoformat()
+        key = _version(name)
     except (OSError, SuspiciousFileOperation):  # No such file.
         return None
     except Exception:  # S3Storage raises botocore's errors, not OSError.
         logger.warning("Picture %s cannot be read from storage", name, exc_info=True)
         return None
-    where = getattr(default_storage, "location", "")
-    key = f"{VERSION}|{where}|{name}|{modified}|{size}"
-    key = hashlib.sha256(key.encode()).hexdigest()
-    key = f"wardnews-picture:{key}"
     source = _remembered(key)
     if source is None:
         try:
-            source = _examine(name)
+            source = _examine(name, key)
         except Exception:  # Not kept: the next page tries the storage again.
             logger.exception("Renditions of picture %s cannot be looked up", name)
             return None
         _remember(key, source, PENDING_SECONDS if source.pending else CACHE_SECONDS)
     return source
+
+
+def _version(name: str) -> str:
+    """The key of one version of a stored picture. A stored name always
+    holds the same picture (storage never overwrites), but tests and
+    restored backups reuse names: the file's version is in the key."""
+    size = default_storage.size(name)
+    modified = default_storage.get_modified_time(name).isoformat()
+    where = getattr(default_storage, "location", "")
+    key = f"{VERSION}|{where}|{name}|{modified}|{size}"
+    return "wardnews-picture:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def _remembered(key):
@@ -272,7 +276,7 @@ def _remember(key, source, seconds):
         logger.warning("Picture sizes not kept: the cache cannot be reached.")
 
 
-def _examine(name: str) -> _Source:
+def _examine(name: str, key: str) -> _Source:
     """The picture's upright size from its header, and whether its
     renditions are made; queued for the worker if not."""
     try:
@@ -290,7 +294,7 @@ def _examine(name: str) -> _Source:
         return _Source(width, height, "")
     fallback = _made(name, width, height)
     if not fallback:
-        _queue_once(name)
+        _queue_once(name, key)
         # A backend that runs tasks at once (the tests') has made them now.
         fallback = _made(name, width, height)
     return _Source(width, height, fallback, pending=not fallback)
@@ -307,19 +311,29 @@ def _made(name: str, width: int, height: int) -> str:
     return ""
 
 
-def _queue_once(name: str) -> None:
-    """Queues the renditions of a picture stored before they were made on
-    upload (a restored backup, an older version's upload), once for every
-    page that shows it meanwhile."""
+# When this process last queued each picture version (time.monotonic()): pages
+# showing it meanwhile do not queue it again. Kept per process, not in the
+# shared cache, so that it holds while Redis is away; another process
+# queuing it once more costs the worker a look (make_later skips what is
+# made).
+_queued: dict[str, float] = {}
+
+
+def _queue_once(name: str, key: str) -> None:
+    """Queues the renditions of a picture stored without them (a restored
+    backup, an upload whose task was lost), once for the pages that show it
+    meanwhile."""
+    now = time.monotonic()
+    if now - _queued.get(key, -QUEUED_AGAIN_SECONDS) < QUEUED_AGAIN_SECONDS:
+        return
+    for old in [k for k, at in _queued.items() if now - at >= QUEUED_AGAIN_SECONDS]:
+        _queued.pop(old, None)
+    _queued[key] = now
     try:
-        if cache.add(_queued_key(name), True, QUEUED_AGAIN_SECONDS):
-            make_later.enqueue(name)
-    except Exception:  # No cache, no database: a later page queues it.
-        logger.warning("Renditions of picture %s not queued", name, exc_info=True)
-
-
-def _queued_key(name: str) -> str:
-    return "wardnews-picture-queued:" + hashlib.sha256(name.encode()).hexdigest()
+        make_later.enqueue(name)
+    except Exception as error:  # No database: a later page queues it.
+        _queued.pop(key, None)
+        logger.warning("Renditions of picture %s not queued: %s", name, error)
 
 
 def _turned_sideways(image) -> bool:
@@ -343,10 +357,10 @@ def make_soon(name: str) -> None:
 
 
 def _queue(name: str) -> None:
-    try:  # The pages that show it meanwhile need not queue it again.
-        cache.set(_queued_key(name), True, QUEUED_AGAIN_SECONDS)
+    try:  # This process's pages need not queue it again.
+        _queued[_version(name)] = time.monotonic()
     except Exception:
-        logger.warning("Picture %s: the cache cannot be reached.", name)
+        pass  # Gone already: make_later will say so.
     make_later.enqueue(name)
 
 
