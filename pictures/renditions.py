@@ -26,10 +26,7 @@ alike; a storage that fails shows the picture as it is, never an error page.
 """
 
 import hashlib
-import io
 import logging
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -38,20 +35,19 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django_tasks import task
 from easy_thumbnails import engine
 from easy_thumbnails.files import Thumbnailer
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageOps
 
+from . import pixels, writing
 from .checks import MAX_IMAGE_PIXELS, SAME_FORMAT, open_picture
 
 logger = logging.getLogger(__name__)
 
 JPEG_QUALITY = 80
-WEBP_QUALITY = 80
 # The folder (under MEDIA_ROOT) renditions are written to.
 RENDITIONS = "renditions"
 # Bump when the renditions' look changes: new names, made again on demand.
@@ -387,8 +383,8 @@ def make(name: str) -> str:
         if image.format not in SAME_FORMAT and getattr(image, "is_animated", False):
             return ""
         image.load()
-        picture = _in_srgb(ImageOps.exif_transpose(image))
-    see_through = _see_through(picture)
+        picture = pixels.in_srgb(ImageOps.exif_transpose(image))
+    see_through = pixels.see_through(picture)
     fallback = "png" if see_through else "jpg"
     if not see_through and picture.mode not in ("RGB", "L"):
         picture = picture.convert("RGB")
@@ -396,7 +392,9 @@ def make(name: str) -> str:
     wanted = {
         usage_name: boxes(usage, width, height) for usage_name, usage in KINDS.items()
     }
-    picture = _reduced(picture, [box for sizes in wanted.values() for box in sizes])
+    picture = pixels.reduced(
+        picture, [box for sizes in wanted.values() for box in sizes]
+    )
     for usage_name, sizes in wanted.items():
         usage = KINDS[usage_name]
         for box in sizes:
@@ -406,113 +404,12 @@ def make(name: str) -> str:
                 rendition = rendition.resize(box, Image.Resampling.LANCZOS)
             file_name = rendition_name(name, usage, box, fallback)
             if usage.webp:
-                _write(file_name + ".webp", _webp(rendition))
+                writing.write(file_name + ".webp", pixels.webp(rendition))
             encoded = engine.save_pil_image(
                 rendition, filename=file_name, quality=JPEG_QUALITY
             )
-            _write(file_name, encoded.getvalue())
+            writing.write(file_name, encoded.getvalue())
     return fallback
-
-
-def _in_srgb(image):
-    """The picture in sRGB, the colours every browser assumes: renditions
-    carry no profile of their own."""
-    profile = image.info.get("icc_profile")
-    if image.mode in ("P", "PA", "1") or "transparency" in image.info:
-        image = image.convert("RGBA" if _has_alpha(image) else "RGB")
-    image.info = {}
-    if profile and image.mode in ("RGB", "RGBA", "CMYK", "L"):
-        try:
-            return ImageCms.profileToProfile(
-                image,
-                ImageCms.ImageCmsProfile(io.BytesIO(profile)),
-                ImageCms.createProfile("sRGB"),  # Per call: threads share none.
-                outputMode="RGBA" if image.mode == "RGBA" else "RGB",
-            )
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # A profile littleCMS cannot use: the colours as they are.
-    return image
-
-
-def _has_alpha(image) -> bool:
-    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-
-
-def _see_through(image) -> bool:
-    """Whether any pixel is (partly) transparent: an opaque RGBA picture, as
-    screenshots often are, gets JPEG fallbacks like a photo."""
-    if not _has_alpha(image):
-        return False
-    return image.convert("RGBA").getchannel("A").getextrema()[0] < 255
-
-
-def _reduced(picture, sizes):
-    """The picture made smaller first, still twice the size every rendition
-    needs: six resizes of a 40-megapixel photo would take seconds."""
-    width, height = picture.size
-    scale = 2 * max(max(w / width, h / height) for w, h in sizes)
-    if scale >= 1:
-        return picture
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-
-
-def _webp(rendition) -> bytes:
-    if rendition.mode not in ("RGB", "RGBA"):
-        rendition = rendition.convert("RGBA" if _has_alpha(rendition) else "RGB")
-    buffer = io.BytesIO()
-    rendition.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=4)
-    return buffer.getvalue()
-
-
-def _write(name: str, data: bytes) -> None:
-    """Stores a rendition under its exact name, whole: a reader never gets
-    half a file, and two workers making the same one leave one file."""
-    try:
-        path = default_storage.path(name)
-    except NotImplementedError:  # Object storage: an upload is whole or absent.
-        _save_exactly(name, data)
-    else:
-        _replace(path, data)
-
-
-def _replace(path: str, data: bytes) -> None:
-    """On a disk, FileSystemStorage.save() would write into the final name
-    while readers (a web server, another worker seeing the widest rendition
-    and taking all as made) may read it, and would never replace a stale
-    rendition: the file is written aside and renamed over the name instead."""
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as tmp:
-        try:
-            tmp.write(data)
-            tmp.close()
-            os.chmod(tmp.name, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
-            os.replace(tmp.name, path)
-        except BaseException:
-            os.unlink(tmp.name)
-            raise
-
-
-def _save_exactly(name: str, data: bytes) -> None:
-    """save() under the name; a storage that keeps the file already there
-    (file_overwrite=False) saves ours under another name, which nothing
-    would ever show, so that copy goes. The same picture always makes the
-    same bytes: only a rendition left by a deleted picture of the same name
-    differs, and is replaced."""
-    saved = default_storage.save(name, ContentFile(data))
-    if saved == name:
-        return
-    try:
-        with default_storage.open(name) as existing:
-            stale = existing.read() != data
-        if stale:
-            default_storage.delete(name)
-            again = default_storage.save(name, ContentFile(data))
-            if again != name:  # Another worker stored it meanwhile.
-                default_storage.delete(again)
-    finally:
-        default_storage.delete(saved)
 
 
 def stored_name(url: str) -> str | None:
