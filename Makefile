@@ -55,13 +55,17 @@ $(NODE_TOOLS): | system-packages
 	  axe-core@$(AXE_CORE_VERSION)
 	touch $@
 
-## run: serve the site with demo content at http://127.0.0.1:$(PORT)/ (SQLite)
+## run: serve the site with demo content at http://127.0.0.1:$(PORT)/ (SQLite),
+## with the task queue's worker beside it (emails printed, renditions made)
 run: export DJANGO_DEBUG ?= true
 run: $(VENV)/.installed
 	$(PYTHON) manage.py migrate --no-input
 	$(PYTHON) manage.py load_demo
 	@echo "Two demo wards: http://127.0.0.1:$(PORT)/ and http://bode.localhost:$(PORT)/"
-	$(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
+	@# One Ctrl+C stops both: the worker goes when runserver ends, however.
+	$(PYTHON) manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: lint and run the whole test suite, after system-packages, so that a
 ## missing tool stops it at once (DATABASE_URL picks PostgreSQL;
@@ -96,6 +100,7 @@ migrate: $(VENV)/.installed
 demo: export DJANGO_DEBUG ?= true
 demo: $(VENV)/.installed
 	$(PYTHON) manage.py load_demo
+	$(PYTHON) manage.py db_worker --batch --no-reload --no-startup-delay
 
 ## superuser: create a staff account for /admin/
 superuser: export DJANGO_DEBUG ?= true

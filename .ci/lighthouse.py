@@ -250,6 +250,8 @@ def main():
         )
         manage(env, "migrate", "--no-input")
         manage(env, "load_demo")
+        # The photos' renditions, as the worker beside a real site makes them.
+        manage(env, "db_worker", "--batch", "--no-reload", "--no-startup-delay")
         manage(env, "collectstatic", "--no-input")
         # The last line: `shell` may say first what it imported.
         pages = json.loads(manage(env, "shell", "-c", PICK_PAGES).splitlines()[-1])

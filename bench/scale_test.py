@@ -426,6 +426,8 @@ class Site:
         redis_command("FLUSHDB")
         self.manage("migrate", "--no-input")
         self.manage("load_demo")
+        # The photos' renditions, as the worker beside the site makes them.
+        self.manage("db_worker", "--batch", "--no-reload", "--no-startup-delay")
         self.manage(
             "createsuperuser",
             "--no-input",

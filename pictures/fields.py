@@ -1,5 +1,5 @@
 """The model field for a picture: new uploads are checked and prepared (see
-checks.py) and their renditions made as the model is saved."""
+checks.py) and their renditions queued as the model is saved."""
 
 from pathlib import Path
 
@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 
 from . import renditions
 from .checks import IMAGE_ENDINGS, prepare_picture
@@ -30,10 +31,22 @@ class PictureFormField(forms.ImageField):
         return prepare_picture(uploaded)
 
 
+class PictureFieldFile(ImageFieldFile):
+    """A stored picture's file: its renditions are queued however it is
+    stored, by a form's upload (pre_save below) or by code calling save()
+    (the demo content, importers)."""
+
+    def save(self, name, content, save=True):
+        super().save(name, content, save=save)
+        renditions.make_soon(self.name)
+
+
 class PictureField(models.ImageField):
     """A picture field whose new uploads are stored as prepare_picture()
     leaves them (upright, without metadata), and whose renditions for
-    readers are made as it is saved."""
+    readers are queued as it is saved (made once it is stored)."""
+
+    attr_class = PictureFieldFile
 
     def formfield(self, **kwargs):
         if kwargs.get("widget") is AdminFileWidget:
@@ -50,7 +63,4 @@ class PictureField(models.ImageField):
         is_new = bool(file) and not file._committed
         if is_new:
             file.file = prepare_picture(file.file)
-        file = super().pre_save(model_instance, add)
-        if is_new:
-            renditions.make_now(file.name)
-        return file
+        return super().pre_save(model_instance, add)

@@ -12,8 +12,13 @@ row per thumbnail, a query to read each one's size) would cost a reader page
 a query per picture, so it is not used: a rendition's name follows from the
 picture's name and the rendition's size, its size from the picture's, and
 the picture's size is read from its file's header once per process and file
-version (Django's cache). Renditions are made when a picture is saved, and,
-for one stored before, when a page first shows it.
+version (Django's cache).
+
+Renditions take about half a second a photo, so no request waits for them:
+a picture saved is queued for the task queue's worker (make_soon(), once
+the upload's transaction commits; `manage.py db_worker`), and one stored
+before without them is queued when a page first shows it. Until the
+worker has made them, pages show the picture as it is stored.
 
 Everything goes through Django's storage API, so renditions work on the local
 disk (FileSystemStorage) and on object storage (django-storages' S3Storage)
@@ -21,10 +26,8 @@ alike; a storage that fails shows the picture as it is, never an error page.
 """
 
 import hashlib
-import io
 import logging
-import os
-import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote
@@ -32,23 +35,29 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django_tasks import task
 from easy_thumbnails import engine
 from easy_thumbnails.files import Thumbnailer
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageOps
 
+from . import pixels, writing
 from .checks import MAX_IMAGE_PIXELS, SAME_FORMAT, open_picture
 
 logger = logging.getLogger(__name__)
 
 JPEG_QUALITY = 80
-WEBP_QUALITY = 80
 # The folder (under MEDIA_ROOT) renditions are written to.
 RENDITIONS = "renditions"
 # Bump when the renditions' look changes: new names, made again on demand.
 VERSION = 1
 CACHE_SECONDS = 24 * 3600
+# A picture whose renditions the worker has yet to make is looked at again
+# this soon, so pages show them shortly after they are made; and a process
+# queues it again at most this often, should the task have been lost.
+PENDING_SECONDS = 30
+QUEUED_AGAIN_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,7 @@ class _Source:
     width: int | None
     height: int | None
     fallback: str
+    pending: bool = False  # Renditions queued, not made yet.
 
 
 def offer(name: str, kind: str) -> Offer | None:
@@ -217,29 +227,32 @@ def _source(name: str) -> _Source | None:
     """The stored picture's size and renditions; None when there is no such
     file or the storage cannot be reached (the picture is shown as it is)."""
     try:
-        # A stored name always holds the same picture (storage never
-        # overwrites), but tests and restored backups reuse names: the
-        # file's version is in the key.
-        size = default_storage.size(name)
-        modified = default_storage.get_modified_time(name).isoformat()
+        key = _version(name)
     except (OSError, SuspiciousFileOperation):  # No such file.
         return None
     except Exception:  # S3Storage raises botocore's errors, not OSError.
         logger.warning("Picture %s cannot be read from storage", name, exc_info=True)
         return None
-    where = getattr(default_storage, "location", "")
-    key = f"{VERSION}|{where}|{name}|{modified}|{size}"
-    key = hashlib.sha256(key.encode()).hexdigest()
-    key = f"wardnews-picture:{key}"
     source = _remembered(key)
     if source is None:
         try:
-            source = _examine(name)
+            source = _examine(name, key)
         except Exception:  # Not kept: the next page tries the storage again.
             logger.exception("Renditions of picture %s cannot be looked up", name)
             return None
-        _remember(key, source)
+        _remember(key, source, PENDING_SECONDS if source.pending else CACHE_SECONDS)
     return source
+
+
+def _version(name: str) -> str:
+    """The key of one version of a stored picture. A stored name always
+    holds the same picture (storage never overwrites), but tests and
+    restored backups reuse names: the file's version is in the key."""
+    size = default_storage.size(name)
+    modified = default_storage.get_modified_time(name).isoformat()
+    where = getattr(default_storage, "location", "")
+    key = f"{VERSION}|{where}|{name}|{modified}|{size}"
+    return "wardnews-picture:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def _remembered(key):
@@ -252,16 +265,16 @@ def _remembered(key):
         return None
 
 
-def _remember(key, source):
+def _remember(key, source, seconds):
     try:
-        cache.set(key, source, CACHE_SECONDS)
+        cache.set(key, source, seconds)
     except Exception:
         logger.warning("Picture sizes not kept: the cache cannot be reached.")
 
 
-def _examine(name: str) -> _Source:
-    """The picture's upright size from its header; its renditions made if
-    they are not there yet."""
+def _examine(name: str, key: str) -> _Source:
+    """The picture's upright size from its header, and whether its
+    renditions are made; queued for the worker if not."""
     try:
         with default_storage.open(name) as file, open_picture(file) as image:
             width, height = image.size
@@ -275,16 +288,48 @@ def _examine(name: str) -> _Source:
         return _Source(None, None, "")
     if animated or width * height > MAX_IMAGE_PIXELS:
         return _Source(width, height, "")
+    fallback = _made(name, width, height)
+    if not fallback:
+        _queue_once(name, key)
+        # A backend that runs tasks at once (the tests') has made them now.
+        fallback = _made(name, width, height)
+    return _Source(width, height, fallback, pending=not fallback)
+
+
+def _made(name: str, width: int, height: int) -> str:
+    """The extension of the picture's fallback renditions if they are all
+    made ("" if not): the widest of the last kind is made last."""
     last = KINDS["article"]
     widest = boxes(last, width, height)[-1]
     for fallback in ("jpg", "png"):
         if default_storage.exists(rendition_name(name, last, widest, fallback)):
-            return _Source(width, height, fallback)
+            return fallback
+    return ""
+
+
+# When this process last queued each picture version (time.monotonic()): pages
+# showing it meanwhile do not queue it again. Kept per process, not in the
+# shared cache, so that it holds while Redis is away; another process
+# queuing it once more costs the worker a look (make_later skips what is
+# made).
+_queued: dict[str, float] = {}
+
+
+def _queue_once(name: str, key: str) -> None:
+    """Queues the renditions of a picture stored without them (a restored
+    backup, an upload whose task was lost), once for the pages that show it
+    meanwhile."""
+    now = time.monotonic()
+    if now - _queued.get(key, -QUEUED_AGAIN_SECONDS) < QUEUED_AGAIN_SECONDS:
+        return
+    for old in [k for k, at in _queued.items() if now - at >= QUEUED_AGAIN_SECONDS]:
+        _queued.pop(old, None)
+    _queued[key] = now
     try:
-        return _Source(width, height, make(name))
-    except Exception:
-        logger.exception("Renditions of picture %s could not be made", name)
-        return _Source(width, height, "")
+        make_later.enqueue(name)
+    except Exception as error:  # No database: a later page queues it.
+        _queued.pop(key, None)
+        logger.warning("Renditions of picture %s not queued: %s", name, error)
 
 
 def _turned_sideways(image) -> bool:
@@ -299,13 +344,33 @@ def _turned_sideways(image) -> bool:
 # --- Making them ------------------------------------------------------------
 
 
-def make_now(name: str) -> None:
-    """Makes a just-stored picture's renditions, so its first reader need not
-    wait; a failure is logged, and left to the first page that shows it."""
-    try:
-        make(name)
+def make_soon(name: str) -> None:
+    """Queues a just-stored picture's renditions, once the transaction that
+    stores it commits (a picture whose save is undone is not made); the
+    request goes on without waiting. A picture the queue never reaches is
+    queued again by the first page that shows it."""
+    transaction.on_commit(lambda: _queue(name), robust=True)
+
+
+def _queue(name: str) -> None:
+    try:  # This process's pages need not queue it again.
+        _queued[_version(name)] = time.monotonic()
     except Exception:
-        logger.exception("Renditions of picture %s could not be made", name)
+        pass  # Gone already: make_later will say so.
+    make_later.enqueue(name)
+
+
+@task()
+def make_later(name: str) -> str:
+    """The task: makes the picture's renditions unless they are there (a
+    picture queued twice is made once); their fallback's extension."""
+    if not default_storage.exists(name):
+        return ""  # Replaced or deleted before the worker came to it.
+    with default_storage.open(name) as file, open_picture(file) as image:
+        width, height = image.size
+        if _turned_sideways(image):
+            width, height = height, width
+    return _made(name, width, height) or make(name)
 
 
 def make(name: str) -> str:
@@ -318,8 +383,8 @@ def make(name: str) -> str:
         if image.format not in SAME_FORMAT and getattr(image, "is_animated", False):
             return ""
         image.load()
-        picture = _in_srgb(ImageOps.exif_transpose(image))
-    see_through = _see_through(picture)
+        picture = pixels.in_srgb(ImageOps.exif_transpose(image))
+    see_through = pixels.see_through(picture)
     fallback = "png" if see_through else "jpg"
     if not see_through and picture.mode not in ("RGB", "L"):
         picture = picture.convert("RGB")
@@ -327,7 +392,9 @@ def make(name: str) -> str:
     wanted = {
         usage_name: boxes(usage, width, height) for usage_name, usage in KINDS.items()
     }
-    picture = _reduced(picture, [box for sizes in wanted.values() for box in sizes])
+    picture = pixels.reduced(
+        picture, [box for sizes in wanted.values() for box in sizes]
+    )
     for usage_name, sizes in wanted.items():
         usage = KINDS[usage_name]
         for box in sizes:
@@ -337,113 +404,12 @@ def make(name: str) -> str:
                 rendition = rendition.resize(box, Image.Resampling.LANCZOS)
             file_name = rendition_name(name, usage, box, fallback)
             if usage.webp:
-                _write(file_name + ".webp", _webp(rendition))
+                writing.write(file_name + ".webp", pixels.webp(rendition))
             encoded = engine.save_pil_image(
                 rendition, filename=file_name, quality=JPEG_QUALITY
             )
-            _write(file_name, encoded.getvalue())
+            writing.write(file_name, encoded.getvalue())
     return fallback
-
-
-def _in_srgb(image):
-    """The picture in sRGB, the colours every browser assumes: renditions
-    carry no profile of their own."""
-    profile = image.info.get("icc_profile")
-    if image.mode in ("P", "PA", "1") or "transparency" in image.info:
-        image = image.convert("RGBA" if _has_alpha(image) else "RGB")
-    image.info = {}
-    if profile and image.mode in ("RGB", "RGBA", "CMYK", "L"):
-        try:
-            return ImageCms.profileToProfile(
-                image,
-                ImageCms.ImageCmsProfile(io.BytesIO(profile)),
-                ImageCms.createProfile("sRGB"),  # Per call: threads share none.
-                outputMode="RGBA" if image.mode == "RGBA" else "RGB",
-            )
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # A profile littleCMS cannot use: the colours as they are.
-    return image
-
-
-def _has_alpha(image) -> bool:
-    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-
-
-def _see_through(image) -> bool:
-    """Whether any pixel is (partly) transparent: an opaque RGBA picture, as
-    screenshots often are, gets JPEG fallbacks like a photo."""
-    if not _has_alpha(image):
-        return False
-    return image.convert("RGBA").getchannel("A").getextrema()[0] < 255
-
-
-def _reduced(picture, sizes):
-    """The picture made smaller first, still twice the size every rendition
-    needs: six resizes of a 40-megapixel photo would take seconds."""
-    width, height = picture.size
-    scale = 2 * max(max(w / width, h / height) for w, h in sizes)
-    if scale >= 1:
-        return picture
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-
-
-def _webp(rendition) -> bytes:
-    if rendition.mode not in ("RGB", "RGBA"):
-        rendition = rendition.convert("RGBA" if _has_alpha(rendition) else "RGB")
-    buffer = io.BytesIO()
-    rendition.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=4)
-    return buffer.getvalue()
-
-
-def _write(name: str, data: bytes) -> None:
-    """Stores a rendition under its exact name, whole: a reader never gets
-    half a file, and two workers making the same one leave one file."""
-    try:
-        path = default_storage.path(name)
-    except NotImplementedError:  # Object storage: an upload is whole or absent.
-        _save_exactly(name, data)
-    else:
-        _replace(path, data)
-
-
-def _replace(path: str, data: bytes) -> None:
-    """On a disk, FileSystemStorage.save() would write into the final name
-    while readers (a web server, another worker seeing the widest rendition
-    and taking all as made) may read it, and would never replace a stale
-    rendition: the file is written aside and renamed over the name instead."""
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as tmp:
-        try:
-            tmp.write(data)
-            tmp.close()
-            os.chmod(tmp.name, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
-            os.replace(tmp.name, path)
-        except BaseException:
-            os.unlink(tmp.name)
-            raise
-
-
-def _save_exactly(name: str, data: bytes) -> None:
-    """save() under the name; a storage that keeps the file already there
-    (file_overwrite=False) saves ours under another name, which nothing
-    would ever show, so that copy goes. The same picture always makes the
-    same bytes: only a rendition left by a deleted picture of the same name
-    differs, and is replaced."""
-    saved = default_storage.save(name, ContentFile(data))
-    if saved == name:
-        return
-    try:
-        with default_storage.open(name) as existing:
-            stale = existing.read() != data
-        if stale:
-            default_storage.delete(name)
-            again = default_storage.save(name, ContentFile(data))
-            if again != name:  # Another worker stored it meanwhile.
-                default_storage.delete(again)
-    finally:
-        default_storage.delete(saved)
 
 
 def stored_name(url: str) -> str | None:

@@ -46,7 +46,7 @@ def upload_image(request, folder: str):
     except ValidationError as error:  # An animation whose metadata stays.
         return editor_answer(request, message=error.messages[0])
     saved = _save_picture(picture, folder)
-    renditions.make_now(saved)
+    renditions.make_soon(saved)
     return editor_answer(request, url=ckeditor_utils.get_media_url(saved))
 
 

@@ -25,6 +25,9 @@ from wards.models import Membership, Ward
 # Chromium for the browser tests, shared by every test module.
 from .browsing import PHONE_UA, browser, new_context  # noqa: F401
 
+# The task queue run by the test, and a real SMTP server on 127.0.0.1.
+from .queueing import smtp_server, task_queue  # noqa: F401
+
 # A Redis server of a test's own, to stall, kill or start without persistence.
 from .throwaway_redis import throwaway_redis  # noqa: F401
 

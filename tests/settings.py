@@ -37,3 +37,8 @@ SEARCHES_PER_SECOND = 0
 # two-step tests (tests/test_twostep*.py) turn on the production rule,
 # superusers and editors (wardnews/settings.py), for themselves.
 TWO_STEP_REQUIRED_FOR = frozenset()
+# Tasks run the moment they are queued, in the test's own transaction, so a
+# test sees their work at once; the tests of the queue itself (outbox's, the
+# renditions') switch to the database backend and run the worker themselves
+# (the `task_queue` fixture in tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

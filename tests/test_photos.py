@@ -14,12 +14,13 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from PIL import ExifTags, Image, ImageCms
 
 from articles.models import Article
+from pictures import renditions
 from pictures.checks import picture_problem
 from pictures.templatetags.pictures import body_with_renditions
 from wards import hosts
@@ -608,14 +609,74 @@ def test_cards_show_the_16_by_9_thumbnail(reader, make_article, category, media_
     assert len({a.featured_image.name for a in articles}) == 3
 
 
-def test_renditions_are_made_when_the_photo_is_saved(make_article, media_root):
-    make_article(
-        featured_image=ContentFile(encode(gradient(), "JPEG"), "hoi-nghi.jpg"),
-        featured_image_alt="Ảnh",
-    )
+def test_renditions_are_made_by_the_worker_once_the_photo_is_saved(
+    reader, make_article, media_root, task_queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(
+            featured_image=ContentFile(encode(gradient(), "JPEG"), "hoi-nghi.jpg"),
+            featured_image_alt="Ảnh",
+        )
+        # Not while the photo's transaction is open: the request never waits.
+        assert not task_queue.waiting().exists()
+    assert task_queue.waiting("pictures.renditions.make_later").count() == 1
+    assert files_under(media_root / "renditions") == []
+
+    # Until the worker has run, the page shows the photo as stored.
+    page, response = article_page_picture(reader, article)
+    assert response.status_code == 200
+    [photo] = page.pictures
+    assert photo["sources"] == []
+    assert photo["img"]["src"] == article.featured_image.url
+    assert task_queue.waiting().count() == 1  # The page did not queue it again.
+
+    assert task_queue.run() == 1
     made = files_under(media_root / "renditions")
     assert len([path for path in made if path.suffix == ".webp"]) == 5
     assert len([path for path in made if path.suffix == ".jpg"]) == 6
+    cache.clear()  # What pages knew of the photo, as after a few seconds.
+    page, _ = article_page_picture(reader, article)
+    assert "/renditions/" in page.pictures[0]["img"]["src"]
+
+
+def test_a_photo_gone_before_the_worker_came_is_no_error(media_root):
+    assert renditions.make_later.call("articles/phuc-loi/da-xoa.jpg") == ""
+
+
+def test_a_photo_saved_then_undone_is_not_queued(
+    make_article, task_queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                make_article(
+                    featured_image=ContentFile(encode(gradient(), "JPEG"), "a.jpg"),
+                    featured_image_alt="Ảnh",
+                )
+                raise RuntimeError("the article could not be saved")
+        except RuntimeError:
+            pass
+    assert not task_queue.waiting().exists()
+
+
+def test_a_photo_stored_without_renditions_is_queued_by_the_first_page(
+    reader, make_article, media_root, task_queue
+):
+    """A restored backup, an upload from before the queue: the first page
+    queues it, once, and shows it as stored meanwhile."""
+    article = make_article(
+        featured_image=ContentFile(encode(gradient(), "JPEG"), "hoi-nghi.jpg"),
+        featured_image_alt="Ảnh",
+    )  # The test's transaction never commits: nothing queued on save.
+    assert not task_queue.waiting().exists()
+    for _ in range(2):
+        page, _ = article_page_picture(reader, article)
+        assert page.pictures[0]["img"]["src"] == article.featured_image.url
+    assert task_queue.waiting().count() == 1
+    task_queue.run()
+    cache.clear()
+    page, _ = article_page_picture(reader, article)
+    assert "/renditions/" in page.pictures[0]["img"]["src"]
 
 
 def body_picture(media_root, name="hoi-nghi.jpg", picture=None) -> str:

@@ -56,6 +56,8 @@ def site(tmp_path_factory):
         env,
         ["migrate", "--no-input"],
         ["load_demo"],
+        # The photos' renditions, as the worker beside the site makes them.
+        ["db_worker", "--batch", "--no-reload", "--no-startup-delay"],
         ["collectstatic", "--no-input"],
         ["createsuperuser", "--no-input", "--username", "quantri", "--email", "a@b.vn"],
     )

@@ -112,11 +112,16 @@ def test_the_tools_hide_when_scripts_do_not_run(reader, make_article):
     [(_, tools, _)] = page.find("div", **{"class": "article-tools js-only"})
     assert tools
     # head.js, loaded before the page is drawn, says scripts run; site.js,
-    # which makes the buttons work, waits for the page.
+    # which makes the buttons work, and read-aloud.js ("Nghe bài viết")
+    # wait for the page.
     scripts = [a for _, a, _ in page.find("script") if "src" in a]
-    assert [s["src"] for s in scripts] == ["/static/js/head.js", "/static/js/site.js"]
+    assert [s["src"] for s in scripts] == [
+        "/static/js/head.js",
+        "/static/js/site.js",
+        "/static/js/read-aloud.js",
+    ]
     assert "defer" not in scripts[0] and "async" not in scripts[0]
-    assert "defer" in scripts[1]
+    assert all("defer" in script for script in scripts[1:])
 
 
 def test_the_script_that_holds_the_page_back_is_tiny():

@@ -14,7 +14,8 @@ SHOW = (
 )
 
 
-def load_settings(**env):
+def load_settings(show=SHOW, **env):
+    """Runs `show` (Python) with the settings the environment `env` makes."""
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -22,7 +23,7 @@ def load_settings(**env):
     }
     environment.update(DJANGO_SETTINGS_MODULE="wardnews.settings", **env)
     return subprocess.run(
-        [sys.executable, "-c", SHOW],
+        [sys.executable, "-c", show],
         cwd=PROJECT,
         env=environment,
         capture_output=True,

@@ -21,6 +21,8 @@ NOUNS = {
     ("easy_thumbnails", "source"): "ảnh gốc",
     ("easy_thumbnails", "thumbnail"): "ảnh thu nhỏ",
     ("easy_thumbnails", "thumbnaildimensions"): "kích thước ảnh thu nhỏ",
+    # The task queue's table (django-tasks-db): emails, renditions.
+    ("django_tasks_database", "dbtaskresult"): "tác vụ nền",
 }
 
 # auth_permission.name is a varchar(255).
