@@ -340,6 +340,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 # parts of its page, and its image dialog uploads without a frame.
 X_FRAME_OPTIONS = "DENY"
 
+# Email: staff invitations with their set-password link (wards/invitations.py).
+# Without DJANGO_EMAIL_HOST nothing is sent: the admin shows the link to the
+# superuser who added the account, to hand over in person.
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="").strip()
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "Set only one of DJANGO_EMAIL_USE_TLS (port 587) and DJANGO_EMAIL_USE_SSL "
+        "(port 465)."
+    )
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# An SMTP server that does not answer holds the admin's request this long.
+EMAIL_TIMEOUT = 10
+
 # The cache every worker and app server shares: rendered reader pages and the
 # wards' page generations (wardnews/pagecache.py), buffered views
 # (articles/viewbuffer.py), the optional view cap. Redis in production
