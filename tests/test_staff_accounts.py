@@ -192,7 +192,8 @@ def test_an_email_already_in_use_is_refused(city_it, ward, writer):
 
 def test_ward_and_role_are_required_unless_a_city_administrator(city_it, ward):
     response = city_it.post(f"{STAFF}add/", add_form(ward, role="", ward=""))
-    assert response.text.count("Chọn một mục.") == 2
+    assert "Chọn phường người này làm việc." in response.text
+    assert "Chọn vai trò của người này ở phường." in response.text
     city_it.post(
         f"{STAFF}add/",
         add_form(ward, role="", ward="", email="it@hanoi.gov.vn", is_superuser="on"),

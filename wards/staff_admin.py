@@ -86,12 +86,14 @@ class StaffAddForm(StaffFormMixin, forms.ModelForm):
     full_name = forms.CharField(label="Họ và tên", max_length=300, help_text=NAME_HELP)
     email = forms.EmailField(label="Email", help_text=EMAIL_HELP)
     ward = forms.ModelChoiceField(
-        label="Phường", queryset=Ward.objects.none(), required=False
+        label="Phường",
+        queryset=Ward.objects.none(),
+        error_messages={"required": "Chọn phường người này làm việc."},
     )
     role = forms.ModelChoiceField(
         label="Vai trò",
         queryset=Group.objects.none(),
-        required=False,
+        error_messages={"required": "Chọn vai trò của người này ở phường."},
         help_text="Phóng viên viết và gửi duyệt; biên tập viên duyệt, đăng và "
         "gỡ bài, và thêm phóng viên cho phường.",
     )
@@ -121,13 +123,14 @@ class StaffAddForm(StaffFormMixin, forms.ModelForm):
             if len(roles) == 1:
                 self.fields["role"].initial = roles[0].pk
 
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("is_superuser"):
-            for field in ("ward", "role"):
-                if not cleaned.get(field) and field not in self.errors:
-                    self.add_error(field, "Chọn một mục.")
-        return cleaned
+    def full_clean(self):
+        # A city administrator works for every ward: no ward or role to pick.
+        superuser = self.fields.get("is_superuser")
+        if self.is_bound and superuser is not None:
+            name = self.add_prefix("is_superuser")
+            if superuser.widget.value_from_datadict(self.data, self.files, name):
+                self.fields["ward"].required = self.fields["role"].required = False
+        super().full_clean()
 
     def save(self, commit=True):
         user = super().save(commit=False)
