@@ -60,6 +60,14 @@ class StaffFormMixin:
     """Full name in one box, and an email no other account has."""
 
     acting_user = None
+    readonly = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Declared fields stay in a form whatever the admin excludes: one
+        # shown read-only must not take what a crafted POST sends.
+        for name in self.readonly:
+            self.fields.pop(name, None)
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())
@@ -168,6 +176,15 @@ class StaffChangeForm(StaffFormMixin, UserChangeForm):
     def save(self, commit=True):
         user = super().save(commit=False)
         self._keep_name(user)
+        old_email = self.initial.get("email")
+        if (
+            "email" in self.changed_data
+            and "username" not in self.changed_data
+            and old_email
+            and user.username.casefold() == old_email.casefold()
+        ):
+            # The email is the user name (StaffAddForm): one changes with it.
+            user.username = user.email
         if commit:
             user.save()
             self._save_m2m()
@@ -256,7 +273,7 @@ class WardFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if self.value() is None:
+        if not (self.value() or "").isdigit():
             return queryset
         return queryset.filter(
             pk__in=Membership.objects.filter(ward_id=self.value()).values("user")
@@ -275,7 +292,7 @@ class RoleFilter(admin.SimpleListFilter):
         return [(str(role.pk), role.name) for role in roles.order_by("name")]
 
     def queryset(self, request, queryset):
-        if self.value() is None:
+        if not (self.value() or "").isdigit():
             return queryset
         memberships = Membership.objects.filter(role_id=self.value())
         ward = request.GET.get(WardFilter.parameter_name)
@@ -312,8 +329,8 @@ class StaffAdmin(UserAdmin):
     form = StaffChangeForm
     add_form = StaffAddForm
     inlines = [StaffMembershipInline]
-    list_display = ["name", "username", "wards_and_roles", "state", "last_login"]
-    list_display_links = ["name", "username"]
+    list_display = ["full_name", "username", "wards_and_roles", "state", "last_login"]
+    list_display_links = ["full_name", "username"]
     list_filter = [WardFilter, RoleFilter, StateFilter]
     search_fields = ["username", "first_name", "last_name", "email"]
     ordering = ["first_name", "last_name", "username"]
@@ -389,11 +406,20 @@ class StaffAdmin(UserAdmin):
         readonly = ["sign_in_state", "last_login", "date_joined"]
         if not request.user.is_superuser:
             readonly.append("username")
+            if obj is not None and obj.has_usable_password():
+                # Else an editor could send the account's next set-password
+                # link to an address of their own, and sign in as the writer.
+                readonly.append("email")
         return readonly
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"acting_user": request.user})
+        readonly = self.get_readonly_fields(request, obj)
+        return type(
+            form.__name__,
+            (form,),
+            {"acting_user": request.user, "readonly": readonly},
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "user_permissions":
@@ -438,10 +464,6 @@ class StaffAdmin(UserAdmin):
 
     # The list.
 
-    @admin.display(description="họ và tên", ordering="first_name")
-    def name(self, user):
-        return display_name(user)
-
     @admin.display(description="phường và vai trò")
     def wards_and_roles(self, user):
         memberships = user.ward_memberships.all()
@@ -453,6 +475,10 @@ class StaffAdmin(UserAdmin):
             )
             or "—"
         )
+
+    @admin.display(description="họ và tên", ordering="first_name")
+    def full_name(self, user):
+        return display_name(user)
 
     @admin.display(description="trạng thái")
     def state(self, user):
