@@ -146,6 +146,18 @@ def test_a_new_writer_is_invited_sets_a_password_and_writes_but_no_more(
     assert "Cán bộ" not in staff.get("/admin/").text
 
 
+def test_the_next_colleague_starts_with_the_same_ward_and_role(city_it, second_ward):
+    response = city_it.post(
+        f"{STAFF}add/",
+        {**add_form(second_ward, role=roles.EDITOR), "_addanother": "Lưu và thêm mới"},
+        follow=True,
+    )
+    form = response.context["adminform"].form
+    assert form["ward"].value() == str(second_ward.pk)
+    assert form["role"].value() == str(roles.role_group(roles.EDITOR).pk)
+    assert form["full_name"].value() in (None, "")
+
+
 def test_the_link_works_once(city_it, ward):
     city_it.post(f"{STAFF}add/", add_form(ward))
     link = link_in(mail.outbox[0])

@@ -460,7 +460,15 @@ class StaffAdmin(UserAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         invitations.invite(request, obj)
-        return super().response_add(request, obj, post_url_continue)
+        response = super().response_add(request, obj, post_url_continue)
+        membership = obj.ward_memberships.first()
+        if "_addanother" in request.POST and membership is not None:
+            # The next colleague is most often of the same ward and role.
+            response["Location"] += (
+                f"{'&' if '?' in response['Location'] else '?'}"
+                f"ward={membership.ward_id}&role={membership.role_id}"
+            )
+        return response
 
     # The list.
 
