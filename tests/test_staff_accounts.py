@@ -72,6 +72,12 @@ def set_password(link: str, password: str = PASSWORD) -> Client:
     return browser
 
 
+@pytest.fixture(autouse=True)
+def mail_server(settings):
+    """An SMTP server is set; the tests' memory backend takes the mail."""
+    settings.EMAIL_HOST = "smtp.phucloi.test"
+
+
 @pytest.fixture
 def city_it(client, editor):
     client.force_login(editor)
@@ -219,7 +225,6 @@ def test_ward_and_role_are_required_unless_a_city_administrator(city_it, ward):
 
 @pytest.fixture
 def no_email(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = ""
 
 

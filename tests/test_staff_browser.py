@@ -24,7 +24,6 @@ NEW_PASSWORD = "Hoa-sen-no-giua-ho-2026"
 def test_the_city_it_adds_a_writer_who_sets_a_password_and_signs_in(
     settings, new_context, live_server, editor, ward, second_ward
 ):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = ""
     SHOTS.mkdir(exist_ok=True)
     make_staff("bientapphuong", ward, role=roles.EDITOR)

@@ -340,24 +340,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 # parts of its page, and its image dialog uploads without a frame.
 X_FRAME_OPTIONS = "DENY"
 
-# Email: staff invitations with their set-password link (wards/invitations.py).
-# Without DJANGO_EMAIL_HOST nothing is sent: the admin shows the link to the
-# superuser who added the account, to hand over in person.
-EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="").strip()
-EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", default=587)
-EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=EMAIL_PORT == 587)
-EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", default=EMAIL_PORT == 465)
-if EMAIL_USE_TLS and EMAIL_USE_SSL:
-    raise ImproperlyConfigured(
-        "Set only one of DJANGO_EMAIL_USE_TLS (port 587) and DJANGO_EMAIL_USE_SSL "
-        "(port 465)."
-    )
-DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
-# An SMTP server that does not answer holds the admin's request this long.
-EMAIL_TIMEOUT = 10
-
 # The cache every worker and app server shares: rendered reader pages and the
 # wards' page generations (wardnews/pagecache.py), buffered views
 # (articles/viewbuffer.py), the optional view cap. Redis in production
@@ -441,6 +423,44 @@ if (
         "dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}, not "
         f"{PROCEDURE_PORTAL_URL!r}."
     )
+
+# Email goes out through this SMTP server (staff invitations:
+# wards/invitations.py); without DJANGO_EMAIL_HOST nothing is sent: emails
+# are printed to the console when DEBUG is on and dropped otherwise, and the
+# admin says so (and shows a superuser the set-password link instead).
+# The same variables as the task queue's outbox, which takes these over.
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="").strip()
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_USER", default="").strip()
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_PASSWORD", default="")
+# "starttls" (port 587), "tls" (implicit TLS, port 465) or "none" (a relay
+# on the same machine or network only: the password and mail go in clear).
+EMAIL_SECURITY = env.str("DJANGO_EMAIL_SECURITY", default="starttls").strip().lower()
+if EMAIL_SECURITY not in ("starttls", "tls", "none"):
+    raise ImproperlyConfigured(
+        f"DJANGO_EMAIL_SECURITY must be starttls, tls or none, not {EMAIL_SECURITY!r}."
+    )
+EMAIL_USE_TLS = EMAIL_SECURITY == "starttls"
+EMAIL_USE_SSL = EMAIL_SECURITY == "tls"
+if not 0 < EMAIL_PORT < 65536:
+    raise ImproperlyConfigured(f"DJANGO_EMAIL_PORT must be a port, not {EMAIL_PORT}.")
+# A server that accepts the connection and then says nothing would hold the
+# admin's request: give up after this many seconds.
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env.str("DJANGO_EMAIL_FROM", default="webmaster@localhost").strip()
+if "@" not in DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured(
+        "DJANGO_EMAIL_FROM must be an address such as ubnd@phucloi.hanoi.gov.vn "
+        f'or "UBND phường Phúc Lợi <ubnd@phucloi.hanoi.gov.vn>", not '
+        f"{DEFAULT_FROM_EMAIL!r}."
+    )
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 # JSON lines on stdout, as gunicorn's own (wardnews/logs.py).
 LOGGING = {

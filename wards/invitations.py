@@ -25,13 +25,11 @@ from .models import display_name
 
 logger = logging.getLogger(__name__)
 
-SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-
 
 def mail_configured() -> bool:
-    """Whether email can leave the server: an SMTP host is set, or another
-    backend (tests' memory, a developer's console) takes the mail."""
-    return settings.EMAIL_BACKEND != SMTP_BACKEND or bool(settings.EMAIL_HOST)
+    """Whether email leaves the server: an SMTP server is set
+    (DJANGO_EMAIL_HOST). Without one it is printed (DEBUG) or dropped."""
+    return bool(settings.EMAIL_HOST)
 
 
 def send(subject: str, message: str, recipients: list[str], html_message=None):
