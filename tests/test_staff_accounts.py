@@ -453,6 +453,7 @@ def test_an_editor_changing_a_writer_cannot_raise_them(
         f"{STAFF}{writer.pk}/change/",
         change_form(
             writer,
+            username="bientapvien",
             is_superuser="on",
             groups=[editor_role.pk],
             user_permissions=list(Permission.objects.values_list("pk", flat=True)),
@@ -460,6 +461,7 @@ def test_an_editor_changing_a_writer_cannot_raise_them(
         ),
     )
     writer.refresh_from_db()
+    assert writer.username == "phongvien"
     assert not writer.is_superuser
     assert not writer.groups.exists() and not writer.user_permissions.exists()
     assert writer.ward_memberships.get().role.name == roles.WRITER
@@ -480,6 +482,12 @@ def test_an_editor_changing_a_writer_cannot_raise_them(
         writer.ward_memberships.get().ward_id
     ]
     assert not writer.ward_memberships.filter(ward=second_ward).exists()
+
+
+def test_an_editor_of_one_ward_is_offered_no_second_ward(ward_editor_client, writer):
+    page = ward_editor_client.get(f"{STAFF}{writer.pk}/change/").text
+    # The admin's script offers "Thêm phường làm việc" below this many rows.
+    assert 'name="ward_memberships-MAX_NUM_FORMS" value="1"' in page
 
 
 def test_an_editor_changes_their_writers_name(ward_editor_client, writer):

@@ -252,6 +252,13 @@ class StaffMembershipInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         return True  # Whoever sees the account sees its wards.
 
+    def get_max_num(self, request, obj=None, **kwargs):
+        # No "Thêm phường làm việc" once every ward the user may give is
+        # given.
+        if request.user.is_superuser:
+            return None
+        return len(staffing.managed_wards(request.user, "add"))
+
     def has_add_permission(self, request, obj=None):
         return obj is not None and staffing.may_change_account(request.user, obj)
 
@@ -393,8 +400,11 @@ class StaffAdmin(UserAdmin):
             if request.user.is_superuser:
                 fieldsets.append((ADVANCED, {**advanced, "fields": ["is_superuser"]}))
             return fieldsets
+        # Editors see the user name, never change it (nor Django's rules
+        # for typing one).
+        login = "username" if request.user.is_superuser else "login_name"
         fieldsets = [
-            (None, {"fields": ["full_name", "email", "username", "is_active"]}),
+            (None, {"fields": ["full_name", "email", login, "is_active"]}),
             ("Đăng nhập", {"fields": ["sign_in_state", "last_login", "date_joined"]}),
         ]
         if request.user.is_superuser:
@@ -405,7 +415,7 @@ class StaffAdmin(UserAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = ["sign_in_state", "last_login", "date_joined"]
         if not request.user.is_superuser:
-            readonly.append("username")
+            readonly.append("login_name")
             if obj is not None and obj.has_usable_password():
                 # Else an editor could send the account's next set-password
                 # link to an address of their own, and sign in as the writer.
@@ -496,7 +506,11 @@ class StaffAdmin(UserAdmin):
             return "Chưa đặt mật khẩu"
         return "Đang làm việc"
 
-    @admin.display(description="đăng nhập")
+    @admin.display(description="tên đăng nhập")
+    def login_name(self, user):
+        return user.get_username()
+
+    @admin.display(description="mật khẩu")
     def sign_in_state(self, user):
         if not user.is_active:
             return "Không đăng nhập được: đã thôi việc."
