@@ -616,3 +616,63 @@ def test_an_editor_whose_role_lost_the_permission_manages_nobody(
     )
     assert ward_editor_client.get(STAFF).status_code == 403
     assert ward_editor_client.post(f"{STAFF}add/", add_form(ward)).status_code == 403
+
+
+def test_an_editor_added_here_signs_in_and_adds_writers_not_editors(
+    city_it, second_ward
+):
+    city_it.post(
+        f"{STAFF}add/",
+        add_form(
+            second_ward,
+            role=roles.EDITOR,
+            email="dung@bode.gov.vn",
+            full_name="Phạm Thị Dung",
+        ),
+    )
+    set_password(link_in(mail.outbox[0]))
+    editor = Client(HTTP_HOST=SECOND_HOST)
+    editor.post("/admin/login/", {"username": "dung@bode.gov.vn", "password": PASSWORD})
+    assert "Cán bộ" in editor.get("/admin/").text
+    page = editor.get(f"{STAFF}add/")
+    assert [
+        str(role) for role in page.context["adminform"].form.fields["role"].queryset
+    ] == [roles.WRITER]
+    added = editor.post(
+        f"{STAFF}add/",
+        add_form(second_ward, email="em@bode.gov.vn", full_name="Hoàng Văn Em"),
+    )
+    assert added.status_code == 302
+    refused = editor.post(
+        f"{STAFF}add/",
+        add_form(second_ward, role=roles.EDITOR, email="giang@bode.gov.vn"),
+    )
+    assert refused.status_code == 200
+    assert not User.objects.filter(email="giang@bode.gov.vn").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_members_saved_without_staff_status_may_sign_in_after_the_upgrade():
+    """Before, a user saved with a ward and a role could not sign in until
+    a second save with "Nhân viên" ticked; the migration lets them in, and
+    gives editors their ward's staff."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("wards", "0007_footer_notice")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    ward = old.get_model("wards", "Ward").objects.first()
+    role = old.get_model("auth", "Group").objects.get(name=roles.WRITER)
+    user = old.get_model("auth", "User").objects.create(username="chuavao")
+    old.get_model("wards", "Membership").objects.create(user=user, ward=ward, role=role)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert User.objects.get(username="chuavao").is_staff
+    editor_role = Group.objects.get(name=roles.EDITOR)
+    assert {"add_staff", "change_staff", "view_staff"} <= set(
+        editor_role.permissions.values_list("codename", flat=True)
+    )
