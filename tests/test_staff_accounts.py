@@ -122,7 +122,8 @@ def test_a_new_writer_is_invited_sets_a_password_and_writes_but_no_more(
     [invitation] = mail.outbox
     assert invitation.to == ["thuha@phucloi.gov.vn"]
     assert "Kính gửi Nguyễn Thị Thu Hà" in invitation.body
-    assert "tên đăng nhập: thuha@phucloi.gov.vn" in invitation.body
+    assert "Tên đăng nhập: thuha@phucloi.gov.vn" in invitation.body
+    assert "với vai trò: Phóng viên của Phường Phúc Lợi." in invitation.body
     assert PASSWORD not in invitation.body
     set_password(link_in(invitation))
 
@@ -176,6 +177,7 @@ def test_the_link_works_once(city_it, ward):
 def test_the_link_leads_to_the_site_of_the_persons_ward(city_it, second_ward):
     city_it.post(f"{STAFF}add/", add_form(second_ward))
     assert link_in(mail.outbox[0]).startswith(f"http://{SECOND_HOST}/admin/")
+    assert f"\nhttp://{SECOND_HOST}/admin/login/\n" in mail.outbox[0].body
 
 
 def test_a_deactivated_persons_old_link_sets_nothing(city_it, ward):

@@ -44,49 +44,56 @@ def send(subject: str, message: str, recipients: list[str], html_message=None):
     )
 
 
-def invitation_link(request, user) -> str:
-    """The absolute set-password link, on the site of a ward the person works
+def on_their_site(request, user, path: str) -> str:
+    """The absolute address of `path` on the site of a ward the person works
     for (where they will sign in: sessions are per host)."""
-    path = reverse(
-        "staff_set_password",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
     membership = user.ward_memberships.select_related("ward").first()
     if membership is not None:
         path = url_on_ward(request, membership.ward, path)
     return request.build_absolute_uri(path)
 
 
+def invitation_link(request, user) -> str:
+    return on_their_site(
+        request,
+        user,
+        reverse(
+            "staff_set_password",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        ),
+    )
+
+
 def invitation_text(request, user, link: str) -> tuple[str, str]:
     """The email's subject and body, in Vietnamese."""
-    wards = [
-        f"{membership.ward} ({membership.role})"
-        for membership in user.ward_memberships.select_related("ward", "role")
-    ]
+    memberships = user.ward_memberships.select_related("ward", "role")
+    roles = [f"{m.role} của {m.ward}" for m in memberships]
+    if user.is_superuser:
+        roles.insert(0, "Quản trị viên thành phố (mọi phường)")
     days = round(settings.PASSWORD_RESET_TIMEOUT / 86400)
-    site = admin.site.site_header
-    subject = f"Mời anh/chị đặt mật khẩu: {site}"
+    subject = "Mời anh/chị đặt mật khẩu vào trang quản trị cổng thông tin"
     lines = [
         f"Kính gửi {display_name(user)},",
         "",
-        f"Anh/chị được thêm làm cán bộ trên {site}"
-        + (f": {', '.join(wards)}." if wards else "."),
+        "Anh/chị vừa được cấp tài khoản trên trang quản trị cổng thông tin "
+        f"điện tử, với vai trò: {'; '.join(roles)}.",
         "",
-        "Để bắt đầu, mở liên kết dưới đây và tự đặt mật khẩu của mình "
+        "Để bắt đầu, hãy mở liên kết dưới đây và tự đặt mật khẩu cho mình "
         "(ít nhất 12 ký tự):",
         "",
         link,
         "",
-        f"Liên kết chỉ dùng được một lần, trong {days} ngày. Sau đó đăng nhập "
-        f"với tên đăng nhập: {user.get_username()}",
+        f"Liên kết chỉ dùng được một lần, trong {days} ngày. Sau đó, đăng nhập tại:",
+        on_their_site(request, user, reverse("admin:login")),
+        f"Tên đăng nhập: {user.get_username()}",
         "",
-        "Không ai khác biết mật khẩu này; đừng gửi nó cho ai, kể cả người "
-        "quản trị. Nếu anh/chị không chờ thư này, hãy bỏ qua nó.",
+        "Chỉ anh/chị biết mật khẩu này: đừng gửi nó cho ai, kể cả người quản "
+        "trị. Nếu anh/chị không chờ thư này, hãy bỏ qua nó.",
         "",
-        f"Người thêm: {display_name(request.user)}.",
+        f"Người cấp tài khoản: {display_name(request.user)}.",
     ]
     return subject, "\n".join(lines)
 
