@@ -171,6 +171,18 @@ class StaffChangeForm(StaffFormMixin, UserChangeForm):
 
 
 class MembershipFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A table's cells have no labels of their own: a screen reader names
+        # each box by these.
+        for name, label in (
+            ("ward", "Phường"),
+            ("role", "Vai trò"),
+            ("DELETE", "Bỏ phường này"),
+        ):
+            if name in form.fields:
+                form.fields[name].widget.attrs["aria-label"] = label
+
     def clean(self):
         super().clean()
         if self.instance.is_superuser or any(self.errors):
