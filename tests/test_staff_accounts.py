@@ -678,3 +678,16 @@ def test_members_saved_without_staff_status_may_sign_in_after_the_upgrade():
     assert {"add_staff", "change_staff", "view_staff"} <= set(
         editor_role.permissions.values_list("codename", flat=True)
     )
+
+
+def test_the_set_password_page_keeps_the_token_out_of_its_address_and_caches(
+    city_it, ward
+):
+    city_it.post(f"{STAFF}add/", add_form(ward))
+    link = link_in(mail.outbox[0])
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    page = Client().get(link, follow=True)
+    # Links on the page (and their Referer) carry no token.
+    assert token not in page.redirect_chain[-1][0]
+    assert "no-store" in page["Cache-Control"]
+    assert "script-src 'self'" in page["Content-Security-Policy"]
