@@ -691,3 +691,23 @@ def test_the_set_password_page_keeps_the_token_out_of_its_address_and_caches(
     assert token not in page.redirect_chain[-1][0]
     assert "no-store" in page["Cache-Control"]
     assert "script-src 'self'" in page["Content-Security-Policy"]
+
+
+def test_an_editor_cannot_reach_another_wards_membership_through_a_writers_form(
+    ward_editor_client, writer, second_writer, ward
+):
+    theirs = second_writer.ward_memberships.get()
+    ward_editor_client.post(
+        f"{STAFF}{writer.pk}/change/",
+        change_form(
+            writer,
+            **{
+                "ward_memberships-0-id": theirs.pk,
+                "ward_memberships-0-ward": ward.pk,
+                "ward_memberships-0-DELETE": "on",
+            },
+        ),
+    )
+    theirs.refresh_from_db()
+    assert theirs.user == second_writer and theirs.ward != ward
+    assert writer.ward_memberships.exists()
