@@ -711,3 +711,16 @@ def test_an_editor_cannot_reach_another_wards_membership_through_a_writers_form(
     theirs.refresh_from_db()
     assert theirs.user == second_writer and theirs.ward != ward
     assert writer.ward_memberships.exists()
+
+
+def test_accounts_without_an_email_can_still_be_saved(city_it, writer, ward_editor):
+    for account in (writer, ward_editor):
+        account.email = ""
+        account.save()
+    response = city_it.post(
+        f"{STAFF}{writer.pk}/change/",
+        change_form(writer, email="", full_name="Đỗ Thị Lan"),
+    )
+    assert response.status_code == 302, response.context["errors"]
+    writer.refresh_from_db()
+    assert (writer.email, writer.first_name) == ("", "Lan")

@@ -56,7 +56,7 @@ class StaffFormMixin:
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if email_taken(email, self.instance):
+        if email and email_taken(email, self.instance):
             raise ValidationError(
                 "Email này đã là của một tài khoản khác (có thể ở phường khác). "
                 "Người làm cho nhiều phường dùng một tài khoản: nhờ quản trị "
@@ -133,7 +133,10 @@ class StaffAddForm(StaffFormMixin, forms.ModelForm):
 
 class StaffChangeForm(StaffFormMixin, UserChangeForm):
     full_name = forms.CharField(label="Họ và tên", max_length=300, help_text=NAME_HELP)
-    email = forms.EmailField(label="Email", help_text="Thư mời gửi tới đây.")
+    # Accounts made before "Cán bộ" (createsuperuser's) may have none.
+    email = forms.EmailField(
+        label="Email", required=False, help_text="Thư mời gửi tới đây."
+    )
 
     class Meta(UserChangeForm.Meta):
         model = Staff
