@@ -117,11 +117,11 @@ def test_saving_and_history_say_what_happened(staff_client):
 
 def test_deleting_a_user_names_log_entries_not_logins(staff_client, editor):
     staff_client.post(f"{GROUPS}add/", {"name": "Tổ văn thư"})
-    page = staff_client.get(f"/admin/auth/user/{editor.pk}/delete/").text
+    page = staff_client.get(f"/admin/wards/staff/{editor.pk}/delete/").text
     assert_reads(
         page,
         [
-            "Bạn có chắc muốn xóa người dùng “bientapvien”?",
+            "Bạn có chắc muốn xóa cán bộ “bientapvien”?",
             "Mục nhật ký: 1",
             "Đã thêm “Tổ văn thư”.",
             "Không, quay lại",
@@ -151,7 +151,7 @@ def test_login_error_names_the_field_in_lower_case(client, editor):
 
 
 def test_user_page_shows_permissions_in_vietnamese(staff_client, editor):
-    page = staff_client.get(f"/admin/auth/user/{editor.pk}/change/").text
+    page = staff_client.get(f"/admin/wards/staff/{editor.pk}/change/").text
     assert_reads(
         page,
         [
@@ -159,7 +159,7 @@ def test_user_page_shows_permissions_in_vietnamese(staff_client, editor):
             "Tin bài | chuyên mục | Có thể xóa chuyên mục",
             "Tài khoản và phân quyền | người dùng | Có thể sửa người dùng",
             "Phường | phường | Có thể sửa phường",
-            "Phân quyền",
+            "Nâng cao",
             "Toàn quyền",
         ],
         ["Can add", "Can change", "Can delete", "Can view", "| log entry |"],

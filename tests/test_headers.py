@@ -152,7 +152,7 @@ def superuser_client(editor):
     [
         "/admin/",
         "/admin/articles/article/",
-        "/admin/auth/user/",
+        "/admin/wards/staff/",
         "/admin/thong-ke/",
         "/admin/password_change/",
     ],
@@ -412,7 +412,7 @@ def work_like_staff(page, live_server, editor, article, tmp_path):
         f"{live_server.url}/admin/articles/article/",
         f"{live_server.url}/admin/thong-ke/",
         f"{live_server.url}/admin/wards/ward/{article.ward_id}/change/",
-        f"{live_server.url}/admin/auth/user/{editor.pk}/change/",
+        f"{live_server.url}/admin/wards/staff/{editor.pk}/change/",
     ]:
         page.goto(url)
         page.wait_for_load_state("networkidle")

@@ -289,13 +289,15 @@ def test_a_staff_password_has_at_least_12_characters(db, password, problem):
             assert problem is None
 
 
-def test_the_admin_refuses_a_short_password_for_a_new_account(editor):
+def test_the_admin_refuses_a_short_password_for_an_account(editor, writer):
+    """Where a superuser sets a colleague's password ("Nâng cao"); staff
+    set their own from the invitation, under the same rules
+    (tests/test_staff_accounts.py)."""
     client = Client()
     client.force_login(editor)
     answer = client.post(
-        "/admin/auth/user/add/",
+        f"/admin/wards/staff/{writer.pk}/password/",
         {
-            "username": "phongvienmoi",
             "usable_password": "true",
             "password1": "Ngan11kytu!",
             "password2": "Ngan11kytu!",
@@ -306,7 +308,8 @@ def test_the_admin_refuses_a_short_password_for_a_new_account(editor):
     assert "Mật khẩu quá ngắn. Mật khẩu phải có ít nhất 12 ký tự." in (
         answer.content.decode()
     )
-    assert not User.objects.filter(username="phongvienmoi").exists()
+    writer.refresh_from_db()
+    assert not writer.check_password("Ngan11kytu!")
 
 
 # The admin's address (DJANGO_ADMIN_URL)

@@ -491,7 +491,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Email goes out through this SMTP server (outbox/); without
 # DJANGO_EMAIL_HOST nothing is sent: emails are printed to the worker's
 # output when DEBUG is on and dropped otherwise, and the admin says so
-# (outbox.configured()).
+# (outbox.configured()); a superuser adding staff is shown the
+# set-password link instead (wards/invitations.py).
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="").strip()
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", default=587)
 EMAIL_HOST_USER = env.str("DJANGO_EMAIL_USER", default="").strip()

@@ -17,6 +17,7 @@ from pictures.renditions import RENDITIONS
 from procedures.sitemaps import ProcedureSitemap
 from schedules.sitemaps import ScheduleSitemap
 from wardnews.health import healthz
+from wards.invitations import PasswordSetView, SetPasswordView
 from wards.views import robots_txt, view_on_site
 
 # The database's absence answers 503 "come back soon", not 500.
@@ -68,6 +69,17 @@ urlpatterns = [
         name="statistics",
     ),
     path(f"{settings.ADMIN_URL}xac-thuc-hai-buoc/", include("twostep.urls")),
+    # A new staff member's one-time link from their invitation email.
+    path(
+        f"{settings.ADMIN_URL}dat-mat-khau/xong/",
+        PasswordSetView.as_view(),
+        name="staff_password_set",
+    ),
+    path(
+        f"{settings.ADMIN_URL}dat-mat-khau/<uidb64>/<token>/",
+        SetPasswordView.as_view(),
+        name="staff_set_password",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("ckeditor/", include("wards.editor")),
     path("rss/", for_readers(WardNewsFeed()), name="feed"),

@@ -3,16 +3,11 @@ staff see and change only their own wards' rows."""
 
 from contextlib import nullcontext
 from functools import partial
-from pathlib import Path
 
 from django import forms
-from django.apps import apps
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Permission, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -29,6 +24,9 @@ from .editor import editor_scope
 from .hosts import url_on_ward
 from .models import Membership, Ward, WardHost, WardLink
 from .staff import user_wards
+
+# Staff accounts ("Cán bộ") have a module of their own, registered with it.
+from .staff_admin import plain_choice
 
 
 class OwnWardsRelatedFilter(admin.RelatedFieldListFilter):
@@ -306,8 +304,18 @@ class WardHostInline(admin.TabularInline):
 
 
 class MembershipInline(admin.TabularInline):
+    """A ward's staff, on the ward's page (superusers only)."""
+
     model = Membership
     extra = 1
+    verbose_name = "cán bộ"
+    verbose_name_plural = "Cán bộ của phường"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "role":
+            return plain_choice(formfield)
+        return formfield
 
 
 class WardLinkInline(admin.TabularInline):
@@ -427,37 +435,3 @@ class WardAdmin(admin.ModelAdmin):
         if obj is not None and obj.is_default:
             return False  # Hosts no ward claims need somewhere to go.
         return request.user.is_superuser
-
-
-class UserMembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 1
-    verbose_name = "phường"
-    verbose_name_plural = "thuộc phường"
-
-
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class WardUserAdmin(UserAdmin):
-    inlines = [UserMembershipInline]
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "user_permissions":
-            # What a person may be given: the portal's own, not the
-            # thumbnail cache's or the sessions' bookkeeping.
-            kwargs["queryset"] = Permission.objects.filter(
-                content_type__app_label__in=[*_portal_apps(), "auth"]
-            ).select_related("content_type")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-def _portal_apps() -> list[str]:
-    """The labels of the project's own apps (those in its folder): every
-    app that grows models gives staff permissions without a list to edit."""
-    return [
-        config.label
-        for config in apps.get_app_configs()
-        if Path(config.path).parent == Path(settings.BASE_DIR)
-    ]

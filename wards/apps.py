@@ -22,6 +22,15 @@ class WardsConfig(AppConfig):
                     sender=f"wards.{model}",
                     dispatch_uid=f"pages-changed-{model}-{signal is post_save}",
                 )
+        # Working for a ward is what lets a person sign in to the admin.
+        from .staffing import membership_changed
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                membership_changed,
+                sender="wards.Membership",
+                dispatch_uid=f"staff-status-{signal is post_save}",
+            )
         post_save.connect(
             give_new_ward_its_links, sender="wards.Ward", dispatch_uid="ward-links"
         )

@@ -4,6 +4,7 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import IntegrityError, models, transaction
@@ -453,3 +454,25 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.ward} ({self.role})"
+
+
+class Staff(User):
+    """A staff account as the admin's "Cán bộ" shows it: the same row as
+    Django's user, managed through ward memberships (wards/staffing.py),
+    so the people who add colleagues never meet groups or permissions."""
+
+    class Meta:
+        proxy = True
+        ordering = ["first_name", "last_name", "username"]
+        verbose_name = "cán bộ"
+        verbose_name_plural = "cán bộ"
+
+    def __str__(self):
+        return display_name(self)
+
+
+def display_name(user) -> str:
+    """Family name first, as Vietnamese write it; the user name for an
+    account without one."""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()

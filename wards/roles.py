@@ -67,6 +67,11 @@ ROLE_PERMISSIONS = {
         "articles.view_attachment",
         "wards.change_ward",
         "wards.view_ward",
+        # The ward's writers, in "Cán bộ" (wards/staffing.py; migration
+        # wards/migrations/0008_staff.py).
+        "wards.add_staff",
+        "wards.change_staff",
+        "wards.view_staff",
         "documents.add_document",
         "documents.change_document",
         "documents.delete_document",
