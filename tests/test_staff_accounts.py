@@ -5,11 +5,14 @@ than deleted; a ward's editor manages that ward's writers and nothing more."""
 import html
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from wards import roles
@@ -250,14 +253,25 @@ def test_without_email_an_editor_is_told_whom_to_ask_not_shown_the_link(
     assert User.objects.filter(email="thuha@phucloi.gov.vn").exists()
 
 
-def test_a_mail_server_that_refuses_loses_no_account(settings, city_it, ward):
+def test_a_mail_server_that_is_down_loses_neither_account_nor_invitation(
+    settings, task_queue, smtp_server, city_it, ward
+):
+    """The invitation waits in the queue while the mail server is down, and
+    arrives once it is back (outbox/)."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
     settings.EMAIL_USE_TLS = False
+    smtp_server.stop()
     page = city_it.post(f"{STAFF}add/", add_form(ward), follow=True)
     assert page.status_code == 200
-    assert "Không gửi được thư mời tới thuha@phucloi.gov.vn" in page.text
+    assert "Đã gửi thư mời tới thuha@phucloi.gov.vn" in page.text
     assert User.objects.filter(email="thuha@phucloi.gov.vn").exists()
+    task_queue.run()
+    assert smtp_server.messages == []
+    smtp_server.start()
+    task_queue.pass_time(timedelta(hours=1))
+    task_queue.run()
+    assert [m.rcpt_tos for m in smtp_server.messages] == [["thuha@phucloi.gov.vn"]]
 
 
 def test_the_invitation_can_be_sent_again(city_it, writer):
@@ -335,13 +349,17 @@ def test_the_list_shows_wards_roles_state_and_last_sign_in(
     ]
 
 
-def test_the_list_costs_the_same_queries_for_more_staff(
-    city_it, ward, django_assert_max_num_queries
-):
+def test_the_list_costs_the_same_queries_for_more_staff(city_it, ward):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert city_it.get(STAFF).status_code == 200
+        return len(captured)
+
+    make_staff("pv-first", ward)
+    few = queries()
     for n in range(30):
         make_staff(f"pv{n}", ward)
-    with django_assert_max_num_queries(12):
-        assert city_it.get(STAFF).status_code == 200
+    assert queries() == few
 
 
 def test_the_membership_rows_cannot_delete_a_role_or_read_as_a_new_ward(

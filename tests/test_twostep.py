@@ -87,7 +87,7 @@ ADMIN_PAGES = [
     "/admin/",
     "/admin/articles/article/",
     "/admin/articles/article/add/",
-    "/admin/auth/user/",
+    "/admin/wards/staff/",
     "/admin/thong-ke/",
     "/admin/password_change/",
     "/admin/xac-thuc-hai-buoc/",
@@ -151,7 +151,7 @@ def test_a_superuser_with_a_device_types_its_code_after_the_password(editor):
     answer = send_code(client, code_now(device))
 
     assert answer.status_code == 302 and answer["Location"] == "/admin/"
-    assert client.get("/admin/auth/user/").status_code == 200
+    assert client.get("/admin/wards/staff/").status_code == 200
 
 
 def test_crafted_ways_round_the_second_step_fail(editor):
@@ -167,7 +167,7 @@ def test_crafted_ways_round_the_second_step_fail(editor):
     # Nor new backup codes, nor a POST to a change form.
     assert client.post(BACKUP)["Location"].startswith(VERIFY)
     answer = client.post(
-        f"/admin/auth/user/{editor.pk}/change/", {"username": "doiten"}
+        f"/admin/wards/staff/{editor.pk}/change/", {"username": "doiten"}
     )
     assert answer.status_code == 302
     editor.refresh_from_db()

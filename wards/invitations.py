@@ -14,11 +14,12 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes
 from django.utils.html import format_html
 from django.utils.http import urlsafe_base64_encode
+
+import outbox
 
 from .hosts import url_on_ward
 from .models import display_name
@@ -26,22 +27,11 @@ from .models import display_name
 logger = logging.getLogger(__name__)
 
 
-def mail_configured() -> bool:
-    """Whether email leaves the server: an SMTP server is set
-    (DJANGO_EMAIL_HOST). Without one it is printed (DEBUG) or dropped."""
-    return bool(settings.EMAIL_HOST)
-
-
 def send(subject: str, message: str, recipients: list[str], html_message=None):
-    """Every staff email leaves through here: one place to hand it to a
-    queue."""
-    send_mail(
-        subject,
-        message,
-        None,
-        recipients,
-        html_message=html_message,
-    )
+    """Every staff email leaves through here: queued with the request's
+    changes (outbox/), sent by the worker, tried again while the mail
+    server is down."""
+    outbox.send_mail(subject, message, recipients, html_message=html_message)
 
 
 def on_their_site(request, user, path: str) -> str:
@@ -117,7 +107,7 @@ def invite(request, user) -> Outcome:
             "Thêm email rồi bấm “Gửi thư mời đặt mật khẩu”.",
         )
         return Outcome(sent=False, link_shown=False)
-    if not mail_configured():
+    if not outbox.configured():
         if request.user.is_superuser:
             messages.warning(
                 request,
@@ -142,12 +132,12 @@ def invite(request, user) -> Outcome:
     subject, message = invitation_text(request, user, invitation_link(request, user))
     try:
         send(subject, message, [user.email])
-    except Exception:  # SMTP refused, timed out, bad credentials…
-        logger.exception("invitation to %s not sent", user.email)
+    except Exception:  # The queue's table out of reach.
+        logger.exception("invitation to %s not queued", user.email)
         messages.error(
             request,
-            f"Không gửi được thư mời tới {user.email}: máy chủ thư không nhận. "
-            "Tài khoản đã lưu; thử lại sau bằng “Gửi thư mời đặt mật khẩu”.",
+            f"Không gửi được thư mời tới {user.email}. Tài khoản đã lưu; thử "
+            "lại sau bằng “Gửi thư mời đặt mật khẩu”.",
         )
         return Outcome(sent=False, link_shown=False)
     messages.success(

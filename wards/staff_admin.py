@@ -22,6 +22,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
+import outbox
+
 from . import invitations, staffing
 from .models import Membership, Staff, Ward, display_name
 from .staff_forms import MembershipFormSet, StaffAddForm, StaffChangeForm
@@ -434,7 +436,7 @@ class StaffAdmin(UserAdmin):
             "original": user,
             "change_url": change_url,
             "has_password": user.has_usable_password(),
-            "mail_configured": invitations.mail_configured(),
+            "mail_configured": outbox.configured(),
         }
         return TemplateResponse(request, "admin/wards/staff/invite.html", context)
 
