@@ -173,6 +173,7 @@ TEMPLATES = [
                 "articles.context_processors.portal",
                 "articles.context_processors.newsroom",
                 "wards.staff.admin_ward",
+                "questions.context_processors.inbox",
             ],
         },
     },
@@ -422,6 +423,36 @@ if (
         "where the procedure's code goes, such as https://dichvucong.gov.vn/p/home/"
         "dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}, not "
         f"{PROCEDURE_PORTAL_URL!r}."
+    )
+
+# Email (outbox/): the SMTP server answers to residents and the daily digest
+# go through. Without DJANGO_EMAIL_HOST nothing is emailed, and the inbox in
+# the admin says so.
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="").strip()
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+# The sender residents see, e.g. "Phường Phúc Lợi <hoidap@phucloi.gov.vn>".
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="").strip()
+if EMAIL_HOST and not DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured(
+        "DJANGO_EMAIL_HOST is set: set DJANGO_DEFAULT_FROM_EMAIL too (the sender "
+        "residents see, e.g. Phường Phúc Lợi <hoidap@phucloi.gov.vn>)."
+    )
+
+# Residents' questions, reports and comments (questions/): an item not
+# answered within this many working days (Monday to Friday) after it came is
+# marked "Quá hạn" in the inbox and the digest; its resident's personal data
+# (name but for initials, phone, email, address, files) is removed this many
+# months after it was closed (`manage.py forget_old_submissions`).
+QUESTIONS_ANSWER_WORKING_DAYS = env_int("DJANGO_QUESTIONS_ANSWER_WORKING_DAYS", 7)
+QUESTIONS_RETENTION_MONTHS = env_int("DJANGO_QUESTIONS_RETENTION_MONTHS", 24)
+if QUESTIONS_ANSWER_WORKING_DAYS < 1 or QUESTIONS_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured(
+        "DJANGO_QUESTIONS_ANSWER_WORKING_DAYS and DJANGO_QUESTIONS_RETENTION_MONTHS "
+        "must be 1 or more."
     )
 
 # JSON lines on stdout, as gunicorn's own (wardnews/logs.py).
