@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "schedules",
     "procedures",
     "organisation",
+    "questions",
     # django-axes, named in Vietnamese (logins/).
     "logins.apps.LoginsConfig",
     # The project shell: its backup and restore commands.
