@@ -21,8 +21,10 @@ from documents.models import Document
 from files.checks import validate_document
 from files.names import storage_name
 from richtext.sanitize import sanitize
-from vietnamese.text import compact_blocks, nfc
+from vietnamese.text import compact_blocks, fold_accents, nfc, plain_text
 from wards.models import Membership, Ward
+
+from . import privacy
 
 MAX_BODY = 5000
 # The permission that lets a ward's staff member see all of the ward's items
@@ -117,7 +119,7 @@ class SubmissionQuerySet(models.QuerySet):
             ward=ward,
             status=Status.PUBLISHED,
             published_at__lte=timezone.now(),
-        ).defer(*PRIVATE_FIELDS)
+        ).defer(*PRIVATE_FIELDS, "search_folded")
 
     def for_user(self, user):
         """What a staff member may work on: all items of the wards where
@@ -139,6 +141,7 @@ class SubmissionQuerySet(models.QuerySet):
 
 # Never read for a public page.
 PRIVATE_FIELDS = ["phone", "email", "internal_note", "fingerprint", "submit_token"]
+_WORD = re.compile(r"[^\W_]+")
 
 
 def fingerprint(ward_id, kind, document_id, name, contact, title, body) -> str:
@@ -248,6 +251,9 @@ class Submission(models.Model):
     submit_token = models.CharField(
         max_length=64, editable=False, null=True, blank=True, unique=True
     )
+    # What the public search reads: the public text (privacy.py: no phone,
+    # email, name or address), folded without accents.
+    search_folded = models.TextField(editable=False, default="")
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -314,6 +320,18 @@ class Submission(models.Model):
         self.body = nfc(self.body).strip()
         self.public_question = nfc(self.public_question).strip()
         self.answer = clean_rich_text(self.answer, self.ward)
+        words = _WORD.findall(
+            fold_accents(
+                " ".join(
+                    [
+                        self.public_title,
+                        self.public_text,
+                        plain_text(self.public_answer),
+                    ]
+                )
+            )
+        )
+        self.search_folded = " ".join(words)
 
     def new_code(self) -> str:
         year = timezone.localtime(self.received_at).year
@@ -336,6 +354,25 @@ class Submission(models.Model):
         """The question as readers see it: the text staff edited for
         publication, else the resident's own words."""
         return self.public_question or self.body
+
+    # What public pages show ------------------------------------------------
+
+    def _known(self) -> dict:
+        return {"name": self.name, "address": self.group, "initials": self.initials}
+
+    @property
+    def public_title(self) -> str:
+        return privacy.scrub(self.title, **self._known())
+
+    @property
+    def public_text(self) -> str:
+        """The question as readers see it."""
+        return privacy.scrub(self.shown_question, **self._known())
+
+    @property
+    def public_answer(self) -> str:
+        """The answer's HTML (sanitised when saved) as readers see it."""
+        return privacy.scrub_html(self.answer, **self._known())
 
     @property
     def initials(self) -> str:
