@@ -10,6 +10,7 @@ resident or a staff member typed arrives in a mail app as code.
 import re
 from html.parser import HTMLParser
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -114,3 +115,21 @@ def digest_message(ward, *, new: list, late: list, inbox_url: str) -> dict:
         ),
         "message": render_to_string("emails/digest.txt", context),
     }
+
+
+def site_url(ward, path: str) -> str:
+    """A full address on the ward's own site, for an email sent without a
+    request (the digest): its first host name, over HTTPS where staff log in
+    over it (secure cookies), at the public port if the deployment names one."""
+    host = next((h.host for h in ward.hosts.all()), None) or _installation_host()
+    scheme = "https" if settings.SESSION_COOKIE_SECURE else "http"
+    if settings.PUBLIC_PORT and settings.PUBLIC_PORT not in (80, 443):
+        host = f"{host}:{settings.PUBLIC_PORT}"
+    return f"{scheme}://{host}{path}"
+
+
+def _installation_host() -> str:
+    """For a ward with no host name of its own (the default ward): the
+    installation's first allowed host that is a name, not a pattern."""
+    names = [h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))]
+    return names[0] if names else "localhost"

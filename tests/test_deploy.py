@@ -209,6 +209,8 @@ def test_nginx_and_systemd_use_the_examples_folders_and_port():
     [
         ("wardnews-backup.service", "backup"),
         ("wardnews-flush-views.service", "flush_views"),
+        ("wardnews-questions.service", "forget_old_submissions"),
+        ("wardnews-questions.service", "send_questions_digest"),
     ],
 )
 def test_each_unit_calls_its_command_with_options_it_has(unit, command):
