@@ -314,6 +314,13 @@ class SubmissionAdmin(WardScopedAdmin):
     def changelist_view(self, request, extra_context=None):
         if not outbox.configured():
             self.message_user(request, NO_EMAIL_SERVER, messages.WARNING)
+        extra_context = {
+            "may_handle_requests": any(
+                handling.may_handle_requests(request.user, ward)
+                for ward in user_wards(request)
+            ),
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context)
 
     # The form ----------------------------------------------------------------
