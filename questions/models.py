@@ -473,6 +473,11 @@ class CommentReport(models.Model):
         return self.document.ward
 
     @property
+    def public_body(self) -> str:
+        """The report as readers see it: no phone or email in it."""
+        return privacy.scrub_html(self.body)
+
+    @property
     def is_visible(self) -> bool:
         return (
             self.published

@@ -95,6 +95,7 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("schedules.urls")),
     path("", include("procedures.urls")),
+    path("", include("questions.urls")),
 ]
 
 if settings.SERVE_MEDIA:
