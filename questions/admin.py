@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 # answer is a page or two; more is a pasted document, for a file.
 MAX_ANSWER_LENGTH = 50_000
 
-# The status page residents are sent to, with their code filled in.
+# The status page residents are sent to (they type their code there).
 STATUS_URL_NAME = "questions:lookup"
 
 NO_EMAIL_SERVER = (
@@ -514,9 +514,7 @@ class SubmissionAdmin(WardScopedAdmin):
         if not outbox.configured():
             self.message_user(request, NO_EMAIL_SERVER, messages.WARNING)
             return
-        status_url = absolute_on_ward(
-            request, item.ward, f"{reverse(STATUS_URL_NAME)}?ma={item.code}"
-        )
+        status_url = absolute_on_ward(request, item.ward, reverse(STATUS_URL_NAME))
         origin = absolute_on_ward(request, item.ward, "/").removesuffix("/")
         message = emails.answer_message(item, status_url=status_url, origin=origin)
         outbox.send_mail(recipients=[item.email], **message)
