@@ -78,8 +78,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server(settings):
+@pytest.fixture(name="smtp_server")
+def smtp_server_fixture(settings):
     """A real SMTP server on 127.0.0.1, and the settings that send to it."""
     keeper = _Keeper()
     controller = Controller(keeper, hostname="127.0.0.1", port=_free_port())

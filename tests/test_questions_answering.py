@@ -7,16 +7,21 @@ import pytest
 
 from questions import emails
 from questions.models import Status, Submission
+from wards import roles
 
 from .conftest import make_staff
-from .inbox import change_url, item_form, make_item, parts, smtp_server  # noqa: F401
+from .inbox import (
+    change_url,
+    item_form,
+    make_item,
+    parts,
+    smtp_server_fixture,  # noqa: F401 - a fixture.
+)
 from .test_xss import VECTORS, script_problems
 
 
 @pytest.fixture
 def editor_client(client, ward):
-    from wards import roles
-
     client.force_login(make_staff("bientaphd", ward, role=roles.EDITOR))
     return client
 

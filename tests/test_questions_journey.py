@@ -10,7 +10,12 @@ from questions.models import Status, Submission
 from wards import roles
 
 from .conftest import make_staff
-from .inbox import change_url, item_form, parts, smtp_server  # noqa: F401
+from .inbox import (
+    change_url,
+    item_form,
+    parts,
+    smtp_server_fixture,  # noqa: F401 - a fixture.
+)
 from .test_questions_forms import filled, quick_door  # noqa: F401
 
 PERSONAL = ["0912 345 678", "0912345678", "an.nguyen@example.com", "Nguyễn Văn An"]
