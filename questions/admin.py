@@ -39,7 +39,7 @@ from wards.hosts import url_on_ward
 from wards.staff import user_wards
 
 from . import deadlines, emails, handling, personal_data
-from .models import CommentReport, Status, Submission
+from .models import CommentReport, Kind, Status, Submission
 
 logger = logging.getLogger(__name__)
 
@@ -194,15 +194,17 @@ EDITOR_FIELDS = [
 @admin.register(Submission)
 class SubmissionAdmin(WardScopedAdmin):
     form = SubmissionAdminForm
+    # State and deadline next to the title: on a phone the columns after
+    # them need a scroll.
     list_display = [
         "code",
         "title_short",
+        "state",
+        "deadline",
         "kind",
         "topic",
-        "state",
         "assignee_name",
         "received_at",
-        "deadline",
     ]
     list_display_links = ["code", "title_short"]
     list_filter = [
@@ -329,6 +331,10 @@ class SubmissionAdmin(WardScopedAdmin):
         if obj is None:
             return [(None, {"fields": []})]
         shown = handling.sees_personal_data(request.user, obj)
+        # A report's place, a comment's draft.
+        by_kind = {Kind.REPORT: ["place"], Kind.COMMENT: ["document_link"]}.get(
+            obj.kind, []
+        )
         answer = (
             "answer" if handling.may_write_answer(request.user, obj) else "shown_answer"
         )
@@ -350,10 +356,7 @@ class SubmissionAdmin(WardScopedAdmin):
                 "Người gửi",
                 {"fields": PERSONAL_FIELDS if shown else ["personal_hidden"]},
             ),
-            (
-                "Nội dung",
-                {"fields": ["topic", "title", "body", "place", "document_link"]},
-            ),
+            ("Nội dung", {"fields": ["topic", "title", "body", *by_kind]}),
             ("Trả lời", {"fields": [answer, "answered", "internal_note"]}),
             (
                 "Đăng công khai",
@@ -717,6 +720,13 @@ class CommentReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return self._may(request, "add", None)
 
+    def _report_wards(self, request):
+        return [
+            w
+            for w in user_wards(request)
+            if request.user.has_perm("questions.change_commentreport", w)
+        ]
+
     @admin.display(description="số góp ý")
     def comment_count(self, report):
         return report.document.comments.count()
@@ -724,19 +734,20 @@ class CommentReportAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "document":
             # Drafts for comment of the wards where the user writes reports.
-            wards = [
-                w
-                for w in user_wards(request)
-                if request.user.has_perm("questions.change_commentreport", w)
-            ]
             kwargs["queryset"] = Document.objects.filter(
                 Q(is_draft_for_comment=True) | Q(comment_report__isnull=False),
-                ward__in=wards,
+                ward__in=self._report_wards(request),
             ).select_related("ward")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        ward = obj.document.ward if obj is not None else None
+        # The editor uploads pictures into the report's ward: for a new
+        # report, the user's ward when they write reports for one only.
+        wards = self._report_wards(request)
+        if obj is not None:
+            ward = obj.document.ward
+        else:
+            ward = wards[0] if len(wards) == 1 else None
         kwargs["widgets"] = {"body": EditorWidget(scope=editor_scope(ward))}
         return super().get_form(request, obj, change=change, **kwargs)
 
