@@ -486,9 +486,34 @@ class SubmissionAdmin(WardScopedAdmin):
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        step = handling.step_named(request.POST) if request.method == "POST" else None
+        item = self.get_object(request, unquote(object_id)) if object_id else None
+        if (
+            step is not None
+            and item is not None
+            and not step.allowed(request.user, item)
+        ):
+            if step.editors_only and not handling.works_whole_inbox(request.user, item):
+                raise PermissionDenied
+            if handling.may_work(request.user, item):
+                # A second click, or a colleague was quicker: say where the
+                # item stands instead of an error page; nothing is saved.
+                self.message_user(
+                    request,
+                    f"Không thực hiện được “{step.label}”: {item.code} đang ở "
+                    f"trạng thái “{item.get_status_display()}”. Nội dung bạn vừa "
+                    "sửa chưa được lưu.",
+                    messages.WARNING,
+                )
+                return redirect(request.path)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         step = form.step
-        before = Submission.objects.get(pk=obj.pk)
+        # Locked until the save commits: of two answers sent at once, the
+        # second finds the item answered (one email, one record).
+        before = Submission.objects.select_for_update().get(pk=obj.pk)
         if step is not None and not step.allowed(request.user, before):
             raise PermissionDenied
         if not handling.may_work(request.user, before):

@@ -30,6 +30,13 @@ def make_item(ward, **fields) -> Submission:
     return make_submission(ward, **fields)
 
 
+@pytest.fixture(name="editor_client")
+def editor_client_fixture(client, ward_editor):
+    """The test client, logged in as the ward's editor."""
+    client.force_login(ward_editor)
+    return client
+
+
 def days_ago(days: int):
     return timezone.now() - timedelta(days=days)
 

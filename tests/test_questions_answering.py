@@ -7,11 +7,10 @@ import pytest
 
 from questions import emails
 from questions.models import Status, Submission
-from wards import roles
 
-from .conftest import make_staff
 from .inbox import (
     change_url,
+    editor_client_fixture,  # noqa: F401 - a fixture.
     item_form,
     make_item,
     parts,
@@ -20,17 +19,17 @@ from .inbox import (
 from .test_xss import VECTORS, script_problems
 
 
-@pytest.fixture
-def editor_client(client, ward):
-    client.force_login(make_staff("bientaphd", ward, role=roles.EDITOR))
-    return client
-
-
 def answer(client, item, text, capture):
     with capture(execute=True):
         return client.post(
             change_url(item), item_form(item, "_answer", answer=text), follow=True
         )
+
+
+def come_to_the_office(client, ward, capture, **fields):
+    """A new item answered "Mời ông/bà lên phường.": it and the page after."""
+    item = make_item(ward, **fields)
+    return item, answer(client, item, "<p>Mời ông/bà lên phường.</p>", capture)
 
 
 def test_the_answer_reaches_the_residents_mailbox(
@@ -74,12 +73,8 @@ def test_an_answer_rolled_back_sends_nothing(
 def test_without_an_email_the_admin_says_how_they_learn_it(
     editor_client, ward, smtp_server, django_capture_on_commit_callbacks
 ):
-    item = make_item(ward, email="")
-    response = answer(
-        editor_client,
-        item,
-        "<p>Mời ông/bà lên phường.</p>",
-        django_capture_on_commit_callbacks,
+    item, response = come_to_the_office(
+        editor_client, ward, django_capture_on_commit_callbacks, email=""
     )
     page = response.content.decode()
     assert (
@@ -94,12 +89,8 @@ def test_without_smtp_the_admin_says_the_answer_is_not_emailed(
     editor_client, ward, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_HOST = ""
-    item = make_item(ward)
-    response = answer(
-        editor_client,
-        item,
-        "<p>Mời ông/bà lên phường.</p>",
-        django_capture_on_commit_callbacks,
+    item, response = come_to_the_office(
+        editor_client, ward, django_capture_on_commit_callbacks
     )
     assert "không được gửi qua email" in response.content.decode()
     assert mailoutbox == []
@@ -114,12 +105,8 @@ def test_the_smtp_server_away_loses_no_answer(
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # Nobody listens.
     settings.EMAIL_USE_TLS = False
     settings.DEFAULT_FROM_EMAIL = "hoidap@phucloi.example"
-    item = make_item(ward)
-    response = answer(
-        editor_client,
-        item,
-        "<p>Mời ông/bà lên phường.</p>",
-        django_capture_on_commit_callbacks,
+    item, response = come_to_the_office(
+        editor_client, ward, django_capture_on_commit_callbacks
     )
     assert response.status_code == 200
     item.refresh_from_db()

@@ -13,20 +13,17 @@ from django.utils import timezone
 
 from questions.models import Status, Submission, SubmissionFile
 from wards import roles
+from wards.models import Membership
 
 from .conftest import make_staff
-from .inbox import LIST, change_url, days_ago, item_form, make_item
-
-
-@pytest.fixture
-def ward_editor(ward):
-    return make_staff("bientaphd", ward, role=roles.EDITOR)
-
-
-@pytest.fixture
-def editor_client(client, ward_editor):
-    client.force_login(ward_editor)
-    return client
+from .inbox import (
+    LIST,
+    change_url,
+    days_ago,
+    editor_client_fixture,  # noqa: F401 - a fixture.
+    item_form,
+    make_item,
+)
 
 
 @pytest.fixture
@@ -169,10 +166,26 @@ def test_only_allowed_moves_are_taken(editor_client, ward, status, step):
     item = make_item(
         ward, status=status, answer="<p>Trả lời.</p>", internal_note="Trùng lặp."
     )
-    response = editor_client.post(change_url(item), item_form(item, step))
-    assert response.status_code == 403
+    response = editor_client.post(
+        change_url(item), item_form(item, step, title="Đổi"), follow=True
+    )
+    assert "Không thực hiện được" in response.content.decode()
     item.refresh_from_db()
-    assert item.status == status
+    assert item.status == status and item.title != "Đổi"
+
+
+def test_a_second_click_on_send_answers_once(
+    editor_client, ward, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_HOST = "smtp.phucloi.example"
+    item = make_item(ward)
+    form = item_form(item, "_answer", answer="<p>Mang CCCD.</p>")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = editor_client.post(change_url(item), form)
+        second = editor_client.post(change_url(item), form, follow=True)
+    assert first.status_code == 302
+    assert "đang ở trạng thái “Đã trả lời”" in second.content.decode()
+    assert len(mailoutbox) == 1
 
 
 def test_the_state_is_never_taken_from_the_post(editor_client, ward):
@@ -341,3 +354,29 @@ def test_without_smtp_the_inbox_says_answers_are_not_emailed(
 
 def test_staff_cannot_add_items(editor_client):
     assert editor_client.get(f"{LIST}add/").status_code == 403
+
+
+def test_a_role_holds_in_its_own_ward_only(client, ward, second_ward):
+    """An editor of one ward who only writes for another works that one's
+    inbox as a writer: what is assigned to them, without publishing."""
+    user = make_staff("haiphuong", ward, role=roles.EDITOR)
+    Membership.objects.create(
+        user=user, ward=second_ward, role=roles.role_group(roles.WRITER)
+    )
+    here = make_item(ward, title="Ở phường mình")
+    there = make_item(second_ward, title="Ở phường kia")
+    mine_there = make_item(
+        second_ward,
+        title="Giao cho tôi ở phường kia",
+        assignee=user,
+        status=Status.ANSWERED,
+        answer="<p>Đã trả lời.</p>",
+    )
+    client.force_login(user)
+    page = client.get(LIST).content.decode()
+    assert here.code in page and mine_there.code in page
+    assert there.code not in page
+    response = client.post(change_url(mine_there), item_form(mine_there, "_publish"))
+    assert response.status_code == 403
+    mine_there.refresh_from_db()
+    assert mine_there.status == Status.ANSWERED

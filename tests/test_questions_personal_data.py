@@ -19,7 +19,11 @@ from questions.models import Status, Submission, SubmissionFile
 from wards import roles
 
 from .conftest import make_staff
-from .inbox import LIST, make_item
+from .inbox import (
+    LIST,
+    editor_client_fixture,  # noqa: F401 - a fixture.
+    make_item,
+)
 
 REQUESTS = f"{LIST}du-lieu-ca-nhan/"
 
@@ -121,17 +125,6 @@ def test_only_the_to_dan_pho_is_kept_of_an_address(address, kept):
 
 
 # On request ------------------------------------------------------------------
-
-
-@pytest.fixture
-def ward_editor(ward):
-    return make_staff("bientaphd", ward, role=roles.EDITOR)
-
-
-@pytest.fixture
-def editor_client(client, ward_editor):
-    client.force_login(ward_editor)
-    return client
 
 
 def test_an_editor_exports_one_persons_items_however_the_phone_is_typed(
