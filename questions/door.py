@@ -39,8 +39,9 @@ HONEYPOT = "trang_web"
 TOKEN = "ma_bieu_mau"
 WORK = "altcha"
 
-# A challenge is valid this long after it is handed out.
-CHALLENGE_SECONDS = 20 * 60
+# A challenge is valid this long after it is handed out: the widget solves
+# it as the page opens, and writing a long question takes a while.
+CHALLENGE_SECONDS = 3 * 60 * 60
 # A form drawn more than a day ago is drawn again (its typed text kept).
 TOKEN_MAX_AGE = 24 * 60 * 60
 # Nobody fills the form in less than this.
@@ -90,7 +91,7 @@ def work_done(payload: str) -> bool:
 
 def _first_use(key: str) -> bool:
     """Marks the key used; False if it was. Without the cache (down), a
-    solution may be used twice within its 20 minutes: the limits still hold."""
+    solution may be used again within its hours: the limits still hold."""
     try:
         return bool(cache.add(key, 1, CHALLENGE_SECONDS + 60))
     except Exception as error:
