@@ -18,8 +18,11 @@ logger = logging.getLogger(__name__)
 
 
 def configured() -> bool:
-    """Whether the deployment names an SMTP server (DJANGO_EMAIL_HOST)."""
-    return bool(settings.EMAIL_HOST)
+    """Whether email goes anywhere: an SMTP server is set
+    (DJANGO_EMAIL_HOST), and the SMTP backend sends through it."""
+    return bool(settings.EMAIL_HOST) and settings.EMAIL_BACKEND.endswith(
+        "smtp.EmailBackend"
+    )
 
 
 def send_mail(

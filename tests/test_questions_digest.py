@@ -10,7 +10,12 @@ from questions.models import Status
 from wards import roles
 
 from .conftest import make_staff
-from .inbox import days_ago, make_item
+from .inbox import (
+    days_ago,
+    make_item,
+    parts,
+    smtp_server_fixture,  # noqa: F401 - a fixture.
+)
 
 
 def staff_with_email(username, ward, role):
@@ -29,9 +34,8 @@ def digest(capture) -> str:
 
 
 def test_each_wards_editors_get_its_new_and_late_items(
-    ward, second_ward, settings, mailoutbox, django_capture_on_commit_callbacks
+    ward, second_ward, smtp_server, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_HOST = "smtp.phucloi.example"
     editor = staff_with_email("bientaphd", ward, roles.EDITOR)
     writer = staff_with_email("phongvienhd", ward, roles.WRITER)
     staff_with_email("bientapbode", second_ward, roles.EDITOR)
@@ -46,11 +50,12 @@ def test_each_wards_editors_get_its_new_and_late_items(
     done = make_item(ward, title="Đã xong", status=Status.ANSWERED)
     make_item(second_ward, title="Phường khác", status=Status.ANSWERED)
     digest(django_capture_on_commit_callbacks)
-    [message] = mailoutbox
-    assert message.to == [editor.email]
-    assert message.subject.startswith("Hỏi đáp Phường Phúc Lợi")
-    assert message.subject.endswith("1 mới, 1 quá hạn")
-    body = message.body
+    [(recipients, message)] = smtp_server.messages
+    assert recipients == [editor.email]
+    subject = message["Subject"].strip()
+    assert subject.startswith("Hỏi đáp Phường Phúc Lợi")
+    assert subject.endswith("1 mới, 1 quá hạn")
+    body = parts(message)[0]
     assert new.code in body and new.title in body
     assert late.code in body and "Nguyễn Thu Hà" in body
     assert done.code not in body and "Phường khác" not in body
@@ -60,13 +65,12 @@ def test_each_wards_editors_get_its_new_and_late_items(
 
 
 def test_a_ward_with_nothing_waiting_gets_no_email(
-    ward, settings, mailoutbox, django_capture_on_commit_callbacks
+    ward, smtp_server, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_HOST = "smtp.phucloi.example"
     staff_with_email("bientaphd", ward, roles.EDITOR)
     make_item(ward, status=Status.PUBLISHED, slug="xong")
     digest(django_capture_on_commit_callbacks)
-    assert mailoutbox == []
+    assert smtp_server.messages == []
 
 
 def test_without_smtp_no_digest_is_sent(

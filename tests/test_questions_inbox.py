@@ -23,6 +23,7 @@ from .inbox import (
     editor_client_fixture,  # noqa: F401 - a fixture.
     item_form,
     make_item,
+    smtp_server_fixture,  # noqa: F401 - a fixture.
 )
 
 
@@ -175,9 +176,8 @@ def test_only_allowed_moves_are_taken(editor_client, ward, status, step):
 
 
 def test_a_second_click_on_send_answers_once(
-    editor_client, ward, mailoutbox, settings, django_capture_on_commit_callbacks
+    editor_client, ward, smtp_server, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_HOST = "smtp.phucloi.example"
     item = make_item(ward)
     form = item_form(item, "_answer", answer="<p>Mang CCCD.</p>")
     with django_capture_on_commit_callbacks(execute=True):
@@ -185,7 +185,7 @@ def test_a_second_click_on_send_answers_once(
         second = editor_client.post(change_url(item), form, follow=True)
     assert first.status_code == 302
     assert "đang ở trạng thái “Đã trả lời”" in second.content.decode()
-    assert len(mailoutbox) == 1
+    assert len(smtp_server.messages) == 1
 
 
 def test_the_state_is_never_taken_from_the_post(editor_client, ward):
@@ -348,6 +348,7 @@ def test_without_smtp_the_inbox_says_answers_are_not_emailed(
     page = editor_client.get(LIST).content.decode()
     assert "không được gửi qua email" in page
     settings.EMAIL_HOST = "smtp.phucloi.example"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     page = editor_client.get(LIST).content.decode()
     assert "không được gửi qua email" not in page
 

@@ -443,22 +443,42 @@ if (
         f"{PROCEDURE_PORTAL_URL!r}."
     )
 
-# Email (outbox/): the SMTP server answers to residents and the daily digest
-# go through. Without DJANGO_EMAIL_HOST nothing is emailed, and the inbox in
-# the admin says so.
+# Email goes out through this SMTP server (outbox/); without
+# DJANGO_EMAIL_HOST nothing is sent: emails are printed to the worker's
+# output when DEBUG is on and dropped otherwise, and the admin says so
+# (outbox.configured()).
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="").strip()
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", default=587)
-EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=True)
-EMAIL_TIMEOUT = 10
-# The sender residents see, e.g. "Phường Phúc Lợi <hoidap@phucloi.gov.vn>".
-DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="").strip()
-if EMAIL_HOST and not DEFAULT_FROM_EMAIL:
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_USER", default="").strip()
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_PASSWORD", default="")
+# "starttls" (port 587), "tls" (implicit TLS, port 465) or "none" (a relay
+# on the same machine or network only: the password and mail go in clear).
+EMAIL_SECURITY = env.str("DJANGO_EMAIL_SECURITY", default="starttls").strip().lower()
+if EMAIL_SECURITY not in ("starttls", "tls", "none"):
     raise ImproperlyConfigured(
-        "DJANGO_EMAIL_HOST is set: set DJANGO_DEFAULT_FROM_EMAIL too (the sender "
-        "residents see, e.g. Phường Phúc Lợi <hoidap@phucloi.gov.vn>)."
+        f"DJANGO_EMAIL_SECURITY must be starttls, tls or none, not {EMAIL_SECURITY!r}."
     )
+EMAIL_USE_TLS = EMAIL_SECURITY == "starttls"
+EMAIL_USE_SSL = EMAIL_SECURITY == "tls"
+if not 0 < EMAIL_PORT < 65536:
+    raise ImproperlyConfigured(f"DJANGO_EMAIL_PORT must be a port, not {EMAIL_PORT}.")
+# A server that accepts the connection and then says nothing would hold the
+# worker: give up after this many seconds, and the email is tried again.
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env.str("DJANGO_EMAIL_FROM", default="webmaster@localhost").strip()
+if "@" not in DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured(
+        "DJANGO_EMAIL_FROM must be an address such as ubnd@phucloi.hanoi.gov.vn "
+        f'or "UBND phường Phúc Lợi <ubnd@phucloi.hanoi.gov.vn>", not '
+        f"{DEFAULT_FROM_EMAIL!r}."
+    )
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 # Residents' questions, reports and comments (questions/): an item not
 # answered within this many working days (Monday to Friday) after it came is
