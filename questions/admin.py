@@ -220,7 +220,7 @@ class SubmissionAdmin(WardScopedAdmin):
     search_fields = ["code", "title"]
     search_help_text = "Tìm theo mã tra cứu, tiêu đề, họ tên, số điện thoại hoặc email."
     date_hierarchy = "received_at"
-    actions = None
+    actions = ["close_summarised"]
     view_on_site = False
 
     class Media:
@@ -284,8 +284,8 @@ class SubmissionAdmin(WardScopedAdmin):
     def state(self, item):
         held = (
             format_html(
-                '<br><span class="inbox-held" title="{}">Cần xem lại</span>',
-                item.held_reason,
+                '<br><span class="inbox-held">Cần xem lại{}</span>',
+                f": {item.held_reason}" if item.held_reason else "",
             )
             if item.held
             else ""
@@ -309,9 +309,44 @@ class SubmissionAdmin(WardScopedAdmin):
                 '<span class="inbox-late">Quá hạn</span><br>hạn {}',
                 f"{due:%d/%m/%Y}",
             )
-        if item.status in handling.OPEN:
+        if handling.has_deadline(item):
             return f"{due:%d/%m/%Y}"
         return "—"
+
+    def get_actions(self, request):
+        # Items are deleted one at a time, from their form, where the role
+        # in the item's own ward is asked (only superusers may).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_close_permission(self, request):
+        return any(
+            handling.works_whole_inbox(request.user, ward)
+            for ward in user_wards(request)
+        )
+
+    @admin.action(
+        description="Đóng các góp ý đã chọn: đã tổng hợp vào báo cáo",
+        permissions=["close"],
+    )
+    def close_summarised(self, request, queryset):
+        """Comments on a draft are answered by its summary, not one by one."""
+        closed = skipped = 0
+        for item in queryset.select_related("ward"):
+            if handling.summarised(item, request.user):
+                self.log_change(request, item, "Đã tổng hợp vào báo cáo.")
+                closed += 1
+            else:
+                skipped += 1
+        self.message_user(request, f"Đã đóng {closed} góp ý.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} mục giữ nguyên: không phải góp ý dự thảo đang chờ "
+                "xử lý, hoặc không thuộc quyền của bạn.",
+                messages.WARNING,
+            )
 
     def changelist_view(self, request, extra_context=None):
         if not outbox.configured():

@@ -15,7 +15,7 @@ from django.utils import timezone
 from vietnamese.text import vietnamese_slugify
 
 from . import deadlines
-from .models import WHOLE_INBOX, Status, Submission
+from .models import WHOLE_INBOX, Kind, Status, Submission
 
 OPEN = (Status.NEW, Status.IN_PROGRESS)
 CLOSED = (Status.ANSWERED, Status.PUBLISHED, Status.PRIVATE)
@@ -186,22 +186,42 @@ def unique_slug(item) -> str:
     return slug
 
 
+# A comment on a draft waits for the draft's summary (CommentReport), not
+# for an answer of its own: it has no deadline.
+HAS_DEADLINE = Q(status__in=OPEN) & ~Q(kind=Kind.COMMENT)
+
+
 def late(queryset, today=None):
-    """The open items past the ward's deadline."""
+    """The open questions and reports past the ward's deadline."""
     return queryset.filter(
-        status__in=OPEN, received_at__lt=deadlines.late_if_received_before(today)
+        HAS_DEADLINE, received_at__lt=deadlines.late_if_received_before(today)
     )
 
 
 def not_late(queryset, today=None):
     return queryset.filter(
-        ~Q(status__in=OPEN)
-        | Q(received_at__gte=deadlines.late_if_received_before(today))
+        ~HAS_DEADLINE | Q(received_at__gte=deadlines.late_if_received_before(today))
     )
 
 
+def has_deadline(item) -> bool:
+    return item.status in OPEN and item.kind != Kind.COMMENT
+
+
 def is_late(item) -> bool:
-    return item.status in OPEN and deadlines.is_late(item.received_at)
+    return has_deadline(item) and deadlines.is_late(item.received_at)
+
+
+def summarised(item, user) -> bool:
+    """A comment taken into its draft's summary: closed without an answer of
+    its own, if the user may close it."""
+    if item.kind != Kind.COMMENT or not CLOSE.allowed(user, item):
+        return False
+    if not item.internal_note.strip():
+        item.internal_note = "Đã tổng hợp vào báo cáo tổng hợp ý kiến."
+    apply(CLOSE, item, user)
+    item.save()
+    return True
 
 
 def outcome(item, step) -> str:

@@ -381,3 +381,49 @@ def test_a_role_holds_in_its_own_ward_only(client, ward, second_ward):
     assert response.status_code == 403
     mine_there.refresh_from_db()
     assert mine_there.status == Status.ANSWERED
+
+
+def test_comments_on_a_draft_have_no_deadline_and_close_together(
+    editor_client, ward, writer, make_document
+):
+    draft = make_document(
+        is_draft_for_comment=True,
+        comment_starts_on=timezone.localdate(),
+        comment_ends_on=timezone.localdate(),
+    )
+    comments = [
+        make_item(
+            ward,
+            kind=Submission.Kind.COMMENT,
+            document=draft,
+            title=f"Góp ý {n}",
+            received_at=days_ago(30),
+        )
+        for n in range(3)
+    ]
+    question = make_item(ward, received_at=days_ago(30))
+    page = editor_client.get(LIST, {"han": "qua-han"}).content.decode()
+    assert question.code in page
+    assert not any(comment.code in page for comment in comments)
+    response = editor_client.post(
+        LIST,
+        {
+            "action": "close_summarised",
+            "_selected_action": [c.pk for c in comments] + [question.pk],
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Đã đóng 3 góp ý." in page and "1 mục giữ nguyên" in page
+    for comment in comments:
+        comment.refresh_from_db()
+        assert comment.status == Status.PRIVATE and comment.closed_at
+        assert comment.internal_note == "Đã tổng hợp vào báo cáo tổng hợp ý kiến."
+    question.refresh_from_db()
+    assert question.status == Status.NEW
+
+
+def test_writers_are_not_offered_closing_comments(client, ward, writer):
+    make_item(ward, assignee=writer, kind=Submission.Kind.COMMENT)
+    client.force_login(writer)
+    assert "close_summarised" not in client.get(LIST).content.decode()
