@@ -17,7 +17,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -247,7 +247,7 @@ class SubmissionAdmin(WardScopedAdmin):
         )
         match = request.resolver_match
         if match is not None and match.url_name == "questions_submission_changelist":
-            queryset = queryset.defer(*LIST_DEFERRED).prefetch_related("ward__hosts")
+            queryset = queryset.defer(*LIST_DEFERRED)
         return queryset
 
     def get_ordering(self, request):
@@ -757,7 +757,11 @@ class CommentReportAdmin(admin.ModelAdmin):
     autocomplete_fields = []
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(comments_received=Count("document__comments"))
+        )
         if request.user.is_superuser:
             return queryset
         return queryset.filter(document__ward__in=user_wards(request))
@@ -787,9 +791,9 @@ class CommentReportAdmin(admin.ModelAdmin):
             if request.user.has_perm("questions.change_commentreport", w)
         ]
 
-    @admin.display(description="số góp ý")
+    @admin.display(description="số góp ý", ordering="comments_received")
     def comment_count(self, report):
-        return report.document.comments.count()
+        return report.comments_received
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "document":

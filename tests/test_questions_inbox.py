@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -427,3 +429,16 @@ def test_writers_are_not_offered_closing_comments(client, ward, writer):
     make_item(ward, assignee=writer, kind=Submission.Kind.COMMENT)
     client.force_login(writer)
     assert "close_summarised" not in client.get(LIST).content.decode()
+
+
+def test_the_lists_queries_do_not_grow_with_its_items(editor_client, ward, writer):
+    def queries_for_list():
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(LIST).status_code == 200
+        return len(captured)
+
+    make_item(ward, assignee=writer)
+    few = queries_for_list()
+    for n in range(12):
+        make_item(ward, title=f"Câu hỏi {n}", assignee=writer if n % 2 else None)
+    assert queries_for_list() == few
