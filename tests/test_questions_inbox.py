@@ -8,9 +8,9 @@ import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from questions.models import Status, Submission, SubmissionFile
