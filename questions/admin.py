@@ -428,6 +428,9 @@ class SubmissionAdmin(WardScopedAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         ward = getattr(request, "_form_ward", None)
+        if db_field.name == "assignee":
+            # A colleague is picked, not added or edited from here.
+            return self.formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "answer":
             # The article editor: pictures into, and browsed from, the ward.
             kwargs["widget"] = EditorWidget(scope=editor_scope(ward))
@@ -655,11 +658,13 @@ class SubmissionAdmin(WardScopedAdmin):
                     email=form.cleaned_data["email"],
                 ).prefetch_related("files")
             )
-            action = request.POST.get("action")
-            if request.method == "POST" and action in ("json", "csv"):
-                return self.export(request, items, action)
-            if request.method == "POST" and action == "erase":
-                return self.erase(request, items)
+            if request.method == "POST":
+                # The button pressed: "json", "csv" or "erase".
+                for kind in ("json", "csv"):
+                    if kind in request.POST:
+                        return self.export(request, items, kind)
+                if "erase" in request.POST:
+                    return self.erase(request, items)
         context = {
             **self.admin_site.each_context(request),
             "title": "Dữ liệu cá nhân theo yêu cầu của người dân",

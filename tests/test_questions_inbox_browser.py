@@ -82,3 +82,48 @@ def test_an_editor_answers_the_late_item_in_the_editor(
     late.refresh_from_db()
     assert late.status == Status.ANSWERED
     assert "thu gom rác ở cổng chợ" in late.answer
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_persons_data_is_found_and_downloaded_on_request(
+    new_context, live_server, ward, tmp_path
+):
+    from playwright.sync_api import expect
+
+    editor = make_staff("bientaphd", ward, role=roles.EDITOR)
+    first = make_item(ward, title="Đăng ký tạm trú")
+    make_item(ward, title="Đèn đường hỏng", phone="+84 912.345.678", email="")
+    context = new_context(
+        user=editor, site=live_server.url, viewport={"width": 1366, "height": 768}
+    )
+    page = context.new_page()
+    page.goto(live_server.url + LIST)
+    page.get_by_role("link", name="Dữ liệu cá nhân theo yêu cầu").click()
+    page.get_by_label("Số điện thoại").fill("0912 345 678")
+    page.get_by_role("button", name="Tìm").click()
+    expect(page.get_by_text("2 mục của người này")).to_be_visible()
+    page.screenshot(path=SHOTS / "personal-data-desktop.png", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải về (CSV, mở bằng Excel)").click()
+    saved = tmp_path / "export.csv"
+    download.value.save_as(saved)
+    assert first.code in saved.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_citys_administrator_sees_no_residents_details(
+    new_context, live_server, ward, editor
+):
+    from playwright.sync_api import expect
+
+    item = make_item(ward, title="Tiếng ồn karaoke ban đêm")
+    context = new_context(
+        user=editor, site=live_server.url, viewport={"width": 1366, "height": 768}
+    )
+    page = context.new_page()
+    page.goto(live_server.url + change_url(item))
+    expect(page.get_by_text("Ông/bà N.V.A., tổ 5.")).to_be_visible()
+    expect(page.get_by_text("0912 345 678")).to_have_count(0)
+    page.screenshot(path=SHOTS / "superuser-form-desktop.png", full_page=True)

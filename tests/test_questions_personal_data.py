@@ -134,7 +134,7 @@ def test_an_editor_exports_one_persons_items_however_the_phone_is_typed(
     second = make_item(ward, phone="+84 912.345.678", email="", title="Đèn đường")
     make_item(ward, phone="0987 654 321", email="khac@example.com", title="Khác")
     make_item(second_ward, phone="0912345678", title="Phường khác")
-    response = editor_client.post(REQUESTS, {"phone": "0912345678", "action": "json"})
+    response = editor_client.post(REQUESTS, {"phone": "0912345678", "json": ""})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert "no-store" in response["Cache-Control"]
@@ -152,7 +152,7 @@ def test_an_editor_exports_one_persons_items_however_the_phone_is_typed(
 def test_the_csv_opens_in_excel_with_vietnamese(editor_client, ward):
     make_item(ward, email="an.nguyen@example.com")
     response = editor_client.post(
-        REQUESTS, {"email": "AN.NGUYEN@example.com", "action": "csv"}
+        REQUESTS, {"email": "AN.NGUYEN@example.com", "csv": ""}
     )
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
@@ -170,7 +170,7 @@ def test_an_editor_erases_one_persons_data(editor_client, ward):
         item.code in page.content.decode() and other.code not in page.content.decode()
     )
     response = editor_client.post(
-        REQUESTS, {"email": "an.nguyen@example.com", "action": "erase"}, follow=True
+        REQUESTS, {"email": "an.nguyen@example.com", "erase": ""}, follow=True
     )
     assert "Đã xóa dữ liệu cá nhân của 1 mục" in response.content.decode()
     item.refresh_from_db()
@@ -190,13 +190,12 @@ def test_writers_and_other_wards_cannot_reach_a_persons_data(
     client.force_login(writer)
     assert client.get(REQUESTS, {"phone": "0912345678"}).status_code == 403
     assert (
-        client.post(REQUESTS, {"phone": "0912345678", "action": "erase"}).status_code
-        == 403
+        client.post(REQUESTS, {"phone": "0912345678", "erase": ""}).status_code == 403
     )
     client.force_login(make_staff("bientapbode", second_ward, role=roles.EDITOR))
-    response = client.post(REQUESTS, {"phone": "0912345678", "action": "json"})
+    response = client.post(REQUESTS, {"phone": "0912345678", "json": ""})
     assert json.loads(response.content) == []
-    client.post(REQUESTS, {"phone": "0912345678", "action": "erase"})
+    client.post(REQUESTS, {"phone": "0912345678", "erase": ""})
     item.refresh_from_db()
     assert item.phone == "0912 345 678"
 
@@ -204,7 +203,7 @@ def test_writers_and_other_wards_cannot_reach_a_persons_data(
 def test_a_superuser_may_handle_a_request(client, editor, ward):
     item = make_item(ward)
     client.force_login(editor)
-    response = client.post(REQUESTS, {"phone": "0912 345 678", "action": "json"})
+    response = client.post(REQUESTS, {"phone": "0912 345 678", "json": ""})
     assert [row["Mã tra cứu"] for row in json.loads(response.content)] == [item.code]
 
 
