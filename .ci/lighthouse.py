@@ -79,6 +79,10 @@ print(json.dumps({
     "procedure": "/thu-tuc-hanh-chinh/dang-ky-khai-sinh/",
     "organisation": "/co-cau-to-chuc/",
     "english": "/en/",
+    "questions": "/hoi-dap/",
+    "question-form": "/hoi-dap/gui-cau-hoi/",
+    "answer": "/hoi-dap/ho-so-dang-ky-tam-tru/",
+    "status": "/hoi-dap/tra-cuu/",
 }))
 """
 
@@ -249,6 +253,7 @@ def main():
         )
         manage(env, "migrate", "--no-input")
         manage(env, "load_demo")
+        manage(env, "load_demo_questions")
         manage(env, "collectstatic", "--no-input")
         # The last line: `shell` may say first what it imported.
         pages = json.loads(manage(env, "shell", "-c", PICK_PAGES).splitlines()[-1])

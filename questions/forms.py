@@ -25,6 +25,10 @@ FILE_ENDINGS = [*IMAGE_ENDINGS, ".pdf"]
 _PHONE = re.compile(r"\+?[0-9 .()\-]{8,20}")
 
 
+class TelInput(forms.TextInput):
+    input_type = "tel"
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -56,7 +60,9 @@ class SubmissionForm(forms.Form):
         max_length=200,
         help_text="Ví dụ: Tổ 5. Chỉ cán bộ phường thấy địa chỉ của bạn.",
     )
-    phone = forms.CharField(label="Số điện thoại", max_length=30, required=False)
+    phone = forms.CharField(
+        label="Số điện thoại", max_length=30, required=False, widget=TelInput()
+    )
     email = forms.EmailField(label="Thư điện tử", max_length=254, required=False)
     public_only = forms.BooleanField(
         label="Tôi không cần phường liên hệ riêng, chỉ cần câu trả lời đăng công khai",
@@ -106,8 +112,8 @@ class SubmissionForm(forms.Form):
         )
         attributes = {
             "name": {"autocomplete": "name"},
-            "group": {"autocomplete": "street-address"},
-            "phone": {"autocomplete": "tel", "inputmode": "tel", "type": "tel"},
+            "group": {"autocomplete": "address-line1"},
+            "phone": {"autocomplete": "tel"},
             "email": {"autocomplete": "email"},
             "files": {"accept": ",".join(FILE_ENDINGS)},
             HONEYPOT: {"autocomplete": "off", "tabindex": "-1"},

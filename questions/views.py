@@ -6,6 +6,7 @@ the public pages are, as every reader page."""
 
 import hmac
 import re
+from functools import wraps
 
 from django.conf import settings
 from django.core import signing
@@ -49,6 +50,21 @@ def section():
 # --- Sending ----------------------------------------------------------------
 
 
+def _allowance(view):
+    """Each drawing or sending of a form counts against the client's
+    allowance of rendered pages (pages/limits.py): a flood from one address
+    gets the cheap 429 page, which touches no database, within seconds."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        too_many = limits.refused(request, limits.PAGES)
+        if too_many is not None:
+            return too_many
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 FORM_PAGES = {
     Kind.QUESTION: ("Gửi câu hỏi", "questions:ask"),
     Kind.REPORT: ("Gửi phản ánh, kiến nghị", "questions:report"),
@@ -57,12 +73,14 @@ FORM_PAGES = {
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@_allowance
 def ask(request):
     """/hoi-dap/gui-cau-hoi/: a question to the ward."""
     return _form_page(request, Kind.QUESTION)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@_allowance
 def report(request):
     """/hoi-dap/gui-phan-anh/: a report (phản ánh, kiến nghị), with its
     place and photos."""
@@ -70,6 +88,7 @@ def report(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@_allowance
 def comment(request, slug):
     """/van-ban/<slug>/gop-y/: a comment on a draft while its comment period
     is open; after it, the page says so and links the summary."""
@@ -195,6 +214,7 @@ def _take(request, form, kind, document):
 
 
 @require_safe
+@_allowance
 def sent(request):
     """/hoi-dap/da-gui/?ma=…: the code of what was just sent (signed, so
     this page tells nothing about codes nobody was given)."""
@@ -220,11 +240,9 @@ def sent(request):
 
 
 @require_safe
+@_allowance
 def challenge(request):
     """A proof-of-work challenge for the form's widget; never kept."""
-    too_many = limits.refused(request, limits.PAGES)
-    if too_many is not None:
-        return too_many
     response = JsonResponse(door.new_challenge())
     add_never_cache_headers(response)
     return response
@@ -268,6 +286,7 @@ STATUS_FOR_RESIDENT = {
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@_allowance
 def lookup(request):
     """/hoi-dap/tra-cuu/: where a submission stands, by its code and the
     phone or email given with it. The answer is the same whether the code
