@@ -171,3 +171,26 @@ def test_our_pictures_in_an_answer_get_full_addresses():
     assert 'src="https://phucloi.example/media/uploads/phuc-loi/a.png"' in (
         emails._absolute(html, "https://phucloi.example")
     )
+
+
+@pytest.mark.parametrize("vector", VECTORS)
+def test_no_answer_typed_in_the_admin_reaches_the_public_page_as_code(
+    editor_client, reader, ward, vector
+):
+    item = make_item(ward, title="Câu hỏi về tạm trú")
+    editor_client.post(
+        change_url(item), item_form(item, "_answer", answer=f"<p>Trả lời</p>{vector}")
+    )
+    item.refresh_from_db()
+    if item.status != Status.ANSWERED:
+        # Refused with a message (a picture from elsewhere): nothing stored.
+        assert item.answer == ""
+        return
+    editor_client.post(
+        change_url(item), item_form(item, "_publish", public_question=vector)
+    )
+    item.refresh_from_db()
+    assert item.status == Status.PUBLISHED
+    page = reader.get(item.get_absolute_url())
+    assert page.status_code == 200
+    assert script_problems(page.content.decode()) == []
