@@ -648,7 +648,9 @@ class SubmissionAdmin(WardScopedAdmin):
         ]
         if not wards:
             raise PermissionDenied
-        form = PersonRequestForm(request.POST or request.GET or None)
+        # Posted, never in the address: a phone number or email in a URL
+        # would stay in the server's logs and the browser's history.
+        form = PersonRequestForm(request.POST or None)
         items = []
         if form.is_bound and form.is_valid():
             items = list(

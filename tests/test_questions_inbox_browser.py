@@ -103,6 +103,8 @@ def test_a_persons_data_is_found_and_downloaded_on_request(
     page.get_by_label("Số điện thoại").fill("0912 345 678")
     page.get_by_role("button", name="Tìm").click()
     expect(page.get_by_text("2 mục của người này")).to_be_visible()
+    # Never in the address (the server's logs, the browser's history).
+    assert "0912" not in page.url and "345" not in page.url
     page.screenshot(path=SHOTS / "personal-data-desktop.png", full_page=True)
     with page.expect_download() as download:
         page.get_by_role("button", name="Tải về (CSV, mở bằng Excel)").click()
