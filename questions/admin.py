@@ -173,6 +173,7 @@ ALWAYS_READ_ONLY = [
     "received_at",
     *PERSONAL_FIELDS,
     "personal_hidden",
+    "assignee_name",
     "body",
     "place",
     "document_link",
@@ -373,6 +374,7 @@ class SubmissionAdmin(WardScopedAdmin):
         answer = (
             "answer" if handling.may_write_answer(request.user, obj) else "shown_answer"
         )
+        editor = handling.works_whole_inbox(request.user, obj)
         return [
             (
                 None,
@@ -383,7 +385,8 @@ class SubmissionAdmin(WardScopedAdmin):
                         "state",
                         "received_at",
                         "deadline",
-                        "assignee",
+                        # Named as colleagues are, where it is not picked.
+                        "assignee" if editor else "assignee_name",
                     ]
                 },
             ),

@@ -442,3 +442,18 @@ def test_the_lists_queries_do_not_grow_with_its_items(editor_client, ward, write
     for n in range(12):
         make_item(ward, title=f"Câu hỏi {n}", assignee=writer if n % 2 else None)
     assert queries_for_list() == few
+
+
+def test_a_writer_reads_the_item_they_were_given(client, ward, writer, ward_editor):
+    writer.first_name, writer.last_name = "Bình", "Lê Văn"
+    writer.save()
+    item = make_item(ward, assignee=writer, internal_note="Gọi lại trước thứ Sáu.")
+    client.force_login(writer)
+    response = client.get(change_url(item))
+    page = response.content.decode()
+    assert "Lê Văn Bình" in page and "0912 345 678" in page
+    assert "Gọi lại trước thứ Sáu." in page
+    form = response.context["adminform"].form
+    assert set(form.fields) == {"answer", "internal_note"}
+    steps = [step.name for step in response.context["workflow_steps"]]
+    assert steps == ["_take", "_answer"]
