@@ -11,6 +11,7 @@ files go out only through this admin's download view.
 import json
 import logging
 from functools import partial
+from pathlib import PurePosixPath
 
 from django import forms
 from django.contrib import admin, messages
@@ -31,6 +32,7 @@ from documents.models import Document
 from files.checks import readable_size
 from files.download import saved_file_response
 from files.names import download_name
+from files.widgets import DocumentFileInput
 from richtext.editor import EditorWidget
 from richtext.sanitize import own_pictures_only
 from wards.admin import WardScopedAdmin
@@ -822,8 +824,44 @@ class CommentReportAdmin(admin.ModelAdmin):
             ward = obj.document.ward
         else:
             ward = wards[0] if len(wards) == 1 else None
-        kwargs["widgets"] = {"body": EditorWidget(scope=editor_scope(ward))}
+        kwargs["widgets"] = {
+            "body": EditorWidget(scope=editor_scope(ward)),
+            # The stored file by its name, linked to the download below
+            # (nothing under attachments/ has an address of its own).
+            "file": DocumentFileInput(
+                link=lambda report: reverse(
+                    "admin:questions_commentreport_file", args=[report.pk]
+                ),
+                shown_name=lambda report: PurePosixPath(report.file.name).name,
+            ),
+        }
         return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/tep/",
+                self.admin_site.admin_view(self.file_view),
+                name="questions_commentreport_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request, object_id):
+        """The report's file, for those who may see the report, before it
+        is published too."""
+        report = self.get_object(request, unquote(object_id))
+        if report is None or not report.file:
+            raise Http404("Không tìm thấy tệp.")
+        if not self.has_view_permission(request, report):
+            raise PermissionDenied
+        return saved_file_response(
+            report.file,
+            filename=download_name(
+                f"Báo cáo tổng hợp ý kiến {report.document.number}", report.file.name
+            ),
+            public=False,
+        )
 
     def save_model(self, request, obj, form, change):
         if not request.user.has_perm(

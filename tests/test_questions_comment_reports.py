@@ -3,8 +3,10 @@ write and publish them for their own drafts only; writers and other wards'
 staff cannot, crafted POSTs included; the body is sanitised."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from questions.models import CommentReport
 from wards import roles
@@ -83,3 +85,28 @@ def test_writers_do_not_write_reports(client, writer, draft):
     client.force_login(writer)
     assert client.get(f"{LIST}add/").status_code == 403
     assert client.post(f"{LIST}add/", report_form(draft)).status_code == 403
+
+
+def test_the_reports_file_goes_to_its_wards_staff_only(
+    client, ward, second_ward, draft
+):
+    pdf = Path(__file__).parent.parent / "documents" / "demo" / "125-qd-ubnd.pdf"
+    client.force_login(make_staff("bientaphd", ward, role=roles.EDITOR))
+    response = client.post(
+        f"{LIST}add/",
+        report_form(
+            draft,
+            published="",
+            file=SimpleUploadedFile("bao-cao.pdf", pdf.read_bytes()),
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    report = CommentReport.objects.get()
+    assert report.file.name.startswith("attachments/comment-reports/")
+    url = f"{LIST}{report.pk}/tep/"
+    assert url in client.get(f"{LIST}{report.pk}/change/").content.decode()
+    download = client.get(url)
+    assert download.status_code == 200
+    assert "attachment" in download["Content-Disposition"]
+    client.force_login(make_staff("bientapbode", second_ward, role=roles.EDITOR))
+    assert client.get(url).status_code == 404
