@@ -148,6 +148,29 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DraftFilter(admin.SimpleListFilter):
+    """The comments on one draft: what its summary reports on."""
+
+    title = "dự thảo được góp ý"
+    parameter_name = "du-thao"
+
+    def lookups(self, request, model_admin):
+        drafts = (
+            Document.objects.filter(
+                ward__in=user_wards(request), comments__isnull=False
+            )
+            .distinct()
+            .order_by("-issued_on")[:30]
+        )
+        return [(str(draft.pk), draft.number) for draft in drafts]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(document_id=int(value))
+        return queryset
+
+
 def ward_staff(wards):
     """The active staff accounts working for these wards, by name."""
     from django.contrib.auth import get_user_model
@@ -216,12 +239,15 @@ class SubmissionAdmin(WardScopedAdmin):
         "kind",
         "topic",
         AssigneeFilter,
+        DraftFilter,
         "held",
         "received_at",
     ]
     list_select_related = ["ward", "assignee"]
-    search_fields = ["code", "title"]
-    search_help_text = "Tìm theo mã tra cứu, tiêu đề, họ tên, số điện thoại hoặc email."
+    search_fields = ["code", "title", "document__number"]
+    search_help_text = (
+        "Tìm theo mã tra cứu, tiêu đề, số dự thảo, họ tên, số điện thoại hoặc email."
+    )
     date_hierarchy = "received_at"
     actions = ["close_summarised"]
     view_on_site = False
@@ -805,7 +831,13 @@ class CommentReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="số góp ý", ordering="comments_received")
     def comment_count(self, report):
-        return report.comments_received
+        # To the comments themselves, in the inbox.
+        return format_html(
+            '<a href="{}?du-thao={}">{}</a>',
+            reverse("admin:questions_submission_changelist"),
+            report.document_id,
+            report.comments_received,
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "document":

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from questions.models import CommentReport
+from questions.models import CommentReport, Submission
 from wards import roles
 
 from .conftest import make_staff
+from .inbox import make_item
 
 LIST = "/admin/questions/commentreport/"
 
@@ -110,3 +111,19 @@ def test_the_reports_file_goes_to_its_wards_staff_only(
     assert "attachment" in download["Content-Disposition"]
     client.force_login(make_staff("bientapbode", second_ward, role=roles.EDITOR))
     assert client.get(url).status_code == 404
+
+
+def test_the_report_list_counts_and_links_the_drafts_comments(client, ward, draft):
+    comments = [
+        make_item(ward, kind=Submission.Kind.COMMENT, document=draft, title=f"Ý {n}")
+        for n in range(2)
+    ]
+    question = make_item(ward, title="Không phải góp ý")
+    CommentReport.objects.create(document=draft, body="<p>Tổng hợp</p>")
+    client.force_login(make_staff("bientaphd", ward, role=roles.EDITOR))
+    page = client.get(LIST).content.decode()
+    link = f"/admin/questions/submission/?du-thao={draft.pk}"
+    assert f'<a href="{link}">2</a>' in page
+    inbox = client.get(link).content.decode()
+    assert all(comment.code in inbox for comment in comments)
+    assert question.code not in inbox
