@@ -10,6 +10,7 @@ files go out only through this admin's download view.
 
 import json
 import logging
+import re
 from functools import partial
 from pathlib import PurePosixPath
 
@@ -34,7 +35,7 @@ from files.download import saved_file_response
 from files.names import download_name
 from files.widgets import DocumentFileInput
 from richtext.editor import EditorWidget
-from richtext.sanitize import own_pictures_only
+from richtext.sanitize import own_pictures_only, pictures_without_description
 from wards.admin import WardScopedAdmin
 from wards.editor import editor_scope
 from wards.hosts import url_on_ward
@@ -187,7 +188,14 @@ def ward_staff(wards):
 LIST_DEFERRED = ["body", "answer", "internal_note", "public_question"]
 
 # The fields a resident gave about themselves.
-PERSONAL_FIELDS = ["name", "group", "phone", "email", "consent_at", "attached_files"]
+PERSONAL_FIELDS = [
+    "name",
+    "group",
+    "phone_link",
+    "email_link",
+    "consent_at",
+    "attached_files",
+]
 
 # What staff never change: the resident's words and the record of handling.
 ALWAYS_READ_ONLY = [
@@ -486,6 +494,20 @@ class SubmissionAdmin(WardScopedAdmin):
             "người gửi chỉ cán bộ của phường được giao xử lý xem được."
         )
 
+    @admin.display(description="số điện thoại")
+    def phone_link(self, item):
+        # A tap calls the resident from a phone.
+        if not item.phone:
+            return "—"
+        number = re.sub(r"[^\d+]", "", item.phone)
+        return format_html('<a href="tel:{}">{}</a>', number, item.phone)
+
+    @admin.display(description="thư điện tử")
+    def email_link(self, item):
+        if not item.email:
+            return "—"
+        return format_html('<a href="mailto:{}">{}</a>', item.email, item.email)
+
     @admin.display(description="tệp người gửi")
     def attached_files(self, item):
         files = list(item.files.all())
@@ -596,6 +618,14 @@ class SubmissionAdmin(WardScopedAdmin):
         if step is handling.ANSWER:
             self.tell_resident(request, obj)
         self.message_user(request, handling.outcome(obj, step), messages.SUCCESS)
+        if undescribed := pictures_without_description(obj.answer):
+            self.message_user(
+                request,
+                f"Có {undescribed} ảnh trong câu trả lời chưa có mô tả: người không "
+                "xem được ảnh sẽ không biết ảnh chụp gì. Hãy bấm đúp vào ảnh, điền "
+                "“Mô tả ảnh” rồi lưu lại.",
+                messages.WARNING,
+            )
 
     def tell_resident(self, request, item):
         """The answer to the resident's email, if they gave one."""

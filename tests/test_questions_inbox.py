@@ -310,6 +310,9 @@ def test_the_wards_editor_sees_the_residents_details(editor_client, ward):
     page = editor_client.get(change_url(item)).content.decode()
     assert "0912 345 678" in page and "an.nguyen@example.com" in page
     assert "Nguyễn Văn An" in page
+    # A tap calls or writes to the resident.
+    assert 'href="tel:0912345678"' in page
+    assert 'href="mailto:an.nguyen@example.com"' in page
     assert item.code in editor_client.get(LIST, {"q": "0912"}).content.decode()
 
 
