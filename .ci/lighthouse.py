@@ -3,14 +3,11 @@
 `make lighthouse` runs this with the venv's Python. It serves the demo content
 (`load_demo`) through the real gunicorn with DEBUG off on a throwaway SQLite
 database, runs Lighthouse (the npm package, pinned in the Makefile; mobile,
-its default) in Debian's Chromium against the home page, a category, an
-article with a photo, search results, the schedule's week and reception
-days and a ward page, prints the scores and
-article with a photo, search results, the organisation and its English page
-and a ward page, prints the scores and
-each audit that cost points, and exits 1 if any score is under 100.
-article with a photo, search results, a ward page, the procedures and a
-procedure (Đăng ký khai sinh), prints the scores and each audit that cost
+its default) in Debian's Chromium against every kind of reader page (the
+home page, a category, an article with a photo, search results, the
+documents and a document, the schedule's week and reception days, the
+procedures and a procedure, the organisation and its English page, and a
+ward page: PICK_PAGES below), prints the scores and each audit that cost
 points, and exits 1 if any score is under 100.
 
 LIGHTHOUSE_CLI: Lighthouse's cli/index.js (the Makefile sets it);
