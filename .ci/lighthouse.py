@@ -6,8 +6,9 @@ database, runs Lighthouse (the npm package, pinned in the Makefile; mobile,
 its default) in Debian's Chromium against every kind of reader page (the
 home page, a category, an article with a photo, search results, the
 documents and a document, the schedule's week and reception days, the
-procedures and a procedure, the organisation and its English page, and a
-ward page: PICK_PAGES below), prints the scores and each audit that cost
+procedures and a procedure, the organisation and its English page, Hỏi
+đáp with its question form, an answer and the status page (the demo
+questions of `load_demo_questions`), and a ward page: PICK_PAGES below), prints the scores and each audit that cost
 points, and exits 1 if any score is under 100.
 
 LIGHTHOUSE_CLI: Lighthouse's cli/index.js (the Makefile sets it);

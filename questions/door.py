@@ -17,6 +17,7 @@ a third-party captcha, tracking, or a puzzle for people using screen readers.
 
 import hashlib
 import logging
+import re
 import secrets
 import threading
 import time
@@ -97,6 +98,21 @@ def _first_use(key: str) -> bool:
     except Exception as error:
         logger.warning("Could not mark a form solution used: %s", error)
         return True
+
+
+# --- What the words say ------------------------------------------------------
+
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+MAX_LINKS = 2
+
+
+def looks_like_spam(fields) -> str:
+    """Why an item that passed the door still wants a look before anyone
+    works on it ("" if nothing): residents rarely send links, spam always."""
+    text = " ".join(str(fields.get(name, "")) for name in ("title", "body", "place"))
+    if len(_LINK.findall(text)) > MAX_LINKS:
+        return "Nhiều đường link trong nội dung"
+    return ""
 
 
 # --- Form tokens ------------------------------------------------------------

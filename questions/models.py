@@ -152,7 +152,11 @@ def fingerprint(ward_id, kind, document_id, name, contact, title, body) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-_GROUP = re.compile(r"\btổ(?:\s+dân\s+phố)?\s*(?:số\s*)?(\d{1,3}[a-z]?)\b", re.I)
+_GROUP = re.compile(
+    r"\b(?:tổ(?:\s+dân\s+phố)?|tdp)\s*(?:số\s*)?(\d{1,3}[a-z]?)\b", re.I
+)
+# The Q&A's own addresses under /hoi-dap/: no answer may take one as its slug.
+RESERVED_SLUGS = {"gui-cau-hoi", "gui-phan-anh", "da-gui", "tra-cuu", "thu-thach"}
 
 
 class Submission(models.Model):
@@ -317,6 +321,8 @@ class Submission(models.Model):
         for field in ("name", "group", "phone", "title", "place"):
             setattr(self, field, " ".join(nfc(getattr(self, field)).split()))
         self.email = self.email.strip().lower()
+        if self.slug in RESERVED_SLUGS:
+            self.slug = f"{self.slug}-1"
         self.body = nfc(self.body).strip()
         self.public_question = nfc(self.public_question).strip()
         self.answer = clean_rich_text(self.answer, self.ward)

@@ -208,7 +208,7 @@ def _take(request, form, kind, document):
         files=files,
         document=document,
         token=token.key,
-        held_reason=NO_SCRIPT if held else "",
+        held_reason=NO_SCRIPT if held else door.looks_like_spam(fields),
     )
     return redirect(f"{reverse('questions:sent')}?ma={_SENT.sign(submission.code)}")
 

@@ -261,3 +261,10 @@ def test_comments_are_refused_outside_the_period(reader, ward, make_document, da
 def test_a_document_not_for_comment_has_no_form(reader, ward, make_document):
     document = make_document()
     assert reader.get(f"/van-ban/{document.slug}/gop-y/").status_code == 404
+
+
+def test_many_links_are_held_for_a_look(reader, ward):
+    body = "Mua ngay http://a.example http://b.example www.c.example giá rẻ"
+    assert reader.post(ASK, filled(reader, body=body)).status_code == 302
+    item = Submission.objects.get()
+    assert item.held and item.held_reason == "Nhiều đường link trong nội dung"

@@ -90,3 +90,9 @@ def test_answers_are_sanitised(ward):
         ward, answer='<p onclick="x()">Có<script>alert(1)</script></p>'
     )
     assert item.answer == "<p>Có</p>"
+
+
+def test_initials_read_tdp_and_reserved_slugs_move(ward):
+    item = make_submission(ward, group="TDP 12, ngõ 5", slug="tra-cuu")
+    assert item.initials == "Ông/bà N.V.A., tổ 12"
+    assert item.slug == "tra-cuu-1"

@@ -221,3 +221,33 @@ def test_the_privacy_notice(reader, ward):
 def test_the_menu_and_home_link_to_questions(reader, ward):
     page = reader.get("/").content.decode()
     assert page.count('href="/hoi-dap/"') >= 2
+
+
+def test_the_sitemap_lists_published_answers_only(reader, ward):
+    shown = published(ward, title="Đã đăng")
+    make_submission(ward, title="Chưa đăng", slug="chua-dang")
+    index = reader.get("/sitemap.xml").content.decode()
+    assert "sitemap-hoi-dap.xml" in index
+    section = reader.get("/sitemap-hoi-dap.xml").content.decode()
+    assert shown.get_absolute_url() in section
+    assert "chua-dang" not in section and "0912" not in section
+
+
+def test_the_status_and_sent_pages_are_valid_html(reader, ward, tmp_path):
+    from .test_html_valid import check_html
+
+    item = make_submission(ward, status=Status.ANSWERED, answer="<p>Trả lời.</p>")
+    pages = {
+        "status-found": reader.post(
+            "/hoi-dap/tra-cuu/", {"ma": item.code, "lien_he": "0912345678"}
+        ),
+        "status-missing": reader.post(
+            "/hoi-dap/tra-cuu/", {"ma": "HD-2026-999999", "lien_he": "0912345678"}
+        ),
+    }
+    files = {}
+    for name, response in pages.items():
+        file = tmp_path / f"{name}.html"
+        file.write_text(response.content.decode(), encoding="utf-8")
+        files[str(file)] = (name, "/hoi-dap/tra-cuu/")
+    assert check_html(files) == []

@@ -15,6 +15,7 @@ from pages.decorators import for_readers
 from pages.params import page_number
 from pictures.renditions import RENDITIONS
 from procedures.sitemaps import ProcedureSitemap
+from questions.sitemaps import QuestionSitemap
 from schedules.sitemaps import ScheduleSitemap
 from wardnews.health import healthz
 from wards.views import robots_txt, view_on_site
@@ -28,6 +29,7 @@ SITEMAP_SECTIONS = {
     "van-ban": DocumentSitemap,
     "lich-cong-tac": ScheduleSitemap,
     "thu-tuc-hanh-chinh": ProcedureSitemap,
+    "hoi-dap": QuestionSitemap,
 }
 
 MEDIA_MAX_AGE = 24 * 60 * 60
