@@ -1,6 +1,8 @@
 """The ward's inbox in the admin: residents' questions, reports and comments
-on drafts, worked by the ward's staff (the rules are handling.py's), and the
-comment reports (báo cáo tổng hợp ý kiến) of drafts.
+on drafts, worked by the ward's staff (the rules are handling.py's); its
+list's filters are admin_filters.py's, a person's data on request
+admin_requests.py's; the comment reports (báo cáo tổng hợp ý kiến) of drafts
+are admin_reports.py's, registered here.
 
 Staff of a ward see its items only (WardScopedAdmin), writers only what is
 assigned to them (Submission.objects.for_user); a resident's name, address,
@@ -12,28 +14,24 @@ import json
 import logging
 import re
 from functools import partial
-from pathlib import PurePosixPath
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import Http404, HttpResponse
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 import outbox
-from documents.models import Document
 from files.checks import readable_size
 from files.download import saved_file_response
 from files.names import download_name
-from files.widgets import DocumentFileInput
 from richtext.editor import EditorWidget
 from richtext.sanitize import own_pictures_only, pictures_without_description
 from wards.admin import WardScopedAdmin
@@ -42,6 +40,9 @@ from wards.hosts import url_on_ward
 from wards.staff import user_wards
 
 from . import deadlines, emails, handling, personal_data
+from .admin_filters import AssigneeFilter, DraftFilter, LateFilter, ward_staff
+from .admin_reports import CommentReportAdmin
+from .admin_requests import PersonalDataRequests
 from .models import CommentReport, Kind, Status, Submission
 
 logger = logging.getLogger(__name__)
@@ -105,85 +106,6 @@ class SubmissionAdminForm(forms.ModelForm):
         return cleaned
 
 
-class LateFilter(admin.SimpleListFilter):
-    """By the ward's deadline (QUESTIONS_ANSWER_WORKING_DAYS working days)."""
-
-    title = "thời hạn trả lời"
-    parameter_name = "han"
-
-    def lookups(self, request, model_admin):
-        return [("qua-han", "Quá hạn"), ("con-han", "Chưa quá hạn")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "qua-han":
-            return handling.late(queryset)
-        if self.value() == "con-han":
-            return handling.not_late(queryset)
-        return queryset
-
-
-class AssigneeFilter(admin.SimpleListFilter):
-    title = "cán bộ xử lý"
-    parameter_name = "can-bo"
-
-    def lookups(self, request, model_admin):
-        choices = [("cua-toi", "Giao cho tôi"), ("chua-giao", "Chưa giao ai")]
-        editing = [
-            w
-            for w in user_wards(request)
-            if handling.works_whole_inbox(request.user, w)
-        ]
-        if editing:
-            people = ward_staff(editing).exclude(pk=request.user.pk)
-            choices += [(str(user.pk), handling.person(user)) for user in people]
-        return choices
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "cua-toi":
-            return queryset.filter(assignee=request.user)
-        if value == "chua-giao":
-            return queryset.filter(assignee__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(assignee_id=int(value))
-        return queryset
-
-
-class DraftFilter(admin.SimpleListFilter):
-    """The comments on one draft: what its summary reports on."""
-
-    title = "dự thảo được góp ý"
-    parameter_name = "du-thao"
-
-    def lookups(self, request, model_admin):
-        drafts = (
-            Document.objects.filter(
-                ward__in=user_wards(request), comments__isnull=False
-            )
-            .distinct()
-            .order_by("-issued_on")[:30]
-        )
-        return [(str(draft.pk), draft.number) for draft in drafts]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(document_id=int(value))
-        return queryset
-
-
-def ward_staff(wards):
-    """The active staff accounts working for these wards, by name."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(ward_memberships__ward__in=wards, is_active=True, is_staff=True)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
-
-
 # What the list reads of each item: never the long texts.
 LIST_DEFERRED = ["body", "answer", "internal_note", "public_question"]
 
@@ -226,7 +148,7 @@ EDITOR_FIELDS = [
 
 
 @admin.register(Submission)
-class SubmissionAdmin(WardScopedAdmin):
+class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
     form = SubmissionAdminForm
     # State and deadline next to the title: on a phone the columns after
     # them need a scroll.
@@ -698,104 +620,6 @@ class SubmissionAdmin(WardScopedAdmin):
             public=False,
         )
 
-    def personal_data_view(self, request):
-        """Export or erase one person's items, found by phone or email, in
-        the wards where the user may handle such requests. Each export and
-        erasure is recorded in the items' history."""
-        wards = [
-            w
-            for w in user_wards(request)
-            if handling.may_handle_requests(request.user, w)
-        ]
-        if not wards:
-            raise PermissionDenied
-        # Posted, never in the address: a phone number or email in a URL
-        # would stay in the server's logs and the browser's history.
-        form = PersonRequestForm(request.POST or None)
-        items = []
-        if form.is_bound and form.is_valid():
-            items = list(
-                personal_data.person_items(
-                    Submission.objects.filter(ward__in=wards),
-                    phone=form.cleaned_data["phone"],
-                    email=form.cleaned_data["email"],
-                ).prefetch_related("files")
-            )
-            if request.method == "POST":
-                # The button pressed: "json", "csv" or "erase".
-                for kind in ("json", "csv"):
-                    if kind in request.POST:
-                        return self.export(request, items, kind)
-                if "erase" in request.POST:
-                    return self.erase(request, items)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Dữ liệu cá nhân theo yêu cầu của người dân",
-            "opts": self.model._meta,
-            "form": form,
-            "items": items,
-            "searched": form.is_bound and form.is_valid(),
-        }
-        return TemplateResponse(
-            request, "admin/questions/submission/personal_data.html", context
-        )
-
-    def export(self, request, items, kind):
-        if kind == "json":
-            body, content_type = personal_data.export_json(items), "application/json"
-        else:
-            body, content_type = personal_data.export_csv(items), "text/csv"
-        for item in items:
-            self.log_change(
-                request, item, f"Xuất dữ liệu cá nhân theo yêu cầu ({kind.upper()})."
-            )
-        logger.info(
-            "Personal data exported by %s: %s",
-            request.user.get_username(),
-            ", ".join(item.code for item in items),
-        )
-        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = (
-            f'attachment; filename="du-lieu-ca-nhan-{stamp}.{kind}"'
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    def erase(self, request, items):
-        now = timezone.now()
-        for item in items:
-            personal_data.forget(item, now=now)
-            self.log_change(request, item, "Xóa dữ liệu cá nhân theo yêu cầu.")
-        logger.info(
-            "Personal data erased by %s: %s",
-            request.user.get_username(),
-            ", ".join(item.code for item in items),
-        )
-        self.message_user(
-            request,
-            f"Đã xóa dữ liệu cá nhân của {len(items)} mục (họ tên chỉ còn chữ "
-            "cái đầu, địa chỉ chỉ còn tổ dân phố; số điện thoại, email và tệp đã "
-            "xóa). Câu hỏi và trả lời đã đăng vẫn giữ.",
-            messages.SUCCESS,
-        )
-        return redirect("admin:questions_submission_personal_data")
-
-
-class PersonRequestForm(forms.Form):
-    phone = forms.CharField(label="Số điện thoại", max_length=30, required=False)
-    email = forms.EmailField(label="Email", required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        phone, email = cleaned.get("phone", ""), cleaned.get("email", "")
-        if not email and len(personal_data.phone_key(phone or "")) < 6:
-            raise forms.ValidationError(
-                "Hãy nhập số điện thoại (ít nhất 6 chữ số) hoặc email người dân "
-                "đã dùng khi gửi."
-            )
-        return cleaned
-
 
 def absolute_on_ward(request, ward, path_and_query: str) -> str:
     """A full address on the ward's own site, for an email."""
@@ -803,134 +627,4 @@ def absolute_on_ward(request, ward, path_and_query: str) -> str:
     return url if "://" in url else request.build_absolute_uri(url)
 
 
-# Comment reports -------------------------------------------------------------
-
-
-class CommentReportForm(forms.ModelForm):
-    class Meta:
-        model = CommentReport
-        fields = ["document", "body", "file", "published", "published_at"]
-
-
-@admin.register(CommentReport)
-class CommentReportAdmin(admin.ModelAdmin):
-    """Báo cáo tổng hợp ý kiến: a draft's summary of comments, by the ward's
-    editors, of their own wards' drafts only."""
-
-    form = CommentReportForm
-    list_display = ["document", "comment_count", "published", "published_at"]
-    list_filter = ["published"]
-    list_select_related = ["document", "document__ward"]
-    search_fields = ["document__number", "document__summary"]
-    autocomplete_fields = []
-
-    def get_queryset(self, request):
-        queryset = (
-            super()
-            .get_queryset(request)
-            .annotate(comments_received=Count("document__comments"))
-        )
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(document__ward__in=user_wards(request))
-
-    def _may(self, request, action, obj):
-        codename = f"questions.{action}_commentreport"
-        if obj is None:
-            return request.user.has_perm(codename)
-        return request.user.has_perm(codename, obj.document.ward)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, "view", obj) or self._may(request, "change", obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request, "change", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may(request, "delete", obj)
-
-    def has_add_permission(self, request):
-        return self._may(request, "add", None)
-
-    def _report_wards(self, request):
-        return [
-            w
-            for w in user_wards(request)
-            if request.user.has_perm("questions.change_commentreport", w)
-        ]
-
-    @admin.display(description="số góp ý", ordering="comments_received")
-    def comment_count(self, report):
-        # To the comments themselves, in the inbox.
-        return format_html(
-            '<a href="{}?du-thao={}">{}</a>',
-            reverse("admin:questions_submission_changelist"),
-            report.document_id,
-            report.comments_received,
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "document":
-            # Drafts for comment of the wards where the user writes reports.
-            kwargs["queryset"] = Document.objects.filter(
-                Q(is_draft_for_comment=True) | Q(comment_report__isnull=False),
-                ward__in=self._report_wards(request),
-            ).select_related("ward")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        # The editor uploads pictures into the report's ward: for a new
-        # report, the user's ward when they write reports for one only.
-        wards = self._report_wards(request)
-        if obj is not None:
-            ward = obj.document.ward
-        else:
-            ward = wards[0] if len(wards) == 1 else None
-        kwargs["widgets"] = {
-            "body": EditorWidget(scope=editor_scope(ward)),
-            # The stored file by its name, linked to the download below
-            # (nothing under attachments/ has an address of its own).
-            "file": DocumentFileInput(
-                link=lambda report: reverse(
-                    "admin:questions_commentreport_file", args=[report.pk]
-                ),
-                shown_name=lambda report: PurePosixPath(report.file.name).name,
-            ),
-        }
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/tep/",
-                self.admin_site.admin_view(self.file_view),
-                name="questions_commentreport_file",
-            ),
-            *super().get_urls(),
-        ]
-
-    def file_view(self, request, object_id):
-        """The report's file, for those who may see the report, before it
-        is published too."""
-        report = self.get_object(request, unquote(object_id))
-        if report is None or not report.file:
-            raise Http404("Không tìm thấy tệp.")
-        if not self.has_view_permission(request, report):
-            raise PermissionDenied
-        return saved_file_response(
-            report.file,
-            filename=download_name(
-                f"Báo cáo tổng hợp ý kiến {report.document.number}", report.file.name
-            ),
-            public=False,
-        )
-
-    def save_model(self, request, obj, form, change):
-        if not request.user.has_perm(
-            "questions.change_commentreport"
-            if change
-            else "questions.add_commentreport",
-            obj.document.ward,
-        ):
-            raise PermissionDenied
-        super().save_model(request, obj, form, change)
+admin.site.register(CommentReport, CommentReportAdmin)
