@@ -487,11 +487,12 @@ else:
 # months after it was closed (`manage.py forget_old_submissions`).
 QUESTIONS_ANSWER_WORKING_DAYS = env_int("DJANGO_QUESTIONS_ANSWER_WORKING_DAYS", 7)
 QUESTIONS_RETENTION_MONTHS = env_int("DJANGO_QUESTIONS_RETENTION_MONTHS", 24)
-if QUESTIONS_ANSWER_WORKING_DAYS < 1 or QUESTIONS_RETENTION_MONTHS < 1:
-    raise ImproperlyConfigured(
-        "DJANGO_QUESTIONS_ANSWER_WORKING_DAYS and DJANGO_QUESTIONS_RETENTION_MONTHS "
-        "must be 1 or more."
-    )
+for _name, _value in [
+    ("DJANGO_QUESTIONS_ANSWER_WORKING_DAYS", QUESTIONS_ANSWER_WORKING_DAYS),
+    ("DJANGO_QUESTIONS_RETENTION_MONTHS", QUESTIONS_RETENTION_MONTHS),
+]:
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more, not {_value}.")
 
 # JSON lines on stdout, as gunicorn's own (wardnews/logs.py).
 LOGGING = {
