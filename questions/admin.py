@@ -11,7 +11,6 @@ files go out only through this admin's download view.
 """
 
 import json
-import logging
 import re
 from functools import partial
 
@@ -34,18 +33,17 @@ from files.download import saved_file_response
 from files.names import download_name
 from richtext.editor import EditorWidget
 from richtext.sanitize import own_pictures_only, pictures_without_description
+from vietnamese.text import plain_text
 from wards.admin import WardScopedAdmin
 from wards.editor import editor_scope
 from wards.hosts import url_on_ward
 from wards.staff import user_wards
 
-from . import deadlines, emails, handling, personal_data
+from . import deadlines, emails, handling
 from .admin_filters import AssigneeFilter, DraftFilter, LateFilter, ward_staff
 from .admin_reports import CommentReportAdmin
 from .admin_requests import PersonalDataRequests
 from .models import CommentReport, Kind, Status, Submission
-
-logger = logging.getLogger(__name__)
 
 # The longest answer the admin accepts, in characters of HTML: a long
 # answer is a page or two; more is a pasted document, for a file.
@@ -92,7 +90,7 @@ class SubmissionAdminForm(forms.ModelForm):
         if step is None:
             return cleaned
         answer = cleaned.get("answer", self.instance.answer)
-        if step.needs_answer and not personal_data.plain_text(answer or "").strip():
+        if step.needs_answer and not plain_text(answer or "").strip():
             self.add_error(
                 "answer" if "answer" in self.fields else None,
                 "Hãy viết câu trả lời trước khi gửi hoặc đăng.",
