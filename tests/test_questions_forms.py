@@ -236,6 +236,9 @@ def test_a_comment_while_the_period_is_open(reader, ward, make_document):
     assert response.status_code == 302
     item = Submission.objects.get()
     assert item.kind == Kind.COMMENT and item.document == draft
+    assert item.code.startswith("GY-") and item.title.startswith("Góp ý quyết định")
+    sent = reader.get(response["Location"]).content.decode()
+    assert item.code in sent and draft.get_absolute_url() in sent
     page = reader.get(draft.get_absolute_url()).content.decode()
     assert "Đã nhận 1 ý kiến góp ý" in page
 
