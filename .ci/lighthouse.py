@@ -8,8 +8,9 @@ home page, a category, an article with a photo, search results, the
 documents and a document, the schedule's week and reception days, the
 procedures and a procedure, the organisation and its English page, Hỏi
 đáp with its question form, an answer and the status page (the demo
-questions of `load_demo_questions`), and a ward page: PICK_PAGES below), prints the scores and each audit that cost
-points, and exits 1 if any score is under 100.
+questions of `load_demo_questions`), and a ward page: PICK_PAGES below),
+prints the scores and each audit that cost points, and exits 1 if any
+score is under 100.
 
 LIGHTHOUSE_CLI: Lighthouse's cli/index.js (the Makefile sets it);
 CHROME_PATH: the browser (/usr/bin/chromium); LIGHTHOUSE_REPORTS: where the

@@ -39,8 +39,8 @@ WORK_FAILED = (
 )
 HONEYPOT_FILLED = "Xin để trống ô “Để trống ô này” rồi gửi lại."
 
-# The ?linh-vuc= filter and the search's words (pages/params.py).
-PARAMS_SEARCH_WORDS = 8
+# A search reads this many words at most (each one more filter).
+MAX_SEARCH_WORDS = 8
 
 
 def section():
@@ -344,7 +344,7 @@ def _page_number(raw) -> int:
 
 def search_words(text: str) -> list[str]:
     """The search's words, folded without accents (as search_folded is)."""
-    return re.findall(r"[^\W_]+", fold_accents(text))[:PARAMS_SEARCH_WORDS]
+    return re.findall(r"[^\W_]+", fold_accents(text))[:MAX_SEARCH_WORDS]
 
 
 @require_safe

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+import redisclient
 from questions import door
 from questions.models import Kind, Status, Submission, SubmissionFile
 
@@ -192,8 +193,12 @@ def test_the_limit_per_ward_holds(reader, ward, settings):
 def test_limits_rest_open_when_redis_is_down(reader, ward, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # Nobody listens there.
     settings.QUESTIONS_PER_ADDRESS_PER_HOUR = 1
-    for n in range(3):
-        assert reader.post(ASK, filled(reader, title=f"Câu {n}")).status_code == 302
+    try:
+        for n in range(3):
+            response = reader.post(ASK, filled(reader, title=f"Câu {n}"))
+            assert response.status_code == 302
+    finally:
+        redisclient.wake()  # The next tests' Redis is not resting.
     assert Submission.objects.count() == 3
 
 
@@ -236,6 +241,9 @@ def test_a_comment_while_the_period_is_open(reader, ward, make_document):
     assert response.status_code == 302
     item = Submission.objects.get()
     assert item.kind == Kind.COMMENT and item.document == draft
+    assert item.code.startswith("GY-") and item.title.startswith("Góp ý quyết định")
+    sent = reader.get(response["Location"]).content.decode()
+    assert item.code in sent and draft.get_absolute_url() in sent
     page = reader.get(draft.get_absolute_url()).content.decode()
     assert "Đã nhận 1 ý kiến góp ý" in page
 
@@ -268,3 +276,67 @@ def test_many_links_are_held_for_a_look(reader, ward):
     assert reader.post(ASK, filled(reader, body=body)).status_code == 302
     item = Submission.objects.get()
     assert item.held and item.held_reason == "Nhiều đường link trong nội dung"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_the_same_moment_store_one(ward):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one at a time anyway.")
+    first = Client()
+    data = filled(first)
+    posts = [{**data, "altcha": solved()} for _ in range(4)]
+    answers = []
+
+    def send(post):
+        try:
+            answers.append(Client().post(ASK, post)["Location"])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(post,)) for post in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Submission.objects.count() == 1
+    assert len(set(answers)) == 1 and len(answers) == 4
+
+
+def test_a_photo_loses_its_gps_and_is_never_served_publicly(reader, ward):
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "Điện thoại của tôi"  # Make.
+    exif[0x8825] = {1: "N", 2: (21.0, 2.0, 30.0), 3: "E", 4: (105.0, 54.0, 10.0)}
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 200)).save(buffer, "JPEG", exif=exif)
+    photo = SimpleUploadedFile("hien-truong.jpg", buffer.getvalue(), "image/jpeg")
+    data = filled(reader, REPORT, place="Ngõ 12", title="Rác thải")
+    data["files"] = [photo]
+    assert reader.post(REPORT, data).status_code == 302
+    stored = SubmissionFile.objects.get()
+    with stored.file.open("rb") as file, Image.open(file) as image:
+        assert not image.getexif()
+    assert reader.get(f"/media/{stored.file.name}").status_code == 404
+
+
+def test_four_photos_or_a_large_file_are_refused(reader, ward):
+    data = filled(reader, REPORT, place="Ngõ 12")
+    data["files"] = [
+        SimpleUploadedFile(f"anh-{n}.png", png_bytes(), "image/png") for n in range(4)
+    ]
+    assert reader.post(REPORT, data).status_code == 400
+    big = SimpleUploadedFile("lon.pdf", b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024))
+    data = filled(reader)
+    data["files"] = big
+    response = reader.post(ASK, data)
+    assert response.status_code == 400
+    assert "quá lớn" in response.content.decode()
+    assert not Submission.objects.exists()
