@@ -32,7 +32,11 @@ class AssigneeFilter(admin.SimpleListFilter):
     parameter_name = "can-bo"
 
     def lookups(self, request, model_admin):
-        choices = [("cua-toi", "Giao cho tôi"), ("chua-giao", "Chưa giao ai")]
+        choices = [
+            ("cho-toi", "Giao cho tôi, chưa trả lời"),
+            ("cua-toi", "Giao cho tôi"),
+            ("chua-giao", "Chưa giao ai"),
+        ]
         editing = [
             w
             for w in user_wards(request)
@@ -45,6 +49,8 @@ class AssigneeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
+        if value == "cho-toi":
+            return handling.waiting_for(request.user, queryset)
         if value == "cua-toi":
             return queryset.filter(assignee=request.user)
         if value == "chua-giao":

@@ -204,6 +204,11 @@ def not_late(queryset, today=None):
     )
 
 
+def waiting_for(user, queryset):
+    """The items assigned to the user and not yet answered."""
+    return queryset.filter(assignee=user, status__in=OPEN)
+
+
 def has_deadline(item) -> bool:
     return item.status in OPEN and item.kind != Kind.COMMENT
 

@@ -460,3 +460,12 @@ def test_a_writer_reads_the_item_they_were_given(client, ward, writer, ward_edit
     assert set(form.fields) == {"answer", "internal_note"}
     steps = [step.name for step in response.context["workflow_steps"]]
     assert steps == ["_take", "_answer"]
+
+
+def test_a_writer_is_told_what_waits_for_their_answer(writer_client, ward, writer):
+    taken = make_item(ward, assignee=writer, status=Status.IN_PROGRESS)
+    make_item(ward, assignee=writer, status=Status.ANSWERED)
+    page = writer_client.get("/admin/").content.decode()
+    assert "1 mục giao cho bạn chưa trả lời" in page
+    listed = writer_client.get(LIST, {"can-bo": "cho-toi"}).content.decode()
+    assert taken.code in listed
