@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -133,6 +134,7 @@ ALWAYS_READ_ONLY = [
     "answered",
     "shown_answer",
     "public_link",
+    "shown_publicly",
 ]
 # Set by the ward's editors only.
 EDITOR_FIELDS = [
@@ -357,6 +359,7 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
                 {
                     "fields": [
                         "public_question",
+                        "shown_publicly",
                         "slug",
                         "published_at",
                         "public_link",
@@ -472,6 +475,17 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
             return "Chưa"
         when = timezone.localtime(item.answered_at)
         return f"{when:%H:%M %d/%m/%Y}, {handling.person(item.answered_by)}"
+
+    @admin.display(description="trang công khai sẽ hiện")
+    def shown_publicly(self, item):
+        """The question as the public page shows it (as saved): emails and
+        phone numbers, the name and the address "[đã ẩn]"."""
+        return format_html(
+            '<div class="inbox-public"><strong>{}</strong><br>{}<br>{}</div>',
+            item.public_title,
+            item.initials,
+            linebreaksbr(item.public_text),
+        )
 
     @admin.display(description="trang công khai")
     def public_link(self, item):

@@ -469,3 +469,15 @@ def test_a_writer_is_told_what_waits_for_their_answer(writer_client, ward, write
     assert "1 mục giao cho bạn chưa trả lời" in page
     listed = writer_client.get(LIST, {"can-bo": "cho-toi"}).content.decode()
     assert taken.code in listed
+
+
+def test_the_form_shows_the_question_as_the_public_page_will(editor_client, ward):
+    item = make_item(
+        ward,
+        body="Tôi là Nguyễn Văn An, số 0912 345 678, hỏi về tạm trú <b>gấp</b>.",
+    )
+    page = editor_client.get(change_url(item)).content.decode()
+    shown = re.search(r'<div class="inbox-public">(.*?)</div>', page, re.S)[1]
+    assert "[đã ẩn]" in shown and "0912" not in shown
+    assert "Nguyễn Văn An" not in shown and "Ông/bà N.V.A., tổ 5" in shown
+    assert "&lt;b&gt;gấp&lt;/b&gt;" in shown  # Text, never markup.
