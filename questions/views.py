@@ -47,6 +47,10 @@ def section():
     return {"name": "Hỏi đáp", "get_absolute_url": reverse("questions:list")}
 
 
+def _documents_section():
+    return {"name": "Văn bản", "get_absolute_url": reverse("documents:list")}
+
+
 # --- Sending ----------------------------------------------------------------
 
 
@@ -107,7 +111,7 @@ def comment(request, slug):
                 "typed": request.POST.get("body", "")[:5000]
                 if request.method == "POST"
                 else "",
-                "section": section(),
+                "section": _documents_section(),
             },
             status=403 if request.method == "POST" else 200,
         )
@@ -163,7 +167,8 @@ def _form_page(request, kind, document=None):
             "token": door.new_token(ward),
             "message": message,
             "challenge_url": reverse("questions:challenge"),
-            "section": section(),
+            # A comment belongs to its draft, under Văn bản.
+            "section": _documents_section() if document else section(),
             "storage_key": f"wn-gop-y-{document.pk}" if document else f"wn-{kind}",
         },
         status=status,
