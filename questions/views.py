@@ -32,7 +32,9 @@ PER_PAGE = 20
 SENT_MAX_AGE = 7 * 24 * 60 * 60
 _SENT = signing.TimestampSigner(salt="questions.sent")
 
-NO_SCRIPT = "Gửi khi trình duyệt không chạy JavaScript"
+NO_SCRIPT = (
+    "Gửi không kèm xác minh tự động (trình duyệt tắt JavaScript hoặc lỗi xác minh)"
+)
 WORK_FAILED = (
     "Chưa hoàn tất bước xác minh chống thư rác. Nội dung bạn nhập vẫn được giữ "
     "nguyên: xin bấm gửi lại."
