@@ -32,7 +32,9 @@ PER_PAGE = 20
 SENT_MAX_AGE = 7 * 24 * 60 * 60
 _SENT = signing.TimestampSigner(salt="questions.sent")
 
-NO_SCRIPT = "Gửi khi trình duyệt không chạy JavaScript"
+NO_SCRIPT = (
+    "Gửi không kèm xác minh tự động (trình duyệt tắt JavaScript hoặc lỗi xác minh)"
+)
 WORK_FAILED = (
     "Chưa hoàn tất bước xác minh chống thư rác. Nội dung bạn nhập vẫn được giữ "
     "nguyên: xin bấm gửi lại."
@@ -45,6 +47,10 @@ MAX_SEARCH_WORDS = 8
 
 def section():
     return {"name": "Hỏi đáp", "get_absolute_url": reverse("questions:list")}
+
+
+def _documents_section():
+    return {"name": "Văn bản", "get_absolute_url": reverse("documents:list")}
 
 
 # --- Sending ----------------------------------------------------------------
@@ -107,7 +113,7 @@ def comment(request, slug):
                 "typed": request.POST.get("body", "")[:5000]
                 if request.method == "POST"
                 else "",
-                "section": section(),
+                "section": _documents_section(),
             },
             status=403 if request.method == "POST" else 200,
         )
@@ -163,7 +169,8 @@ def _form_page(request, kind, document=None):
             "token": door.new_token(ward),
             "message": message,
             "challenge_url": reverse("questions:challenge"),
-            "section": section(),
+            # A comment belongs to its draft, under Văn bản.
+            "section": _documents_section() if document else section(),
             "storage_key": f"wn-gop-y-{document.pk}" if document else f"wn-{kind}",
         },
         status=status,

@@ -105,3 +105,19 @@ def test_a_503_loses_nothing_typed(new_context, live_server, ward):
     page.wait_for_function("() => localStorage.getItem('wn-cau-hoi') === null")
     page.goto(url)
     expect(page.get_by_label("Nội dung")).to_have_value("")
+
+
+def test_a_failed_proof_of_work_never_stops_the_resident(
+    new_context, live_server, ward
+):
+    page = new_context(phone=True).new_page()
+    page.route("**/hoi-dap/thu-thach/", lambda route: route.fulfill(status=500))
+    page.goto(f"{live_server.url}/hoi-dap/gui-cau-hoi/")
+    fill(page)
+    page.get_by_label(re.compile("Tôi đồng ý")).check()
+    expect(page.get_by_text(re.compile("Chưa xác minh tự động được"))).to_be_visible()
+    page.get_by_role("button", name="Gửi").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Phường đã nhận"))
+    ).to_be_visible()
+    assert Submission.objects.get().held

@@ -340,3 +340,28 @@ def test_four_photos_or_a_large_file_are_refused(reader, ward):
     assert response.status_code == 400
     assert "quá lớn" in response.content.decode()
     assert not Submission.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_question_sent_while_the_database_is_away_gets_the_503(ward, monkeypatch):
+    """The resident gets the Vietnamese 503 page (their browser keeps the
+    text: test_questions_browser.py); sent again once the database is back,
+    the same form stores one item."""
+    from django.db import connection
+    from django.test import Client
+
+    from .conftest import PHONE_UA
+    from .test_outage import OUTAGE_HEADING, take_away
+
+    served = Client(headers={"user-agent": PHONE_UA}, raise_request_exception=False)
+    data = filled(served)
+    with monkeypatch.context() as away:
+        take_away(away)
+        response = served.post(ASK, data)
+        assert response.status_code == 503
+        assert OUTAGE_HEADING in response.text
+        connection.close()
+    assert not Submission.objects.exists()
+    again = served.post(ASK, {**data, "altcha": solved()})
+    assert again.status_code == 302
+    assert Submission.objects.count() == 1

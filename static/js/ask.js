@@ -89,10 +89,31 @@ function useOurWorker(form) {
   }
 }
 
+// A proof of work that cannot be done (the challenge did not come, the
+// browser is too old) must not stop a resident: the form is sent without it
+// and the ward holds the item for a look.
+function neverStuck(form) {
+  const widget = form.querySelector("altcha-widget");
+  if (!widget) return;
+  const note = document.createElement("p");
+  note.className = "ask-note";
+  note.setAttribute("role", "status");
+  note.hidden = true;
+  note.textContent = "Chưa xác minh tự động được: bạn vẫn gửi được, cán bộ phường sẽ xem lại nội dung trước khi xử lý.";
+  widget.after(note);
+  widget.addEventListener("statechange", (event) => {
+    const failed = event.detail && event.detail.state === "error";
+    // The widget's own checkbox is required; the server checks every field.
+    form.noValidate = failed;
+    note.hidden = !failed;
+  });
+}
+
 const store = storage();
 for (const form of document.querySelectorAll("form[data-storage-key]")) {
   const key = form.dataset.storageKey;
   useOurWorker(form);
+  neverStuck(form);
   guardSubmit(form);
   if (!store) continue;
   restore(store, key, form);
