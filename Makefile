@@ -60,7 +60,6 @@ run: export DJANGO_DEBUG ?= true
 run: $(VENV)/.installed
 	$(PYTHON) manage.py migrate --no-input
 	$(PYTHON) manage.py load_demo
-	$(PYTHON) manage.py load_demo_questions
 	@echo "Two demo wards: http://127.0.0.1:$(PORT)/ and http://bode.localhost:$(PORT)/"
 	$(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -97,7 +96,6 @@ migrate: $(VENV)/.installed
 demo: export DJANGO_DEBUG ?= true
 demo: $(VENV)/.installed
 	$(PYTHON) manage.py load_demo
-	$(PYTHON) manage.py load_demo_questions
 
 ## superuser: create a staff account for /admin/
 superuser: export DJANGO_DEBUG ?= true

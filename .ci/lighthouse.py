@@ -6,11 +6,9 @@ database, runs Lighthouse (the npm package, pinned in the Makefile; mobile,
 its default) in Debian's Chromium against every kind of reader page (the
 home page, a category, an article with a photo, search results, the
 documents and a document, the schedule's week and reception days, the
-procedures and a procedure, the organisation and its English page, Hỏi
-đáp with its question form, an answer and the status page (the demo
-questions of `load_demo_questions`), and a ward page: PICK_PAGES below),
-prints the scores and each audit that cost points, and exits 1 if any
-score is under 100.
+procedures and a procedure, the organisation and its English page, and a
+ward page: PICK_PAGES below), prints the scores and each audit that cost
+points, and exits 1 if any score is under 100.
 
 LIGHTHOUSE_CLI: Lighthouse's cli/index.js (the Makefile sets it);
 CHROME_PATH: the browser (/usr/bin/chromium); LIGHTHOUSE_REPORTS: where the
@@ -72,6 +70,11 @@ print(json.dumps({
     "category": category.get_absolute_url(),
     "article": pictured.get_absolute_url(),
     "search": "/tim-kiem/?q=" + quote(word.lower()),
+    # Hỏi đáp (questions/demo_content.py, loaded by load_demo).
+    "questions": "/hoi-dap/",
+    "question-form": "/hoi-dap/gui-cau-hoi/",
+    "answer": "/hoi-dap/ho-so-dang-ky-tam-tru/",
+    "status": "/hoi-dap/tra-cuu/",
     "documents": "/van-ban/",
     "document": Document.objects.published(ward)
     .filter(files__isnull=False).first().get_absolute_url(),
@@ -81,10 +84,6 @@ print(json.dumps({
     "procedure": "/thu-tuc-hanh-chinh/dang-ky-khai-sinh/",
     "organisation": "/co-cau-to-chuc/",
     "english": "/en/",
-    "questions": "/hoi-dap/",
-    "question-form": "/hoi-dap/gui-cau-hoi/",
-    "answer": "/hoi-dap/ho-so-dang-ky-tam-tru/",
-    "status": "/hoi-dap/tra-cuu/",
 }))
 """
 
@@ -255,7 +254,6 @@ def main():
         )
         manage(env, "migrate", "--no-input")
         manage(env, "load_demo")
-        manage(env, "load_demo_questions")
         manage(env, "collectstatic", "--no-input")
         # The last line: `shell` may say first what it imported.
         pages = json.loads(manage(env, "shell", "-c", PICK_PAGES).splitlines()[-1])

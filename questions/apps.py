@@ -24,6 +24,13 @@ class QuestionsConfig(AppConfig):
             remove_file, sender="questions.CommentReport", dispatch_uid="q-report"
         )
 
+    def load_demo(self) -> list[str]:
+        """Hỏi đáp's demo, for `manage.py load_demo` (articles/, which may
+        not import this app)."""
+        from .demo_content import load_demo_questions
+
+        return load_demo_questions()
+
 
 def pages_changed(sender, instance, raw=False, **kwargs):
     """An item or a comment report was saved or deleted: its ward's pages are
