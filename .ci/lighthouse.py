@@ -70,6 +70,11 @@ print(json.dumps({
     "category": category.get_absolute_url(),
     "article": pictured.get_absolute_url(),
     "search": "/tim-kiem/?q=" + quote(word.lower()),
+    # Hỏi đáp (questions/demo_content.py, loaded by load_demo).
+    "questions": "/hoi-dap/",
+    "question-form": "/hoi-dap/gui-cau-hoi/",
+    "answer": "/hoi-dap/ho-so-dang-ky-tam-tru/",
+    "status": "/hoi-dap/tra-cuu/",
     "documents": "/van-ban/",
     "document": Document.objects.published(ward)
     .filter(files__isnull=False).first().get_absolute_url(),

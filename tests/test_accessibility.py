@@ -32,6 +32,7 @@ from playwright.sync_api import expect
 from articles.demo_content import SEED_FILE as DEMO_SEED_FILE
 from articles.demo_content import load_demo_content
 from articles.models import Article, Attachment
+from questions.demo_content import load_demo_questions
 from schedules.demo_content import load_schedule_demo
 
 from .conftest import SECOND_HOST, SEED_FILE
@@ -89,6 +90,7 @@ def demo_site(ward, live_server):
     assert SEED_FILE == DEMO_SEED_FILE
     load_demo_content()
     load_schedule_demo()
+    load_demo_questions(ward)
     # The seed article: the demo's only one from 2022.
     seed = Article.objects.get(ward=ward, published_at__year=2022)
     seed.featured_image = ContentFile(jpeg(), "hoi-nghi.jpg")
@@ -131,6 +133,12 @@ def demo_site(ward, live_server):
         ("feeds", f"{site}/tin-rss/", 200),
         ("schedule-week", f"{site}/lich-cong-tac/", 200),
         ("schedule-receptions", f"{site}/lich-tiep-cong-dan/", 200),
+        ("questions", f"{site}/hoi-dap/", 200),
+        ("question-form", f"{site}/hoi-dap/gui-cau-hoi/", 200),
+        ("report-form", f"{site}/hoi-dap/gui-phan-anh/", 200),
+        ("answer", f"{site}/hoi-dap/ho-so-dang-ky-tam-tru/", 200),
+        ("status", f"{site}/hoi-dap/tra-cuu/", 200),
+        ("privacy", f"{site}/chinh-sach-bao-ve-du-lieu-ca-nhan/", 200),
         ("not-found", f"{site}/bai-viet/khong-co-bai-nay/", 404),
         ("second-ward-home", f"{second_site}/", 200),
         ("admin-login", f"{site}/admin/login/", 200),
@@ -149,6 +157,9 @@ SIGNS = {
     "admin-login": ["#login-form"],
     "schedule-week": ['[aria-current="date"]', ".schedule-entry"],
     "schedule-receptions": [".schedule-entry"],
+    "questions": [".ask-item"],
+    "question-form": ["altcha-widget input[type=checkbox]"],
+    "answer": [".ask-reply .article-body li"],
 }
 
 

@@ -212,6 +212,8 @@ def test_nginx_and_systemd_use_the_examples_folders_and_port():
         ("wardnews-prune-activity.service", "prune_activity"),
         ("wardnews-worker.service", "db_worker"),
         ("wardnews-prune-tasks.service", "prune_db_task_results"),
+        ("wardnews-questions.service", "forget_old_submissions"),
+        ("wardnews-questions.service", "send_questions_digest"),
     ],
 )
 def test_each_unit_calls_its_command_with_options_it_has(unit, command):

@@ -30,6 +30,7 @@ from articles.importing import import_file
 from articles.models import Article, Category
 from documents.demo_content import load_demo_documents
 from organisation import demo_content as organisation_demo
+from questions.demo_content import load_demo_questions
 from schedules.demo_content import load_schedule_demo
 from wards.models import WardLink
 
@@ -172,6 +173,7 @@ def site_content(ward, media_root):
     )
     load_demo_documents(ward)
     load_schedule_demo()  # Two weeks of schedule, receptions, an update.
+    load_demo_questions(ward)
     return {
         "seed": seed,
         "pictured": pictured,
@@ -219,6 +221,15 @@ def reader_pages(site_content):
         ("procedures-search", "/thu-tuc-hanh-chinh/?q=dang+ky&linh-vuc=ho-tich", 200),
         ("procedures-none", "/thu-tuc-hanh-chinh/?q=kh%C3%B4ng+c%C3%B3", 200),
         ("procedure", site_content["procedure"].get_absolute_url(), 200),
+        ("questions", "/hoi-dap/", 200),
+        ("questions-search", "/hoi-dap/?q=tam+tru&linh-vuc=cu-tru", 200),
+        ("questions-none", "/hoi-dap/?q=kh%C3%B4ng+c%C3%B3", 200),
+        ("answer", "/hoi-dap/ho-so-dang-ky-tam-tru/", 200),
+        ("question-form", "/hoi-dap/gui-cau-hoi/", 200),
+        ("report-form", "/hoi-dap/gui-phan-anh/", 200),
+        ("comment-form", "/van-ban/quy-che-12-dt-ubnd/gop-y/", 200),
+        ("status", "/hoi-dap/tra-cuu/", 200),
+        ("privacy", "/chinh-sach-bao-ve-du-lieu-ca-nhan/", 200),
     ]
     pages += [(name, path, 200) for name, path in WARD_PAGES.items() if resolves(path)]
     return pages

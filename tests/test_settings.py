@@ -86,6 +86,18 @@ def test_database_url_picks_postgresql():
             {"DJANGO_DEBUG": "true", "DJANGO_STATIC_ROOT": "static"},
             "DJANGO_STATIC_ROOT must be an absolute path, not 'static'",
         ),
+        (
+            {"DJANGO_DEBUG": "true", "DJANGO_QUESTIONS_RETENTION_MONTHS": "2 năm"},
+            "DJANGO_QUESTIONS_RETENTION_MONTHS must be a whole number, not '2 năm'",
+        ),
+        (
+            {"DJANGO_DEBUG": "true", "DJANGO_QUESTIONS_RETENTION_MONTHS": "0"},
+            "DJANGO_QUESTIONS_RETENTION_MONTHS must be 1 or more",
+        ),
+        (
+            {"DJANGO_DEBUG": "true", "DJANGO_QUESTIONS_ANSWER_WORKING_DAYS": "0"},
+            "DJANGO_QUESTIONS_ANSWER_WORKING_DAYS must be 1 or more",
+        ),
     ],
 )
 def test_a_bad_value_is_refused_at_start(env, complaint):

@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "schedules",
     "procedures",
     "organisation",
+    "questions",
     # django-axes, named in Vietnamese (logins/).
     "logins.apps.LoginsConfig",
     # django-otp: TOTP in an authenticator app, one-time backup codes.
@@ -206,6 +207,7 @@ TEMPLATES = [
                 "articles.context_processors.portal",
                 "articles.context_processors.newsroom",
                 "wards.staff.admin_ward",
+                "questions.context_processors.inbox",
             ],
         },
     },
@@ -450,6 +452,23 @@ for _name, _value in [
     if _value < 0:
         raise ImproperlyConfigured(f"{_name} must be 0 (no cap) or more, not {_value}.")
 
+# What residents send their ward (questions/): how many items one address may
+# send an hour, and one ward receive an hour from everyone, before the form
+# asks them to wait (shared through Redis when REDIS_URL is set; resting
+# open when Redis is down); sent without JavaScript, a lower cap. 0: no cap.
+QUESTIONS_PER_ADDRESS_PER_HOUR = env_int("QUESTIONS_PER_ADDRESS_PER_HOUR", default=5)
+QUESTIONS_HELD_PER_ADDRESS_PER_HOUR = env_int(
+    "QUESTIONS_HELD_PER_ADDRESS_PER_HOUR", default=2
+)
+QUESTIONS_PER_WARD_PER_HOUR = env_int("QUESTIONS_PER_WARD_PER_HOUR", default=120)
+# Status look-ups one address may make an hour (codes cannot be guessed).
+QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR = env_int(
+    "QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR", default=20
+)
+# The proof of work a browser does before sending (ALTCHA): the hex digits
+# of zeros its SHA-256 must start with; each more is 16 times the work.
+QUESTIONS_WORK_PREFIX = env.str("QUESTIONS_WORK_PREFIX", default="0000")
+
 # The longest article body the admin accepts, in characters of HTML. The
 # longest a ward publishes is some 50,000; four times that is still a news
 # article, not a pasted archive, and every save, revision and search of it
@@ -525,6 +544,20 @@ elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+# Residents' questions, reports and comments (questions/): an item not
+# answered within this many working days (Monday to Friday) after it came is
+# marked "Quá hạn" in the inbox and the digest; its resident's personal data
+# (name but for initials, phone, email, address, files) is removed this many
+# months after it was closed (`manage.py forget_old_submissions`).
+QUESTIONS_ANSWER_WORKING_DAYS = env_int("DJANGO_QUESTIONS_ANSWER_WORKING_DAYS", 7)
+QUESTIONS_RETENTION_MONTHS = env_int("DJANGO_QUESTIONS_RETENTION_MONTHS", 24)
+for _name, _value in [
+    ("DJANGO_QUESTIONS_ANSWER_WORKING_DAYS", QUESTIONS_ANSWER_WORKING_DAYS),
+    ("DJANGO_QUESTIONS_RETENTION_MONTHS", QUESTIONS_RETENTION_MONTHS),
+]:
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more, not {_value}.")
 
 # JSON lines on stdout, as gunicorn's own (wardnews/logs.py).
 LOGGING = {

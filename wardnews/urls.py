@@ -15,6 +15,7 @@ from pages.decorators import for_readers
 from pages.params import page_number
 from pictures.renditions import RENDITIONS
 from procedures.sitemaps import ProcedureSitemap
+from questions.sitemaps import QuestionSitemap
 from schedules.sitemaps import ScheduleSitemap
 from wardnews.health import healthz
 from wards.invitations import PasswordSetView, SetPasswordView
@@ -29,6 +30,7 @@ SITEMAP_SECTIONS = {
     "van-ban": DocumentSitemap,
     "lich-cong-tac": ScheduleSitemap,
     "thu-tuc-hanh-chinh": ProcedureSitemap,
+    "hoi-dap": QuestionSitemap,
 }
 
 MEDIA_MAX_AGE = 24 * 60 * 60
@@ -108,6 +110,7 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("schedules.urls")),
     path("", include("procedures.urls")),
+    path("", include("questions.urls")),
 ]
 
 if settings.SERVE_MEDIA:

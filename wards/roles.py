@@ -50,6 +50,11 @@ ROLE_PERMISSIONS = {
         "organisation.change_person",
         "organisation.delete_person",
         "organisation.view_person",
+        # questions/migrations/0002_roles.py: a writer answers what is
+        # assigned to them.
+        "questions.change_submission",
+        "questions.view_submission",
+        "questions.view_submissionfile",
     ],
     EDITOR: [
         "articles.add_article",
@@ -109,6 +114,16 @@ ROLE_PERMISSIONS = {
         "organisation.change_person",
         "organisation.delete_person",
         "organisation.view_person",
+        # questions/migrations/0002_roles.py: an editor works the whole
+        # inbox and publishes the comment reports.
+        "questions.change_submission",
+        "questions.view_submission",
+        "questions.view_ward_submissions",
+        "questions.view_submissionfile",
+        "questions.add_commentreport",
+        "questions.change_commentreport",
+        "questions.delete_commentreport",
+        "questions.view_commentreport",
     ],
 }
 

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from articles.demo_content import load_demo_content
@@ -18,6 +19,13 @@ class Command(BaseCommand):
             *load_demo_documents(),
             *load_schedule_demo(),
             *load_demo_procedures(),
+            # Apps the news may not import (questions/, beside it) bring their
+            # demo through their app config's load_demo().
+            *(
+                line
+                for config in apps.get_app_configs()
+                for line in getattr(config, "load_demo", list)()
+            ),
         ]
         if not done:
             self.stdout.write("Đã có bài viết: không nạp bài mẫu.")
