@@ -1,0 +1,128 @@
+"""An intruder's attempts on the two-step sign-in (twostep/), the lockout
+(logins/) and the activity log (activity/): each test is a way in, or a
+leak, found by probing; it fails while the way is open."""
+
+import re
+
+from axes.models import AccessAttempt
+from django.contrib.auth import get_user
+from django.test import Client
+
+from twostep import devices
+
+from .test_twostep import (
+    ENROL,
+    code_now,
+    enrolled,
+    send_code,
+    sign_in,
+)
+from .test_twostep import (
+    production_rule as production_rule,  # noqa: F401 (autouse fixture)
+)
+
+THIEF = "192.0.2.66"
+
+
+def shown_secret(page) -> str:
+    found = re.search(r'<code id="secret">([A-Z2-7 ]+)</code>', page.content.decode())
+    assert found, page.content.decode()[:800]
+    return found.group(1)
+
+
+def code_for(secret: str) -> str:
+    """What an authenticator app fed the secret shown shows now."""
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    return f"{totp(b32decode(secret.replace(' ', '')), 30, 0, 6, 0):06d}"
+
+
+def test_a_reset_does_not_let_the_lost_phones_open_session_enrol_a_new_app(
+    editor, ward_editor
+):
+    """The lost (stolen) phone's browser is still signed in; a superuser
+    resets the colleague's device. That session must not be able to enrol
+    the thief's own app with no password: today it only "owes enrolment",
+    which it can pay with the QR code the enrol page shows it."""
+    lost = enrolled(ward_editor)
+    stolen = sign_in(ward_editor, Client(REMOTE_ADDR=THIEF))
+    send_code(stolen, code_now(lost))
+    assert stolen.get("/admin/").status_code == 200
+    devices.reset(None, ward_editor)
+
+    page = stolen.get(ENROL)
+    if page.status_code == 200:
+        stolen.post(ENROL, {"code": code_for(shown_secret(page)), "next": "/admin/"})
+
+    assert stolen.get("/admin/").status_code != 200
+    assert not get_user(stolen).is_authenticated
+
+
+def test_a_secret_shown_to_one_session_is_not_the_one_another_enrols(ward_editor):
+    """Someone who had the editor's password before they enrolled opens the
+    enrol page and only reads the secret, enrolling nothing, so nothing
+    looks amiss. The editor then enrols: today the same pending secret is
+    shown again and confirmed, and the onlooker keeps a working second
+    factor for ever."""
+    onlooker = sign_in(ward_editor, Client(REMOTE_ADDR=THIEF))
+    seen = shown_secret(onlooker.get(ENROL))
+    owner = sign_in(ward_editor)
+    send_code(owner, code_for(shown_secret(owner.get(ENROL))), path=ENROL)
+    assert devices.has_app(ward_editor)
+
+    later = sign_in(ward_editor, Client(REMOTE_ADDR=THIEF))
+    # A fresh 30 s window's code would be refused as a replay; the one
+    # after it is within django-otp's tolerance of one step.
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    ahead = f"{totp(b32decode(seen.replace(' ', '')), 30, 0, 6, 1):06d}"
+    answer = send_code(later, ahead)
+
+    assert later.get("/admin/").status_code != 200, answer.status_code
+
+
+def test_a_wrong_code_typed_is_not_kept_in_the_lockout_records(editor):
+    """django-axes keeps each failed attempt's POST data (shown to
+    superusers under "Đăng nhập"); it masks only "password". A wrong code
+    is often a near-miss of a backup code or a code of the next minute."""
+    enrolled(editor)
+    codes = devices.new_backup_codes(editor)
+    client = sign_in(editor)
+    near_miss = codes[0][:-1] + ("a" if codes[0][-1] != "a" else "b")
+
+    send_code(client, near_miss)
+
+    attempt = AccessAttempt.objects.get(username=editor.username)
+    assert near_miss not in attempt.post_data
+
+
+def test_no_admin_page_shows_a_colleagues_secret_or_backup_codes(editor, ward_editor):
+    """twostep/admin.py means to take django-otp's own device admins away
+    ("they show and edit the secret keys"), but runs before django-otp's
+    plugins register them (twostep is first in INSTALLED_APPS), so they
+    stay: a superuser (or anyone given their permissions) reads every
+    colleague's TOTP key, its QR code and the backup codes in clear."""
+    colleague = enrolled(ward_editor)
+    codes = devices.new_backup_codes(ward_editor)
+    own = enrolled(editor)
+    boss = sign_in(editor)
+    send_code(boss, code_now(own))
+    assert boss.get("/admin/").status_code == 200
+    backup = colleague.user.staticdevice_set.get()
+
+    pages = [
+        f"/admin/otp_totp/totpdevice/{colleague.pk}/change/",
+        f"/admin/otp_totp/totpdevice/{colleague.pk}/config/",
+        f"/admin/otp_static/staticdevice/{backup.pk}/change/",
+    ]
+    shown = {path: boss.get(path) for path in pages}
+
+    for path, page in shown.items():
+        text = page.content.decode(errors="replace")
+        assert colleague.key not in text, path
+        assert not any(code in text for code in codes), path
+        assert page.status_code == 404, path
