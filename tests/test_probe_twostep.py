@@ -170,3 +170,19 @@ def test_codes_sent_at_once_are_not_checked_beyond_the_limit(editor):
             thread.join()
 
     assert len(checked) <= LIMIT
+
+
+def test_createsuperuser_without_questions_keeps_the_password_rules(db, monkeypatch):
+    """The questions refuse a short password ("Nobody bypasses the rules for
+    the admin's key"); --noinput takes DJANGO_SUPERUSER_PASSWORD as it is:
+    "1" makes a superuser whose first sign-in enrols whoever guesses it."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "1")
+
+    with pytest.raises(CommandError):
+        call_command("createsuperuser", "--noinput", "--username", "quantri")
+
+    made = get_user_model().objects.filter(username="quantri").first()
+    assert made is None or not made.check_password("1")
