@@ -186,3 +186,20 @@ def test_createsuperuser_without_questions_keeps_the_password_rules(db, monkeypa
 
     made = get_user_model().objects.filter(username="quantri").first()
     assert made is None or not made.check_password("1")
+
+
+def test_a_locked_out_guesser_cannot_grow_the_lockout_record_without_end(editor):
+    """django-axes appends each failure's POST data (up to 1 KB, whatever
+    fields the guesser adds) to the one record of its user name and
+    address, and goes on appending while locked out: an anonymous client
+    grows one row by a kilobyte a request, for ever (the superusers' list
+    of attempts renders it whole)."""
+    guesser = Client(REMOTE_ADDR="203.0.113.77")
+    for n in range(60):
+        guesser.post(
+            "/admin/login/",
+            {"username": editor.username, "password": f"doan-{n}", "x": "y" * 1000},
+        )
+
+    attempt = AccessAttempt.objects.get(username=editor.username)
+    assert len(attempt.post_data) + len(attempt.get_data) < 16_000
