@@ -334,6 +334,35 @@ def test_a_superuser_resets_a_colleagues_device(editor, ward_editor):
     assert colleague.get("/admin/")["Location"].startswith(ENROL)
 
 
+def test_django_otps_own_device_admins_answer_nowhere(editor):
+    """They show and edit the secret keys and the backup codes: only our
+    list (who, since when, reset) is in the admin."""
+    from django.contrib import admin
+
+    device = enrolled(editor)
+    client = sign_in(editor)
+    send_code(client, code_now(device))
+    assert client.get("/admin/").status_code == 200
+
+    assert not [
+        model
+        for model in admin.site._registry
+        if model._meta.app_label in ("otp_totp", "otp_static")
+    ]
+    for path in [
+        "/admin/otp_totp/",
+        "/admin/otp_totp/totpdevice/",
+        "/admin/otp_totp/totpdevice/add/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/change/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/config/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/",
+        "/admin/otp_static/",
+        "/admin/otp_static/staticdevice/",
+        "/admin/otp_static/staticdevice/add/",
+    ]:
+        assert client.get(path).status_code == 404, path
+
+
 def test_only_superusers_see_or_reset_devices(ward_editor, writer):
     device = enrolled(writer)
     client = sign_in(ward_editor)
