@@ -11,7 +11,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -429,6 +429,20 @@ def test_createsuperuser_without_questions(db, monkeypatch):
     assert "Đã tạo tài khoản quản trị viên “admin”." in out.getvalue()
     with pytest.raises(Exception, match="đã có người dùng"):
         call_command("createsuperuser", "--noinput", "--username", "admin")
+
+
+def test_createsuperuser_without_questions_refuses_a_weak_password(db, monkeypatch):
+    """The script's password meets the rules a typed one does: refused in
+    Vietnamese, the command fails (exit status 1), no account."""
+    from django.contrib.auth.models import User
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "quantri2026")
+    with pytest.raises(CommandError, match="Mật khẩu quá ngắn") as refused:
+        call_command("createsuperuser", "--noinput", "--username", "quantri")
+
+    assert "DJANGO_SUPERUSER_PASSWORD" in str(refused.value)
+    assert refused.value.returncode == 1
+    assert not User.objects.filter(username="quantri").exists()
 
 
 def test_reset_two_step_from_the_server_when_no_superuser_can_sign_in(editor):
