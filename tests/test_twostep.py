@@ -203,6 +203,16 @@ def test_wrong_codes_lock_out_like_wrong_passwords(editor):
     assert not get_user(again).is_authenticated
 
 
+def test_a_right_code_after_one_wrong_code_fewer_than_the_limit_signs_in(editor):
+    device = enrolled(editor)
+    client = sign_in(editor)
+    for n in range(LIMIT - 1):
+        assert send_code(client, f"99999{n}x").status_code == 200
+
+    assert send_code(client, code_now(device))["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
 def test_wrong_passwords_and_wrong_codes_add_up(editor):
     enrolled(editor)
     client = Client(REMOTE_ADDR=ADDRESS)

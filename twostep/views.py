@@ -5,8 +5,9 @@ codes."""
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -93,7 +94,9 @@ def verify(request):
         return _locked_out(request, credentials)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["code"])
+        device = _check_code(request, form.cleaned_data["code"], credentials)
+        if getattr(request, "axes_locked_out", False):
+            return _locked_out(request, credentials)
         if device is not None:
             backup = device.name == devices.BACKUP_NAME
             _signed_in(request, device, "Mã dự phòng" if backup else "Mã xác thực")
@@ -105,12 +108,6 @@ def verify(request):
                     "mới ở mục “Xác thực hai bước” khi sắp hết.",
                 )
             return HttpResponseRedirect(_next(request))
-        record(request, Action.SECOND_STEP_FAILED, user=user)
-        user_login_failed.send(
-            sender=signins.SECOND_STEP, credentials=credentials, request=request
-        )
-        if getattr(request, "axes_locked_out", False):
-            return _locked_out(request, credentials)
         form.add_error(
             "code",
             "Mã không đúng hoặc đã dùng. Hãy nhập mã đang hiện trong ứng dụng "
@@ -123,6 +120,33 @@ def verify(request):
         form=form,
         next=_next(request),
     )
+
+
+@transaction.atomic
+def _check_code(request, code, credentials):
+    """The device `code` is right for, or None; a wrong one is counted as a
+    failed login. One code of a person's is checked at a time (their user
+    row is locked until the count is written), and the lockout is asked
+    again once it is their turn: codes posted at the same moment, from as
+    many sessions, are checked one after another, and none past the limit.
+    A locked-out request has axes_locked_out set, as axes does."""
+    user = request.user
+    list(
+        get_user_model()
+        .objects.select_for_update()
+        .filter(pk=user.pk)
+        .values_list("pk", flat=True)
+    )
+    if AxesProxyHandler.is_locked(request, credentials):
+        request.axes_locked_out = True
+        return None
+    device = match_token(user, code)
+    if device is None:
+        record(request, Action.SECOND_STEP_FAILED, user=user)
+        user_login_failed.send(
+            sender=signins.SECOND_STEP, credentials=credentials, request=request
+        )
+    return device
 
 
 def _locked_out(request, credentials):
