@@ -50,9 +50,13 @@ def code_now(device, ahead=0) -> str:
 
 
 def enrolled(user) -> TOTPDevice:
-    device = devices.pending_app(user)
+    device = devices.new_app(user)
     devices.confirm_app(device)
     return device
+
+
+def secret_on(page) -> str:
+    return re.search(r'<code id="secret">([A-Z2-7 ]+)</code>', page.content.decode())[1]
 
 
 def send_code(client, code, path=VERIFY):
@@ -141,6 +145,27 @@ def test_enrolling_shows_a_qr_code_and_the_secret_and_then_opens_the_admin(
     assert len(shown) == 10
     assert client.get("/admin/articles/article/").status_code == 200
     assert Entry.objects.filter(action=Entry.Action.ENROLLED, user=ward_editor).exists()
+
+
+def test_the_secret_shown_is_this_sessions_own(ward_editor):
+    """Reloading keeps the QR code; opening enrolment elsewhere (another
+    attempt, or someone with the password) makes a new one and the first
+    session's can no longer be confirmed: it is told to scan again."""
+    first = sign_in(ward_editor)
+    shown = secret_on(first.get(ENROL))
+    assert secret_on(first.get(ENROL)) == shown
+    first_device = TOTPDevice.objects.get(user=ward_editor)
+
+    other = sign_in(ward_editor, Client(REMOTE_ADDR="198.51.100.20"))
+    assert secret_on(other.get(ENROL)) != shown
+
+    answer = send_code(first, code_now(first_device), ENROL)
+    assert answer.status_code == 200
+    assert "Mã QR bạn đã quét không còn dùng được" in answer.content.decode()
+    assert secret_on(answer) not in (shown, secret_on(other.get(ENROL)))
+    assert not devices.has_app(ward_editor)
+    # Only the last attempt is kept, unconfirmed.
+    assert TOTPDevice.objects.filter(user=ward_editor).count() == 1
 
 
 def test_a_superuser_with_a_device_types_its_code_after_the_password(editor):
@@ -376,7 +401,8 @@ def test_django_otps_own_device_admins_answer_nowhere(editor):
 def test_only_superusers_see_or_reset_devices(ward_editor, writer):
     device = enrolled(writer)
     client = sign_in(ward_editor)
-    own = devices.pending_app(ward_editor)
+    client.get(ENROL)
+    own = TOTPDevice.objects.get(user=ward_editor, confirmed=False)
     client.post(ENROL, {"code": code_now(own)})
     assert client.get("/admin/").status_code == 200
 

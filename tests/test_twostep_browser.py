@@ -102,7 +102,7 @@ def test_superusers_lists_of_devices_and_of_activity(
     settings.TWO_STEP_REQUIRED_FOR = frozenset()  # Straight in, for the pictures.
     boss = User.objects.create_superuser("quantri", password=PASSWORD)
     colleague = User.objects.create_user("bientap", password=PASSWORD, is_staff=True)
-    devices.confirm_app(devices.pending_app(colleague))
+    devices.confirm_app(devices.new_app(colleague))
     record(None, Action.SIGN_IN_FAILED, user="khach-la")
     record(None, Action.DEVICE_RESET, user=boss, target="bientap")
     context = new_context(user=boss, site=live_server.url, viewport=DESKTOP)

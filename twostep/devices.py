@@ -15,13 +15,21 @@ BACKUP_NAME = "Mã dự phòng"
 BACKUP_CODES = 10
 
 
-def pending_app(user) -> TOTPDevice:
-    """The authenticator app being set up: the same secret until its first
-    code confirms it, so reloading the page does not change the QR code."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(
-        user=user, name=APP_NAME, confirmed=False
-    )
+@transaction.atomic
+def new_app(user) -> TOTPDevice:
+    """An authenticator app to set up, with a secret of its own: each
+    attempt gets a new one, and any attempt not finished (in this session or
+    another) is forgotten, so a secret shown to someone else is never the
+    one a code confirms (views.enrol keeps it with the session shown it)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
+
+
+def pending_app(user, pk) -> TOTPDevice | None:
+    """The attempt `pk` (a session's), if it is still the one under way."""
+    if pk is None:
+        return None
+    return TOTPDevice.objects.filter(pk=pk, user=user, confirmed=False).first()
 
 
 def secret(device: TOTPDevice) -> str:

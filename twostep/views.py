@@ -156,6 +156,11 @@ def _locked_out(request, credentials):
     return lockout_response(request, credentials=credentials)
 
 
+# The app this session is setting up: only the session shown its secret
+# can confirm it.
+PENDING_APP = "twostep_pending_app"
+
+
 @sensitive_post_parameters("code")
 def enrol(request):
     """Set up an authenticator app: scan the QR code (or type the secret),
@@ -166,10 +171,18 @@ def enrol(request):
     if owed == policy.VERIFY:
         return redirect(to_step(owed, _next(request)))
     user = request.user
-    device = devices.pending_app(user)
+    device = devices.pending_app(user, request.session.get(PENDING_APP))
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and device is None:
+        form.add_error(
+            "code",
+            "Mã QR bạn đã quét không còn dùng được (trang đăng ký đã được mở "
+            "lại ở nơi khác). Hãy xoá tài khoản vừa thêm trong ứng dụng, quét "
+            "mã QR mới dưới đây rồi nhập mã.",
+        )
+    elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
+            del request.session[PENDING_APP]
             codes = devices.confirm_app(device)
             record(request, Action.ENROLLED, user=user)
             _signed_in(request, device, "Đăng ký xác thực hai bước")
@@ -180,6 +193,9 @@ def enrol(request):
             "tài khoản này; nếu vẫn sai, kiểm tra giờ của điện thoại có đúng "
             "không.",
         )
+    if device is None:
+        device = devices.new_app(user)
+        request.session[PENDING_APP] = device.pk
     return _page(
         request,
         "twostep/enrol.html",
