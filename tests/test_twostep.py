@@ -365,8 +365,16 @@ def test_a_superuser_resets_a_colleagues_device(editor, ward_editor):
     assert TOTPDevice.objects.filter(user=editor).exists()
     entry = Entry.objects.get(action=Entry.Action.DEVICE_RESET)
     assert (entry.user, entry.target) == (editor, "bientapphuong")
-    # The colleague's open session owes the step again: enrolment.
-    assert colleague.get("/admin/")["Location"].startswith(ENROL)
+    # The colleague's open session is over (a lost phone's may be one of
+    # them): enrolling again takes the password first.
+    answer = colleague.get("/admin/")
+    assert answer.status_code == 302
+    assert answer["Location"].startswith("/admin/login/")
+    assert not get_user(colleague).is_authenticated
+    assert colleague.get(ENROL)["Location"].startswith("/admin/login/")
+    assert sign_in(ward_editor, colleague).get("/admin/")["Location"].startswith(ENROL)
+    # The superuser's own session goes on.
+    assert boss.get("/admin/").status_code == 200
 
 
 def test_django_otps_own_device_admins_answer_nowhere(editor):
@@ -396,6 +404,27 @@ def test_django_otps_own_device_admins_answer_nowhere(editor):
         "/admin/otp_static/staticdevice/add/",
     ]:
         assert client.get(path).status_code == 404, path
+
+
+def test_a_reset_ends_half_signed_in_sessions_and_optional_ones_too(editor, writer):
+    """A session that had typed the password but not yet the code, and a
+    writer's (whose second step is optional: without a device the password
+    alone would do), both end: the password comes first again."""
+    enrolled(editor)
+    half = sign_in(editor)
+    writers_device = enrolled(writer)
+    writers = sign_in(writer, Client(REMOTE_ADDR="198.51.100.21"))
+    send_code(writers, code_now(writers_device))
+    assert writers.get("/admin/").status_code == 200
+
+    call_command("reset_two_step", editor.username, stdout=StringIO())
+    call_command("reset_two_step", writer.username, stdout=StringIO())
+
+    for client in (half, writers):
+        assert client.get(ENROL)["Location"].startswith("/admin/login/")
+        assert client.get("/admin/")["Location"].startswith("/admin/login/")
+        assert not get_user(client).is_authenticated
+    assert sign_in(writer, writers).get("/admin/").status_code == 200
 
 
 def test_only_superusers_see_or_reset_devices(ward_editor, writer):

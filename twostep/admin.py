@@ -84,6 +84,7 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
             request,
             f"Đã đặt lại xác thực hai bước của: "
             f"{', '.join(user.get_username() for user in users)}. "
-            "Lần đăng nhập tới, họ đăng ký lại ứng dụng xác thực.",
+            "Mọi phiên đăng nhập đang mở của họ đã kết thúc; lần đăng nhập tới, "
+            "sau mật khẩu, họ đăng ký lại ứng dụng xác thực.",
             messages.SUCCESS,
         )
