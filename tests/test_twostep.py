@@ -304,7 +304,7 @@ def test_new_backup_codes_replace_the_old_ones_and_show_once(editor):
     client = sign_in(editor)
     send_code(client, code_now(device))
 
-    page = client.post(BACKUP)
+    page = client.post(BACKUP, {"code": old[0]})
 
     fresh = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", page.content.decode())
     assert len(fresh) == 10 and not set(fresh) & set(old)
@@ -312,6 +312,50 @@ def test_new_backup_codes_replace_the_old_ones_and_show_once(editor):
     settings_page = client.get("/admin/xac-thuc-hai-buoc/").content.decode()
     assert "Còn <strong>10</strong> mã dự phòng" in settings_page
     assert fresh[0] not in settings_page
+
+
+def test_new_backup_codes_and_a_new_phone_take_a_current_code(editor):
+    """A session left open (or taken) without the phone can neither make
+    new backup codes nor swap in another app; wrong codes count."""
+    device = enrolled(editor)
+    old = devices.new_backup_codes(editor)
+    client = sign_in(editor)
+    send_code(client, code_now(device))
+
+    for sent in ({}, {"code": "000000x"}):
+        page = client.post(BACKUP, sent)
+        assert page.status_code == 200
+        assert "<li><code>" not in page.content.decode()
+    assert "Mã không đúng hoặc đã dùng" in page.content.decode()
+    assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(old)
+    assert AccessAttempt.objects.get(username=editor.username).failures_since_start
+
+    answer = client.get(ENROL)
+    assert answer["Location"].startswith("/admin/xac-thuc-hai-buoc/xac-nhan/")
+    assert client.post(ENROL, {"code": "123456"})["Location"].startswith(
+        "/admin/xac-thuc-hai-buoc/xac-nhan/"
+    )
+    assert TOTPDevice.objects.filter(user=editor).count() == 1
+    wrong = client.post(answer["Location"], {"code": "000000x", "next": ENROL})
+    assert "Mã không đúng hoặc đã dùng" in wrong.content.decode()
+    right = client.post(answer["Location"], {"code": old[0], "next": ENROL})
+    assert right["Location"] == ENROL
+    page = client.get(ENROL)
+    assert page.status_code == 200 and '<code id="secret">' in page.content.decode()
+    new = TOTPDevice.objects.get(user=editor, confirmed=False)
+    assert client.post(ENROL, {"code": code_now(new)}).status_code == 200
+    assert list(TOTPDevice.objects.filter(user=editor)) == [new]
+
+
+def test_too_many_wrong_codes_for_new_backup_codes_lock_out(editor):
+    device = enrolled(editor)
+    client = sign_in(editor)
+    send_code(client, code_now(device))
+
+    answers = [client.post(BACKUP, {"code": f"99999{n}x"}) for n in range(LIMIT)]
+
+    assert answers[-1].status_code == 429
+    assert not get_user(client).is_authenticated
 
 
 # Writers
