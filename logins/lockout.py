@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Left
 from django.template.response import TemplateResponse
 
 
@@ -45,3 +47,28 @@ def forget_failures(username: str) -> None:
     from axes.models import AccessAttempt
 
     AccessAttempt.objects.filter(username=username).delete()
+
+
+def kept_data_limit() -> int:
+    """How much of what was sent one record of failures keeps, per field:
+    the attempts up to a lockout, each at most 1,024 characters as axes
+    cuts them, with axes' separators."""
+    from axes.conf import settings
+
+    return settings.AXES_FAILURE_LIMIT * (1024 + len("\n---------\n"))
+
+
+def cap_kept_data(sender, instance, **kwargs):
+    """axes appends each failure's GET and POST data to its record, and goes
+    on appending while locked out (each failure then also extends the
+    lockout): a guesser could grow one row by a kilobyte a request for ever.
+    The append is an expression the database computes; cut it there, so a
+    record keeps what the attempts up to the lockout sent and then only
+    counts (pre_save of AccessAttempt, connected in apps.py)."""
+    limit = kept_data_limit()
+    for field in ("get_data", "post_data"):
+        value = getattr(instance, field)
+        if isinstance(value, Combinable):
+            setattr(instance, field, Left(value, limit))
+        elif isinstance(value, str) and len(value) > limit:
+            setattr(instance, field, value[:limit])

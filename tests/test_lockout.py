@@ -390,3 +390,29 @@ def test_a_staff_login_does_not_reset_the_count_on_another_account(ward_editor, 
         attempt(Client(), writer.username, PASSWORD)
     assert attempt(client, ward_editor.username, PASSWORD).status_code == 429
     assert not logged_in(client)
+
+
+def test_a_record_keeps_the_attempts_up_to_the_lockout_and_then_only_counts(
+    ward_editor,
+):
+    """A locked-out guesser goes on failing (each failure extending the
+    lockout): the record counts them all but stops growing."""
+    client = Client()
+    for n in range(40):
+        client.post(
+            LOGIN,
+            {
+                "username": ward_editor.username,
+                "password": f"doan-{n}",
+                "csrfmiddlewaretoken": f"the-token-{n}",
+                "note": f"lan-{n}-" + "y" * 900,
+            },
+            REMOTE_ADDR="203.0.113.7",
+        )
+
+    record = AccessAttempt.objects.get()
+    assert record.failures_since_start == 40
+    assert "lan-0-" in record.post_data and f"lan-{LIMIT - 1}-" in record.post_data
+    assert "lan-39-" not in record.post_data
+    assert len(record.post_data) <= LIMIT * 1035
+    assert "the-token" not in record.post_data and "doan-" not in record.post_data

@@ -11,7 +11,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -50,9 +50,13 @@ def code_now(device, ahead=0) -> str:
 
 
 def enrolled(user) -> TOTPDevice:
-    device = devices.pending_app(user)
+    device = devices.new_app(user)
     devices.confirm_app(device)
     return device
+
+
+def secret_on(page) -> str:
+    return re.search(r'<code id="secret">([A-Z2-7 ]+)</code>', page.content.decode())[1]
 
 
 def send_code(client, code, path=VERIFY):
@@ -143,6 +147,27 @@ def test_enrolling_shows_a_qr_code_and_the_secret_and_then_opens_the_admin(
     assert Entry.objects.filter(action=Entry.Action.ENROLLED, user=ward_editor).exists()
 
 
+def test_the_secret_shown_is_this_sessions_own(ward_editor):
+    """Reloading keeps the QR code; opening enrolment elsewhere (another
+    attempt, or someone with the password) makes a new one and the first
+    session's can no longer be confirmed: it is told to scan again."""
+    first = sign_in(ward_editor)
+    shown = secret_on(first.get(ENROL))
+    assert secret_on(first.get(ENROL)) == shown
+    first_device = TOTPDevice.objects.get(user=ward_editor)
+
+    other = sign_in(ward_editor, Client(REMOTE_ADDR="198.51.100.20"))
+    assert secret_on(other.get(ENROL)) != shown
+
+    answer = send_code(first, code_now(first_device), ENROL)
+    assert answer.status_code == 200
+    assert "Mã QR bạn đã quét không còn dùng được" in answer.content.decode()
+    assert secret_on(answer) not in (shown, secret_on(other.get(ENROL)))
+    assert not devices.has_app(ward_editor)
+    # Only the last attempt is kept, unconfirmed.
+    assert TOTPDevice.objects.filter(user=ward_editor).count() == 1
+
+
 def test_a_superuser_with_a_device_types_its_code_after_the_password(editor):
     device = enrolled(editor)
     client = sign_in(editor)
@@ -201,6 +226,16 @@ def test_wrong_codes_lock_out_like_wrong_passwords(editor):
     assert not get_user(again).is_authenticated
     assert send_code(again, code_now(device)).status_code == 302  # to the login
     assert not get_user(again).is_authenticated
+
+
+def test_a_right_code_after_one_wrong_code_fewer_than_the_limit_signs_in(editor):
+    device = enrolled(editor)
+    client = sign_in(editor)
+    for n in range(LIMIT - 1):
+        assert send_code(client, f"99999{n}x").status_code == 200
+
+    assert send_code(client, code_now(device))["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
 
 
 def test_wrong_passwords_and_wrong_codes_add_up(editor):
@@ -269,7 +304,7 @@ def test_new_backup_codes_replace_the_old_ones_and_show_once(editor):
     client = sign_in(editor)
     send_code(client, code_now(device))
 
-    page = client.post(BACKUP)
+    page = client.post(BACKUP, {"code": old[0]})
 
     fresh = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", page.content.decode())
     assert len(fresh) == 10 and not set(fresh) & set(old)
@@ -277,6 +312,50 @@ def test_new_backup_codes_replace_the_old_ones_and_show_once(editor):
     settings_page = client.get("/admin/xac-thuc-hai-buoc/").content.decode()
     assert "Còn <strong>10</strong> mã dự phòng" in settings_page
     assert fresh[0] not in settings_page
+
+
+def test_new_backup_codes_and_a_new_phone_take_a_current_code(editor):
+    """A session left open (or taken) without the phone can neither make
+    new backup codes nor swap in another app; wrong codes count."""
+    device = enrolled(editor)
+    old = devices.new_backup_codes(editor)
+    client = sign_in(editor)
+    send_code(client, code_now(device))
+
+    for sent in ({}, {"code": "000000x"}):
+        page = client.post(BACKUP, sent)
+        assert page.status_code == 200
+        assert "<li><code>" not in page.content.decode()
+    assert "Mã không đúng hoặc đã dùng" in page.content.decode()
+    assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(old)
+    assert AccessAttempt.objects.get(username=editor.username).failures_since_start
+
+    answer = client.get(ENROL)
+    assert answer["Location"].startswith("/admin/xac-thuc-hai-buoc/xac-nhan/")
+    assert client.post(ENROL, {"code": "123456"})["Location"].startswith(
+        "/admin/xac-thuc-hai-buoc/xac-nhan/"
+    )
+    assert TOTPDevice.objects.filter(user=editor).count() == 1
+    wrong = client.post(answer["Location"], {"code": "000000x", "next": ENROL})
+    assert "Mã không đúng hoặc đã dùng" in wrong.content.decode()
+    right = client.post(answer["Location"], {"code": old[0], "next": ENROL})
+    assert right["Location"] == ENROL
+    page = client.get(ENROL)
+    assert page.status_code == 200 and '<code id="secret">' in page.content.decode()
+    new = TOTPDevice.objects.get(user=editor, confirmed=False)
+    assert client.post(ENROL, {"code": code_now(new)}).status_code == 200
+    assert list(TOTPDevice.objects.filter(user=editor)) == [new]
+
+
+def test_too_many_wrong_codes_for_new_backup_codes_lock_out(editor):
+    device = enrolled(editor)
+    client = sign_in(editor)
+    send_code(client, code_now(device))
+
+    answers = [client.post(BACKUP, {"code": f"99999{n}x"}) for n in range(LIMIT)]
+
+    assert answers[-1].status_code == 429
+    assert not get_user(client).is_authenticated
 
 
 # Writers
@@ -330,14 +409,73 @@ def test_a_superuser_resets_a_colleagues_device(editor, ward_editor):
     assert TOTPDevice.objects.filter(user=editor).exists()
     entry = Entry.objects.get(action=Entry.Action.DEVICE_RESET)
     assert (entry.user, entry.target) == (editor, "bientapphuong")
-    # The colleague's open session owes the step again: enrolment.
-    assert colleague.get("/admin/")["Location"].startswith(ENROL)
+    # The colleague's open session is over (a lost phone's may be one of
+    # them): enrolling again takes the password first.
+    answer = colleague.get("/admin/")
+    assert answer.status_code == 302
+    assert answer["Location"].startswith("/admin/login/")
+    assert not get_user(colleague).is_authenticated
+    assert colleague.get(ENROL)["Location"].startswith("/admin/login/")
+    assert sign_in(ward_editor, colleague).get("/admin/")["Location"].startswith(ENROL)
+    # The superuser's own session goes on.
+    assert boss.get("/admin/").status_code == 200
+
+
+def test_django_otps_own_device_admins_answer_nowhere(editor):
+    """They show and edit the secret keys and the backup codes: only our
+    list (who, since when, reset) is in the admin."""
+    from django.contrib import admin
+
+    device = enrolled(editor)
+    client = sign_in(editor)
+    send_code(client, code_now(device))
+    assert client.get("/admin/").status_code == 200
+
+    assert not [
+        model
+        for model in admin.site._registry
+        if model._meta.app_label in ("otp_totp", "otp_static")
+    ]
+    for path in [
+        "/admin/otp_totp/",
+        "/admin/otp_totp/totpdevice/",
+        "/admin/otp_totp/totpdevice/add/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/change/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/config/",
+        f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/",
+        "/admin/otp_static/",
+        "/admin/otp_static/staticdevice/",
+        "/admin/otp_static/staticdevice/add/",
+    ]:
+        assert client.get(path).status_code == 404, path
+
+
+def test_a_reset_ends_half_signed_in_sessions_and_optional_ones_too(editor, writer):
+    """A session that had typed the password but not yet the code, and a
+    writer's (whose second step is optional: without a device the password
+    alone would do), both end: the password comes first again."""
+    enrolled(editor)
+    half = sign_in(editor)
+    writers_device = enrolled(writer)
+    writers = sign_in(writer, Client(REMOTE_ADDR="198.51.100.21"))
+    send_code(writers, code_now(writers_device))
+    assert writers.get("/admin/").status_code == 200
+
+    call_command("reset_two_step", editor.username, stdout=StringIO())
+    call_command("reset_two_step", writer.username, stdout=StringIO())
+
+    for client in (half, writers):
+        assert client.get(ENROL)["Location"].startswith("/admin/login/")
+        assert client.get("/admin/")["Location"].startswith("/admin/login/")
+        assert not get_user(client).is_authenticated
+    assert sign_in(writer, writers).get("/admin/").status_code == 200
 
 
 def test_only_superusers_see_or_reset_devices(ward_editor, writer):
     device = enrolled(writer)
     client = sign_in(ward_editor)
-    own = devices.pending_app(ward_editor)
+    client.get(ENROL)
+    own = TOTPDevice.objects.get(user=ward_editor, confirmed=False)
     client.post(ENROL, {"code": code_now(own)})
     assert client.get("/admin/").status_code == 200
 
@@ -400,6 +538,20 @@ def test_createsuperuser_without_questions(db, monkeypatch):
     assert "Đã tạo tài khoản quản trị viên “admin”." in out.getvalue()
     with pytest.raises(Exception, match="đã có người dùng"):
         call_command("createsuperuser", "--noinput", "--username", "admin")
+
+
+def test_createsuperuser_without_questions_refuses_a_weak_password(db, monkeypatch):
+    """The script's password meets the rules a typed one does: refused in
+    Vietnamese, the command fails (exit status 1), no account."""
+    from django.contrib.auth.models import User
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "quantri2026")
+    with pytest.raises(CommandError, match="Mật khẩu quá ngắn") as refused:
+        call_command("createsuperuser", "--noinput", "--username", "quantri")
+
+    assert "DJANGO_SUPERUSER_PASSWORD" in str(refused.value)
+    assert refused.value.returncode == 1
+    assert not User.objects.filter(username="quantri").exists()
 
 
 def test_reset_two_step_from_the_server_when_no_superuser_can_sign_in(editor):

@@ -90,6 +90,16 @@ def test_a_new_superuser_enrols_then_signs_in_with_the_code(
     page.goto(f"{live_server.url}/admin/xac-thuc-hai-buoc/")
     expect(page.locator("#content-main")).to_contain_text("đang bật")
     shoot(page, f"settings-{size}")
+    # New backup codes and a new phone take a current code first.
+    page.get_by_role("button", name="Tạo bộ mã dự phòng mới").click()
+    expect(page.locator(".errornote")).to_contain_text("Hãy nhập mã")
+    shoot(page, f"settings-no-code-{size}")
+    page.get_by_role("link", name="Đổi sang điện thoại khác").click()
+    expect(page.locator("h1")).to_have_text("Xác nhận bằng mã hiện tại")
+    shoot(page, f"reconfirm-{size}")
+    page.fill("#id_code", app_code(secret, ahead=-1) + "0")
+    page.click("input[type=submit]")
+    expect(page.locator(".errornote")).to_contain_text("Mã không đúng")
     assert errors == []
 
 
@@ -102,7 +112,7 @@ def test_superusers_lists_of_devices_and_of_activity(
     settings.TWO_STEP_REQUIRED_FOR = frozenset()  # Straight in, for the pictures.
     boss = User.objects.create_superuser("quantri", password=PASSWORD)
     colleague = User.objects.create_user("bientap", password=PASSWORD, is_staff=True)
-    devices.confirm_app(devices.pending_app(colleague))
+    devices.confirm_app(devices.new_app(colleague))
     record(None, Action.SIGN_IN_FAILED, user="khach-la")
     record(None, Action.DEVICE_RESET, user=boss, target="bientap")
     context = new_context(user=boss, site=live_server.url, viewport=DESKTOP)

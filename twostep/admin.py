@@ -4,12 +4,21 @@ taken away: they show and edit the secret keys."""
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_static import admin as static_admin
 from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as totp_admin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import devices
 from .models import AuthenticatorApp
 
+# django-otp's admin modules are imported above so that they have registered
+# their admins before these lines take them away: the admin reads each app's
+# admin module in the order of INSTALLED_APPS, and twostep comes first (for
+# its createsuperuser), so theirs would otherwise register after, and stay.
+# A module is imported once: the admin's own import of them later does
+# nothing.
+del static_admin, totp_admin
 for model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
@@ -75,6 +84,7 @@ class AuthenticatorAppAdmin(admin.ModelAdmin):
             request,
             f"Đã đặt lại xác thực hai bước của: "
             f"{', '.join(user.get_username() for user in users)}. "
-            "Lần đăng nhập tới, họ đăng ký lại ứng dụng xác thực.",
+            "Mọi phiên đăng nhập đang mở của họ đã kết thúc; lần đăng nhập tới, "
+            "sau mật khẩu, họ đăng ký lại ứng dụng xác thực.",
             messages.SUCCESS,
         )

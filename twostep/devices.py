@@ -5,23 +5,34 @@ from base64 import b32encode
 
 import segno
 from django.db import transaction
+from django.db.models import F
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from activity.log import Action, record
+
+from .models import Resets
 
 APP_NAME = "Ứng dụng xác thực"
 BACKUP_NAME = "Mã dự phòng"
 BACKUP_CODES = 10
 
 
-def pending_app(user) -> TOTPDevice:
-    """The authenticator app being set up: the same secret until its first
-    code confirms it, so reloading the page does not change the QR code."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(
-        user=user, name=APP_NAME, confirmed=False
-    )
+@transaction.atomic
+def new_app(user) -> TOTPDevice:
+    """An authenticator app to set up, with a secret of its own: each
+    attempt gets a new one, and any attempt not finished (in this session or
+    another) is forgotten, so a secret shown to someone else is never the
+    one a code confirms (views.enrol keeps it with the session shown it)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
+
+
+def pending_app(user, pk) -> TOTPDevice | None:
+    """The attempt `pk` (a session's), if it is still the one under way."""
+    if pk is None:
+        return None
+    return TOTPDevice.objects.filter(pk=pk, user=user, confirmed=False).first()
 
 
 def secret(device: TOTPDevice) -> str:
@@ -74,8 +85,17 @@ def has_app(user) -> bool:
 @transaction.atomic
 def reset(request, user) -> None:
     """Forget a colleague's app and backup codes (a lost phone): they enrol
-    again at their next sign-in, and their signed-in sessions owe the step
-    again. Recorded."""
+    again at their next sign-in, and every session they have open ends (a
+    lost phone's may still be signed in: it must not enrol a thief's app
+    without the password). Recorded."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    resets, _ = Resets.objects.get_or_create(user=user)
+    resets.count = F("count") + 1
+    resets.save(update_fields=["count"])
     record(request, Action.DEVICE_RESET, target=user.get_username())
+
+
+def resets(user) -> int:
+    """How many times `user`'s second step has been reset."""
+    return Resets.objects.filter(user=user).values_list("count", flat=True).first() or 0

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,7 +18,8 @@ class TwoStepMiddleware:
     reaches its pages and the logout, nothing else: any admin address sends
     them to the step (and back afterwards); anywhere else (the editor's
     upload, a preview) they are a reader, with no more rights than one. So
-    no address, guessed or crafted, skips the step."""
+    no address, guessed or crafted, skips the step. A session whose
+    password was typed before a reset of the second step ends."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -25,6 +27,8 @@ class TwoStepMiddleware:
     def __call__(self, request):
         # Readers send no session cookie: their pages never touch the session.
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            if policy.ended_by_reset(request):
+                logout(request)  # The admin asks for the password again.
             owed = policy.owed_by(request)
             if owed and not self.on_the_way(request):
                 if request.path.startswith(reverse("admin:index")):

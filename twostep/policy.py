@@ -46,3 +46,20 @@ def owed_by(request) -> str | None:
         verified = user.is_authenticated and user.is_verified()
         request._two_step_owed = owed(user, verified)
     return request._two_step_owed
+
+
+# The number of resets of the user's second step when the session's password
+# was typed (signins.py).
+RESETS_SEEN = "twostep_resets_seen"
+
+
+def ended_by_reset(request) -> bool:
+    """Was the second step of the request's member of staff reset since
+    their password was typed in this session? Then the session is over
+    (middleware.py): after a reset, enrolling takes the password again."""
+    from . import devices
+
+    user = request.user
+    if not user.is_authenticated or not (user.is_staff or user.is_superuser):
+        return False
+    return request.session.get(RESETS_SEEN, 0) < devices.resets(user)

@@ -10,7 +10,7 @@ from django_otp import user_has_device
 from activity.log import Action, record
 from logins.lockout import forget_failures
 
-from . import policy
+from . import devices, policy
 
 # The sender of a wrong second step's user_login_failed: the lockout counts
 # it; the log has it already, as a wrong code rather than a wrong password.
@@ -23,6 +23,8 @@ def connect():
 
 
 def password_right(sender, request, user, **kwargs):
+    if request is not None:
+        request.session[policy.RESETS_SEEN] = devices.resets(user)
     if user_has_device(user) or policy.required(user):
         return  # The second step comes next.
     completed(request, user, "Mật khẩu (không dùng xác thực hai bước)")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("ma-xac-thuc/", views.verify, name="verify"),
     path("dang-ky/", views.enrol, name="enrol"),
     path("ma-du-phong/", views.backup_codes, name="backup_codes"),
+    path("xac-nhan/", views.reconfirm, name="reconfirm"),
 ]

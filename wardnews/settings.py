@@ -297,7 +297,10 @@ AXES_LOCKOUT_CALLABLE = "logins.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ADMIN = False  # logins/admin.py: superusers only.
 # The log's lockout lines name the user name and address (never a password).
-AXES_SENSITIVE_PARAMETERS = []
+# What a failed attempt posted is kept for superusers with the second step's
+# code (often a near miss of a right one) and the CSRF token masked, as axes
+# masks the password.
+AXES_SENSITIVE_PARAMETERS = ["code", "csrfmiddlewaretoken"]
 AXES_VERBOSE = False
 
 # Two-step sign-in (twostep/, django-otp): who must enrol an authenticator

@@ -69,6 +69,8 @@ class Command(createsuperuser.Command):
                     raise CommandError(problem)
                 if email is None:
                     email = os.environ.get("DJANGO_SUPERUSER_EMAIL", "")
+                if password is not None:
+                    self._check_password(password, username, email)
             self.UserModel._default_manager.db_manager(database).create_superuser(
                 username=username, email=email or "", password=password
             )
@@ -141,3 +143,14 @@ class Command(createsuperuser.Command):
                 self.stderr.write("\n".join(error.messages))
                 continue  # Nobody bypasses the rules for the admin's key.
             return password
+
+    def _check_password(self, password, username, email):
+        """DJANGO_SUPERUSER_PASSWORD meets the same rules as a typed one:
+        nobody bypasses them for the admin's key, scripts included."""
+        try:
+            validate_password(password, self.UserModel(username=username, email=email))
+        except exceptions.ValidationError as error:
+            raise CommandError(
+                "Không tạo tài khoản: mật khẩu trong DJANGO_SUPERUSER_PASSWORD "
+                "chưa đạt yêu cầu: " + " ".join(error.messages)
+            ) from None

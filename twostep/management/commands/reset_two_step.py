@@ -22,6 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tài khoản “{username}”.") from None
         devices.reset(None, user)
         self.stdout.write(
-            f"Đã đặt lại xác thực hai bước của “{username}”: lần đăng nhập tới, "
-            "tài khoản này đăng ký lại ứng dụng xác thực."
+            f"Đã đặt lại xác thực hai bước của “{username}”: các phiên đăng "
+            "nhập đang mở của tài khoản này đã kết thúc; lần đăng nhập tới, "
+            "sau mật khẩu, tài khoản này đăng ký lại ứng dụng xác thực."
         )
