@@ -16,6 +16,7 @@ class Entry(models.Model):
         WITHDRAWN = "withdrawn", "Gỡ bài"
         ROLE_CHANGED = "role_changed", "Thay đổi vai trò"
         PERSONAL_DATA_EXPORTED = "personal_data_exported", "Xuất dữ liệu cá nhân"
+        PERSONAL_DATA_ERASED = "personal_data_erased", "Xóa dữ liệu cá nhân"
 
     at = models.DateTimeField("thời gian", default=timezone.now)
     action = models.CharField("việc", max_length=40, choices=Action.choices)

@@ -14,6 +14,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from activity import log as activity
+from activity.models import Entry
 from wards.staff import user_wards
 
 from . import handling, personal_data
@@ -68,6 +70,18 @@ class PersonalDataRequests:
             request, "admin/questions/submission/personal_data.html", context
         )
 
+    @staticmethod
+    def record(request, action, items, detail):
+        """The staff activity log keeps each export and erasure, ward by
+        ward, for superusers (activity/)."""
+        wards = {}
+        for item in items:
+            wards.setdefault(item.ward_id, []).append(item.code)
+        for ward_id, codes in wards.items():
+            activity.record(
+                request, action, ward=ward_id, target=", ".join(codes), detail=detail
+            )
+
     def export(self, request, items, kind):
         if kind == "json":
             body, content_type = personal_data.export_json(items), "application/json"
@@ -77,6 +91,7 @@ class PersonalDataRequests:
             self.log_change(
                 request, item, f"Xuất dữ liệu cá nhân theo yêu cầu ({kind.upper()})."
             )
+        self.record(request, Entry.Action.PERSONAL_DATA_EXPORTED, items, kind.upper())
         logger.info(
             "Personal data exported by %s: %s",
             request.user.get_username(),
@@ -95,6 +110,7 @@ class PersonalDataRequests:
         for item in items:
             personal_data.forget(item, now=now)
             self.log_change(request, item, "Xóa dữ liệu cá nhân theo yêu cầu.")
+        self.record(request, Entry.Action.PERSONAL_DATA_ERASED, items, "")
         logger.info(
             "Personal data erased by %s: %s",
             request.user.get_username(),

@@ -9,11 +9,13 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
+from django.contrib import auth
 from django.contrib.admin.models import LogEntry
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from activity.models import Entry
 from questions import personal_data
 from questions.models import Status, Submission, SubmissionFile
 from wards import roles
@@ -211,3 +213,18 @@ def test_a_superuser_may_handle_a_request(client, editor, ward):
 def test_a_request_needs_a_phone_or_an_email(editor_client):
     page = editor_client.post(REQUESTS, {"phone": "12", "email": ""}).content.decode()
     assert "Hãy nhập số điện thoại" in page
+
+
+def test_exports_and_erasures_are_in_the_staff_activity_log(editor_client, ward):
+    """Superusers see in "Nhật ký" who took or erased a resident's data, for
+    which items, from where (activity/)."""
+    item = make_item(ward, email="an.nguyen@example.com")
+    editor_client.post(REQUESTS, {"email": "an.nguyen@example.com", "csv": ""})
+    editor_client.post(REQUESTS, {"email": "an.nguyen@example.com", "erase": ""})
+    editor = auth.get_user(editor_client)
+    entries = Entry.objects.filter(action__startswith="personal_data").order_by("at")
+    assert [(e.action, e.user, e.ward_id, e.target) for e in entries] == [
+        (Entry.Action.PERSONAL_DATA_EXPORTED, editor, ward.pk, item.code),
+        (Entry.Action.PERSONAL_DATA_ERASED, editor, ward.pk, item.code),
+    ]
+    assert entries[0].detail == "CSV"

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .test_accessibility import AXE, AXE_OPTIONS, DESKTOP, RUN_AXE
+from .test_questions_pages import published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -173,6 +174,25 @@ def test_the_document_page_reads_the_document(new_context, live_server, make_doc
     page.get_by_role("button", name="Nghe bài viết").click()
     assert document.number in spoken(page)[0]["text"]
     page.screenshot(path=SHOTS / "read-aloud-document-desktop.png")
+
+
+def test_the_answer_page_reads_question_and_answer(new_context, live_server, ward):
+    item = published(
+        ward,
+        title="Đăng ký tạm trú cần những gì?",
+        body="Tôi thuê trọ ở tổ 5, cần giấy tờ gì để đăng ký tạm trú?",
+        answer="<p>Mang theo căn cước và hợp đồng thuê nhà.</p>",
+    )
+    context = new_context(viewport=DESKTOP)
+    with_voices(context, VIETNAMESE)
+    page = context.new_page()
+    page.goto(live_server.url + item.get_absolute_url())
+    page.get_by_role("button", name="Nghe bài viết").click()
+    for _ in range(10):
+        page.evaluate("window.finishSpeaking()")
+    heard = " ".join(part["text"] for part in spoken(page))
+    assert "cần giấy tờ gì để đăng ký tạm trú" in heard
+    assert "Mang theo căn cước và hợp đồng thuê nhà" in heard
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
