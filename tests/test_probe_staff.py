@@ -3,9 +3,12 @@ city's IT by mistake, can do to an account that "Cán bộ" should not allow.
 Each test here failed when written; see the docstrings for the attack."""
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.test import Client
+
+from wards import roles
+from wards.models import Membership
 
 from .test_staff_accounts import (
     PASSWORD,
@@ -17,6 +20,7 @@ from .test_staff_accounts import (
 )
 
 USED_UP = "Liên kết này không dùng được nữa"
+ENROL = "/admin/xac-thuc-hai-buoc/dang-ky/"
 
 
 @pytest.fixture(autouse=True)
@@ -107,3 +111,46 @@ def test_reactivating_an_account_does_not_revive_its_old_link(city_it, ward):
     account.refresh_from_db()
     assert account.is_active
     assert USED_UP in Client().get(leaked, follow=True).text
+
+
+# Two-step sign-in is owed by the role's name (twostep/policy.py), not by
+# what the account may do.
+
+
+@pytest.fixture
+def production_rule(settings):
+    """The default rule of a real site (tests run without one)."""
+    settings.TWO_STEP_REQUIRED_FOR = frozenset({"superusers", "editors"})
+
+
+def test_an_editor_owes_the_second_step(production_rule, ward_editor):
+    """What the two tests below expect, as it holds for a real editor."""
+    browser = Client()
+    browser.force_login(ward_editor)
+    assert ENROL in browser.get(STAFF).get("Location", "")
+
+
+def test_a_writer_given_editors_powers_directly_owes_the_second_step(
+    production_rule, writer
+):
+    """The city's IT ticks the editor's group under "Nâng cao" (whose help
+    says it holds in every ward the person works for): the writer now
+    publishes and manages the ward's staff, with a password alone."""
+    writer.groups.add(roles.role_group(roles.EDITOR))
+    browser = Client()
+    browser.force_login(writer)
+    assert ENROL in browser.get(STAFF).get("Location", "")
+
+
+def test_a_city_made_role_that_manages_staff_owes_the_second_step(
+    production_rule, ward
+):
+    """assignable_roles: a city may make its own roles ("Cộng tác viên");
+    one given the staff permissions adds staff with a password alone."""
+    role = Group.objects.create(name="Tổ trưởng")
+    role.permissions.set(roles.role_group(roles.EDITOR).permissions.all())
+    person = User.objects.create_user("totruong", password=PASSWORD)
+    Membership.objects.create(user=person, ward=ward, role=role)
+    browser = Client()
+    browser.force_login(person)
+    assert ENROL in browser.get(STAFF).get("Location", "")
