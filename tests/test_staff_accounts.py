@@ -742,3 +742,21 @@ def test_accounts_without_an_email_can_still_be_saved(city_it, writer, ward_edit
     assert response.status_code == 302, response.context["errors"]
     writer.refresh_from_db()
     assert (writer.email, writer.first_name) == ("", "Lan")
+
+
+def test_the_email_that_is_the_user_name_cannot_be_emptied(city_it, ward, writer):
+    city_it.post(f"{STAFF}add/", add_form(ward))
+    account = User.objects.get(email="thuha@phucloi.gov.vn")
+    page = city_it.post(f"{STAFF}{account.pk}/change/", change_form(account, email=""))
+    assert page.status_code == 200
+    assert "là tên đăng nhập của cán bộ, không để trống được" in page.text
+    account.refresh_from_db()
+    assert account.username == account.email == "thuha@phucloi.gov.vn"
+
+    # An account whose user name is not its email may still drop the email.
+    writer.email = "phongvien@phucloi.gov.vn"
+    writer.save()
+    answer = city_it.post(f"{STAFF}{writer.pk}/change/", change_form(writer, email=""))
+    assert answer.status_code == 302
+    writer.refresh_from_db()
+    assert (writer.username, writer.email) == ("phongvien", "")
