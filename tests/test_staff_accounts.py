@@ -760,3 +760,21 @@ def test_the_email_that_is_the_user_name_cannot_be_emptied(city_it, ward, writer
     assert answer.status_code == 302
     writer.refresh_from_db()
     assert (writer.username, writer.email) == ("phongvien", "")
+
+
+def test_unticking_working_ends_the_link_for_good(city_it, ward):
+    city_it.post(f"{STAFF}add/", add_form(ward))
+    leaked = link_in(mail.outbox[0])
+    account = User.objects.get(email="thuha@phucloi.gov.vn")
+    for active in (False, True):
+        account.is_active = not active
+        city_it.post(
+            f"{STAFF}{account.pk}/change/",
+            {**change_form(account), "is_active": "on" if active else ""},
+        )
+    account.refresh_from_db()
+    assert account.is_active
+    assert "Liên kết này không dùng được nữa" in Client().get(leaked, follow=True).text
+    # A link sent now works.
+    city_it.post(f"{STAFF}{account.pk}/thu-moi/")
+    set_password(link_in(mail.outbox[-1]))
