@@ -237,7 +237,10 @@ def test_without_email_the_superuser_is_shown_the_link_once(no_email, city_it, w
     page = city_it.post(f"{STAFF}add/", add_form(ward), follow=True).text
     assert "Máy chủ chưa cấu hình gửi email (DJANGO_EMAIL_HOST)" in page
     link = re.search(r'value="(http://[^"]+/dat-mat-khau/[^"]+)"', page).group(1)
-    set_password(link)
+    done = set_password(link).get("/admin/dat-mat-khau/xong/").text
+    # No letter came with a link handed over: the page says the user name.
+    assert "trong thư mời" not in done
+    assert "<strong>thuha@phucloi.gov.vn</strong>" in done
     account = User.objects.get(email="thuha@phucloi.gov.vn")
     assert account.check_password(PASSWORD)
     # Shown once: the next page does not repeat it.

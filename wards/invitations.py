@@ -28,6 +28,10 @@ from .models import InvitationLinks, display_name
 
 logger = logging.getLogger(__name__)
 
+# The user name whose password the browser just set, for the next page: the
+# link may have come by hand, with no letter saying it.
+PASSWORD_SET_FOR = "staff_password_set_for"
+
 
 def send(subject: str, message: str, recipients: list[str], html_message=None):
     """Every staff email leaves through here: queued with the request's
@@ -196,6 +200,11 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         user = super().get_user(uidb64)
         return user if user is not None and user.is_active else None
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session[PASSWORD_SET_FOR] = self.user.get_username()
+        return response
+
     def get_context_data(self, **kwargs):
         return {
             **admin.site.each_context(self.request),
@@ -213,4 +222,5 @@ class PasswordSetView(auth_views.PasswordResetCompleteView):
             **admin.site.each_context(self.request),
             **super().get_context_data(**kwargs),
             "title": self.title,
+            "username": self.request.session.get(PASSWORD_SET_FOR),
         }
