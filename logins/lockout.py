@@ -15,7 +15,7 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = round(cool_off.total_seconds() / 60) if cool_off else None
     context = {
         **admin.site.each_context(request),
-        "title": "Tạm khoá đăng nhập",
+        "title": "Tạm khóa đăng nhập",
         "minutes": minutes,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
     }

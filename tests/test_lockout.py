@@ -64,7 +64,7 @@ def test_fifty_wrong_passwords_lock_the_account_and_the_right_one_is_refused(
     right = attempt(client, ward_editor.username, PASSWORD)
 
     assert right.status_code == 429
-    assert "Tạm khoá đăng nhập" in right.content.decode()
+    assert "Tạm khóa đăng nhập" in right.content.decode()
     assert not logged_in(client)
     # Only the attempts before the lockout cost a password hash.
     assert guessed == LIMIT
@@ -79,7 +79,7 @@ def test_the_lockout_page_says_when_to_try_again_and_names_no_account(ward_edito
     page = answer.content.decode()
     assert answer.status_code == 429
     assert answer["Content-Type"].startswith("text/html")
-    assert "<h1>Tạm khoá đăng nhập</h1>" in page
+    assert "<h1>Tạm khóa đăng nhập</h1>" in page
     assert "Vui lòng đợi 15 phút rồi thử lại." in page
     assert ward_editor.username not in page
     assert 'name="password"' not in page
@@ -241,7 +241,7 @@ def test_superusers_see_attempts_and_lockouts_in_vietnamese(editor, ward_editor)
     assert ward_editor.username in text
     assert "Địa chỉ IP" in text
     assert "203.0.113.7" in text
-    assert "Đang bị khoá" in text
+    assert "Đang bị khóa" in text
 
 
 def test_ward_staff_do_not_see_the_attempts(ward_editor):

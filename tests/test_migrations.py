@@ -31,6 +31,7 @@ EDITED_TITLE = "Lịch cắt điện tuần tới ở tổ dân phố số 5 (b�
 MADE_SINCE = {
     ("wards", "0007_footer_notice"),
     ("wards", "0008_staff"),
+    ("wards", "0009_invitation_links"),
     ("articles", "0017_article_credit"),
 }
 

@@ -237,7 +237,10 @@ def test_without_email_the_superuser_is_shown_the_link_once(no_email, city_it, w
     page = city_it.post(f"{STAFF}add/", add_form(ward), follow=True).text
     assert "Máy chủ chưa cấu hình gửi email (DJANGO_EMAIL_HOST)" in page
     link = re.search(r'value="(http://[^"]+/dat-mat-khau/[^"]+)"', page).group(1)
-    set_password(link)
+    done = set_password(link).get("/admin/dat-mat-khau/xong/").text
+    # No letter came with a link handed over: the page says the user name.
+    assert "trong thư mời" not in done
+    assert "<strong>thuha@phucloi.gov.vn</strong>" in done
     account = User.objects.get(email="thuha@phucloi.gov.vn")
     assert account.check_password(PASSWORD)
     # Shown once: the next page does not repeat it.
@@ -744,3 +747,39 @@ def test_accounts_without_an_email_can_still_be_saved(city_it, writer, ward_edit
     assert response.status_code == 302, response.context["errors"]
     writer.refresh_from_db()
     assert (writer.email, writer.first_name) == ("", "Lan")
+
+
+def test_the_email_that_is_the_user_name_cannot_be_emptied(city_it, ward, writer):
+    city_it.post(f"{STAFF}add/", add_form(ward))
+    account = User.objects.get(email="thuha@phucloi.gov.vn")
+    page = city_it.post(f"{STAFF}{account.pk}/change/", change_form(account, email=""))
+    assert page.status_code == 200
+    assert "là tên đăng nhập của cán bộ, không để trống được" in page.text
+    account.refresh_from_db()
+    assert account.username == account.email == "thuha@phucloi.gov.vn"
+
+    # An account whose user name is not its email may still drop the email.
+    writer.email = "phongvien@phucloi.gov.vn"
+    writer.save()
+    answer = city_it.post(f"{STAFF}{writer.pk}/change/", change_form(writer, email=""))
+    assert answer.status_code == 302
+    writer.refresh_from_db()
+    assert (writer.username, writer.email) == ("phongvien", "")
+
+
+def test_unticking_working_ends_the_link_for_good(city_it, ward):
+    city_it.post(f"{STAFF}add/", add_form(ward))
+    leaked = link_in(mail.outbox[0])
+    account = User.objects.get(email="thuha@phucloi.gov.vn")
+    for active in (False, True):
+        account.is_active = not active
+        city_it.post(
+            f"{STAFF}{account.pk}/change/",
+            {**change_form(account), "is_active": "on" if active else ""},
+        )
+    account.refresh_from_db()
+    assert account.is_active
+    assert "Liên kết này không dùng được nữa" in Client().get(leaked, follow=True).text
+    # A link sent now works.
+    city_it.post(f"{STAFF}{account.pk}/thu-moi/")
+    set_password(link_in(mail.outbox[-1]))

@@ -215,7 +215,7 @@ def test_wrong_codes_lock_out_like_wrong_passwords(editor):
 
     assert [a.status_code for a in answers[:-1]] == [200] * (LIMIT - 1)
     assert answers[-1].status_code == 429
-    assert "Tạm khoá đăng nhập" in answers[-1].content.decode()
+    assert "Tạm khóa đăng nhập" in answers[-1].content.decode()
     assert not get_user(client).is_authenticated
     # Locked out: the right password and the right code get nowhere.
     again = Client(REMOTE_ADDR="198.51.100.4")

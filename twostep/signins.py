@@ -43,5 +43,5 @@ def password_wrong(sender, credentials, request=None, **kwargs):
         request,
         Action.SIGN_IN_FAILED,
         user=str(credentials.get("username") or ""),
-        detail="Đang bị tạm khoá đăng nhập" if locked else "",
+        detail="Đang bị tạm khóa đăng nhập" if locked else "",
     )

@@ -3,7 +3,8 @@ link, so nobody types, sends or knows a colleague's password.
 
 The link carries Django's password-reset token (PASSWORD_RESET_TIMEOUT, three
 days): it stops working once the password is set, or when the account signs
-in. Setting the password does not sign in: the admin's own sign-in (with its
+in, and (InvitationTokens) when a new invitation is sent or the account is
+deactivated. Setting the password does not sign in: the admin's own sign-in (with its
 lockout, and any second step) stays the only way in.
 """
 
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db.models import F
 from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes
 from django.utils.html import format_html
@@ -22,9 +24,13 @@ from django.utils.http import urlsafe_base64_encode
 import outbox
 
 from .hosts import url_on_ward
-from .models import display_name
+from .models import InvitationLinks, display_name
 
 logger = logging.getLogger(__name__)
+
+# The user name whose password the browser just set, for the next page: the
+# link may have come by hand, with no letter saying it.
+PASSWORD_SET_FOR = "staff_password_set_for"
 
 
 def send(subject: str, message: str, recipients: list[str], html_message=None):
@@ -43,7 +49,39 @@ def on_their_site(request, user, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
+def links_ended(user) -> int:
+    return (
+        InvitationLinks.objects.filter(user=user)
+        .values_list("ended", flat=True)
+        .first()
+        or 0
+    )
+
+
+def end_links(user) -> None:
+    """Every set-password link sent to `user` so far stops working."""
+    InvitationLinks.objects.get_or_create(user=user)
+    InvitationLinks.objects.filter(user=user).update(ended=F("ended") + 1)
+
+
+class InvitationTokens(PasswordResetTokenGenerator):
+    """Django's token, which also ends with the count of links ended: a
+    lost link has no other way to be revoked (deactivating and reactivating
+    the account gives back the same password, login and email)."""
+
+    def _make_hash_value(self, user, timestamp):
+        ended = links_ended(user)
+        # Nothing added before the first ending: links sent before this
+        # rule keep working.
+        return super()._make_hash_value(user, timestamp) + (str(ended) if ended else "")
+
+
+invitation_tokens = InvitationTokens()
+
+
 def invitation_link(request, user) -> str:
+    """A new link, which ends every earlier one."""
+    end_links(user)
     return on_their_site(
         request,
         user,
@@ -51,7 +89,7 @@ def invitation_link(request, user) -> str:
             "staff_set_password",
             kwargs={
                 "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
+                "token": invitation_tokens.make_token(user),
             },
         ),
     )
@@ -154,12 +192,18 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     template_name = "admin/wards/set_password.html"
     success_url = reverse_lazy("staff_password_set")
     reset_url_token = "dat-mat-khau"
+    token_generator = invitation_tokens
     title = "Đặt mật khẩu"
 
     def get_user(self, uidb64):
         # A colleague who has left keeps no way back in through an old link.
         user = super().get_user(uidb64)
         return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session[PASSWORD_SET_FOR] = self.user.get_username()
+        return response
 
     def get_context_data(self, **kwargs):
         return {
@@ -178,4 +222,5 @@ class PasswordSetView(auth_views.PasswordResetCompleteView):
             **admin.site.each_context(self.request),
             **super().get_context_data(**kwargs),
             "title": self.title,
+            "username": self.request.session.get(PASSWORD_SET_FOR),
         }

@@ -456,6 +456,30 @@ class Membership(models.Model):
         return f"{self.user} – {self.ward} ({self.role})"
 
 
+class InvitationLinks(models.Model):
+    """How many set-password links of a member of staff have been ended:
+    one more with each new invitation and each deactivation. The count is
+    part of the link's token (invitations.py), so a lost or leaked link
+    stops working when a new one is sent or the account is closed, and
+    reactivating the account does not bring it back."""
+
+    user = models.OneToOneField(
+        User,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name="cán bộ",
+    )
+    ended = models.PositiveIntegerField("số liên kết đã hết dùng được", default=0)
+
+    class Meta:
+        verbose_name = "liên kết đặt mật khẩu đã hết dùng được"
+        verbose_name_plural = "liên kết đặt mật khẩu đã hết dùng được"
+
+    def __str__(self):
+        return f"{self.user}: {self.ended}"
+
+
 class Staff(User):
     """A staff account as the admin's "Cán bộ" shows it: the same row as
     Django's user, managed through ward memberships (wards/staffing.py),

@@ -282,6 +282,8 @@ class StaffAdmin(UserAdmin):
         if obj.is_superuser and not request.user.is_superuser:
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            invitations.end_links(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -383,6 +385,8 @@ class StaffAdmin(UserAdmin):
         for user in users:
             user.is_active = active
             user.save(update_fields=["is_active"])
+            if not active:
+                invitations.end_links(user)
             self.log_change(
                 request,
                 user,

@@ -155,6 +155,27 @@ class StaffChangeForm(StaffFormMixin, UserChangeForm):
                 "groups"
             ].help_text = "Không dùng để giao vai trò: vai trò đặt ở “Phường làm việc”."
 
+    def clean(self):
+        cleaned = super().clean()
+        # The user name is the email (StaffAddForm) and follows it (save):
+        # an emptied email would leave no user name to sign in with, and a
+        # second one an account whose name is taken.
+        old_email = self.initial.get("email")
+        username = cleaned.get("username", self.instance.username) or ""
+        if (
+            "email" in self.fields
+            and "email" not in self.errors
+            and not cleaned.get("email")
+            and old_email
+            and username.casefold() == old_email.casefold()
+        ):
+            self.add_error(
+                "email",
+                "Email này là tên đăng nhập của cán bộ, không để trống được. "
+                "Nhập email mới nếu họ đổi email; cho thôi việc nếu họ nghỉ.",
+            )
+        return cleaned
+
     def save(self, commit=True):
         user = super().save(commit=False)
         self._keep_name(user)
