@@ -1,0 +1,159 @@
+"""Defects found walking the Hỏi đáp feature as a resident on a phone and as
+a ward's editor working the inbox (probe2, December 2026). Each test says
+what the person saw; each failed when it was written."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from questions.models import CommentReport, Submission
+
+from .conftest import png_bytes
+from .inbox import (
+    editor_client_fixture,  # noqa: F401 - a fixture.
+    make_item,
+)
+from .test_questions_forms import ASK, filled, quick_door  # noqa: F401 - fixture.
+from .test_questions_pages import published
+
+REQUESTS = "/admin/questions/submission/du-lieu-ca-nhan/"
+
+
+# --- A person's data on request --------------------------------------------
+
+
+def test_erasing_a_persons_data_removes_the_phone_they_wrote_in_the_question(
+    editor_client, ward
+):
+    """The clerk is told "số điện thoại … đã xóa", yet the number the
+    resident typed in their question ("Gọi tôi 0912 345 678") stays in the
+    database, and in any later export."""
+    item = make_item(
+        ward,
+        phone="0912 345 678",
+        body="Xin hỏi đăng ký tạm trú cần giấy tờ gì? Gọi tôi 0912 345 678.",
+    )
+    editor_client.post(REQUESTS, {"phone": "0912 345 678", "erase": ""})
+    item.refresh_from_db()
+    assert item.phone == ""
+    assert "0912 345 678" not in item.body
+
+
+def test_after_erasure_the_public_page_still_hides_the_residents_full_name(
+    editor_client, reader, ward
+):
+    """The public page hides the asker's full name by matching the stored
+    name; erasure replaces that name with initials, so afterwards the full
+    name the resident wrote in the question appears on the public page."""
+    published(
+        ward,
+        slug="tam-tru-cho-con",
+        phone="0912345678",
+        body="Tôi là Nguyễn Văn An, xin hỏi đăng ký tạm trú cho con thế nào?",
+    )
+    editor_client.post(REQUESTS, {"phone": "0912345678", "erase": ""})
+    assert Submission.objects.get().name == "N.V.A."
+    after = reader.get("/hoi-dap/tam-tru-cho-con/").content.decode()
+    assert "Nguyễn Văn An" not in after
+
+
+# --- What the public page shows ----------------------------------------------
+
+
+def test_a_citizen_id_number_in_a_question_is_hidden_on_the_public_page(reader, ward):
+    """Residents asking about tạm trú or hộ tịch often write their căn cước
+    number; it is personal data (Decree 13) and reached the public page."""
+    published(
+        ward,
+        slug="cccd",
+        body="Căn cước của tôi số 001089012345 bị sai ngày sinh, sửa ở đâu ạ?",
+    )
+    page = reader.get("/hoi-dap/cccd/").content.decode()
+    assert "001089012345" not in page
+
+
+def test_the_wards_own_hotline_stays_in_a_published_answer(reader, ward):
+    """A clerk answers "gọi đường dây nóng của phường 024 3875 0000"; the
+    public page prints "gọi đường dây nóng của phường [đã ẩn]", and the
+    form's preview never showed the answer that way."""
+    ward.hotline = "024 3875 0000"
+    ward.save()
+    published(
+        ward,
+        slug="duong-day-nong",
+        answer="<p>Xin gọi đường dây nóng của phường 024 3875 0000.</p>",
+    )
+    page = reader.get("/hoi-dap/duong-day-nong/").content.decode()
+    answer = page.split("Trả lời của", 1)[1]
+    assert "024 3875 0000" in answer.split("</article>", 1)[0]
+
+
+# --- The resident's forms ----------------------------------------------------
+
+
+def test_no_contact_given_the_sent_page_does_not_promise_a_lookup(reader, ward):
+    """A resident who ticked "chỉ cần câu trả lời đăng công khai" and gave no
+    phone or email is told to look the item up "cùng với số điện thoại hoặc
+    thư điện tử bạn đã ghi": they wrote neither, so the look-up can never
+    find it."""
+    data = filled(reader, phone="", email="", public_only="on")
+    response = reader.post(ASK, data, follow=True)
+    assert Submission.objects.count() == 1
+    assert "số điện thoại hoặc thư điện tử bạn đã ghi" not in (
+        response.content.decode()
+    )
+
+
+def test_a_photo_dropped_by_a_form_error_is_asked_for_again(reader, ward):
+    """The resident attaches a photo, forgets the phone: the form comes back
+    saying "Nội dung bạn nhập vẫn được giữ nguyên" while the photo is gone
+    (browsers never keep a file input). Nothing tells them to choose it
+    again, so the question arrives without it."""
+    photo = SimpleUploadedFile("giay-to.png", png_bytes(), content_type="image/png")
+    data = filled(reader, phone="", email="")
+    data["files"] = photo
+    response = reader.post(ASK, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "giay-to.png" in page or "chọn lại" in page
+
+
+def test_the_too_short_message_counts_what_it_measures(reader, ward):
+    """ "ít nhất 10 chữ" reads as ten words to a Vietnamese reader; the check
+    counts ten characters, so "Cho hỏi ạ!" passes and "ngắn" is told to
+    write ten words."""
+    response = reader.post(ASK, filled(reader, body="ngắn"))
+    page = response.content.decode()
+    assert "ít nhất 10 chữ)" not in page
+
+
+# --- Comment reports ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_no_comment_report_while_the_draft_still_takes_comments(
+    editor_client, make_document
+):
+    """The docs and the model say the report is written once the period
+    has closed; the admin takes and publishes one while residents are still
+    commenting, so the draft's page shows a summary that misses them."""
+    today = timezone.localdate()
+    draft = make_document(
+        number="12/DT-UBND",
+        is_draft_for_comment=True,
+        comment_starts_on=today - timedelta(days=3),
+        comment_ends_on=today + timedelta(days=20),
+    )
+    editor_client.post(
+        "/admin/questions/commentreport/add/",
+        {
+            "document": draft.pk,
+            "body": "<p>Phường nhận 1 ý kiến.</p>",
+            "published": "on",
+            "published_at_0": "",
+            "published_at_1": "",
+        },
+    )
+    assert not CommentReport.objects.exists()
