@@ -157,3 +157,25 @@ def test_no_comment_report_while_the_draft_still_takes_comments(
         },
     )
     assert not CommentReport.objects.exists()
+
+
+def test_a_comment_on_an_article_names_its_draft_in_the_inbox(
+    reader, ward, make_document
+):
+    """A commenter fills "Điều, khoản được góp ý" with "Điều 3": the inbox,
+    the digest email and the personal-data list then show "GY-… Điều 3",
+    with no word of which draft, while an empty box gives "Góp ý quy chế
+    12/DT-UBND"."""
+    today = timezone.localdate()
+    draft = make_document(
+        number="12/DT-UBND",
+        is_draft_for_comment=True,
+        comment_starts_on=today - timedelta(days=3),
+        comment_ends_on=today + timedelta(days=3),
+    )
+    url = f"/van-ban/{draft.slug}/gop-y/"
+    data = filled(
+        reader, url, phone="", title="Điều 3", body="Đề nghị ghi rõ giờ sinh hoạt."
+    )
+    assert reader.post(url, data).status_code == 302
+    assert "12/DT-UBND" in Submission.objects.get().title
