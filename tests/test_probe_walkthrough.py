@@ -179,3 +179,17 @@ def test_a_comment_on_an_article_names_its_draft_in_the_inbox(
     )
     assert reader.post(url, data).status_code == 302
     assert "12/DT-UBND" in Submission.objects.get().title
+
+
+@pytest.mark.parametrize("typed", ["hd 2026 000001", "HD2026000001", "HD–2026–000001"])
+def test_a_code_typed_without_its_dashes_is_still_found(reader, ward, typed):
+    """A resident who copied the code by hand, or had it read out over the
+    phone, types "hd 2026 000001" (a phone keyboard hides the dash, and
+    some keyboards put an en dash): the page says only "Xin ghi mã tra cứu
+    (ví dụ HD-2026-000123)…", as if they had left the box empty."""
+    item = make_item(ward, phone="0912 345 678")
+    assert item.code.endswith("-000001")
+    typed = typed.replace("2026", item.code[3:7])
+    response = reader.post("/hoi-dap/tra-cuu/", {"ma": typed, "lien_he": "0912345678"})
+    assert response.status_code == 200
+    assert item.title in response.content.decode()
