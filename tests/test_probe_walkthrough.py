@@ -12,7 +12,9 @@ from questions.models import CommentReport, Submission
 
 from .conftest import png_bytes
 from .inbox import (
+    change_url,
     editor_client_fixture,  # noqa: F401 - a fixture.
+    item_form,
     make_item,
 )
 from .test_questions_forms import ASK, filled, quick_door  # noqa: F401 - fixture.
@@ -193,3 +195,19 @@ def test_a_code_typed_without_its_dashes_is_still_found(reader, ward, typed):
     response = reader.post("/hoi-dap/tra-cuu/", {"ma": typed, "lien_he": "0912345678"})
     assert response.status_code == 200
     assert item.title in response.content.decode()
+
+
+def test_an_items_history_names_staff_surname_first(client, ward, ward_editor):
+    """ "Cán bộ" stores "Phạm Thu Hà" as given name "Hà" and family name
+    "Phạm Thu"; the item's "Lịch sử" prints Django's full name, given name
+    first: "bientapphuong (Hà Phạm Thu)", a name nobody in the ward has."""
+    ward_editor.first_name, ward_editor.last_name = "Hà", "Phạm Thu"
+    ward_editor.save()
+    client.force_login(ward_editor)
+    item = make_item(ward)
+    client.post(change_url(item), item_form(item, title="Tạm trú cho người thuê"))
+    response = client.get(f"/admin/questions/submission/{item.pk}/history/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Hà Phạm Thu" not in page
+    assert "Phạm Thu Hà" in page
