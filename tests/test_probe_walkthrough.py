@@ -211,3 +211,17 @@ def test_an_items_history_names_staff_surname_first(client, ward, ward_editor):
     page = response.content.decode()
     assert "Hà Phạm Thu" not in page
     assert "Phạm Thu Hà" in page
+
+
+def test_a_commenter_without_phone_or_email_can_have_their_data_erased(
+    editor_client, ward
+):
+    """The privacy notice tells residents to come "kèm mã tra cứu nếu có" to
+    see or erase their data; a draft's commenter need give no phone or
+    email, and "Dữ liệu cá nhân theo yêu cầu" finds items by phone or email
+    only: the clerk cannot export or erase that resident's name and address
+    with the tool the docs point to."""
+    make_item(ward, kind=Submission.Kind.COMMENT, phone="", email="")
+    page = editor_client.get(REQUESTS).content.decode()
+    form = page.split("<form", 1)[1].split("</form>", 1)[0]
+    assert "Mã tra cứu" in form
