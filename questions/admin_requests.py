@@ -120,7 +120,8 @@ class PersonalDataRequests:
             request,
             f"Đã xóa dữ liệu cá nhân của {len(items)} mục (họ tên chỉ còn chữ "
             "cái đầu, địa chỉ chỉ còn tổ dân phố; số điện thoại, email và tệp đã "
-            "xóa). Câu hỏi và trả lời đã đăng vẫn giữ.",
+            "xóa). Câu hỏi và trả lời vẫn giữ, nhưng số điện thoại, email, số "
+            "căn cước và họ tên viết trong đó đã được ẩn.",
             messages.SUCCESS,
         )
         return redirect("admin:questions_submission_personal_data")

@@ -363,8 +363,24 @@ class Submission(models.Model):
 
     # What public pages show ------------------------------------------------
 
+    def known_personal_data(self) -> dict:
+        """What privacy.scrub() hides of this resident (and the ward's own
+        numbers it keeps)."""
+        return {
+            "name": self.name,
+            "address": self.group,
+            "initials": self.initials,
+            "keep": privacy.ward_phones(self.ward),
+        }
+
     def _known(self) -> dict:
-        return {"name": self.name, "address": self.group, "initials": self.initials}
+        known = self.known_personal_data()
+        if self.personal_data_removed_at:
+            # The texts were scrubbed with the full name when it was erased
+            # (personal_data.forget()); the initials left must not be
+            # replaced by themselves.
+            del known["name"], known["address"]
+        return known
 
     @property
     def public_title(self) -> str:
@@ -480,8 +496,9 @@ class CommentReport(models.Model):
 
     @property
     def public_body(self) -> str:
-        """The report as readers see it: no phone or email in it."""
-        return privacy.scrub_html(self.body)
+        """The report as readers see it: no phone or email in it but the
+        ward's own."""
+        return privacy.scrub_html(self.body, keep=privacy.ward_phones(self.ward))
 
     @property
     def is_visible(self) -> bool:

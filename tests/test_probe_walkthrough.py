@@ -92,6 +92,61 @@ def test_the_wards_own_hotline_stays_in_a_published_answer(reader, ward):
     assert "024 3875 0000" in answer.split("</article>", 1)[0]
 
 
+def test_erasure_scrubs_the_name_email_and_id_written_in_every_text(
+    editor_client, ward
+):
+    """What the export would hand on after erasure: the stored title,
+    question, text for publication and answer, none with the resident's
+    name, email or căn cước number; the ward's hotline in the answer stays."""
+    ward.hotline = "024 3875 0000"
+    ward.save()
+    item = make_item(
+        ward,
+        phone="0912 345 678",
+        title="Nguyễn Văn An hỏi về tạm trú",
+        body="Thư cho tôi: an.nguyen@example.com, căn cước 001089012345.",
+        public_question="Ông Nguyễn Văn An hỏi: tạm trú cần gì?",
+        answer="<p>Gửi Nguyễn Văn An: gọi 024 3875 0000 hoặc 0912 345 678.</p>",
+    )
+    editor_client.post(REQUESTS, {"phone": "0912345678", "erase": ""})
+    item.refresh_from_db()
+    stored = " ".join([item.title, item.body, item.public_question, item.answer])
+    for personal in ("Nguyễn Văn An", "an.nguyen@example.com", "001089012345"):
+        assert personal not in stored
+    assert "0912 345 678" not in item.answer
+    assert "024 3875 0000" in item.answer
+    assert "N.V.A." in item.title
+
+
+@pytest.mark.parametrize("number", ["025189012", "001089012345"])
+def test_a_cmnd_or_can_cuoc_number_is_hidden_but_an_amount_stays(reader, ward, number):
+    published(
+        ward,
+        slug="giay-to",
+        body=f"Số {number}, lệ phí 100.000.000 đồng hay 150000 đồng?",
+    )
+    page = reader.get("/hoi-dap/giay-to/").content.decode()
+    assert number not in page
+    assert "100.000.000 đồng" in page
+    assert "150000 đồng" in page
+
+
+def test_the_public_preview_in_the_admin_shows_the_answer_as_published(
+    editor_client, ward
+):
+    ward.hotline = "024 3875 0000"
+    ward.save()
+    item = make_item(
+        ward,
+        answer="<p>Gọi đường dây nóng 024 3875 0000, không gọi 0987 654 321.</p>",
+    )
+    page = editor_client.get(change_url(item)).content.decode()
+    preview = page.split('class="inbox-public"', 1)[1].split("</div></div>", 1)[0]
+    assert "024 3875 0000" in preview
+    assert "0987 654 321" not in preview
+    assert "[đã ẩn]" in preview
+
+
 # --- The resident's forms ----------------------------------------------------
 
 
