@@ -231,7 +231,15 @@ def sent(request):
         return redirect("questions:lookup")
     submission = (
         Submission.objects.filter(ward=request.ward, code=code)
-        .only("code", "kind", "held", "document__slug", "document__ward_id")
+        .only(
+            "code",
+            "kind",
+            "held",
+            "phone",
+            "email",
+            "document__slug",
+            "document__ward_id",
+        )
         .select_related("document")
         .first()
     )

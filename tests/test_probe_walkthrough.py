@@ -163,6 +163,13 @@ def test_no_contact_given_the_sent_page_does_not_promise_a_lookup(reader, ward):
     )
 
 
+def test_no_contact_given_the_sent_page_says_where_the_answer_will_be(reader, ward):
+    data = filled(reader, phone="", email="", public_only="on")
+    page = reader.post(ASK, data, follow=True).content.decode()
+    assert "không tra cứu trực tuyến được" in page
+    assert 'href="/hoi-dap/">Hỏi đáp</a>' in page
+
+
 def test_a_photo_dropped_by_a_form_error_is_asked_for_again(reader, ward):
     """The resident attaches a photo, forgets the phone: the form comes back
     saying "Nội dung bạn nhập vẫn được giữ nguyên" while the photo is gone
