@@ -155,7 +155,7 @@ class SubmissionForm(forms.Form):
         body = nfc(self.cleaned_data["body"]).strip()
         if len(body) < 10:
             raise ValidationError(
-                "Nội dung quá ngắn: xin viết rõ hơn (ít nhất 10 chữ)."
+                "Nội dung quá ngắn: xin viết rõ hơn (ít nhất 10 ký tự)."
             )
         return body
 

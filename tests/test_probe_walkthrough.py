@@ -191,6 +191,7 @@ def test_the_too_short_message_counts_what_it_measures(reader, ward):
     response = reader.post(ASK, filled(reader, body="ngắn"))
     page = response.content.decode()
     assert "ít nhất 10 chữ)" not in page
+    assert "ít nhất 10 ký tự" in page
 
 
 # --- Comment reports ---------------------------------------------------------
