@@ -184,6 +184,17 @@ def test_a_photo_dropped_by_a_form_error_is_asked_for_again(reader, ward):
     assert "giay-to.png" in page or "chọn lại" in page
 
 
+def test_the_photo_to_choose_again_is_named_beside_its_field(reader, ward):
+    photo = SimpleUploadedFile("giay-to.png", png_bytes(), content_type="image/png")
+    data = filled(reader, phone="", email="")
+    data["files"] = photo
+    page = reader.post(ASK, data).content.decode()
+    assert "trừ ảnh/tệp đính kèm: hãy chọn lại" in page
+    notice = page.split('id="id_files_again">', 1)[1].split("</p>", 1)[0]
+    assert "Hãy chọn lại ảnh/tệp: giay-to.png" in notice
+    assert 'aria-describedby="id_files_again id_files_helptext"' in page
+
+
 def test_the_too_short_message_counts_what_it_measures(reader, ward):
     """ "ít nhất 10 chữ" reads as ten words to a Vietnamese reader; the check
     counts ten characters, so "Cho hỏi ạ!" passes and "ngắn" is told to
