@@ -272,6 +272,18 @@ NOT_FOUND = (
     "bạn đã ghi khi gửi."
 )
 _CODE = re.compile(r"(HD|PA|GY)-\d{4}-\d{6}")
+# What a code is once spaces and dashes of any kind (a phone keyboard's en
+# dash, a hand-copied "hd 2026 000123") are gone.
+_BARE_CODE = re.compile(r"(HD|PA|GY)(\d{4})(\d{6})")
+_SPACES_AND_DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212_.]+")
+
+
+def typed_code(raw: str) -> str:
+    """A lookup code as stored ("HD-2026-000123"), however it was typed;
+    anything else as typed, upper-cased."""
+    bare = _SPACES_AND_DASHES.sub("", raw.upper())
+    match = _BARE_CODE.fullmatch(bare)
+    return "-".join(match.groups()) if match else " ".join(raw.upper().split())
 
 
 def _digits(phone: str) -> str:
@@ -310,7 +322,7 @@ def lookup(request):
     context = {"section": section(), "code": "", "contact": ""}
     status = 200
     if request.method == "POST":
-        code = request.POST.get("ma", "").strip().upper()[:20]
+        code = typed_code(request.POST.get("ma", "")[:40])[:20]
         contact = request.POST.get("lien_he", "")[:254]
         context.update(code=code, contact=contact)
         if door.lookups_over(request):

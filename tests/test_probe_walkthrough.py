@@ -257,7 +257,10 @@ def test_a_comment_on_an_article_names_its_draft_in_the_inbox(
     assert "12/DT-UBND" in Submission.objects.get().title
 
 
-@pytest.mark.parametrize("typed", ["hd 2026 000001", "HD2026000001", "HD–2026–000001"])
+@pytest.mark.parametrize(
+    "typed",
+    ["hd 2026 000001", "HD2026000001", "HD–2026–000001", " hd—2026—000001 "],
+)
 def test_a_code_typed_without_its_dashes_is_still_found(reader, ward, typed):
     """A resident who copied the code by hand, or had it read out over the
     phone, types "hd 2026 000001" (a phone keyboard hides the dash, and
