@@ -12,6 +12,7 @@ import hashlib
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -483,6 +484,26 @@ class CommentReport(models.Model):
 
     def __str__(self):
         return f"Báo cáo tổng hợp ý kiến: {self.document}"
+
+    def clean(self):
+        # The report sums up the comments: published while residents may
+        # still comment, it would miss theirs.
+        if (
+            self.published
+            and self.document_id
+            and self.document.is_draft_for_comment
+            and self.document.comment_state != "closed"
+        ):
+            ends = self.document.comment_ends_on
+            raise ValidationError(
+                {
+                    "published": "Chưa đăng được báo cáo: dự thảo vẫn đang "
+                    "nhận góp ý"
+                    + (f" đến hết ngày {ends:%d/%m/%Y}" if ends else "")
+                    + ". Có thể lưu báo cáo (không đánh dấu “đăng công khai”) "
+                    "và đăng khi hết thời gian góp ý."
+                }
+            )
 
     def save(self, *args, **kwargs):
         self.body = clean_rich_text(self.body, self.document.ward)

@@ -235,6 +235,32 @@ def test_no_comment_report_while_the_draft_still_takes_comments(
     assert not CommentReport.objects.exists()
 
 
+@pytest.mark.django_db
+def test_the_editor_is_told_why_the_report_cannot_be_published_yet(
+    editor_client, make_document
+):
+    today = timezone.localdate()
+    draft = make_document(
+        number="12/DT-UBND",
+        is_draft_for_comment=True,
+        comment_starts_on=today - timedelta(days=3),
+        comment_ends_on=today + timedelta(days=20),
+    )
+    fields = {
+        "document": draft.pk,
+        "body": "<p>Phường nhận 1 ý kiến.</p>",
+        "published_at_0": "",
+        "published_at_1": "",
+    }
+    add = "/admin/questions/commentreport/add/"
+    page = editor_client.post(add, {**fields, "published": "on"}).content.decode()
+    ends = today + timedelta(days=20)
+    assert f"dự thảo vẫn đang nhận góp ý đến hết ngày {ends:%d/%m/%Y}" in page
+    # Written ahead, unpublished, it is kept.
+    assert editor_client.post(add, fields).status_code == 302
+    assert not CommentReport.objects.get().published
+
+
 def test_a_comment_on_an_article_names_its_draft_in_the_inbox(
     reader, ward, make_document
 ):
