@@ -42,6 +42,20 @@ class Kind(models.TextChoices):
 # The code's prefix for each kind: HD-2026-000123 (hỏi đáp), PA-…, GY-….
 CODE_PREFIXES = {Kind.QUESTION: "HD", Kind.REPORT: "PA", Kind.COMMENT: "GY"}
 
+CODE = re.compile(r"(HD|PA|GY)-\d{4}-\d{6}")
+# What a code is once spaces and dashes of any kind (a phone keyboard's en
+# dash, a hand-copied "hd 2026 000123") are gone.
+_BARE_CODE = re.compile(r"(HD|PA|GY)(\d{4})(\d{6})")
+_SPACES_AND_DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212_.]+")
+
+
+def typed_code(raw: str) -> str:
+    """A lookup code as stored ("HD-2026-000123"), however it was typed;
+    anything else as typed, upper-cased."""
+    bare = _SPACES_AND_DASHES.sub("", raw.upper())
+    match = _BARE_CODE.fullmatch(bare)
+    return "-".join(match.groups()) if match else " ".join(raw.upper().split())
+
 
 class Topic(models.TextChoices):
     """Lĩnh vực: what residents ask their ward about."""

@@ -106,9 +106,12 @@ def due_for_forgetting(now=None):
 # A person asking for their data ------------------------------------------
 
 
-def person_items(queryset, *, phone: str = "", email: str = ""):
-    """The items of `queryset` sent with this phone number or email."""
+def person_items(queryset, *, phone: str = "", email: str = "", code: str = ""):
+    """The items of `queryset` sent with this phone number or email, or
+    under this lookup code (a commenter need give neither)."""
     ids = set()
+    if code:
+        ids |= set(queryset.filter(code=code).values_list("pk", flat=True))
     if email.strip():
         ids |= set(
             queryset.filter(email__iexact=email.strip()).values_list("pk", flat=True)

@@ -25,7 +25,7 @@ from vietnamese.text import fold_accents
 
 from . import door
 from .forms import SubmissionForm
-from .models import Kind, Status, Submission, Topic
+from .models import CODE, Kind, Status, Submission, Topic, typed_code
 from .receiving import prepared_files, receive
 
 PER_PAGE = 20
@@ -271,19 +271,6 @@ NOT_FOUND = (
     "tử này. Xin kiểm tra lại mã (ví dụ HD-2026-000123) và thông tin liên hệ "
     "bạn đã ghi khi gửi."
 )
-_CODE = re.compile(r"(HD|PA|GY)-\d{4}-\d{6}")
-# What a code is once spaces and dashes of any kind (a phone keyboard's en
-# dash, a hand-copied "hd 2026 000123") are gone.
-_BARE_CODE = re.compile(r"(HD|PA|GY)(\d{4})(\d{6})")
-_SPACES_AND_DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212_.]+")
-
-
-def typed_code(raw: str) -> str:
-    """A lookup code as stored ("HD-2026-000123"), however it was typed;
-    anything else as typed, upper-cased."""
-    bare = _SPACES_AND_DASHES.sub("", raw.upper())
-    match = _BARE_CODE.fullmatch(bare)
-    return "-".join(match.groups()) if match else " ".join(raw.upper().split())
 
 
 def _digits(phone: str) -> str:
@@ -330,7 +317,7 @@ def lookup(request):
                 "Bạn đã tra cứu nhiều lần trong một giờ qua. Xin thử lại sau."
             )
             status = 429
-        elif not _CODE.fullmatch(code) or not contact.strip():
+        elif not CODE.fullmatch(code) or not contact.strip():
             context["message"] = (
                 "Xin ghi mã tra cứu (ví dụ HD-2026-000123) và số điện thoại "
                 "hoặc thư điện tử bạn đã ghi khi gửi."

@@ -326,5 +326,32 @@ def test_a_commenter_without_phone_or_email_can_have_their_data_erased(
     with the tool the docs point to."""
     make_item(ward, kind=Submission.Kind.COMMENT, phone="", email="")
     page = editor_client.get(REQUESTS).content.decode()
-    form = page.split("<form", 1)[1].split("</form>", 1)[0]
-    assert "Mã tra cứu" in form
+    # The search form, not the header's logout form.
+    form = page.split('<form method="post" action="" novalidate id="person-request"')
+    assert "Mã tra cứu" in form[1].split("</form>", 1)[0]
+
+
+def test_a_commenters_data_is_found_and_erased_by_their_code(editor_client, ward):
+    item = make_item(
+        ward,
+        kind=Submission.Kind.COMMENT,
+        phone="",
+        email="",
+        name="Trần Thị Bình",
+        group="Tổ 3, số 8 ngõ 12",
+    )
+    other = make_item(ward, kind=Submission.Kind.COMMENT, phone="", email="")
+    typed = item.code.lower().replace("-", " ")
+    page = editor_client.post(REQUESTS, {"code": typed}).content.decode()
+    assert "1 mục của người này" in page
+    assert item.code in page and other.code not in page
+    editor_client.post(REQUESTS, {"code": item.code, "erase": ""})
+    item.refresh_from_db()
+    other.refresh_from_db()
+    assert (item.name, item.group) == ("T.T.B.", "Tổ 3")
+    assert other.personal_data_removed_at is None
+
+
+def test_a_mistyped_code_is_told_in_the_personal_data_tool(editor_client, ward):
+    page = editor_client.post(REQUESTS, {"code": "GY-26-1"}).content.decode()
+    assert "Mã tra cứu gồm HD, PA hoặc GY" in page
