@@ -186,6 +186,14 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
         css = {"all": ["articles/admin/admin.css", "questions/admin/inbox.css"]}
         js = ["articles/admin/unsaved_changes.js"]
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Staff named as everywhere in the inbox, family name first
+        # (Django's own page prints "Hà Phạm Thu" for Phạm Thu Hà).
+        response = super().history_view(request, object_id, extra_context)
+        for action in getattr(response, "context_data", {}).get("action_list", []):
+            action.who = handling.person(action.user)
+        return response
+
     # Who may do what ---------------------------------------------------------
 
     def has_add_permission(self, request):

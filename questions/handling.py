@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vietnamese.text import vietnamese_slugify
+from wards.models import display_name
 
 from . import deadlines
 from .models import WHOLE_INBOX, Kind, Status, Submission
@@ -23,9 +24,7 @@ CLOSED = (Status.ANSWERED, Status.PUBLISHED, Status.PRIVATE)
 
 def person(user) -> str:
     """A colleague as Vietnamese names are written: family name first."""
-    if user is None:
-        return "—"
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+    return "—" if user is None else display_name(user)
 
 
 def works_whole_inbox(user, item_or_ward) -> bool:

@@ -314,6 +314,7 @@ def test_an_items_history_names_staff_surname_first(client, ward, ward_editor):
     page = response.content.decode()
     assert "Hà Phạm Thu" not in page
     assert "Phạm Thu Hà" in page
+    assert "Phạm Thu Hà (bientapphuong)" in page
 
 
 def test_a_commenter_without_phone_or_email_can_have_their_data_erased(
