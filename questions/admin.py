@@ -482,7 +482,7 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
         if item.answered_at is None:
             return "Chưa"
         when = timezone.localtime(item.answered_at)
-        return f"{when:%H:%M %d/%m/%Y}, {handling.person(item.answered_by)}"
+        return f"{when:%d/%m/%Y %H:%M}, {handling.person(item.answered_by)}"
 
     @admin.display(description="trang công khai sẽ hiện")
     def shown_publicly(self, item):
@@ -569,7 +569,13 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
         request._questions_step = step
         if step is handling.ANSWER:
             self.tell_resident(request, obj)
-        self.message_user(request, handling.outcome(obj, step), messages.SUCCESS)
+        reassigned = "assignee" in form.changed_data
+        self.message_user(
+            request,
+            handling.outcome(obj, step, reassigned=reassigned),
+            messages.SUCCESS,
+        )
+        request._questions_told = True
         if undescribed := pictures_without_description(obj.answer):
             self.message_user(
                 request,
@@ -578,6 +584,14 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
                 "“Mô tả ảnh” rồi lưu lại.",
                 messages.WARNING,
             )
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # One success message a save: ours says what happened (the step,
+        # whom the item was given to); Django's "đã được thay đổi thành
+        # công" after it would only repeat it.
+        if level == messages.SUCCESS and getattr(request, "_questions_told", False):
+            return
+        super().message_user(request, message, level, *args, **kwargs)
 
     def tell_resident(self, request, item):
         """The answer to the resident's email, if they gave one."""

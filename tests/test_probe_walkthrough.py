@@ -357,3 +357,14 @@ def test_a_commenters_data_is_found_and_erased_by_their_code(editor_client, ward
 def test_a_mistyped_code_is_told_in_the_personal_data_tool(editor_client, ward):
     page = editor_client.post(REQUESTS, {"code": "GY-26-1"}).content.decode()
     assert "Mã tra cứu gồm HD, PA hoặc GY" in page
+
+
+def test_assigning_an_item_says_once_whom_it_was_given_to(editor_client, ward, writer):
+    writer.first_name, writer.last_name = "Hà", "Phạm Thu"
+    writer.save()
+    item = make_item(ward)
+    response = editor_client.post(
+        change_url(item), item_form(item, assignee=writer.pk), follow=True
+    )
+    told = [str(m) for m in response.context["messages"] if m.level_tag == "success"]
+    assert told == [f"Đã giao {item.code} cho Phạm Thu Hà."]
