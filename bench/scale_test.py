@@ -409,6 +409,10 @@ class Site:
             # Every reader thread asks from 127.0.0.1: measure, not refuse.
             DJANGO_RENDERS_PER_SECOND="0",
             DJANGO_SEARCHES_PER_SECOND="0",
+            # Staff sign in with the password alone: what is checked here is
+            # that a session and a change cross servers; two-step sign-in
+            # has tests of its own (tests/test_twostep*.py).
+            DJANGO_TWO_STEP_REQUIRED_FOR="",
             GUNICORN_FORWARDED_ALLOW_IPS="127.0.0.1",
             PYTHONUNBUFFERED="1",
         )
