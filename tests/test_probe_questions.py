@@ -1,0 +1,153 @@
+"""An outsider's probe of Hỏi đáp (probe3): what a stranger, a script or a
+neighbour gets out of the residents' forms and the public answers. Each test
+is a finding: it fails while the hole is open."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from questions import door, handling
+from questions.models import Status, Submission
+
+from .test_questions_forms import ASK, filled
+from .test_questions_models import make_submission
+
+
+@pytest.fixture(autouse=True)
+def quick_door(settings, monkeypatch):
+    """A proof of work a test solves at once and each test's own hour."""
+    settings.QUESTIONS_WORK_PREFIX = "0"
+    monkeypatch.setattr(door, "TOKEN_MIN_AGE", 0)
+    door.clear_local()
+    yield
+    door.clear_local()
+
+
+def published(ward, **fields):
+    fields.setdefault("status", Status.PUBLISHED)
+    fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
+    fields.setdefault("answered_at", timezone.now() - timedelta(hours=2))
+    fields.setdefault("answer", "<p>Phường trả lời: mang theo CCCD.</p>")
+    fields.setdefault("slug", "tam-tru")
+    return make_submission(ward, **fields)
+
+
+# --- 1. The public address is made from the resident's own title -------------
+
+
+def test_the_public_address_never_carries_the_askers_name_or_phone(
+    reader, ward, editor
+):
+    """Staff press “Đăng công khai” on a question as the resident titled it:
+    the page's address (on the list, in the sitemap, the canonical and
+    og:url, every share) is slugified from the raw title, so the name and
+    phone the scrubber hid on the page are spelled out in the URL."""
+    item = make_submission(
+        ward,
+        name="Nguyễn Văn An",
+        phone="0912345678",
+        title="Nguyễn Văn An hỏi tạm trú, gọi 0912 345 678",
+        status=Status.ANSWERED,
+        answer="<p>Mang theo CCCD.</p>",
+        answered_at=timezone.now(),
+    )
+    handling.apply(handling.PUBLISH, item, editor)
+    item.published_at = timezone.now() - timedelta(minutes=1)
+    item.save()
+    listing = reader.get("/hoi-dap/").content.decode()
+    sitemap = reader.get("/sitemap-hoi-dap.xml").content.decode()
+    for page in (item.slug, listing, sitemap):
+        assert "0912" not in page and "345-678" not in page
+        assert "nguyen-van-an" not in page
+
+
+# --- 2. Phone numbers and emails the scrubber does not recognise -------------
+
+LEAKY_ANSWERS = {
+    # CKEditor writes the spaces of a pasted number as &nbsp;.
+    "nbsp": "<p>Gọi cán bộ qua số 0912&nbsp;345&nbsp;678.</p>",
+    "plus84-zero": "<p>Gọi số +84 (0)912 345 678.</p>",
+    "spaced-dashes": "<p>Gọi số 0912 - 345 - 678.</p>",
+    "fullwidth": "<p>Gọi số ０９１２３４５６７８.</p>",
+    "bold-part": "<p>Gọi số 0912 <strong>345 678</strong>.</p>",
+}
+
+
+@pytest.mark.parametrize("answer", LEAKY_ANSWERS.values(), ids=LEAKY_ANSWERS.keys())
+def test_a_phone_in_the_answer_is_hidden_however_typed(reader, ward, answer):
+    item = published(ward, answer=answer)
+    page = reader.get(item.get_absolute_url()).content.decode()
+    digits = "".join(c for c in page if c.isdigit())
+    assert "912345678" not in digits.translate(
+        str.maketrans("０１２３４５６７８９", "0123456789")
+    )
+
+
+LEAKY_QUESTIONS = {
+    "plus84-zero": "Số của tôi +84 (0)912 345 678, xin gọi lại.",
+    "double-spaces": "Số của tôi 0912  345  678, xin gọi lại.",
+    "email-words": "Thư của tôi nguyenvanan at gmail dot com, xin trả lời.",
+    "email-fullwidth-at": "Thư của tôi nguyenvanan＠gmail.com, xin trả lời.",
+}
+
+
+@pytest.mark.parametrize("body", LEAKY_QUESTIONS.values(), ids=LEAKY_QUESTIONS.keys())
+def test_a_contact_in_the_question_is_hidden_however_typed(reader, ward, body):
+    item = published(ward, body=body)
+    page = reader.get(item.get_absolute_url()).content.decode()
+    assert "345" not in page and "nguyenvanan" not in page
+
+
+# --- 3. A flood without proof of work closes the ward to residents ----------
+
+
+def test_posts_without_proof_of_work_cannot_close_the_door_to_residents(
+    reader, ward, settings
+):
+    """No-JS posts are held under a lower cap per address, but they count
+    against the ward's hour like solved ones: a script that does no work at
+    all, from a few addresses, fills the ward's share and every resident
+    whose browser did solve the proof of work is told to wait an hour."""
+    settings.QUESTIONS_PER_WARD_PER_HOUR = 6
+    for n in range(3):  # Three addresses, two held posts each: no hashing.
+        for k in range(2):
+            data = filled(
+                reader, work=False, title=f"Rác {n}-{k}", phone=f"09000000{n}{k}"
+            )
+            reader.post(ASK, data, REMOTE_ADDR=f"203.0.113.{n + 1}")
+    assert Submission.objects.filter(held=True).count() == 6
+    resident = filled(reader, title="Đèn đường hỏng", phone="0987654321")
+    response = reader.post(ASK, resident, REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 302, "a resident who did the work was refused"
+
+
+# --- 4. The status look-up: one phone, every code, many addresses -----------
+
+
+def test_a_neighbour_cannot_scan_codes_for_a_known_phone(reader, ward, settings):
+    """Codes are one sequence (HD-2026-000001, …002…): whoever knows a
+    resident's phone (a neighbour they reported) tries every code with it.
+    The only limit is per address, so a few addresses (or one IPv6 /48 =
+    65,536 /64s) read the resident's report and the ward's private answer."""
+    settings.QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR = 20
+    for n in range(40):
+        make_submission(ward, phone=f"09880000{n:02d}", title=f"Việc khác {n}")
+    target = make_submission(
+        ward,
+        phone="0912345678",
+        title="Phản ánh hàng xóm số 14 đổ rác",
+        status=Status.PRIVATE,
+        answer="<p>Phường đã nhắc nhở hộ số 14.</p>",
+    )
+    prefix, year, _ = target.code.split("-")
+    revealed = False
+    for number in range(1, 50):
+        response = reader.post(
+            "/hoi-dap/tra-cuu/",
+            {"ma": f"{prefix}-{year}-{number:06d}", "lien_he": "0912345678"},
+            # A new /64 every ten tries.
+            REMOTE_ADDR=f"2001:db8:0:{number // 10:x}::1",
+        )
+        revealed |= "hàng xóm số 14" in response.content.decode()
+    assert not revealed
