@@ -151,3 +151,28 @@ def test_a_neighbour_cannot_scan_codes_for_a_known_phone(reader, ward, settings)
         )
         revealed |= "hàng xóm số 14" in response.content.decode()
     assert not revealed
+
+
+# --- 5. A script's held comments counted on the draft's public page ----------
+
+
+def test_held_comments_are_not_counted_on_the_drafts_page(reader, ward, make_document):
+    """A comment sent without the proof of work (a script's, or one with many
+    links) is stored held for staff to look at first, yet the draft's page
+    tells everyone “Đã nhận N ý kiến góp ý” counting it: a script with a few
+    addresses inflates the count of a draft under public consultation."""
+    today = timezone.localdate()
+    draft = make_document(
+        is_draft_for_comment=True,
+        comment_starts_on=today - timedelta(days=3),
+        comment_ends_on=today + timedelta(days=3),
+    )
+    url = f"/van-ban/{draft.slug}/gop-y/"
+    for n in range(4):
+        data = filled(
+            reader, url, work=False, phone="", title="", body=f"Phản đối dự thảo {n}."
+        )
+        reader.post(url, data, REMOTE_ADDR=f"203.0.113.{n // 2 + 1}")
+    assert Submission.objects.filter(held=True).count() == 4
+    page = reader.get(draft.get_absolute_url()).content.decode()
+    assert "Đã nhận 4 ý kiến" not in page
