@@ -176,3 +176,25 @@ def test_held_comments_are_not_counted_on_the_drafts_page(reader, ward, make_doc
     assert Submission.objects.filter(held=True).count() == 4
     page = reader.get(draft.get_absolute_url()).content.decode()
     assert "Đã nhận 4 ý kiến" not in page
+
+
+# --- 6. The resident's home address, written not quite as in the form -------
+
+ADDRESS_LEAKS = {
+    # The resident repeats the street part of what they wrote under “Tổ dân
+    # phố hoặc địa chỉ”; staff say where they went.
+    "question": {"body": "Nhà tôi ở số 12 ngõ 34 Trần Phú bị ngập khi mưa."},
+    "question-no-comma": {"body": "Tôi ở Tổ 5 số 12 ngõ 34 Trần Phú, bị ngập."},
+    "answer": {"answer": "<p>Cán bộ đã đến số 12 ngõ 34 Trần Phú kiểm tra.</p>"},
+    # The name typed without diacritics, as many phones do.
+    "name-unaccented": {"body": "Tôi là Nguyen Van An, xin hỏi về tạm trú."},
+}
+
+
+@pytest.mark.parametrize("fields", ADDRESS_LEAKS.values(), ids=ADDRESS_LEAKS.keys())
+def test_the_askers_address_and_name_never_reach_the_page(reader, ward, fields):
+    item = published(
+        ward, name="Nguyễn Văn An", group="Tổ 5, số 12 ngõ 34 Trần Phú", **fields
+    )
+    page = reader.get(item.get_absolute_url()).content.decode()
+    assert "ngõ 34" not in page and "Nguyen Van An" not in page
