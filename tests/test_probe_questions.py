@@ -198,3 +198,29 @@ def test_the_askers_address_and_name_never_reach_the_page(reader, ward, fields):
     )
     page = reader.get(item.get_absolute_url()).content.decode()
     assert "ngõ 34" not in page and "Nguyen Van An" not in page
+
+
+# --- 7. Erasing the resident's data publishes their name and address --------
+
+
+def test_erasing_personal_data_does_not_reveal_it_on_the_public_page(reader, ward):
+    """The public page hides the name and address by matching the stored
+    name and address. Erasure (on request, or after the retention period)
+    cuts those down to initials and the tổ, but leaves the question and the
+    answer as they were: the scrubber no longer knows what to hide, and the
+    name and street address the page hid until then are shown to everyone."""
+    from questions.personal_data import forget
+
+    item = published(
+        ward,
+        name="Nguyễn Văn An",
+        group="Tổ 5, số 12 ngõ 34 Trần Phú",
+        body="Tôi là Nguyễn Văn An ở Tổ 5, số 12 ngõ 34 Trần Phú, hỏi về tạm trú.",
+        answer="<p>Chào ông Nguyễn Văn An, phường đã nhận câu hỏi.</p>",
+    )
+    before = reader.get(item.get_absolute_url()).content.decode()
+    assert "Nguyễn Văn An" not in before and "ngõ 34" not in before
+    forget(Submission.objects.get(pk=item.pk))
+    after = reader.get(item.get_absolute_url()).content.decode()
+    assert "Nguyễn Văn An" not in after
+    assert "ngõ 34" not in after
