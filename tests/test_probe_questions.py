@@ -2,8 +2,10 @@
 neighbour gets out of the residents' forms and the public answers. Each test
 is a finding: it fails while the hole is open."""
 
+import base64
 import csv
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -17,7 +19,7 @@ from .inbox import (
     editor_client_fixture,  # noqa: F401 - a fixture.
     make_item,
 )
-from .test_questions_forms import ASK, filled
+from .test_questions_forms import ASK, filled, solved
 from .test_questions_models import make_submission
 
 
@@ -254,3 +256,27 @@ def test_the_personal_data_csv_never_hands_excel_a_formula(editor_client, ward):
     cells = [cell for row in rows[1:] for cell in row]
     assert cells, "the export found the item"
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+
+
+# --- 9. One solved proof of work, sent again and again ----------------------
+
+
+def test_a_solved_proof_of_work_is_taken_once_however_it_is_spelled(reader, ward):
+    """Each solution is to be taken once, but “once” is remembered by the
+    hash of the payload's bytes: the same solution with its JSON spaced
+    otherwise (or its keys in another order) is another payload, verified
+    again. A script solves one challenge and sends with it for three hours."""
+    payload = solved()
+    solution = json.loads(base64.b64decode(payload))
+    first = filled(reader, altcha=payload)
+    assert reader.post(ASK, first, REMOTE_ADDR="203.0.113.1").status_code == 302
+    stored = 0
+    for n in range(1, 4):
+        again = base64.b64encode(json.dumps(solution, indent=n).encode()).decode()
+        data = filled(
+            reader, altcha=again, title=f"Quảng cáo {n}", phone=f"098765432{n}"
+        )
+        response = reader.post(ASK, data, REMOTE_ADDR=f"203.0.113.{n + 1}")
+        stored += response.status_code == 302
+    assert stored == 0
+    assert Submission.objects.count() == 1
