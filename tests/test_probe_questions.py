@@ -280,3 +280,36 @@ def test_a_solved_proof_of_work_is_taken_once_however_it_is_spelled(reader, ward
         stored += response.status_code == 302
     assert stored == 0
     assert Submission.objects.count() == 1
+
+
+# --- 10. Two residents of the same name, the same short comment ---------------
+
+
+def test_two_residents_with_the_same_words_and_no_contact_are_two_comments(
+    reader, ward, make_document
+):
+    """Duplicates are folded by name, contact and words. A comment needs no
+    contact, and “Nguyễn Văn Hùng” writing “Đồng ý với dự thảo.” is two
+    people in any ward: the second is told their comment arrived (with the
+    first one's code) and it is neither stored nor counted."""
+    today = timezone.localdate()
+    draft = make_document(
+        is_draft_for_comment=True,
+        comment_starts_on=today - timedelta(days=3),
+        comment_ends_on=today + timedelta(days=3),
+    )
+    url = f"/van-ban/{draft.slug}/gop-y/"
+    for n, group in enumerate(("Tổ 2", "Tổ 9")):
+        data = filled(
+            reader,
+            url,
+            name="Nguyễn Văn Hùng",
+            group=group,
+            phone="",
+            title="",
+            body="Tôi đồng ý với dự thảo.",
+        )
+        assert (
+            reader.post(url, data, REMOTE_ADDR=f"203.0.113.{n + 1}").status_code == 302
+        )
+    assert Submission.objects.filter(document=draft).count() == 2
