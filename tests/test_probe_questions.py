@@ -313,3 +313,31 @@ def test_two_residents_with_the_same_words_and_no_contact_are_two_comments(
             reader.post(url, data, REMOTE_ADDR=f"203.0.113.{n + 1}").status_code == 302
         )
     assert Submission.objects.filter(document=draft).count() == 2
+
+
+# --- 11. A shared phone or the ward office's computer remembers a resident ----
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_what_a_resident_typed_is_not_kept_in_the_browser_for_ever(
+    new_context, live_server, ward
+):
+    """static/js/ask.js keeps what is typed in localStorage until the sent
+    page clears it, with the time it was saved, but never looks at that
+    time: a resident who typed their name, phone and question on a shared
+    phone or the ward's public computer and did not send (or got “thử lại
+    sau”) leaves them for the next person to open the form, weeks later."""
+    page = new_context(phone=True).new_page()
+    url = f"{live_server.url}/hoi-dap/gui-cau-hoi/"
+    page.goto(url)
+    month_ago = "Date.now() - 30 * 24 * 60 * 60 * 1000"
+    page.evaluate(
+        "(ago) => localStorage.setItem('wn-cau-hoi', JSON.stringify({saved: ago,"
+        " values: {name: 'Nguyễn Văn An', phone: '0912 345 678',"
+        " body: 'Chồng tôi đánh tôi, xin phường giúp.'}}))",
+        page.evaluate(month_ago),
+    )
+    page.goto(url)
+    assert page.get_by_label("Họ và tên").input_value() == ""
+    assert page.get_by_label("Số điện thoại").input_value() == ""
