@@ -23,6 +23,7 @@ from articles.models import Article
 from pictures import renditions
 from pictures.checks import picture_problem
 from pictures.templatetags.pictures import body_with_renditions
+from wardnews import pagecache
 from wards import hosts
 
 from .conftest import PHONE_UA, article_form, png_bytes
@@ -634,7 +635,9 @@ def test_renditions_are_made_by_the_worker_once_the_photo_is_saved(
     made = files_under(media_root / "renditions")
     assert len([path for path in made if path.suffix == ".webp"]) == 5
     assert len([path for path in made if path.suffix == ".jpg"]) == 6
-    cache.clear()  # What pages knew of the photo, as after a few seconds.
+    # What pages knew of the photo, and the kept page, as after a few seconds.
+    cache.clear()
+    pagecache.clear_local()
     page, _ = article_page_picture(reader, article)
     assert "/renditions/" in page.pictures[0]["img"]["src"]
 
@@ -675,6 +678,7 @@ def test_a_photo_stored_without_renditions_is_queued_by_the_first_page(
     assert task_queue.waiting().count() == 1
     task_queue.run()
     cache.clear()
+    pagecache.clear_local()
     page, _ = article_page_picture(reader, article)
     assert "/renditions/" in page.pictures[0]["img"]["src"]
 

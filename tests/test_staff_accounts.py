@@ -672,7 +672,7 @@ def test_an_editor_added_here_signs_in_and_adds_writers_not_editors(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_members_saved_without_staff_status_may_sign_in_after_the_upgrade():
+def test_members_saved_without_staff_status_may_sign_in_after_the_upgrade(ward):
     """Before, a user saved with a ward and a role could not sign in until
     a second save with "Nhân viên" ticked; the migration lets them in, and
     gives editors their ward's staff."""
@@ -683,8 +683,10 @@ def test_members_saved_without_staff_status_may_sign_in_after_the_upgrade():
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
-    ward = old.get_model("wards", "Ward").objects.first()
-    role = old.get_model("auth", "Group").objects.get(name=roles.WRITER)
+    # The ward and role as the test's own rows: a flushing test before this
+    # one may have left none of the migrations' own.
+    ward = old.get_model("wards", "Ward").objects.get(pk=ward.pk)
+    role, _ = old.get_model("auth", "Group").objects.get_or_create(name=roles.WRITER)
     user = old.get_model("auth", "User").objects.create(username="chuavao")
     old.get_model("wards", "Membership").objects.create(user=user, ward=ward, role=role)
 

@@ -459,18 +459,36 @@ for _name, _value in [
 # send an hour, and one ward receive an hour from everyone, before the form
 # asks them to wait (shared through Redis when REDIS_URL is set; resting
 # open when Redis is down); sent without JavaScript, a lower cap. 0: no cap.
-QUESTIONS_PER_ADDRESS_PER_HOUR = env_int("QUESTIONS_PER_ADDRESS_PER_HOUR", default=5)
-QUESTIONS_HELD_PER_ADDRESS_PER_HOUR = env_int(
-    "QUESTIONS_HELD_PER_ADDRESS_PER_HOUR", default=2
+QUESTIONS_PER_ADDRESS_PER_HOUR = env_int(
+    "DJANGO_QUESTIONS_PER_ADDRESS_PER_HOUR", default=5
 )
-QUESTIONS_PER_WARD_PER_HOUR = env_int("QUESTIONS_PER_WARD_PER_HOUR", default=120)
+QUESTIONS_HELD_PER_ADDRESS_PER_HOUR = env_int(
+    "DJANGO_QUESTIONS_HELD_PER_ADDRESS_PER_HOUR", default=2
+)
+QUESTIONS_PER_WARD_PER_HOUR = env_int("DJANGO_QUESTIONS_PER_WARD_PER_HOUR", default=120)
 # Status look-ups one address may make an hour (codes cannot be guessed).
 QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR = env_int(
-    "QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR", default=20
+    "DJANGO_QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR", default=20
 )
 # The proof of work a browser does before sending (ALTCHA): the hex digits
 # of zeros its SHA-256 must start with; each more is 16 times the work.
-QUESTIONS_WORK_PREFIX = env.str("QUESTIONS_WORK_PREFIX", default="0000")
+QUESTIONS_WORK_PREFIX = env.str("DJANGO_QUESTIONS_WORK_PREFIX", default="0000").strip()
+if not re.fullmatch(r"[0-9a-f]{1,8}", QUESTIONS_WORK_PREFIX):
+    raise ImproperlyConfigured(
+        "DJANGO_QUESTIONS_WORK_PREFIX must be 1 to 8 lower-case hex digits "
+        f"(e.g. 0000), not {QUESTIONS_WORK_PREFIX!r}."
+    )
+for _name, _value in [
+    ("DJANGO_QUESTIONS_PER_ADDRESS_PER_HOUR", QUESTIONS_PER_ADDRESS_PER_HOUR),
+    ("DJANGO_QUESTIONS_HELD_PER_ADDRESS_PER_HOUR", QUESTIONS_HELD_PER_ADDRESS_PER_HOUR),
+    ("DJANGO_QUESTIONS_PER_WARD_PER_HOUR", QUESTIONS_PER_WARD_PER_HOUR),
+    (
+        "DJANGO_QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR",
+        QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR,
+    ),
+]:
+    if _value < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 (no cap) or more, not {_value}.")
 
 # The longest article body the admin accepts, in characters of HTML. The
 # longest a ward publishes is some 50,000; four times that is still a news
