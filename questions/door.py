@@ -82,12 +82,17 @@ def work_done(payload: str) -> bool:
     if not payload or len(payload) > 4000:
         return False
     try:
-        result = altcha.verify_solution(payload, _secret())
+        solution = altcha.Payload.from_base64(payload)
+        result = altcha.verify_solution(solution, _secret())
     except Exception:  # A payload crafted to break the parser.
         return False
     if not result.verified:
         return False
-    return _first_use(f"wn:q:work:{hashlib.sha256(payload.encode()).hexdigest()}")
+    # "Used" is remembered by the challenge (its signature, which the check
+    # above compared exactly), never by the payload's bytes: the same
+    # solution with its JSON spaced or ordered otherwise is the same work.
+    signed = solution.challenge.signature.encode()
+    return _first_use(f"wn:q:work:{hashlib.sha256(signed).hexdigest()}")
 
 
 def _first_use(key: str) -> bool:
