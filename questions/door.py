@@ -5,7 +5,7 @@ a third-party captcha, tracking, or a puzzle for people using screen readers.
   resident's browser spends a second or so hashing before sending, which
   costs a flood of thousands of posts hours. Each solved challenge is taken
   once. A form sent without JavaScript has none: it is stored but held for
-  a closer look, under a lower cap.
+  a closer look, under lower caps of its own (per address and per ward).
 - A form token: signed when the form is drawn, taken once, and too fresh a
   token (a form sent within seconds of being drawn) is a script's. It is
   also the submission's own key: a double click stores one item.
@@ -219,8 +219,16 @@ def address_over(request, *, held: bool) -> bool:
     return _over("address", who, settings.QUESTIONS_PER_ADDRESS_PER_HOUR)
 
 
-def ward_over(ward) -> bool:
-    """Whether the ward has received its hour's share from everyone."""
+def ward_over(ward, *, held: bool) -> bool:
+    """Whether the ward has received its hour's share from everyone. Held
+    items (no proof of work: a browser without JavaScript, or a script that
+    does no work at all) have a share of their own, lower, and never count
+    against the residents who did the work: a flood that costs nothing
+    cannot close the door to them."""
+    if held:
+        return _over(
+            "ward-held", str(ward.pk), settings.QUESTIONS_HELD_PER_WARD_PER_HOUR
+        )
     return _over("ward", str(ward.pk), settings.QUESTIONS_PER_WARD_PER_HOUR)
 
 

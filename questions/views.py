@@ -196,7 +196,7 @@ def _take(request, form, kind, document):
         return 400, ""
     if door.address_over(request, held=held):
         return 429, door.TOO_MANY
-    if door.ward_over(ward):
+    if door.ward_over(ward, held=held):
         return 429, door.WARD_BUSY
     try:
         files = prepared_files(form.cleaned_data["files"])
