@@ -10,12 +10,14 @@ a third-party captcha, tracking, or a puzzle for people using screen readers.
   token (a form sent within seconds of being drawn) is a script's. It is
   also the submission's own key: a double click stores one item.
 - A honeypot field people never see nor fill.
-- Limits per address and per ward, shared through Redis (fixed windows of an
+- Limits per address and per ward (and, for status look-ups, per contact
+  looked up), shared through Redis (fixed windows of an
   hour), each process's own without Redis, and resting open when Redis is
   down: an outage of Redis never stops a resident.
 """
 
 import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -232,9 +234,21 @@ def ward_over(ward, *, held: bool) -> bool:
     return _over("ward", str(ward.pk), settings.QUESTIONS_PER_WARD_PER_HOUR)
 
 
-def lookups_over(request) -> bool:
+def lookups_over(request, ward, contact: str) -> bool:
+    """Whether a status look-up has had its hour's share: from this address,
+    for this contact (whoever knows a resident's phone may try every code
+    with it, from as many addresses as they have: an IPv6 /48 is 65,536
+    of them), and in the ward. ``contact`` is the phone's digits or the
+    email as typed in any case; only its keyed hash reaches Redis."""
     who = clientip.client(request) or "unknown"
-    return _over("lookup", who, settings.QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR)
+    if _over("lookup", who, settings.QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR):
+        return True
+    key = hmac.new(_secret().encode(), contact.encode(), hashlib.sha256).hexdigest()
+    if _over("lookup-contact", key, settings.QUESTIONS_LOOKUPS_PER_CONTACT_PER_HOUR):
+        return True
+    return _over(
+        "lookup-ward", str(ward.pk), settings.QUESTIONS_LOOKUPS_PER_WARD_PER_HOUR
+    )
 
 
 TOO_MANY = (

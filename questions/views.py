@@ -273,6 +273,13 @@ def _digits(phone: str) -> str:
     return digits
 
 
+def _contact_key(contact: str) -> str:
+    """The contact however typed: "+84 912.345.678" is 0912345678, an
+    email in any case the same email."""
+    contact = contact.strip()
+    return contact.lower() if "@" in contact else _digits(contact)
+
+
 def _same_contact(submission, contact: str) -> bool:
     contact = contact.strip()
     if "@" in contact:
@@ -298,14 +305,14 @@ def lookup(request):
     """/hoi-dap/tra-cuu/: where a submission stands, by its code and the
     phone or email given with it. The answer is the same whether the code
     exists or the contact is wrong, so codes cannot be enumerated; each
-    address may ask a few times an hour."""
+    address, each contact and the ward may be asked a few times an hour."""
     context = {"section": section(), "code": "", "contact": ""}
     status = 200
     if request.method == "POST":
         code = request.POST.get("ma", "").strip().upper()[:20]
         contact = request.POST.get("lien_he", "")[:254]
         context.update(code=code, contact=contact)
-        if door.lookups_over(request):
+        if door.lookups_over(request, request.ward, _contact_key(contact)):
             context["message"] = (
                 "Bạn đã tra cứu nhiều lần trong một giờ qua. Xin thử lại sau."
             )

@@ -167,6 +167,26 @@ def test_look_ups_are_limited(reader, ward, settings):
     assert response.status_code == 429
 
 
+def test_look_ups_are_limited_per_ward_from_any_address_and_contact(
+    reader, ward, settings
+):
+    settings.QUESTIONS_LOOKUPS_PER_WARD_PER_HOUR = 3
+    item = make_submission(ward)
+    for n in range(3):
+        reader.post(
+            "/hoi-dap/tra-cuu/",
+            {"ma": "HD-2026-000999", "lien_he": f"090000000{n}"},
+            REMOTE_ADDR=f"203.0.113.{n + 1}",
+        )
+    response = reader.post(
+        "/hoi-dap/tra-cuu/",
+        {"ma": item.code, "lien_he": "0912345678"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert response.status_code == 429
+    assert "nhiều lần" in response.content.decode()
+
+
 def test_an_item_without_contact_cannot_be_looked_up(reader, ward):
     item = make_submission(ward, phone="")
     response = reader.post("/hoi-dap/tra-cuu/", {"ma": item.code, "lien_he": "0"})

@@ -475,6 +475,14 @@ QUESTIONS_HELD_PER_WARD_PER_HOUR = env_int(
 QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR = env_int(
     "DJANGO_QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR", default=20
 )
+# ... and for one phone or email, from whatever addresses (whoever knows a
+# resident's phone cannot try every code with it), and in one ward.
+QUESTIONS_LOOKUPS_PER_CONTACT_PER_HOUR = env_int(
+    "DJANGO_QUESTIONS_LOOKUPS_PER_CONTACT_PER_HOUR", default=10
+)
+QUESTIONS_LOOKUPS_PER_WARD_PER_HOUR = env_int(
+    "DJANGO_QUESTIONS_LOOKUPS_PER_WARD_PER_HOUR", default=300
+)
 # The proof of work a browser does before sending (ALTCHA): the hex digits
 # of zeros its SHA-256 must start with; each more is 16 times the work.
 QUESTIONS_WORK_PREFIX = env.str("DJANGO_QUESTIONS_WORK_PREFIX", default="0000").strip()
@@ -492,6 +500,11 @@ for _name, _value in [
         "DJANGO_QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR",
         QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR,
     ),
+    (
+        "DJANGO_QUESTIONS_LOOKUPS_PER_CONTACT_PER_HOUR",
+        QUESTIONS_LOOKUPS_PER_CONTACT_PER_HOUR,
+    ),
+    ("DJANGO_QUESTIONS_LOOKUPS_PER_WARD_PER_HOUR", QUESTIONS_LOOKUPS_PER_WARD_PER_HOUR),
 ]:
     if _value < 0:
         raise ImproperlyConfigured(f"{_name} must be 0 (no cap) or more, not {_value}.")
