@@ -478,13 +478,23 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
 
     @admin.display(description="trang công khai sẽ hiện")
     def shown_publicly(self, item):
-        """The question as the public page shows it (as saved): emails and
-        phone numbers, the name and the address "[đã ẩn]"."""
+        """The question and answer as the public page shows them (as
+        saved): emails, phone numbers (but the ward's own), ID numbers, the
+        name and the address "[đã ẩn]"."""
+        answer = (
+            format_html(
+                '<div class="inbox-public-answer"><strong>Trả lời</strong>{}</div>',
+                mark_safe(item.public_answer),
+            )
+            if item.answer
+            else ""
+        )
         return format_html(
-            '<div class="inbox-public"><strong>{}</strong><br>{}<br>{}</div>',
+            '<div class="inbox-public"><strong>{}</strong><br>{}<br>{}{}</div>',
             item.public_title,
             item.initials,
             linebreaksbr(item.public_text),
+            answer,
         )
 
     @admin.display(description="trang công khai")

@@ -1,5 +1,5 @@
 """A person's request about their data (Decree 13/2023/NĐ-CP), in the
-inbox's admin: their items found by phone or email, exported as JSON or CSV
+inbox's admin: their items found by phone, email or lookup code, exported as JSON or CSV
 or their personal data erased, by superusers and the ward's editors, each
 step recorded in the items' history (questions/personal_data.py does the
 work)."""
@@ -19,7 +19,7 @@ from activity.models import Entry
 from wards.staff import user_wards
 
 from . import handling, personal_data
-from .models import Submission
+from .models import CODE, Submission, typed_code
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class PersonalDataRequests:
     (its URL is the admin's get_urls())."""
 
     def personal_data_view(self, request):
-        """Export or erase one person's items, found by phone or email, in
+        """Export or erase one person's items, found by phone, email or code, in
         the wards where the user may handle such requests. Each export and
         erasure is recorded in the items' history."""
         wards = [
@@ -49,6 +49,7 @@ class PersonalDataRequests:
                     Submission.objects.filter(ward__in=wards),
                     phone=form.cleaned_data["phone"],
                     email=form.cleaned_data["email"],
+                    code=form.cleaned_data["code"],
                 ).prefetch_related("files")
             )
             if request.method == "POST":
@@ -120,7 +121,8 @@ class PersonalDataRequests:
             request,
             f"Đã xóa dữ liệu cá nhân của {len(items)} mục (họ tên chỉ còn chữ "
             "cái đầu, địa chỉ chỉ còn tổ dân phố; số điện thoại, email và tệp đã "
-            "xóa). Câu hỏi và trả lời đã đăng vẫn giữ.",
+            "xóa). Câu hỏi và trả lời vẫn giữ, nhưng số điện thoại, email, số "
+            "căn cước và họ tên viết trong đó đã được ẩn.",
             messages.SUCCESS,
         )
         return redirect("admin:questions_submission_personal_data")
@@ -129,13 +131,32 @@ class PersonalDataRequests:
 class PersonRequestForm(forms.Form):
     phone = forms.CharField(label="Số điện thoại", max_length=30, required=False)
     email = forms.EmailField(label="Email", required=False)
+    code = forms.CharField(
+        label="Mã tra cứu",
+        max_length=40,
+        required=False,
+        help_text="Cho người gửi không ghi số điện thoại hay email (thường là "
+        "người góp ý dự thảo): mã trên giấy hoặc trang báo đã gửi, ví dụ "
+        "GY-2026-000123.",
+    )
+
+    def clean_code(self):
+        code = typed_code(self.cleaned_data["code"])
+        if code and not CODE.fullmatch(code):
+            raise forms.ValidationError(
+                "Mã tra cứu gồm HD, PA hoặc GY, năm và sáu chữ số, ví dụ "
+                "GY-2026-000123."
+            )
+        return code
 
     def clean(self):
         cleaned = super().clean()
         phone, email = cleaned.get("phone", ""), cleaned.get("email", "")
+        if "code" in self.errors or cleaned.get("code"):
+            return cleaned
         if not email and len(personal_data.phone_key(phone or "")) < 6:
             raise forms.ValidationError(
                 "Hãy nhập số điện thoại (ít nhất 6 chữ số) hoặc email người dân "
-                "đã dùng khi gửi."
+                "đã dùng khi gửi, hoặc mã tra cứu của mục đã gửi."
             )
         return cleaned

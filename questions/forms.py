@@ -103,7 +103,7 @@ class SubmissionForm(forms.Form):
             self.fields["title"].label = "Điều, khoản được góp ý (nếu có)"
             self.fields["body"].label = "Ý kiến góp ý"
         if kind == Kind.REPORT:
-            self.fields["files"].label = "Ảnh hiện trường (tối đa 3 ảnh)"
+            self.fields["files"].label = "Ảnh hiện trường hoặc tệp PDF (tối đa 3 tệp)"
         else:
             self.fields["files"].label = "Ảnh hoặc tệp PDF kèm theo (nếu có)"
         self.fields["files"].help_text = (
@@ -136,6 +136,18 @@ class SubmissionForm(forms.Form):
                 if self.fields[name].help_text:
                     described.append(f"{bound.auto_id}_helptext")
                 self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
+        # A browser never keeps a file input when the page comes back: the
+        # files chosen, accepted but not kept, are named to be chosen again.
+        self.dropped_files = []
+        if self.errors and "files" in self.fields and "files" not in self.errors:
+            self.dropped_files = [
+                PurePath(f.name).name for f in self.files.getlist("files")
+            ]
+        if self.dropped_files:
+            field_id = self["files"].auto_id
+            self.fields["files"].widget.attrs["aria-describedby"] = (
+                f"{field_id}_again {field_id}_helptext"
+            )
 
     # Each field as stored.
 
@@ -155,7 +167,7 @@ class SubmissionForm(forms.Form):
         body = nfc(self.cleaned_data["body"]).strip()
         if len(body) < 10:
             raise ValidationError(
-                "Nội dung quá ngắn: xin viết rõ hơn (ít nhất 10 chữ)."
+                "Nội dung quá ngắn: xin viết rõ hơn (ít nhất 10 ký tự)."
             )
         return body
 

@@ -12,6 +12,7 @@ import hashlib
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -40,6 +41,20 @@ class Kind(models.TextChoices):
 
 # The code's prefix for each kind: HD-2026-000123 (hỏi đáp), PA-…, GY-….
 CODE_PREFIXES = {Kind.QUESTION: "HD", Kind.REPORT: "PA", Kind.COMMENT: "GY"}
+
+CODE = re.compile(r"(HD|PA|GY)-\d{4}-\d{6}")
+# What a code is once spaces and dashes of any kind (a phone keyboard's en
+# dash, a hand-copied "hd 2026 000123") are gone.
+_BARE_CODE = re.compile(r"(HD|PA|GY)(\d{4})(\d{6})")
+_SPACES_AND_DASHES = re.compile(r"[\s\-\u2010-\u2015\u2212_.]+")
+
+
+def typed_code(raw: str) -> str:
+    """A lookup code as stored ("HD-2026-000123"), however it was typed;
+    anything else as typed, upper-cased."""
+    bare = _SPACES_AND_DASHES.sub("", raw.upper())
+    match = _BARE_CODE.fullmatch(bare)
+    return "-".join(match.groups()) if match else " ".join(raw.upper().split())
 
 
 class Topic(models.TextChoices):
@@ -363,8 +378,24 @@ class Submission(models.Model):
 
     # What public pages show ------------------------------------------------
 
+    def known_personal_data(self) -> dict:
+        """What privacy.scrub() hides of this resident (and the ward's own
+        numbers it keeps)."""
+        return {
+            "name": self.name,
+            "address": self.group,
+            "initials": self.initials,
+            "keep": privacy.ward_phones(self.ward),
+        }
+
     def _known(self) -> dict:
-        return {"name": self.name, "address": self.group, "initials": self.initials}
+        known = self.known_personal_data()
+        if self.personal_data_removed_at:
+            # The texts were scrubbed with the full name when it was erased
+            # (personal_data.forget()); the initials left must not be
+            # replaced by themselves.
+            del known["name"], known["address"]
+        return known
 
     @property
     def public_title(self) -> str:
@@ -468,6 +499,26 @@ class CommentReport(models.Model):
     def __str__(self):
         return f"Báo cáo tổng hợp ý kiến: {self.document}"
 
+    def clean(self):
+        # The report sums up the comments: published while residents may
+        # still comment, it would miss theirs.
+        if (
+            self.published
+            and self.document_id
+            and self.document.is_draft_for_comment
+            and self.document.comment_state != "closed"
+        ):
+            ends = self.document.comment_ends_on
+            raise ValidationError(
+                {
+                    "published": "Chưa đăng được báo cáo: dự thảo vẫn đang "
+                    "nhận góp ý"
+                    + (f" đến hết ngày {ends:%d/%m/%Y}" if ends else "")
+                    + ". Có thể lưu báo cáo (không đánh dấu “đăng công khai”) "
+                    "và đăng khi hết thời gian góp ý."
+                }
+            )
+
     def save(self, *args, **kwargs):
         self.body = clean_rich_text(self.body, self.document.ward)
         if self.published and self.published_at is None:
@@ -480,8 +531,9 @@ class CommentReport(models.Model):
 
     @property
     def public_body(self) -> str:
-        """The report as readers see it: no phone or email in it."""
-        return privacy.scrub_html(self.body)
+        """The report as readers see it: no phone or email in it but the
+        ward's own."""
+        return privacy.scrub_html(self.body, keep=privacy.ward_phones(self.ward))
 
     @property
     def is_visible(self) -> bool:

@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from vietnamese.text import plain_text
 
+from . import privacy
 from .models import _GROUP, Status, Submission
+from .privacy import phone_key
 
 CLOSED = (Status.ANSWERED, Status.PUBLISHED, Status.PRIVATE)
 
@@ -38,12 +40,27 @@ def group_only(group: str) -> str:
     return f"Tổ {match.group(1)}" if match else ""
 
 
+# What the resident or staff wrote: a phone number, email, ID number or the
+# resident's full name in them goes too, scrubbed as the public pages show
+# them, while the full name is still known (after, the public pages have
+# only the initials to go by).
+TEXTS = ["title", "body", "public_question", "answer"]
+
+
 def forget(item, now=None) -> None:
     """Remove the item's personal data: the name but for its initials, the
-    address but for the tổ, the phone, the email and the files."""
+    address but for the tổ, the phone, the email and the files, and all
+    of these from the texts."""
     with transaction.atomic():
         for attached in item.files.all():
             attached.delete()  # Its stored file goes once this commits.
+        if item.personal_data_removed_at is None:
+            known = item.known_personal_data()
+            title = privacy.scrub(item.title, **known)
+            item.title = title[: Submission._meta.get_field("title").max_length]
+            item.body = privacy.scrub(item.body, **known)
+            item.public_question = privacy.scrub(item.public_question, **known)
+            item.answer = privacy.scrub_html(item.answer, **known)
         item.name = initials_only(item.name)
         item.group = group_only(item.group)
         item.phone = ""
@@ -60,6 +77,8 @@ def forget(item, now=None) -> None:
                 "fingerprint",
                 "personal_data_removed_at",
                 "updated_at",
+                *TEXTS,
+                "search_folded",
             ]
         )
 
@@ -87,18 +106,12 @@ def due_for_forgetting(now=None):
 # A person asking for their data ------------------------------------------
 
 
-def phone_key(phone: str) -> str:
-    """A phone number however typed: "+84 912.345.678" and "0912345678"
-    are the same number."""
-    digits = re.sub(r"\D", "", phone)
-    if digits.startswith("84") and len(digits) >= 11:
-        digits = "0" + digits[2:]
-    return digits
-
-
-def person_items(queryset, *, phone: str = "", email: str = ""):
-    """The items of `queryset` sent with this phone number or email."""
+def person_items(queryset, *, phone: str = "", email: str = "", code: str = ""):
+    """The items of `queryset` sent with this phone number or email, or
+    under this lookup code (a commenter need give neither)."""
     ids = set()
+    if code:
+        ids |= set(queryset.filter(code=code).values_list("pk", flat=True))
     if email.strip():
         ids |= set(
             queryset.filter(email__iexact=email.strip()).values_list("pk", flat=True)
