@@ -136,6 +136,12 @@ class SubmissionQuerySet(models.QuerySet):
             published_at__lte=timezone.now(),
         ).defer(*PRIVATE_FIELDS, "search_folded")
 
+    def counted(self):
+        """What a public count (a draft's "Đã nhận N ý kiến góp ý") may
+        count: not the held items, sent without the proof of work or with
+        many links, which a script sends for nothing from a few addresses."""
+        return self.filter(held=False)
+
     def for_user(self, user):
         """What a staff member may work on: all items of the wards where
         their role has the whole inbox (editors), the items assigned to them
