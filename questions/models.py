@@ -269,9 +269,10 @@ class Submission(models.Model):
         "đã xóa dữ liệu cá nhân lúc", null=True, blank=True
     )
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
-    # The same words from the same person within a while are one item
-    # (fingerprint()), and one form sent twice (a double click) is one item
-    # (its token).
+    # The same words from the same person (name and phone or email) within a
+    # while are one item (fingerprint(); "" without a contact: never
+    # folded), and one form sent twice (a double click) is one item (its
+    # token).
     fingerprint = models.CharField(max_length=64, editable=False, default="")
     submit_token = models.CharField(
         max_length=64, editable=False, null=True, blank=True, unique=True
