@@ -186,6 +186,14 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
         css = {"all": ["articles/admin/admin.css", "questions/admin/inbox.css"]}
         js = ["articles/admin/unsaved_changes.js"]
 
+    def history_view(self, request, object_id, extra_context=None):
+        # Staff named as everywhere in the inbox, family name first
+        # (Django's own page prints "Hà Phạm Thu" for Phạm Thu Hà).
+        response = super().history_view(request, object_id, extra_context)
+        for action in getattr(response, "context_data", {}).get("action_list", []):
+            action.who = handling.person(action.user)
+        return response
+
     # Who may do what ---------------------------------------------------------
 
     def has_add_permission(self, request):
@@ -474,7 +482,7 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
         if item.answered_at is None:
             return "Chưa"
         when = timezone.localtime(item.answered_at)
-        return f"{when:%H:%M %d/%m/%Y}, {handling.person(item.answered_by)}"
+        return f"{when:%d/%m/%Y %H:%M}, {handling.person(item.answered_by)}"
 
     @admin.display(description="trang công khai sẽ hiện")
     def shown_publicly(self, item):
@@ -561,7 +569,13 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
         request._questions_step = step
         if step is handling.ANSWER:
             self.tell_resident(request, obj)
-        self.message_user(request, handling.outcome(obj, step), messages.SUCCESS)
+        reassigned = "assignee" in form.changed_data
+        self.message_user(
+            request,
+            handling.outcome(obj, step, reassigned=reassigned),
+            messages.SUCCESS,
+        )
+        request._questions_told = True
         if undescribed := pictures_without_description(obj.answer):
             self.message_user(
                 request,
@@ -570,6 +584,14 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
                 "“Mô tả ảnh” rồi lưu lại.",
                 messages.WARNING,
             )
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # One success message a save: ours says what happened (the step,
+        # whom the item was given to); Django's "đã được thay đổi thành
+        # công" after it would only repeat it.
+        if level == messages.SUCCESS and getattr(request, "_questions_told", False):
+            return
+        super().message_user(request, message, level, *args, **kwargs)
 
     def tell_resident(self, request, item):
         """The answer to the resident's email, if they gave one."""

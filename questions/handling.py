@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vietnamese.text import vietnamese_slugify
+from wards.models import display_name
 
 from . import deadlines, privacy
 from .models import WHOLE_INBOX, Kind, Status, Submission
@@ -23,9 +24,7 @@ CLOSED = (Status.ANSWERED, Status.PUBLISHED, Status.PRIVATE)
 
 def person(user) -> str:
     """A colleague as Vietnamese names are written: family name first."""
-    if user is None:
-        return "—"
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+    return "—" if user is None else display_name(user)
 
 
 def works_whole_inbox(user, item_or_ward) -> bool:
@@ -233,8 +232,12 @@ def summarised(item, user) -> bool:
     return True
 
 
-def outcome(item, step) -> str:
+def outcome(item, step, *, reassigned: bool = False) -> str:
     """What happened, in words, for the message after saving."""
+    if step is None and reassigned:
+        if item.assignee_id is None:
+            return f"Đã bỏ giao {item.code}: chưa có cán bộ xử lý."
+        return f"Đã giao {item.code} cho {person(item.assignee)}."
     if step is TAKE:
         return f"Bạn đã nhận xử lý {item.code}."
     if step is ANSWER:
@@ -242,7 +245,7 @@ def outcome(item, step) -> str:
     if step is PUBLISH:
         if item.published_at > timezone.now():
             when = timezone.localtime(item.published_at)
-            return f"Câu hỏi và trả lời sẽ hiện trên trang lúc {when:%H:%M %d/%m/%Y}."
+            return f"Câu hỏi và trả lời sẽ hiện trên trang lúc {when:%d/%m/%Y %H:%M}."
         return "Câu hỏi và trả lời đã đăng công khai trên trang của phường."
     if step is KEEP_PRIVATE:
         return "Câu trả lời không đăng công khai; chỉ người gửi xem được khi tra cứu."

@@ -205,10 +205,13 @@ def _take(request, form, kind, document):
         form.add_error("files", messages[0])
         return 400, ""
     fields = form.submission_fields()
-    if kind == Kind.COMMENT and not fields["title"]:
-        fields["title"] = (
-            f"Góp ý {document.get_kind_display().lower()} {document.number}"
-        )
+    if kind == Kind.COMMENT:
+        # Named by its draft in the inbox, the digest and the personal-data
+        # tool, and by the article it is about when the commenter said.
+        named = f"Góp ý {document.get_kind_display().lower()} {document.number}"
+        if fields["title"]:
+            named = f"{named}: {fields['title']}"
+        fields["title"] = named[: Submission._meta.get_field("title").max_length]
     submission, _ = receive(
         ward=ward,
         fields=fields,

@@ -280,7 +280,8 @@ def test_a_comment_on_an_article_names_its_draft_in_the_inbox(
         reader, url, phone="", title="Điều 3", body="Đề nghị ghi rõ giờ sinh hoạt."
     )
     assert reader.post(url, data).status_code == 302
-    assert "12/DT-UBND" in Submission.objects.get().title
+    title = Submission.objects.get().title
+    assert title.startswith("Góp ý ") and title.endswith(" 12/DT-UBND: Điều 3")
 
 
 @pytest.mark.parametrize(
@@ -314,6 +315,7 @@ def test_an_items_history_names_staff_surname_first(client, ward, ward_editor):
     page = response.content.decode()
     assert "Hà Phạm Thu" not in page
     assert "Phạm Thu Hà" in page
+    assert "Phạm Thu Hà (bientapphuong)" in page
 
 
 def test_a_commenter_without_phone_or_email_can_have_their_data_erased(
@@ -355,3 +357,14 @@ def test_a_commenters_data_is_found_and_erased_by_their_code(editor_client, ward
 def test_a_mistyped_code_is_told_in_the_personal_data_tool(editor_client, ward):
     page = editor_client.post(REQUESTS, {"code": "GY-26-1"}).content.decode()
     assert "Mã tra cứu gồm HD, PA hoặc GY" in page
+
+
+def test_assigning_an_item_says_once_whom_it_was_given_to(editor_client, ward, writer):
+    writer.first_name, writer.last_name = "Hà", "Phạm Thu"
+    writer.save()
+    item = make_item(ward)
+    response = editor_client.post(
+        change_url(item), item_form(item, assignee=writer.pk), follow=True
+    )
+    told = [str(m) for m in response.context["messages"] if m.level_tag == "success"]
+    assert told == [f"Đã giao {item.code} cho Phạm Thu Hà."]
