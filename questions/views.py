@@ -26,6 +26,7 @@ from vietnamese.text import fold_accents
 from . import door
 from .forms import SubmissionForm
 from .models import CODE, Kind, Status, Submission, Topic, typed_code
+from .privacy import phone_key
 from .receiving import prepared_files, receive
 
 PER_PAGE = 20
@@ -276,18 +277,11 @@ NOT_FOUND = (
 )
 
 
-def _digits(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone)
-    if digits.startswith("84") and len(digits) >= 11:
-        digits = "0" + digits[2:]
-    return digits
-
-
 def _contact_key(contact: str) -> str:
     """The contact however typed: "+84 912.345.678" is 0912345678, an
     email in any case the same email."""
     contact = contact.strip()
-    return contact.lower() if "@" in contact else _digits(contact)
+    return contact.lower() if "@" in contact else phone_key(contact)
 
 
 def _same_contact(submission, contact: str) -> bool:
@@ -296,8 +290,8 @@ def _same_contact(submission, contact: str) -> bool:
         return bool(submission.email) and hmac.compare_digest(
             submission.email.lower(), contact.lower()
         )
-    theirs = _digits(submission.phone)
-    return len(theirs) >= 8 and hmac.compare_digest(theirs, _digits(contact))
+    theirs = phone_key(submission.phone)
+    return len(theirs) >= 8 and hmac.compare_digest(theirs, phone_key(contact))
 
 
 STATUS_FOR_RESIDENT = {

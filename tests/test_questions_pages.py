@@ -135,7 +135,12 @@ def test_the_resident_sees_where_their_question_stands(reader, ward):
         answer="<p>Mang CCCD tới bộ phận một cửa.</p>",
         email="an@example.vn",
     )
-    for contact in ("0912 345 678", "+84912345678", "AN@example.vn"):
+    for contact in (
+        "0912 345 678",
+        "+84912345678",
+        "+84 (0)912 345 678",
+        "AN@example.vn",
+    ):
         response = reader.post(
             "/hoi-dap/tra-cuu/", {"ma": item.code.lower(), "lien_he": contact}
         )
