@@ -83,5 +83,5 @@ def test_without_smtp_no_digest_is_sent(
     settings.EMAIL_HOST = ""
     staff_with_email("bientaphd", ward, roles.EDITOR)
     make_item(ward)
-    assert "no digest" in digest(django_capture_on_commit_callbacks)
+    assert "không gửi bản tin" in digest(django_capture_on_commit_callbacks)
     assert mailoutbox == []

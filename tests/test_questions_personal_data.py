@@ -80,7 +80,7 @@ def test_a_dry_run_only_counts(ward):
     old = closed(ward, 30)
     out = io.StringIO()
     call_command("forget_old_submissions", "--dry-run", stdout=out)
-    assert "1 item(s)" in out.getvalue()
+    assert "1 mục kết thúc quá" in out.getvalue()
     old.refresh_from_db()
     assert old.phone == "0912 345 678"
 
@@ -90,7 +90,7 @@ def test_a_second_run_finds_nothing_more(ward):
     call_command("forget_old_submissions", stdout=io.StringIO())
     out = io.StringIO()
     call_command("forget_old_submissions", stdout=out)
-    assert "from 0 item(s)" in out.getvalue()
+    assert "Đã xóa dữ liệu cá nhân của 0 mục" in out.getvalue()
 
 
 def test_the_retention_period_is_the_setting(ward, settings):

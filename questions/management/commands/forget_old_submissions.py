@@ -13,16 +13,16 @@ from questions import personal_data
 
 class Command(BaseCommand):
     help = (
-        "Blank the personal data (name but initials, address but tổ dân phố, "
-        "phone, email, files) of items closed more than "
-        "QUESTIONS_RETENTION_MONTHS ago."
+        "Xóa dữ liệu cá nhân (họ tên chỉ còn chữ cái đầu, địa chỉ chỉ còn tổ "
+        "dân phố; số điện thoại, email, tệp) của các mục đã kết thúc quá "
+        "QUESTIONS_RETENTION_MONTHS tháng."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Only count the items whose data would be removed.",
+            help="Chỉ đếm các mục sẽ bị xóa dữ liệu cá nhân.",
         )
 
     def handle(self, *args, dry_run=False, verbosity=1, **options):
@@ -31,8 +31,8 @@ class Command(BaseCommand):
         months = settings.QUESTIONS_RETENTION_MONTHS
         if dry_run:
             self.stdout.write(
-                f"{due.count()} item(s) closed more than {months} months ago "
-                "still hold personal data."
+                f"{due.count()} mục kết thúc quá {months} tháng vẫn còn dữ liệu "
+                "cá nhân."
             )
             return
         forgotten = 0
@@ -40,9 +40,9 @@ class Command(BaseCommand):
             personal_data.forget(item, now=now)
             forgotten += 1
             if verbosity > 1:
-                self.stdout.write(f"{item.code}: personal data removed.")
+                self.stdout.write(f"{item.code}: đã xóa dữ liệu cá nhân.")
         if verbosity:
             self.stdout.write(
-                f"Personal data removed from {forgotten} item(s) closed more "
-                f"than {months} months ago."
+                f"Đã xóa dữ liệu cá nhân của {forgotten} mục kết thúc quá "
+                f"{months} tháng."
             )

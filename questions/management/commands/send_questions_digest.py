@@ -32,11 +32,15 @@ def editors_of(ward) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Email each ward's editors the new and overdue items of its inbox."
+    help = (
+        "Gửi email cho biên tập viên mỗi phường: các mục mới và quá hạn trong hộp thư."
+    )
 
     def handle(self, *args, verbosity=1, **options):
         if not outbox.configured():
-            self.stdout.write("No DJANGO_EMAIL_HOST: no digest is sent.")
+            self.stdout.write(
+                "Chưa cấu hình máy chủ thư (DJANGO_EMAIL_HOST): không gửi bản tin."
+            )
             return
         sent = 0
         for ward in Ward.objects.prefetch_related("hosts").order_by("name"):
@@ -48,8 +52,8 @@ class Command(BaseCommand):
             recipients = editors_of(ward)
             if not recipients:
                 self.stderr.write(
-                    f"{ward.name}: {len(new)} new, {len(late)} late, but no "
-                    "editor with an email address to tell."
+                    f"{ward.name}: {len(new)} mục mới, {len(late)} mục quá hạn, "
+                    "nhưng không biên tập viên nào có email để báo."
                 )
                 continue
             for item in late:
@@ -65,8 +69,8 @@ class Command(BaseCommand):
             sent += 1
             if verbosity:
                 self.stdout.write(
-                    f"{ward.name}: {len(new)} new, {len(late)} late, to "
-                    f"{len(recipients)} editor(s)."
+                    f"{ward.name}: {len(new)} mục mới, {len(late)} mục quá hạn, "
+                    f"gửi tới {len(recipients)} biên tập viên."
                 )
         if verbosity:
-            self.stdout.write(f"Digests sent: {sent}.")
+            self.stdout.write(f"Đã gửi bản tin cho {sent} phường.")
