@@ -41,7 +41,8 @@ PHONE = re.compile(
 # dot com" to dodge filters (matched in the view, in lower case, with its
 # accents: "ồ ạt vào đợt 2" is no address).
 _AT = r"(?:[^\S\n]*(?:@|\(at\)|\[at\])[^\S\n]*|[^\S\n]+at[^\S\n]+)"
-_DOT = r"(?:[^\S\n]*(?:\.|\(dot\)|\[dot\])[^\S\n]*|[^\S\n]+dot[^\S\n]+)"
+# A real dot has no space around it: "an@gmail.com. Xin hỏi" ends at "com".
+_DOT = r"(?:\.|[^\S\n]*(?:\(dot\)|\[dot\])[^\S\n]*|[^\S\n]+dot[^\S\n]+)"
 EMAIL = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+")
 # A căn cước (12 digits) or old CMND (9 digits) number, which residents
 # asking about tạm trú or hộ tịch write in full. Only unbroken runs: amounts

@@ -47,6 +47,11 @@ def test_the_resident_is_hidden_however_typed(text):
     assert "trần phú" not in shown.lower()
 
 
+def test_an_email_ends_where_its_sentence_does():
+    shown = scrub("Thư an@gmail.com. Xin hỏi; an at gmail dot com. Cảm ơn.")
+    assert shown == f"Thư {HIDDEN}. Xin hỏi; {HIDDEN}. Cảm ơn."
+
+
 def test_a_number_split_by_bold_keeps_the_html_whole():
     shown = scrub_html(
         "<p>Gọi <strong>0912</strong> 345 678 hoặc <em>Nguyễn</em> Văn An.</p>", **KNOWN
