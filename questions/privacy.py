@@ -145,7 +145,7 @@ def _name_patterns(name: str) -> list[str]:
     one left out), as sequences of whole words: never a single word, which
     is as often an ordinary one ("An", "Hùng")."""
     words = _WORD.findall(fold_accents(name))
-    if len(words) < 2:
+    if len(words) < 2 or min(map(len, words)) < 2:  # Initials ("N.V.A.").
         return []
     patterns = [_sequence(words)]
     if len(words) >= 3:

@@ -64,3 +64,8 @@ def test_a_number_split_by_bold_keeps_the_html_whole():
 def test_two_numbers_in_two_paragraphs_are_not_one_phone():
     html = "<p>Điều 0</p><p>12345678</p>"
     assert scrub_html(html, **KNOWN) == html
+
+
+def test_initials_are_not_taken_for_a_name():
+    text = "Phụ lục A, mục B: a b c."
+    assert scrub(text, name="A.B.C.", initials="Ông/bà A.B.C.") == text
