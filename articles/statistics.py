@@ -28,6 +28,7 @@ from django.utils.formats import number_format
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_safe
 
+from files.spreadsheets import csv_text
 from vietnamese.text import vietnamese_slugify
 from wards.models import Ward
 from wards.staff import user_wards
@@ -449,20 +450,7 @@ def statistics_view(request):
     )
 
 
-# CSV for Excel.
-
-# A cell starting with one of these is a formula to Excel and LibreOffice
-# ("=HYPERLINK(...)" in an article's title would run in the editor's Excel).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def csv_text(value) -> str:
-    """Text as a CSV cell that spreadsheets show as text, never evaluate:
-    a leading apostrophe marks it as text, as OWASP advises."""
-    text = str(value)
-    if text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START):
-        return "'" + text
-    return text
+# CSV for Excel: every text cell through files.spreadsheets.csv_text.
 
 
 def csv_filename(stats: Statistics) -> str:

@@ -5,17 +5,19 @@ a third-party captcha, tracking, or a puzzle for people using screen readers.
   resident's browser spends a second or so hashing before sending, which
   costs a flood of thousands of posts hours. Each solved challenge is taken
   once. A form sent without JavaScript has none: it is stored but held for
-  a closer look, under a lower cap.
+  a closer look, under lower caps of its own (per address and per ward).
 - A form token: signed when the form is drawn, taken once, and too fresh a
   token (a form sent within seconds of being drawn) is a script's. It is
   also the submission's own key: a double click stores one item.
 - A honeypot field people never see nor fill.
-- Limits per address and per ward, shared through Redis (fixed windows of an
+- Limits per address and per ward (and, for status look-ups, per contact
+  looked up), shared through Redis (fixed windows of an
   hour), each process's own without Redis, and resting open when Redis is
   down: an outage of Redis never stops a resident.
 """
 
 import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -82,12 +84,17 @@ def work_done(payload: str) -> bool:
     if not payload or len(payload) > 4000:
         return False
     try:
-        result = altcha.verify_solution(payload, _secret())
+        solution = altcha.Payload.from_base64(payload)
+        result = altcha.verify_solution(solution, _secret())
     except Exception:  # A payload crafted to break the parser.
         return False
     if not result.verified:
         return False
-    return _first_use(f"wn:q:work:{hashlib.sha256(payload.encode()).hexdigest()}")
+    # "Used" is remembered by the challenge (its signature, which the check
+    # above compared exactly), never by the payload's bytes: the same
+    # solution with its JSON spaced or ordered otherwise is the same work.
+    signed = solution.challenge.signature.encode()
+    return _first_use(f"wn:q:work:{hashlib.sha256(signed).hexdigest()}")
 
 
 def _first_use(key: str) -> bool:
@@ -214,14 +221,34 @@ def address_over(request, *, held: bool) -> bool:
     return _over("address", who, settings.QUESTIONS_PER_ADDRESS_PER_HOUR)
 
 
-def ward_over(ward) -> bool:
-    """Whether the ward has received its hour's share from everyone."""
+def ward_over(ward, *, held: bool) -> bool:
+    """Whether the ward has received its hour's share from everyone. Held
+    items (no proof of work: a browser without JavaScript, or a script that
+    does no work at all) have a share of their own, lower, and never count
+    against the residents who did the work: a flood that costs nothing
+    cannot close the door to them."""
+    if held:
+        return _over(
+            "ward-held", str(ward.pk), settings.QUESTIONS_HELD_PER_WARD_PER_HOUR
+        )
     return _over("ward", str(ward.pk), settings.QUESTIONS_PER_WARD_PER_HOUR)
 
 
-def lookups_over(request) -> bool:
+def lookups_over(request, ward, contact: str) -> bool:
+    """Whether a status look-up has had its hour's share: from this address,
+    for this contact (whoever knows a resident's phone may try every code
+    with it, from as many addresses as they have: an IPv6 /48 is 65,536
+    of them), and in the ward. ``contact`` is the phone's digits or the
+    email as typed in any case; only its keyed hash reaches Redis."""
     who = clientip.client(request) or "unknown"
-    return _over("lookup", who, settings.QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR)
+    if _over("lookup", who, settings.QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR):
+        return True
+    key = hmac.new(_secret().encode(), contact.encode(), hashlib.sha256).hexdigest()
+    if _over("lookup-contact", key, settings.QUESTIONS_LOOKUPS_PER_CONTACT_PER_HOUR):
+        return True
+    return _over(
+        "lookup-ward", str(ward.pk), settings.QUESTIONS_LOOKUPS_PER_WARD_PER_HOUR
+    )
 
 
 TOO_MANY = (

@@ -15,7 +15,7 @@ from django.utils import timezone
 from vietnamese.text import vietnamese_slugify
 from wards.models import display_name
 
-from . import deadlines
+from . import deadlines, privacy
 from .models import WHOLE_INBOX, Kind, Status, Submission
 
 OPEN = (Status.NEW, Status.IN_PROGRESS)
@@ -172,8 +172,12 @@ def assigned(item) -> None:
 
 
 def unique_slug(item) -> str:
-    """The public page's address, from the title, unique in the ward."""
-    base = vietnamese_slugify(item.title)[:180].strip("-") or "cau-hoi"
+    """The public page's address, unique in the ward, from the title as
+    readers see it: the address travels where the page's scrubbing cannot
+    follow (the sitemap, the canonical and og:url, every share), so a name
+    or phone hidden on the page must not be spelled out in it."""
+    shown = item.public_title.replace(privacy.HIDDEN, " ").replace(item.initials, " ")
+    base = vietnamese_slugify(shown)[:180].strip("-") or "cau-hoi"
     taken = set(
         Submission.objects.filter(ward=item.ward, slug__startswith=base)
         .exclude(pk=item.pk)

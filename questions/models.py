@@ -136,6 +136,12 @@ class SubmissionQuerySet(models.QuerySet):
             published_at__lte=timezone.now(),
         ).defer(*PRIVATE_FIELDS, "search_folded")
 
+    def counted(self):
+        """What a public count (a draft's "Đã nhận N ý kiến góp ý") may
+        count: not the held items, sent without the proof of work or with
+        many links, which a script sends for nothing from a few addresses."""
+        return self.filter(held=False)
+
     def for_user(self, user):
         """What a staff member may work on: all items of the wards where
         their role has the whole inbox (editors), the items assigned to them
@@ -263,9 +269,10 @@ class Submission(models.Model):
         "đã xóa dữ liệu cá nhân lúc", null=True, blank=True
     )
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
-    # The same words from the same person within a while are one item
-    # (fingerprint()), and one form sent twice (a double click) is one item
-    # (its token).
+    # The same words from the same person (name and phone or email) within a
+    # while are one item (fingerprint(); "" without a contact: never
+    # folded), and one form sent twice (a double click) is one item (its
+    # token).
     fingerprint = models.CharField(max_length=64, editable=False, default="")
     submit_token = models.CharField(
         max_length=64, editable=False, null=True, blank=True, unique=True

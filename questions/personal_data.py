@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from files.spreadsheets import csv_text
 from vietnamese.text import plain_text
 
 from . import privacy
@@ -187,11 +188,13 @@ def export_json(items) -> str:
 
 
 def export_csv(items) -> str:
-    """CSV with a byte order mark, so that Excel reads Vietnamese right."""
+    """CSV with a byte order mark, so that Excel reads Vietnamese right.
+    Every cell is text a stranger may have typed into the form: none may
+    reach the editor's Excel as a formula (csv_text)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow([label for _, label in EXPORT_COLUMNS])
     for row in map(export_row, items):
-        writer.writerow([row[key] for key, _ in EXPORT_COLUMNS])
+        writer.writerow([csv_text(row[key]) for key, _ in EXPORT_COLUMNS])
     return out.getvalue()

@@ -1,7 +1,7 @@
 """Storing what a resident sent: in one transaction, before anything else
 happens (an email, a notice to staff), so nothing is lost half-way; the
 same form sent twice (a double click, a second tab) or the same words sent
-again within a day are the item already stored."""
+again within a day with the same contact are the item already stored."""
 
 import mimetypes
 from datetime import timedelta
@@ -39,16 +39,24 @@ def prepared_files(uploads) -> list:
 
 def receive(*, ward, fields, files=(), document=None, token="", held_reason=""):
     """The stored submission and whether it is new (False: it was stored
-    before, by this same form or with these same words)."""
+    before, by this same form or with these same words and contact)."""
     contact = fields.get("phone") or fields.get("email") or ""
-    print_ = fingerprint(
-        ward.pk,
-        fields["kind"],
-        document.pk if document else None,
-        fields["name"],
-        contact,
-        fields["title"],
-        fields["body"],
+    # Without a contact (a comment, a question for a public answer only)
+    # the same name and words are two people as often as one sent twice:
+    # "Nguyễn Văn Hùng: Tôi đồng ý với dự thảo." in any ward. Only the form's
+    # own token (a double click, a second tab) folds those.
+    print_ = (
+        fingerprint(
+            ward.pk,
+            fields["kind"],
+            document.pk if document else None,
+            fields["name"],
+            contact,
+            fields["title"],
+            fields["body"],
+        )
+        if contact.strip()
+        else ""
     )
     earlier = _earlier(ward, token, print_)
     if earlier is not None:
@@ -92,6 +100,8 @@ def _earlier(ward, token, print_):
         found = Submission.objects.filter(ward=ward, submit_token=token).first()
         if found is not None:
             return found
+    if not print_:
+        return None
     return (
         Submission.objects.filter(
             ward=ward,

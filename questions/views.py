@@ -26,6 +26,7 @@ from vietnamese.text import fold_accents
 from . import door
 from .forms import SubmissionForm
 from .models import CODE, Kind, Status, Submission, Topic, typed_code
+from .privacy import phone_key
 from .receiving import prepared_files, receive
 
 PER_PAGE = 20
@@ -196,7 +197,7 @@ def _take(request, form, kind, document):
         return 400, ""
     if door.address_over(request, held=held):
         return 429, door.TOO_MANY
-    if door.ward_over(ward):
+    if door.ward_over(ward, held=held):
         return 429, door.WARD_BUSY
     try:
         files = prepared_files(form.cleaned_data["files"])
@@ -276,11 +277,11 @@ NOT_FOUND = (
 )
 
 
-def _digits(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone)
-    if digits.startswith("84") and len(digits) >= 11:
-        digits = "0" + digits[2:]
-    return digits
+def _contact_key(contact: str) -> str:
+    """The contact however typed: "+84 912.345.678" is 0912345678, an
+    email in any case the same email."""
+    contact = contact.strip()
+    return contact.lower() if "@" in contact else phone_key(contact)
 
 
 def _same_contact(submission, contact: str) -> bool:
@@ -289,8 +290,8 @@ def _same_contact(submission, contact: str) -> bool:
         return bool(submission.email) and hmac.compare_digest(
             submission.email.lower(), contact.lower()
         )
-    theirs = _digits(submission.phone)
-    return len(theirs) >= 8 and hmac.compare_digest(theirs, _digits(contact))
+    theirs = phone_key(submission.phone)
+    return len(theirs) >= 8 and hmac.compare_digest(theirs, phone_key(contact))
 
 
 STATUS_FOR_RESIDENT = {
@@ -308,14 +309,14 @@ def lookup(request):
     """/hoi-dap/tra-cuu/: where a submission stands, by its code and the
     phone or email given with it. The answer is the same whether the code
     exists or the contact is wrong, so codes cannot be enumerated; each
-    address may ask a few times an hour."""
+    address, each contact and the ward may be asked a few times an hour."""
     context = {"section": section(), "code": "", "contact": ""}
     status = 200
     if request.method == "POST":
         code = typed_code(request.POST.get("ma", "")[:40])[:20]
         contact = request.POST.get("lien_he", "")[:254]
         context.update(code=code, contact=contact)
-        if door.lookups_over(request):
+        if door.lookups_over(request, request.ward, _contact_key(contact)):
             context["message"] = (
                 "Bạn đã tra cứu nhiều lần trong một giờ qua. Xin thử lại sau."
             )

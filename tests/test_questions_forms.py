@@ -190,6 +190,20 @@ def test_the_limit_per_ward_holds(reader, ward, settings):
     assert Submission.objects.count() == 1
 
 
+def test_posts_without_proof_of_work_have_a_ward_cap_of_their_own(
+    reader, ward, settings
+):
+    settings.QUESTIONS_HELD_PER_WARD_PER_HOUR = 2
+    for n in range(3):
+        data = filled(reader, work=False, title=f"Câu {n}", phone=f"090000000{n}")
+        response = reader.post(ASK, data, REMOTE_ADDR=f"203.0.113.{n + 1}")
+    assert response.status_code == 429
+    assert Submission.objects.filter(held=True).count() == 2
+    # The residents who did the work still get through.
+    resident = filled(reader, title="Đèn đường hỏng", phone="0987654321")
+    assert reader.post(ASK, resident, REMOTE_ADDR="198.51.100.7").status_code == 302
+
+
 def test_limits_rest_open_when_redis_is_down(reader, ward, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # Nobody listens there.
     settings.QUESTIONS_PER_ADDRESS_PER_HOUR = 1

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from questions import handling
 from questions.models import Status, Submission, SubmissionFile
 from wards import roles
 from wards.models import Membership
@@ -230,6 +231,13 @@ def test_the_way_from_new_to_published(editor_client, ward, ward_editor):
         "Đăng công khai",
         "Không công khai",
     ]
+
+
+def test_a_published_address_is_made_of_the_title_readers_see(ward, ward_editor):
+    title = "Nguyễn Văn An hỏi tạm trú, gọi 0912 345 678"
+    item = make_item(ward, name="Nguyễn Văn An", title=title, status=Status.ANSWERED)
+    handling.apply(handling.PUBLISH, item, ward_editor)
+    assert item.slug == "hoi-tam-tru-goi"
 
 
 def test_an_answer_is_needed_to_send_one(editor_client, ward):

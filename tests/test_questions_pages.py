@@ -135,7 +135,12 @@ def test_the_resident_sees_where_their_question_stands(reader, ward):
         answer="<p>Mang CCCD tới bộ phận một cửa.</p>",
         email="an@example.vn",
     )
-    for contact in ("0912 345 678", "+84912345678", "AN@example.vn"):
+    for contact in (
+        "0912 345 678",
+        "+84912345678",
+        "+84 (0)912 345 678",
+        "AN@example.vn",
+    ):
         response = reader.post(
             "/hoi-dap/tra-cuu/", {"ma": item.code.lower(), "lien_he": contact}
         )
@@ -165,6 +170,26 @@ def test_look_ups_are_limited(reader, ward, settings):
         "/hoi-dap/tra-cuu/", {"ma": item.code, "lien_he": "0912345678"}
     )
     assert response.status_code == 429
+
+
+def test_look_ups_are_limited_per_ward_from_any_address_and_contact(
+    reader, ward, settings
+):
+    settings.QUESTIONS_LOOKUPS_PER_WARD_PER_HOUR = 3
+    item = make_submission(ward)
+    for n in range(3):
+        reader.post(
+            "/hoi-dap/tra-cuu/",
+            {"ma": "HD-2026-000999", "lien_he": f"090000000{n}"},
+            REMOTE_ADDR=f"203.0.113.{n + 1}",
+        )
+    response = reader.post(
+        "/hoi-dap/tra-cuu/",
+        {"ma": item.code, "lien_he": "0912345678"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert response.status_code == 429
+    assert "nhiều lần" in response.content.decode()
 
 
 def test_an_item_without_contact_cannot_be_looked_up(reader, ward):

@@ -466,9 +466,22 @@ QUESTIONS_HELD_PER_ADDRESS_PER_HOUR = env_int(
     "DJANGO_QUESTIONS_HELD_PER_ADDRESS_PER_HOUR", default=2
 )
 QUESTIONS_PER_WARD_PER_HOUR = env_int("DJANGO_QUESTIONS_PER_WARD_PER_HOUR", default=120)
+# Held items (sent without the proof of work) have a ward's share of their
+# own, lower, so a flood of them never uses up the residents' share above.
+QUESTIONS_HELD_PER_WARD_PER_HOUR = env_int(
+    "DJANGO_QUESTIONS_HELD_PER_WARD_PER_HOUR", default=20
+)
 # Status look-ups one address may make an hour (codes cannot be guessed).
 QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR = env_int(
     "DJANGO_QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR", default=20
+)
+# ... and for one phone or email, from whatever addresses (whoever knows a
+# resident's phone cannot try every code with it), and in one ward.
+QUESTIONS_LOOKUPS_PER_CONTACT_PER_HOUR = env_int(
+    "DJANGO_QUESTIONS_LOOKUPS_PER_CONTACT_PER_HOUR", default=10
+)
+QUESTIONS_LOOKUPS_PER_WARD_PER_HOUR = env_int(
+    "DJANGO_QUESTIONS_LOOKUPS_PER_WARD_PER_HOUR", default=300
 )
 # The proof of work a browser does before sending (ALTCHA): the hex digits
 # of zeros its SHA-256 must start with; each more is 16 times the work.
@@ -482,10 +495,16 @@ for _name, _value in [
     ("DJANGO_QUESTIONS_PER_ADDRESS_PER_HOUR", QUESTIONS_PER_ADDRESS_PER_HOUR),
     ("DJANGO_QUESTIONS_HELD_PER_ADDRESS_PER_HOUR", QUESTIONS_HELD_PER_ADDRESS_PER_HOUR),
     ("DJANGO_QUESTIONS_PER_WARD_PER_HOUR", QUESTIONS_PER_WARD_PER_HOUR),
+    ("DJANGO_QUESTIONS_HELD_PER_WARD_PER_HOUR", QUESTIONS_HELD_PER_WARD_PER_HOUR),
     (
         "DJANGO_QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR",
         QUESTIONS_LOOKUPS_PER_ADDRESS_PER_HOUR,
     ),
+    (
+        "DJANGO_QUESTIONS_LOOKUPS_PER_CONTACT_PER_HOUR",
+        QUESTIONS_LOOKUPS_PER_CONTACT_PER_HOUR,
+    ),
+    ("DJANGO_QUESTIONS_LOOKUPS_PER_WARD_PER_HOUR", QUESTIONS_LOOKUPS_PER_WARD_PER_HOUR),
 ]:
     if _value < 0:
         raise ImproperlyConfigured(f"{_name} must be 0 (no cap) or more, not {_value}.")

@@ -1,8 +1,11 @@
 // The residents' forms (questions/): what they type is kept in this browser
-// until the ward has it, so a failed sending (the site down, a 503, the
-// connection lost) never loses it; the proof of work runs in a worker served
-// from our own files; a second click sends nothing more.
+// until the ward has it (for a day at most), so a failed sending (the site
+// down, a 503, the connection lost) never loses it; the proof of work runs
+// in a worker served from our own files; a second click sends nothing more.
 
+// What is typed and not sent is kept this long (a failed sending is tried
+// again within the day), then forgotten.
+const KEPT_FOR = 24 * 60 * 60 * 1000;
 const SKIPPED = new Set(["csrfmiddlewaretoken", "ma_bieu_mau", "trang_web", "altcha", "consent"]);
 
 function storage() {
@@ -41,6 +44,13 @@ function restore(store, key, form) {
     return;
   }
   if (!saved || !saved.values) return;
+  // A shared phone, the ward office's computer: what one resident typed and
+  // did not send is not left for whoever opens the form days later.
+  const age = Date.now() - Number(saved.saved);
+  if (!(age >= 0 && age < KEPT_FOR)) {
+    store.removeItem(key);
+    return;
+  }
   let restored = false;
   for (const field of kept(form)) {
     if (!(field.name in saved.values)) continue;
