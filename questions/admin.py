@@ -179,7 +179,7 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
         "Tìm theo mã tra cứu, tiêu đề, số dự thảo, họ tên, số điện thoại hoặc email."
     )
     date_hierarchy = "received_at"
-    actions = ["close_summarised"]
+    actions = ["close_summarised", "not_held"]
     view_on_site = False
 
     class Media:
@@ -314,6 +314,24 @@ class SubmissionAdmin(PersonalDataRequests, WardScopedAdmin):
                 "xử lý, hoặc không thuộc quyền của bạn.",
                 messages.WARNING,
             )
+
+    @admin.action(
+        description="Đã xem: bỏ đánh dấu “cần xem lại” (ý kiến thật của người dân)",
+        permissions=["close"],
+    )
+    def not_held(self, request, queryset):
+        """A real resident's item sent without JavaScript, once a person has
+        looked: counted on the draft's page like any other."""
+        cleared = 0
+        for item in queryset.filter(held=True).select_related("ward"):
+            if handling.works_whole_inbox(request.user, item.ward):
+                item.held = False
+                item.save(update_fields=["held"])
+                self.log_change(request, item, "Đã xem: không còn cần xem lại.")
+                cleared += 1
+        self.message_user(
+            request, f"Đã bỏ đánh dấu “cần xem lại” ở {cleared} mục.", messages.SUCCESS
+        )
 
     def changelist_view(self, request, extra_context=None):
         if not outbox.configured():

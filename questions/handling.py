@@ -176,7 +176,8 @@ def unique_slug(item) -> str:
     readers see it: the address travels where the page's scrubbing cannot
     follow (the sitemap, the canonical and og:url, every share), so a name
     or phone hidden on the page must not be spelled out in it."""
-    shown = item.public_title.replace(privacy.HIDDEN, " ").replace(item.initials, " ")
+    shown = item.public_title.replace(privacy.HIDDEN, " ")
+    shown = shown.replace(item.name_initials, " ") if item.name_initials else shown
     base = vietnamese_slugify(shown)[:180].strip("-") or "cau-hoi"
     taken = set(
         Submission.objects.filter(ward=item.ward, slug__startswith=base)

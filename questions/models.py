@@ -391,7 +391,9 @@ class Submission(models.Model):
         return {
             "name": self.name,
             "address": self.group,
-            "initials": self.initials,
+            # In running text the name becomes its letters alone: "Chào
+            # ông N.V.A.", never "Chào ông Ông/bà N.V.A., tổ 5".
+            "initials": self.name_initials,
             "keep": privacy.ward_phones(self.ward),
         }
 
@@ -419,12 +421,17 @@ class Submission(models.Model):
         return privacy.scrub_html(self.answer, **self._known())
 
     @property
+    def name_initials(self) -> str:
+        """The asker's name as its letters: "Nguyễn Văn An" -> "N.V.A."."""
+        letters = [w[0].upper() for w in re.split(r"[\s.]+", self.name) if w]
+        return ".".join(letters) + "." if letters else ""
+
+    @property
     def initials(self) -> str:
         """The asker as readers see them: "Ông/bà N.V.A., tổ 5". Only the
         tổ dân phố's number is kept of the address; a street address is
         never shown."""
-        letters = [w[0].upper() for w in re.split(r"[\s.]+", self.name) if w]
-        shown = "Ông/bà " + (".".join(letters) + "." if letters else "")
+        shown = "Ông/bà " + self.name_initials
         match = _GROUP.search(self.group)
         if match:
             shown += f", tổ {match.group(1)}"

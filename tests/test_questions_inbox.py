@@ -10,6 +10,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -489,3 +490,20 @@ def test_the_form_shows_the_question_as_the_public_page_will(editor_client, ward
     assert "[đã ẩn]" in shown and "0912" not in shown
     assert "Nguyễn Văn An" not in shown and "Ông/bà N.V.A., tổ 5" in shown
     assert "&lt;b&gt;gấp&lt;/b&gt;" in shown  # Text, never markup.
+
+
+def test_an_editor_clears_held_once_a_person_has_looked(editor_client, writer, ward):
+    """An item sent without JavaScript is held for a look; once the editor
+    has looked, it counts like any other (on a draft's page too). Writers
+    may not clear it."""
+    item = make_item(ward, held=True, held_reason="gửi không có JavaScript")
+    form = {"action": "not_held", "_selected_action": [item.pk]}
+    writer_client = Client()
+    writer_client.force_login(writer)
+    writer_client.post(LIST, form)
+    item.refresh_from_db()
+    assert item.held
+    response = editor_client.post(LIST, form, follow=True)
+    assert "Đã bỏ đánh dấu “cần xem lại” ở 1 mục." in response.content.decode()
+    item.refresh_from_db()
+    assert not item.held

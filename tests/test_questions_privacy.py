@@ -11,7 +11,7 @@ from questions.privacy import HIDDEN, scrub, scrub_html
 KNOWN = {
     "name": "Nguyễn Văn An",
     "address": "Tổ 5, số 12 ngõ 34 Trần Phú",
-    "initials": "Ông/bà N.V.A., tổ 5",
+    "initials": "N.V.A.",
 }
 
 KEPT = [
@@ -56,9 +56,7 @@ def test_a_number_split_by_bold_keeps_the_html_whole():
     shown = scrub_html(
         "<p>Gọi <strong>0912</strong> 345 678 hoặc <em>Nguyễn</em> Văn An.</p>", **KNOWN
     )
-    assert shown == (
-        f"<p>Gọi <strong>{HIDDEN}</strong> hoặc <em>Ông/bà N.V.A., tổ 5</em>.</p>"
-    )
+    assert shown == (f"<p>Gọi <strong>{HIDDEN}</strong> hoặc <em>N.V.A.</em>.</p>")
 
 
 def test_two_numbers_in_two_paragraphs_are_not_one_phone():
@@ -69,3 +67,10 @@ def test_two_numbers_in_two_paragraphs_are_not_one_phone():
 def test_initials_are_not_taken_for_a_name():
     text = "Phụ lục A, mục B: a b c."
     assert scrub(text, name="A.B.C.", initials="Ông/bà A.B.C.") == text
+
+
+def test_a_name_in_running_text_becomes_its_letters_not_the_attribution():
+    """ "Chào ông Nguyễn Văn An" reads "Chào ông N.V.A." on the public page,
+    never "Chào ông Ông/bà N.V.A., tổ 5"."""
+    shown = scrub_html("<p>Chào ông Nguyễn Văn An, mời ông lên phường.</p>", **KNOWN)
+    assert shown == "<p>Chào ông N.V.A., mời ông lên phường.</p>"
