@@ -51,6 +51,9 @@ def test_a_clerk_enters_a_week_an_editor_publishes_residents_read_it(
             # The week's "Thêm mục vào" button of the day.
             clerk.goto(f"{live_server.url}/admin/schedules/entry/?tuan={week}")
             clerk.get_by_role("link", name=short_day_label(day), exact=True).click()
+        # The admin's add form puts the cursor in its first field once the
+        # page has loaded: typing before that sends the text there.
+        clerk.wait_for_load_state("load")
         expect(clerk.locator("#id_day")).to_have_value(f"{day:%d/%m/%Y}")
         clerk.locator("#id_start").fill(start)
         clerk.locator("#id_end").fill(end)
