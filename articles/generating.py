@@ -11,7 +11,6 @@ one transaction, 100,000 in a minute or two on PostgreSQL.
 
 import math
 import random
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -22,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+import bulkload
 from vietnamese.text import fold_accents, nfc, search_words
 
 from .models import (
@@ -693,7 +693,7 @@ _folded = lru_cache(maxsize=100_000)(fold_accents)
 
 def _store(batches, report):
     """Every batch in one transaction: all the articles or none."""
-    with transaction.atomic(), _search_index_filled_at_end():
+    with transaction.atomic(), bulkload.search_index_filled_at_end(Article):
         for batch in batches:
             articles = Article.objects.bulk_create([a for a, _ in batch])
             DailyViews.objects.bulk_create(
@@ -754,36 +754,3 @@ def _store_in_background(batches, report):
         thread.join()
     if failed:
         raise failed[0]
-
-
-@contextmanager
-def _search_index_filled_at_end():
-    """On PostgreSQL, the search index (migration 0008, fastupdate off so that
-    each save is indexed at once) takes the new rows into its pending list and
-    merges them in one pass at the end: four times faster than row by row.
-    Inside the caller's transaction, so the index's setting comes back
-    whatever happens; meanwhile it is locked (no reader of this database can
-    query the articles: this is a tool for bench and developer databases)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    table = Article._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = %s "
-            "AND schemaname = current_schema() "
-            "AND indexdef LIKE '%%USING gin%%fastupdate=off%%'",
-            [table],
-        )
-        names = [connection.ops.quote_name(name) for (name,) in cursor.fetchall()]
-        for name in names:
-            cursor.execute(f"ALTER INDEX {name} SET (fastupdate = on)")
-        cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
-        # Merging a hundred thousand articles into the index is one long
-        # statement: not bound by the limit requests have.
-        cursor.execute("SET LOCAL statement_timeout = 0")
-    yield
-    with connection.cursor() as cursor:
-        for name in names:
-            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
-            cursor.execute(f"ALTER INDEX {name} SET (fastupdate = off)")

@@ -20,9 +20,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Max
 
+import bulkload
 from vietnamese.messages import explain
 from vietnamese.text import fold, nfc, sentence_case
 from wards.models import Ward
@@ -303,18 +304,8 @@ def _save(parsed: ParsedArticle, ward: Ward, path: Path | None) -> ImportResult:
 
 
 def refresh_planner_statistics() -> None:
-    """After a bulk load, let PostgreSQL's planner know the articles at once.
-
-    Until autovacuum's ANALYZE comes round (minutes later, on its own
-    schedule), the planner knows nothing of the rows just loaded and picks
-    plans for an empty table: right after 100,000 articles, older category
-    pages took 2 to 24 s and an admin search minutes. ANALYZE reads a sample
-    of each table: seconds, once."""
-    if connection.vendor != "postgresql":
-        return
-    tables = [model._meta.db_table for model in (Article, Category, DailyViews)]
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, tables))}")
+    """After a bulk load, the planner knows the articles at once."""
+    bulkload.analyze(Article, Category, DailyViews)
 
 
 def _category(name: str, ward: Ward) -> Category:

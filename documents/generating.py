@@ -24,14 +24,14 @@ helpers; on PostgreSQL the search tsvector is a generated column (migration
 
 import random
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+import bulkload
 from files.names import display_name, storage_name
 from vietnamese.text import fold_accents, nfc, vietnamese_slugify
 
@@ -583,10 +583,10 @@ def generate(
     so that the planner knows them at once (autovacuum would, later)."""
     report = Report()
     ids: list[int] = []  # The written documents' ids, by position.
-    with transaction.atomic(), _search_index_filled_at_end():
+    with transaction.atomic(), bulkload.search_index_filled_at_end(Document):
         for made in batches(ward, count, seed, years, batch_size, now):
             _store(made, ids, report)
-    _analyze()
+    bulkload.analyze(Document, DocumentFile)
     return report
 
 
@@ -745,43 +745,3 @@ def _store(made: Made, ids: list[int], report: Report):
     report.replaced += len(made.replaced)
     report.first = report.first or written[0].issued_on
     report.last = written[-1].issued_on
-
-
-def _analyze():
-    """Planner statistics for the new rows, as autovacuum would gather them
-    some time later: the pages are measured right after a load."""
-    tables = [Document._meta.db_table, DocumentFile._meta.db_table]
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-
-
-@contextmanager
-def _search_index_filled_at_end():
-    """On PostgreSQL, the search index (migration 0002, fastupdate off so
-    that each save is indexed at once) takes the new rows into its pending
-    list and merges them in one pass at the end, as articles/generating.py
-    does for the articles': several times faster than row by row. Inside
-    the transaction, so the index's setting comes back whatever happens;
-    meanwhile the index is locked (no reader of this database can search
-    documents: a tool for bench and developer databases)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    table = Document._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = %s "
-            "AND schemaname = current_schema() "
-            "AND indexdef LIKE '%%USING gin%%fastupdate=off%%'",
-            [table],
-        )
-        names = [connection.ops.quote_name(name) for (name,) in cursor.fetchall()]
-        for name in names:
-            cursor.execute(f"ALTER INDEX {name} SET (fastupdate = on)")
-        cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
-    yield
-    with connection.cursor() as cursor:
-        for name in names:
-            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
-            cursor.execute(f"ALTER INDEX {name} SET (fastupdate = off)")
