@@ -447,9 +447,24 @@ class Article(NormalisedTextModel):
         return self.lead or plain_text(self.body) or self.title
 
 
+class DailyViewsQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Rows made in bulk (generate_articles, the demo, imports) take their
+        ward from their article, as save() does."""
+        objs = list(objs)
+        for row in objs:
+            row.take_ward()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class DailyViews(models.Model):
     """An article's views on one day (the ward's day): the total and the
-    days are written together, so they always add up."""
+    days are written together, so they always add up.
+
+    The article's ward is kept on the row as well (``take_ward``: it is the
+    article's, and an article never changes ward), so that "Tin đọc nhiều"
+    and "Thống kê" read a ward's recent days from their own index, without
+    joining its articles (articles/blocks.py)."""
 
     article = models.ForeignKey(
         Article,
@@ -457,8 +472,17 @@ class DailyViews(models.Model):
         related_name="daily_views",
         verbose_name="bài viết",
     )
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="phường",
+        editable=False,
+    )
     day = models.DateField("ngày")
     views = models.PositiveIntegerField("lượt xem", default=0)
+
+    objects = DailyViewsQuerySet.as_manager()
 
     class Meta:
         verbose_name = "lượt xem trong ngày"
@@ -467,12 +491,26 @@ class DailyViews(models.Model):
             models.UniqueConstraint(fields=["article", "day"], name="one_row_a_day"),
         ]
         indexes = [
-            # "Tin đọc nhiều": the views of the last 30 days, by article.
-            models.Index(fields=["day", "article"], name="daily_views_day_idx"),
+            # "Tin đọc nhiều": a ward's views of the last 30 days, by article,
+            # read from the index alone on PostgreSQL (INCLUDE; SQLite
+            # ignores it).
+            models.Index(
+                fields=["ward", "day"],
+                include=["article", "views"],
+                name="daily_views_ward_day_idx",
+            ),
         ]
 
     def __str__(self):
         return f"{self.article} – {self.day:%d/%m/%Y}: {self.views}"
+
+    def take_ward(self):
+        if self.ward_id is None:
+            self.ward_id = self.article.ward_id
+
+    def save(self, *args, **kwargs):
+        self.take_ward()
+        super().save(*args, **kwargs)
 
 
 class OldSlug(models.Model):
@@ -599,53 +637,87 @@ class FoldedViews(models.Model):
         return self.batch
 
 
+# Articles stored by one statement: SQLite takes at most 32,766 parameters
+# (four a row here), and a batch this size already costs far less a view
+# than a statement each.
+STORE_BATCH = 1000
+
+
 def store_views(counts: dict[int, int], day) -> dict[int, int]:
     """Add views in the database, to each article's total and to its row of
     ``day``, and return the stored totals after it: ``{article id: views}``.
 
-    Two statements per article, all in one transaction, so the totals and the
-    days always add up:
+    A few statements per STORE_BATCH articles, all in one transaction, so the
+    totals and the days always add up:
 
-    - an UPDATE ... RETURNING on the total: the database adds, so concurrent
-      writers never overwrite each other's views, and no second query reads
-      the count back;
-    - an INSERT ... ON CONFLICT DO UPDATE on the article's row of the day,
-      made by the first view of the day and added to in place by the others,
-      with no read-then-write race.
+    - on PostgreSQL, for more than one article, a SELECT ... ORDER BY id
+      FOR UPDATE that locks the batch's articles in id order (the UPDATE
+      alone locks them in whatever order its plan meets them), so two
+      batches never deadlock; one article, a view stored as it comes, is
+      one lock and needs none;
+    - one UPDATE ... FROM (VALUES ...) RETURNING on the totals: the database
+      adds, so concurrent writers never overwrite each other's views, and no
+      second query reads the counts back;
+    - one INSERT ... ON CONFLICT DO UPDATE on the articles' rows of the day,
+      made by an article's first view of the day and added to in place by the
+      others, with no read-then-write race.
 
-    PostgreSQL and SQLite support both (SQLite from 3.35 for RETURNING, from
-    3.24 for ON CONFLICT). The UPDATE comes first: on PostgreSQL its row lock
-    queues the article's concurrent views, and a deleted article gets no day
-    row. Articles are taken in id order, so two batches never deadlock. This
-    function is the one place views are stored: keep it so.
+    A statement an article, as this once was, took 2.4 s to store the 2
+    seconds' worth of views that 5,000 views a second over 10,000 articles
+    bring (bench/counter_city.py, docs/performance.md): the flusher fell
+    behind. PostgreSQL and SQLite support all of it (SQLite from 3.33 for
+    UPDATE ... FROM, 3.35 for RETURNING, 3.24 for ON CONFLICT). The UPDATE
+    comes first: its row locks queue the articles' concurrent views, and a
+    deleted article gets no day row. This function is the one place views
+    are stored: keep it so.
     """
-    quote = connection.ops.quote_name
-    articles = quote(Article._meta.db_table)
-    days = quote(DailyViews._meta.db_table)
-    day = connection.ops.adapt_datefield_value(day)
     totals = {}
+    items = sorted((pk, views) for pk, views in counts.items() if views > 0)
+    day = connection.ops.adapt_datefield_value(day)
     # No savepoint: inside a caller's transaction the statements simply
     # belong to it, and stand or fall with it. Only the quoted table names are
     # formatted into the SQL; values go as parameters.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        for pk, views in sorted(counts.items()):
-            # Capped, never overflowing the column: one runaway article must
-            # not stop the batch that stores everyone else's views.
-            cursor.execute(
-                f"UPDATE {articles} SET view_count = CASE "
-                "WHEN view_count > %s THEN %s ELSE view_count + %s END "
-                "WHERE id = %s RETURNING view_count",
-                [MAX_VIEW_COUNT - views, MAX_VIEW_COUNT, views, pk],
-            )
-            row = cursor.fetchone()
-            if row is None:  # The article was deleted meanwhile.
-                continue
-            totals[pk] = row[0]
-            cursor.execute(
-                f"INSERT INTO {days} (article_id, day, views) "
-                "VALUES (%s, %s, %s) ON CONFLICT (article_id, day) "
-                f"DO UPDATE SET views = CASE WHEN {days}.views > %s THEN %s "
-                f"ELSE {days}.views + %s END",
-                [pk, day, views, MAX_VIEW_COUNT - views, MAX_VIEW_COUNT, views],
-            )
+        for start in range(0, len(items), STORE_BATCH):
+            totals.update(_store_batch(cursor, items[start : start + STORE_BATCH], day))
     return totals
+
+
+def _store_batch(cursor, items: list[tuple[int, int]], day) -> dict[int, int]:
+    quote = connection.ops.quote_name
+    articles = quote(Article._meta.db_table)
+    days = quote(DailyViews._meta.db_table)
+    if len(items) > 1 and connection.features.has_select_for_update:
+        cursor.execute(
+            f"SELECT id FROM {articles} WHERE id IN ({', '.join(['%s'] * len(items))}) "
+            "ORDER BY id FOR UPDATE",
+            [pk for pk, _ in items],
+        )
+    # Capped, never overflowing the column: one runaway article must not stop
+    # the batch that stores everyone else's views. VALUES names its columns
+    # column1, column2 in both databases.
+    cursor.execute(
+        f"UPDATE {articles} SET view_count = CASE "
+        "WHEN view_count > %s - v.column2 THEN %s ELSE view_count + v.column2 END "
+        f"FROM (VALUES {', '.join(['(%s, %s)'] * len(items))}) AS v "
+        f"WHERE {articles}.id = v.column1 RETURNING id, view_count, ward_id",
+        [MAX_VIEW_COUNT, MAX_VIEW_COUNT, *(n for item in items for n in item)],
+    )
+    # Articles deleted meanwhile are not returned, and get no day row.
+    stored = sorted(cursor.fetchall())
+    if not stored:
+        return {}
+    views = dict(items)
+    cursor.execute(
+        f"INSERT INTO {days} (article_id, ward_id, day, views) "
+        f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(stored))} "
+        "ON CONFLICT (article_id, day) DO UPDATE SET views = CASE "
+        f"WHEN {days}.views > %s - excluded.views THEN %s "
+        f"ELSE {days}.views + excluded.views END",
+        [
+            *(v for pk, _, ward in stored for v in (pk, ward, day, views[pk])),
+            MAX_VIEW_COUNT,
+            MAX_VIEW_COUNT,
+        ],
+    )
+    return {pk: total for pk, total, _ in stored}
