@@ -6,7 +6,8 @@ and starts from Article.objects.published(ward), like every page.
 
 from datetime import timedelta
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import F, Sum, Window
+from django.db.models.functions import Rank
 from django.utils import timezone
 
 from .models import Article, DailyViews
@@ -14,6 +15,9 @@ from .models import Article, DailyViews
 BLOCK_SIZE = 5
 # "Đọc nhiều" means read these last days, today (the ward's day) included.
 MOST_READ_DAYS = 30
+# The window's most read fetched to fill the block: room for the article
+# being read and a few taken down or scheduled among them.
+CANDIDATES = 25
 
 # What a link in a block shows: the title, its URL and the date.
 _LINK_FIELDS = ("title", "slug", "published_at")
@@ -36,41 +40,53 @@ def most_read(ward, *, exclude=None, limit=BLOCK_SIZE) -> list[Article]:
     days, filled up from the most-read of all time when fewer were read in
     that window; never-read articles are not listed.
 
-    Two queries, whatever the number of articles and of wards:
+    Three queries, whatever the number of articles and of wards:
 
-    - the window's: the ward's DailyViews rows of those days, read from the
-      (ward, day) index alone (it includes the article and the views), give
-      the articles read (``pk IN``); only those are fetched by primary key,
-      and each one's sum comes from its own few rows (the (article, day)
-      constraint). Its cost grows with the rows of the ward's last 30 days,
-      not with its articles nor with the other wards. Once, joined to the
-      articles by the day rows, it planned as a walk over every published
-      article of the ward (66–74 ms at 100,000; docs/performance.md, "Tin
-      đọc nhiều at city scale"). A rolling table of 30-day sums (one row an
-      article, kept by flush_views) would bound it further, but every writer
-      of days (generate_articles, the demo, imports) would have to keep it
-      too; measured, the window's rows cost too little to need it.
+    - the window's sums, from the ward's DailyViews rows of those days alone,
+      read from the (ward, day) index (it includes the article and the
+      views), and of them the CANDIDATES highest, with every article tied
+      with the last one (so that their total views, not their ids, decide
+      between equals);
+    - those articles, fetched by primary key, kept if published and due,
+      ordered by their window's views, then their total;
     - then the most read by their total ``view_count`` (the (ward, status,
-      view_count) index), which also covers views from before days were kept
-      (imported counts). It is asked even when the first filled the block,
-      so that the pages' query counts never vary.
+      view_count) index), which also covers views from before days were
+      kept (imported counts). It is asked even when the window filled the
+      block, so that the pages' query counts never vary.
+
+    The window's cost grows with the ward's rows of the last 30 days, not
+    with its articles nor with the other wards. Joined to the articles in
+    one query, as it once was, it planned as a walk over every published
+    article of the ward (66–74 ms at 100,000; a semi-join from the window's
+    rows planned the same way): from a list of ids the only plan is the
+    primary key (docs/performance.md, "Tin đọc nhiều at city scale"). A
+    rolling table of 30-day sums kept by flush_views would bound it further,
+    but every writer of days (generate_articles, the demo, imports) would
+    have to keep it too; measured, the window's rows cost too little to need
+    it. The block is exact while fewer than CANDIDATES - limit of the
+    window's most read are hidden from readers (unpublished, scheduled, the
+    article being read); past that, the all-time list fills it.
     """
     since = timezone.localdate() - timedelta(days=MOST_READ_DAYS - 1)
-    read = _listed(ward, exclude).filter(view_count__gt=0)
-    window = DailyViews.objects.filter(ward=ward, day__gte=since)
-    recent = list(
-        read.filter(pk__in=window.values("article"))
-        .annotate(
-            recent_views=Subquery(
-                window.filter(article=OuterRef("pk"))
-                .values("article")
-                .annotate(total=Sum("views"))
-                .values("total")
-            )
-        )
-        .filter(recent_views__gt=0)
-        .order_by("-recent_views", "-view_count", "-published_at", "-id")[:limit]
+    sums = (
+        DailyViews.objects.filter(ward=ward, day__gte=since)
+        .values("article")
+        .annotate(total=Sum("views"))
+        .filter(total__gt=0)
     )
+    # RANK() gives equals one rank: every article tied with the last is in.
+    ranked = sums.annotate(rank=Window(Rank(), order_by=F("total").desc()))
+    recent_views = dict(
+        ranked.filter(rank__lte=CANDIDATES).values_list("article", "total")
+    )
+    read = _listed(ward, exclude).filter(view_count__gt=0)
+    recent = sorted(
+        read.filter(pk__in=recent_views).only(*_LINK_FIELDS, "view_count"),
+        key=lambda a: (recent_views[a.pk], a.view_count, a.published_at, a.pk),
+        reverse=True,
+    )[:limit]
+    for article in recent:
+        article.recent_views = recent_views[article.pk]
     all_time = read.exclude(pk__in=[article.pk for article in recent]).order_by(
         "-view_count", "-published_at", "-id"
     )[:limit]

@@ -77,7 +77,8 @@ class Period:
 
 
 def _views_of(ward, first, last):
-    return DailyViews.objects.filter(article__ward=ward, day__range=(first, last))
+    # The rows' own ward: the (ward, day) index, no join to the articles.
+    return DailyViews.objects.filter(ward=ward, day__range=(first, last))
 
 
 def views_per_day(ward, period: Period) -> tuple[list[tuple[date, int]], int]:
@@ -102,7 +103,9 @@ def most_read(ward, period: Period, limit: int | None = TOP_ARTICLES) -> list:
     are not listed (the inner join)."""
     articles = (
         Article.objects.filter(
-            ward=ward, daily_views__day__range=(period.first, period.last)
+            ward=ward,
+            daily_views__ward=ward,
+            daily_views__day__range=(period.first, period.last),
         )
         .annotate(period_views=Sum("daily_views__views"))
         .select_related("category")

@@ -138,6 +138,14 @@ def test_views_on_several_days_are_summed(make_article):
     ]
 
 
+def test_between_articles_read_as_often_lately_the_total_decides(make_article):
+    """Thirty articles read once each this month, more than the block looks
+    at first: those read most of all time come first, the newest do not."""
+    for n in range(30):
+        read(make_article(title=f"Bài {n}", view_count=100 - n), 1, days_ago=n % 7)
+    assert titles(blocks.most_read(default_ward())) == [f"Bài {n}" for n in range(5)]
+
+
 def test_a_full_window_needs_no_fallback(make_article):
     for n in range(6):
         read(make_article(title=f"Tin được đọc {n}"), 10 - n)
@@ -300,11 +308,12 @@ def test_the_pages_run_a_fixed_number_of_queries(
         for days_ago in range(0, 40, 3):
             read(article, n + 1, days_ago=days_ago)
     # Latest articles, categories (menu and blocks), category blocks, most
-    # read (of the window, of all time), newest documents, the week's schedule.
-    with django_assert_num_queries(7):
+    # read (the window's sums, those articles, of all time), newest
+    # documents, the week's schedule.
+    with django_assert_num_queries(8):
         reader.get("/")
     # Article with its category, the view (total, today's row: in the
     # database without a Redis buffer), files, other articles, newest, most
-    # read (two), menu.
-    with django_assert_num_queries(9 if not redisclient.enabled() else 7):
+    # read (three), menu.
+    with django_assert_num_queries(10 if not redisclient.enabled() else 8):
         reader.get(article.get_absolute_url())

@@ -1,0 +1,162 @@
+"""The counter at city scale: views stored a batch of articles at a time
+(models.store_views), and each day's row carrying its article's ward.
+
+bench/counter_city.py measures how fast; these check that it stays exact."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Sum
+from django.utils import timezone
+
+from articles import models
+from articles.models import Article, Category, DailyViews, store_views
+from wards.models import Ward
+
+
+def day_rows(articles, day):
+    rows = DailyViews.objects.filter(article__in=articles, day=day)
+    return {row.article_id: (row.views, row.ward_id) for row in rows}
+
+
+def test_a_flush_of_many_articles_stores_each_ones_views_exactly(
+    monkeypatch, make_article, second_ward
+):
+    """Seven articles in batches of three, in two wards, one deleted while
+    its views waited: every other total and day row takes exactly its views,
+    the rows carry their articles' wards, and the deleted one gets nothing."""
+    monkeypatch.setattr(models, "STORE_BATCH", 3)
+    other = Category.objects.filter(ward=second_ward).first()
+    articles = [
+        make_article(view_count=10 * n, **({"category": other} if n % 2 else {}))
+        for n in range(7)
+    ]
+    gone = articles.pop(3)
+    today = timezone.localdate()
+    store_views({articles[0].pk: 2}, today)  # Today's row exists already.
+    counts = {article.pk: n + 1 for n, article in enumerate(articles)}
+    counts[gone.pk] = 5
+    gone.delete()
+
+    totals = store_views(counts, today)
+
+    expected = {a.pk: a.view_count + counts[a.pk] for a in articles}
+    expected[articles[0].pk] += 2
+    assert totals == expected
+    assert dict(
+        Article.objects.filter(pk__in=counts).values_list("pk", "view_count")
+    ) == (expected)
+    assert day_rows(articles, today) == {
+        a.pk: (counts[a.pk] + (2 if a == articles[0] else 0), a.ward_id)
+        for a in articles
+    }
+    assert not DailyViews.objects.filter(article_id=gone.pk).exists()
+
+
+def test_a_batch_never_overflows_an_article_that_ran_away(make_article):
+    """One article at the cap among others: it stays at the cap, the others
+    are stored as usual."""
+    runaway = make_article(view_count=models.MAX_VIEW_COUNT - 1)
+    usual = make_article(view_count=4)
+    totals = store_views({runaway.pk: 10, usual.pk: 3}, timezone.localdate())
+    assert totals == {runaway.pk: models.MAX_VIEW_COUNT, usual.pk: 7}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flushes_of_the_same_articles_at_once_never_deadlock_nor_lose_a_view():
+    """Two flushers (and the views stored one at a time without a buffer)
+    storing batches of the same articles at once, in opposite orders of the
+    dict: every view is kept, and no batch waits for the other forever."""
+    ward = Ward.objects.update_or_create_for_host("demkhoi.localhost", "Phường Đếm")[0]
+    category = Category.objects.filter(ward=ward).first()
+    articles = Article.objects.bulk_create(
+        Article(category=category, ward=ward, title=f"Bài {n}", slug=f"bai-{n}")
+        for n in range(40)
+    )
+    ids = [article.pk for article in articles]
+    rounds, start = 15, threading.Barrier(3)
+    today = timezone.localdate()
+
+    def flush(order):
+        try:
+            start.wait()
+            for _ in range(rounds):
+                store_views(dict.fromkeys(order, 1), today)
+        finally:
+            connection.close()
+
+    def one_by_one():
+        try:
+            start.wait()
+            for _ in range(rounds):
+                for pk in ids[::7]:
+                    store_views({pk: 1}, today)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        jobs = [
+            pool.submit(flush, ids),
+            pool.submit(flush, ids[::-1]),
+            pool.submit(one_by_one),
+        ]
+        for job in jobs:
+            job.result(timeout=120)
+
+    expected = 2 * rounds * len(ids) + rounds * len(ids[::7])
+    assert Article.objects.aggregate(n=Sum("view_count"))["n"] == expected
+    assert DailyViews.objects.aggregate(n=Sum("views"))["n"] == expected
+
+
+def test_each_day_row_carries_its_articles_ward(make_article, second_ward):
+    """However a day's row is made: saved one by one (tests, the admin), in
+    bulk (generate_articles, the demo) or by the counter."""
+    here = make_article()
+    there = make_article(category=Category.objects.filter(ward=second_ward).first())
+    today = timezone.localdate()
+    DailyViews.objects.create(article=here, day=today, views=1)
+    DailyViews.objects.bulk_create(
+        [
+            DailyViews(article=there, day=today - timedelta(days=n), views=1)
+            for n in (1, 2)
+        ]
+    )
+    store_views({there.pk: 1}, today)
+    assert sorted(DailyViews.objects.values_list("article_id", "ward_id")) == sorted(
+        [(here.pk, here.ward_id)] + [(there.pk, second_ward.pk)] * 3
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_the_days_kept_before_it_their_wards():
+    wards = [
+        Ward.objects.update_or_create_for_host(host, name)[0]
+        for host, name in (
+            ("truoc.localhost", "Phường Trước"),
+            ("sau.localhost", "Phường Sau"),
+        )
+    ]
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", "0017_article_credit")])
+    old = executor.loader.project_state(("articles", "0017_article_credit")).apps
+    made = []
+    for ward in wards:
+        category = old.get_model("articles", "Category").objects.get(
+            ward_id=ward.pk, slug="tin-tuc-su-kien"
+        )
+        article = old.get_model("articles", "Article").objects.create(
+            ward_id=ward.pk, category=category, title=ward.name, slug="bai"
+        )
+        old.get_model("articles", "DailyViews").objects.create(
+            article=article, day=timezone.localdate(), views=3
+        )
+        made.append((article.pk, ward.pk))
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert sorted(DailyViews.objects.values_list("article_id", "ward_id")) == made
