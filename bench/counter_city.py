@@ -23,9 +23,12 @@ the views buffered (and the 30-day sums of "Tin đọc nhiều" by the same).
 import argparse
 import os
 import random
+import statistics
 import sys
+import threading
 import time
 from collections import Counter
+from unittest import mock
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wardnews.settings")
 
@@ -33,12 +36,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 
 import redisclient  # noqa: E402
 from articles import generating, viewbuffer  # noqa: E402
-from articles.models import Article, DailyViews  # noqa: E402
+from articles.models import Article, DailyViews, store_views  # noqa: E402
 from wards.models import Ward, WardHost  # noqa: E402
 
 HOST = "bench-counter-{n}.test"
@@ -96,9 +99,27 @@ def main():
     parser.add_argument(
         "--seconds",
         type=float,
-        nargs="+",
-        default=[2, 2, 2, 60],
+        nargs="*",
+        default=[2, 60],
         help="each round's views, in seconds of RATE (flush_views --every 2)",
+    )
+    parser.add_argument(
+        "--steady",
+        type=float,
+        default=60,
+        metavar="SECONDS",
+        help="then views fed for this long while folding (0: not)",
+    )
+    parser.add_argument(
+        "--every", type=float, default=2, help="the steady folds' interval"
+    )
+    parser.add_argument(
+        "--compare",
+        type=float,
+        default=2,
+        metavar="SECONDS",
+        help="then folds of SECONDS of views, batched and one article at a "
+        "time alternately (0: not)",
     )
     args = parser.parse_args()
     if not redisclient.enabled():
@@ -136,7 +157,104 @@ def main():
             f"{'yes' if ok else 'NO':>6}",
             flush=True,
         )
+    if args.compare:
+        exact &= compare(r, article_ids, ward_ids, args.rate, args.compare, rng)
+    if args.steady:
+        exact &= steady(r, article_ids, ward_ids, args.rate, args.steady, args.every)
     sys.exit(0 if exact else 1)
+
+
+def one_by_one(counts, day):
+    """store_views as it was before batches: an UPDATE and an INSERT an
+    article (its one-article call runs exactly those), in one transaction."""
+    with transaction.atomic():
+        return {
+            pk: total
+            for pk, views in sorted(counts.items())
+            for pk, total in store_views({pk: views}, day).items()
+        }
+
+
+def compare(r, article_ids, ward_ids, rate, seconds, rng) -> bool:
+    """The same load folded batched and one article at a time, alternately,
+    three times each: the two in the same minutes of a busy machine."""
+    ok, times = True, {"batched": [], "one by one": []}
+    for _ in range(3):
+        for way, store in (("batched", store_views), ("one by one", one_by_one)):
+            views = int(rate * seconds)
+            fill(r, article_ids, views, rng)
+            before = totals(ward_ids)
+            with mock.patch.object(viewbuffer, "store_views", store):
+                started = time.perf_counter()
+                stored, _ = viewbuffer.fold_all()
+                times[way].append(time.perf_counter() - started)
+            after = totals(ward_ids)
+            ok &= stored == views and all(
+                a - b == views for a, b in zip(after, before, strict=True)
+            )
+    print(
+        f"compare, {seconds:g} s of views a fold: "
+        + "; ".join(
+            f"{way} median {statistics.median(t):.2f} s "
+            f"({', '.join(f'{x:.2f}' for x in t)})"
+            for way, t in times.items()
+        )
+        + f"; exact: {'yes' if ok else 'NO'}",
+        flush=True,
+    )
+    return ok
+
+
+def steady(r, article_ids, ward_ids, rate, seconds, every) -> bool:
+    """Views coming in at `rate` a second from a thread of their own while
+    this one folds every `every` seconds, as ``flush_views --every`` does;
+    prints each fold's time and the lag (how far the database trails the
+    buffer at worst: a fold's time plus the wait before it)."""
+    rng = random.Random(5)
+    weights = [rng.lognormvariate(0, 1.2) for _ in article_ids]
+    fed, stop = [0], threading.Event()
+
+    def feed():
+        tick = 0.1
+        while not stop.is_set():
+            started = time.perf_counter()
+            counts = Counter(rng.choices(article_ids, weights, k=int(rate * tick)))
+            pipe = r.pipeline(transaction=False)
+            for pk, n in counts.items():
+                pipe.hincrby(viewbuffer.pending_key(), pk, n)
+            pipe.execute()
+            fed[0] += int(rate * tick)
+            time.sleep(max(0.0, tick - (time.perf_counter() - started)))
+
+    before = totals(ward_ids)
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    folds, stored, began = [], 0, time.perf_counter()
+    while time.perf_counter() - began < seconds:
+        started = time.perf_counter()
+        views, _ = viewbuffer.fold_all()
+        took = time.perf_counter() - started
+        folds.append((took, views))
+        stored += views
+        time.sleep(max(0.0, every - took))
+    stop.set()
+    feeder.join()
+    stored += viewbuffer.fold_all()[0]
+    fed_rate = fed[0] / (time.perf_counter() - began)
+    after = totals(ward_ids)
+    ok = stored == fed[0] and all(
+        a - b == fed[0] for a, b in zip(after, before, strict=True)
+    )
+    times = sorted(took for took, _ in folds)
+    print(
+        f"steady: {fed[0]} views fed at {fed_rate:.0f}/s for {seconds:g} s, "
+        f"folded every {every:g} s: {len(folds)} folds, median "
+        f"{statistics.median(times):.2f} s, max {times[-1]:.2f} s, largest "
+        f"{max(views for _, views in folds)} views; lag at worst "
+        f"{times[-1] + every:.1f} s; exact: {'yes' if ok else 'NO'}",
+        flush=True,
+    )
+    return ok
 
 
 if __name__ == "__main__":
