@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import chain
 from queue import Queue
 from threading import Thread
 
@@ -23,6 +24,7 @@ from django.utils.html import escape
 
 import bulkload
 from vietnamese.text import fold_accents, nfc, search_words
+from wards.models import Ward
 
 from .models import (
     MAX_VIEW_COUNT,
@@ -622,8 +624,45 @@ def generate(
     """Write `count` published articles for the ward, spread over its
     categories and the last `years`, with view counts and, for the last
     DAILY_VIEWS_DAYS days, a few DailyViews rows each."""
-    rng = random.Random(seed)
+    return generate_in_wards(
+        [ward], count, seed=seed, years=years, batch_size=batch_size, now=now
+    )
+
+
+def generate_in_wards(
+    wards,
+    count: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    years: int = DEFAULT_YEARS,
+    batch_size: int = BATCH_SIZE,
+    now: datetime | None = None,
+) -> Report:
+    """`count` articles in all over the wards, as generate() writes them, an
+    even share each (the first ones one more when it does not divide), each
+    ward's from a seed of its own (the first ward's is `seed`: one ward gets
+    what generate() gives it). All in one transaction and one filling of the
+    search index, whatever the number of wards."""
     now = now or timezone.now()
+    report = Report()
+    parts = []
+    for n, ward in enumerate(wards):
+        share = count // len(wards) + (1 if n < count % len(wards) else 0)
+        if share:
+            rng = random.Random(seed + n)
+            parts.append(_batches(ward, share, rng, now, years, batch_size, report))
+    batches = chain.from_iterable(parts)
+    if connection.in_atomic_block:
+        _store(batches, report)  # In the caller's transaction (a test's).
+    else:
+        _store_in_background(batches, report)
+    return report
+
+
+def _batches(ward, count, rng, now, years, batch_size, report):
+    """The ward's `count` articles, as lists of (article, its DailyViews as
+    (day, views)), made here so that the random draws come in one order,
+    whoever writes them."""
     today = timezone.localdate(now)
     recent_since = today - timedelta(days=DAILY_VIEWS_DAYS - 1)
     categories = sorted(Category.objects.filter(ward=ward), key=lambda c: c.slug)
@@ -632,11 +671,9 @@ def generate(
     deck = [c for c in categories for _ in range(CATEGORY_WEIGHTS.get(c.slug, 1))]
     ward_name = ward.name.removeprefix("Phường ").removeprefix("phường ")
     slugs = SlugKeeper(ward)
-    report = Report(categories=len(categories))
+    report.categories += len(categories)
 
     def batches():
-        """Lists of (article, its DailyViews as (day, views)), made here so
-        that the random draws come in one order, whoever writes them."""
         batch = []
         for n, at in enumerate(publish_times(rng, count, now, years)):
             if n % len(deck) == 0:
@@ -655,11 +692,28 @@ def generate(
                 yield batch
                 batch = []
 
-    if connection.in_atomic_block:
-        _store(batches(), report)  # In the caller's transaction (a test's).
-    else:
-        _store_in_background(batches(), report)
-    return report
+    return batches()
+
+
+# The wards `generate_articles --wards N` fills, made when missing.
+BENCH_HOST = "p{number:03}.localhost"
+BENCH_NAME = "Phường Thử nghiệm {number:03}"
+
+
+def bench_wards(count: int) -> list[Ward]:
+    """The wards of hosts p001.localhost, p002.localhost…, `count` of them:
+    those missing are made, each with the usual categories (as
+    create_ward makes a ward)."""
+    wards = []
+    for number in range(1, count + 1):
+        host = BENCH_HOST.format(number=number)
+        ward = Ward.objects.claiming(host).first()
+        if ward is None:
+            name = BENCH_NAME.format(number=number)
+            ward, _ = Ward.objects.update_or_create_for_host(host, name)
+        Category.objects.create_defaults(ward)
+        wards.append(ward)
+    return wards
 
 
 def _article(category, text, slug, published_at, views) -> Article:
@@ -704,8 +758,9 @@ def _store(batches, report):
             report.articles += len(articles)
             report.articles_with_days += sum(1 for _, days in batch if days)
             report.daily_rows += sum(len(days) for _, days in batch)
-            report.first = report.first or articles[0].published_at
-            report.last = articles[-1].published_at
+            # Each ward's come oldest first.
+            report.first = min(filter(None, [report.first, articles[0].published_at]))
+            report.last = max(filter(None, [report.last, articles[-1].published_at]))
 
 
 _DONE, _STOPPED = object(), object()

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import connection, models, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -326,14 +328,30 @@ class Article(NormalisedTextModel):
                 name="article_ward_newest_idx",
             ),
             # Category pages (a page's cursor is a range of it), home blocks
-            # and "Tin khác": one category's newest.
+            # and "Tin khác": one category's newest. The ward too, though the
+            # category implies it: published(ward) asks for both, and a plan
+            # must not need statistics to prefer this index to the ward's
+            # (right after a bulk load the planner has none, and every index
+            # starting (ward, status) looks as good as this one).
             models.Index(
-                fields=["category", "status", "-published_at", "-id"],
+                fields=["category", "ward", "status", "-published_at", "-id"],
                 name="article_category_newest_idx",
             ),
-            # The home page's lead story (tin nổi bật): one article a ward.
+            # sitemap.xml: each category's last change (its articles'
+            # publication or later correction, sitemaps.LAST_CHANGE), the
+            # first entry of its range, and the ward's the newest of those.
             models.Index(
-                fields=["ward"],
+                F("category"),
+                F("ward"),
+                F("status"),
+                Greatest("published_at", "updated_at").desc(),
+                name="article_category_changed_idx",
+            ),
+            # The home page's lead story (tin nổi bật): one article a ward.
+            # In the order the home page asks, so that no plan prefers
+            # walking the ward's newest for it.
+            models.Index(
+                fields=["ward", "status", "-published_at", "-id"],
                 condition=models.Q(is_featured=True),
                 name="article_featured_idx",
             ),

@@ -40,6 +40,7 @@ from pages.params import as_sent, one_of, page_number
 from procedures.search import matching as matching_procedures
 from vietnamese.text import fold_accents, nfc, plain_text
 
+from . import paging
 from .models import Article
 
 MAX_QUERY_LENGTH = 200
@@ -143,12 +144,17 @@ def search(ward, query: Query) -> Found:
 
 
 def articles(ward, ids) -> list[Article]:
-    """The published articles of ``ids``, in that order: a page of results,
-    each with the start of its body (``body_start``), not the whole."""
-    found = (
+    """The articles of ``ids``, what search() found in published(ward), in
+    that order: a page of results, each with the start of its body
+    (``body_start``), not the whole. Read by id alone (paging.chosen: no
+    plan that needs statistics)."""
+    published = (
         Article.objects.published(ward)
         .select_related("category")
         .defer("body", "search_text", "search_folded")
+    )
+    found = (
+        paging.chosen(published, ids)
         .annotate(body_start=Substr("body", 1, EXCERPT_CHARACTERS))
         .in_bulk(ids)
     )

@@ -5,14 +5,17 @@ import functools
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max, OuterRef, Subquery
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 
 from .models import Article, Category
 
 # When an article's page last changed: its publication (a scheduled article
-# comes out after it was last saved) or a later correction.
+# comes out after it was last saved) or a later correction. Indexed per
+# category (articles/models.py, article_category_changed_idx): the same
+# expression, or the index is not used.
 LAST_CHANGE = Greatest("published_at", "updated_at")
 # Articles on a page of the sitemap (search engines take up to 50,000).
 ARTICLES_PER_PAGE = 2000
@@ -20,7 +23,8 @@ ARTICLES_PER_PAGE = 2000
 
 class WardSitemap(Sitemap):
     """A section of one ward's sitemap. ``newest_change`` is when the ward's
-    newest article changed, asked at most once for all its sections."""
+    newest article changed, asked at most once for all its sections (from
+    changed_categories)."""
 
     def __init__(self, ward, newest_change):
         self.ward = ward
@@ -56,19 +60,12 @@ class WardPagesSitemap(WardSitemap):
 class CategorySitemap(WardSitemap):
     """The categories with something published, as of their newest change."""
 
+    def __init__(self, ward, newest_change, changed_categories):
+        super().__init__(ward, newest_change)
+        self.changed_categories = changed_categories
+
     def items(self):
-        newest = (
-            self.published()
-            .filter(category=OuterRef("pk"))
-            .annotate(last_change=LAST_CHANGE)
-            .order_by("-last_change")
-            .values("last_change")[:1]
-        )
-        return (
-            Category.objects.filter(ward=self.ward)
-            .annotate(last_change=Subquery(newest))
-            .filter(last_change__isnull=False)
-        )
+        return self.changed_categories()
 
     def lastmod(self, category):
         return category.last_change
@@ -92,23 +89,65 @@ class ArticleSitemap(WardSitemap):
     def lastmod(self, article):
         return article.last_change
 
+    @property
+    def paginator(self):
+        return _UncountedPaginator(self._items(), self.limit)
+
     def get_latest_lastmod(self):
         # Django's own would read every article.
         return self.newest_change()
 
 
+class _UncountedPaginator(Paginator):
+    """A page of the articles' section read alone: Django's paginator would
+    first count every published article of the ward, to check the page
+    number. Past the last page a page is empty, which is as much of a 404.
+    The index still counts them: it lists the pages."""
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("Số trang không hợp lệ.") from None
+        if number < 1:
+            raise EmptyPage("Không có trang này.")
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if not rows and number > 1:
+            raise EmptyPage("Không có trang này.")
+        return self._get_page(rows, number, self)
+
+
+def changed_categories(ward) -> list[Category]:
+    """The ward's categories with something published, each with its
+    ``last_change``: one query, each category's from the first entries of
+    its range of the (category, ward, status, LAST_CHANGE) index, whatever
+    the number of articles and with or without the planner's statistics."""
+    newest = (
+        Article.objects.published(ward)
+        .filter(category=OuterRef("pk"))
+        .order_by(LAST_CHANGE.desc())
+        .values_list(LAST_CHANGE)[:1]
+    )
+    categories = Category.objects.filter(ward=ward).annotate(
+        last_change=Subquery(newest)
+    )
+    return [category for category in categories if category.last_change]
+
+
 def _sections(ward, more=None) -> dict:
     """The ward's sections: the news's, then ``more`` (name: a Sitemap class
     taking the ward), the other apps' that wardnews/urls.py names."""
+    categories = functools.cache(functools.partial(changed_categories, ward))
 
-    @functools.cache
     def newest_change():
-        published = Article.objects.published(ward)
-        return published.aggregate(last=Max(LAST_CHANGE))["last"]
+        """When the ward's newest article changed: its categories' newest
+        (every article is in one of its ward's categories)."""
+        return max((c.last_change for c in categories()), default=None)
 
     return {
         "trang": WardPagesSitemap(ward, newest_change),
-        "chuyen-muc": CategorySitemap(ward, newest_change),
+        "chuyen-muc": CategorySitemap(ward, newest_change, categories),
         "bai-viet": ArticleSitemap(ward, newest_change),
         **{name: section(ward) for name, section in (more or {}).items()},
     }

@@ -73,7 +73,7 @@ class HomeView(PublishedArticleMixin, TemplateView):
             newest.filter(is_featured=True)[:1], newest[:HOME_LATEST]
         )
         return list(
-            published.filter(pk__in=candidates).order_by(
+            paging.chosen(published, candidates).order_by(
                 "-is_featured", *paging.NEWEST_FIRST
             )[:HOME_LATEST]
         )
@@ -81,15 +81,16 @@ class HomeView(PublishedArticleMixin, TemplateView):
     @staticmethod
     def _category_blocks(published, categories):
         """The newest few articles of each category, in one query: each
-        category's few from its own index, whatever the number of
-        articles."""
+        category's few from its own (category, ward, status, newest) index,
+        whatever the number of articles, then read by id (paging.chosen:
+        the plan needs no statistics)."""
         if not categories:
             return []
         newest = published.order_by(*paging.NEWEST_FIRST)
         candidates = paging.any_of(
             *(newest.filter(category=c)[:HOME_PER_CATEGORY] for c in categories)
         )
-        articles = published.filter(pk__in=candidates).order_by(
+        articles = paging.chosen(published, candidates).order_by(
             "category__menu_order", "category__name", *paging.NEWEST_FIRST
         )
         return [
