@@ -62,7 +62,6 @@ import hashlib
 import logging
 import re
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as dt_time
@@ -271,10 +270,7 @@ def _ensure_generations(ward_id, generations):
     cache, or evicted) is made, so that the page can be checked later."""
     if None not in generations:
         return generations
-    for key, value in zip(page_generations.keys(ward_id), generations, strict=True):
-        if value is None:
-            cache.add(key, time.time_ns(), None)
-    return page_generations.current(ward_id)
+    return page_generations.ensure(ward_id)
 
 
 def _due_time(ward_id: int, generations) -> float:
@@ -373,6 +369,7 @@ class PageCacheMiddleware:
             return self._respond(request, page, counted=counted)
         if answer == WAIT and not waited:
             renders.wait(key, WAIT_SECONDS)
+            page_generations.read_again()
             return self._serve(request, key, _pages.get(key), waited=True)
         return self._render(request, key, page.ward_id, generations, token)
 
@@ -394,6 +391,7 @@ class PageCacheMiddleware:
         token = None if waited else renders.acquire(key)
         if token is None and not waited:
             renders.wait(key, WAIT_SECONDS)
+            page_generations.read_again()
             return self._serve(request, key, _pages.get(key), waited=True)
         try:
             generations = page_generations.current(ward.pk)
