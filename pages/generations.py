@@ -1,13 +1,26 @@
 """Page generations: how every process learns that a ward's kept pages are
 stale.
 
-Every ward has a generation in the shared cache (Django's: Redis when
-REDIS_URL is set), and the site one more; a kept page remembers the
-generations it was rendered under, and is stale once either has moved.
+Every ward has a generation, and the site one more; a kept page remembers
+the generations it was rendered under, and is stale once either has moved.
 Saving or deleting anything readers see calls ``changed()``, which adds one
-to its ward's generation, now and after the commit. With Redis, every change
-is also published, and a thread of each process listens, so that a page
-needing no counting is checked without a round trip.
+to its ward's generation, now and after the commit.
+
+Where they live is where every process serving the site sees them:
+
+- **With Redis** (REDIS_URL), in the shared cache. Every change is also
+  published, and a thread of each process listens, so that a page needing
+  no counting is checked without a round trip.
+- **Without Redis**, in the database (pages.models.Generation: a row per
+  ward and one for the site), read in one query per request: gunicorn's
+  workers, db_worker and manage.py commands are separate processes, and in
+  any one's memory a generation would move in the process that saved and
+  nowhere else; the others would serve the old page until it expired (up
+  to a minute). So pages stay kept, and a saved change reaches every worker
+  at once, for the price of one small query (a hundred wards are a hundred
+  rows; the host map's site generation and the page's ward generation both
+  come from it). PAGE_GENERATIONS_IN_DATABASE = False keeps them in the
+  process's memory instead (the tests: one process, no query).
 """
 
 import functools
@@ -17,8 +30,11 @@ import threading
 import time
 
 import redis
+from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.db.models import F
 
 import redisclient
 
@@ -134,15 +150,22 @@ def changed(ward_id: int | None) -> None:
     transaction.on_commit(lambda: _bump(ward_id))
 
 
+def in_database() -> bool:
+    """Whether the generations live in the database (no Redis)."""
+    return settings.PAGE_GENERATIONS_IN_DATABASE and not redisclient.enabled()
+
+
 def _bump(ward_id):
     key = SITE if ward_id is None else WARD.format(ward_id)
     try:
-        try:
-            generation = cache.incr(key)
-        except ValueError:  # No generation yet: any new one will do.
-            generation = time.time_ns()
-            cache.set(key, generation, None)
-        if redisclient.enabled():
+        if in_database():
+            _bump_stored(key)
+        else:
+            try:
+                generation = cache.incr(key)
+            except ValueError:  # No generation yet: any new one will do.
+                generation = time.time_ns()
+                cache.set(key, generation, None)
             redisclient.client().publish(_listener.channel(), f"{key} {generation}")
     except Exception as error:  # The cache is down: pages expire on their own.
         logger.warning("Pages of ward %s not marked stale: %s", ward_id, error)
@@ -150,15 +173,104 @@ def _bump(ward_id):
         forget(ward_id)
 
 
+def _bump_stored(key):
+    """Move a generation kept in the database. In a savepoint: a database
+    that cannot (the table not made yet, mid-migration) leaves the caller's
+    transaction usable."""
+    from .models import Generation
+
+    _request.stored = None
+    with transaction.atomic():
+        moved = Generation.objects.filter(key=key).update(value=F("value") + 1)
+        if not moved:
+            Generation.objects.bulk_create(
+                [Generation(key=key, value=time.time_ns())], ignore_conflicts=True
+            )
+
+
+def _read(names) -> dict:
+    """The generations of these keys that exist (missing ones left out)."""
+    if not in_database():
+        return cache.get_many(names)
+    stored = _request.stored
+    if stored is None:
+        from .models import Generation
+
+        stored = dict(Generation.objects.values_list("key", "value"))
+        if _request.active:
+            _request.stored = stored
+    return {name: stored[name] for name in names if name in stored}
+
+
+class _Request(threading.local):
+    """Without Redis, the whole table is read once per request (a row per
+    ward: a hundred rows are one small read): the host map's site generation
+    and the page's ward generation come from the same query. Outside a
+    request (commands, tasks) every read asks the database."""
+
+    active = False
+    stored = None
+
+
+_request = _Request()
+
+
+def _request_started(**kwargs):
+    _request.active = True
+    _request.stored = None
+
+
+def _request_finished(**kwargs):
+    _request.active = False
+    _request.stored = None
+
+
+def read_again() -> None:
+    """The next read asks the database again (a request that waited for
+    another's render: the generations may have moved meanwhile)."""
+    _request.stored = None
+
+
+request_started.connect(_request_started, dispatch_uid="page-generations-start")
+request_finished.connect(_request_finished, dispatch_uid="page-generations-end")
+
+
+def ensure(ward_id) -> tuple:
+    """The ward's generations, made where missing (a new cache or database,
+    or evicted), so that a page rendered now can be checked later."""
+    found = _read(keys(ward_id))
+    missing = [key for key in keys(ward_id) if key not in found]
+    if not missing:
+        return tuple(found[key] for key in keys(ward_id))
+    _make(missing)
+    return current(ward_id)
+
+
+def _make(missing) -> None:
+    """New generations for these keys, unless another process made them."""
+    if not in_database():
+        for key in missing:
+            cache.add(key, time.time_ns(), None)
+        return
+    from .models import Generation
+
+    _request.stored = None
+    with transaction.atomic():
+        Generation.objects.bulk_create(
+            [Generation(key=key, value=time.time_ns()) for key in missing],
+            ignore_conflicts=True,
+        )
+
+
 def site_generation():
     """The site's page generation, which any ward's change moves
     (wards/hosts.py reloads its map when it does); made if there is none."""
     if redisclient.resting():
         raise redis.ConnectionError("Redis is resting after a failure.")
-    generation = cache.get(SITE)
+    generation = _read([SITE]).get(SITE)
     if generation is None:
-        cache.add(SITE, time.time_ns(), None)
-        generation = cache.get(SITE)
+        _make([SITE])
+        generation = _read([SITE]).get(SITE)
     return generation
 
 
@@ -174,7 +286,7 @@ def redis_keys(ward_id, key_prefix, version):
 
 def current(ward_id: int) -> tuple:
     """The site's and the ward's current generations: one round trip."""
-    found = cache.get_many(keys(ward_id))
+    found = _read(keys(ward_id))
     generations = tuple(found.get(k) for k in keys(ward_id))
     remember(ward_id, generations)
     return generations

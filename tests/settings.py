@@ -28,6 +28,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # rebuild its file list for every test client.
 STATIC_ROOT = os.path.join(tempfile.gettempdir(), "wardnews-test-static-none")
 
+# One process: the page generations in its memory, as they were before they
+# moved to the database (no query per request to count in every page's
+# query budget). The database's are tested on their own, with real
+# processes too (tests/test_page_cache_workers.py).
+PAGE_GENERATIONS_IN_DATABASE = False
+
 # Tests ask for pages faster than any reader: no cap on renders, but in the
 # tests of the cap itself (tests/test_render_limits.py).
 RENDERS_PER_SECOND = 0

@@ -23,6 +23,16 @@ changes or it expires:
   crawlers are told apart by the same rules as on a rendered page
   (articles/counting.py). An article page is kept ARTICLE_SECONDS, so the
   "Lượt xem" it shows trails by that at most.
+- **One render at a time.** A page found missing or stale takes its render
+  lock (pages/renders.py: the installation's with Redis, the process's
+  without) and renders; every other request meanwhile serves the copy it
+  has (stale-while-revalidate), but never one more than STALE_SECONDS past
+  its expiry, nor a list page whose ward changed once the render has run
+  CHANGED_STALE_SECONDS, nor an article page whose ward changed. With no
+  copy it may serve, a request waits for the render (WAIT_SECONDS at most,
+  then renders itself). A stale article page served counts its view all
+  the same, in the same round trip; a renderer that dies leaves a lock that
+  expires.
 - **Who never gets a kept page.** Anyone signed in (staff: the admin's own
   pages, previews, and staff reading the site; a session cookie that names
   no live session does not count, nor one that cannot be checked while the
@@ -52,7 +62,6 @@ import hashlib
 import logging
 import re
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as dt_time
@@ -75,6 +84,7 @@ import redisclient
 from articles import counting, viewbuffer
 from articles.models import Article
 from pages import generations as page_generations
+from pages import renders
 from wardnews.middleware import TextGZipMiddleware
 from wardnews.outage import is_database_unavailable
 from wards.hosts import ward_for_host
@@ -106,17 +116,51 @@ PAGE = "pages:page:{}"
 # What a rendered response carries that belongs to that response only.
 _NOT_KEPT = {"content-length", "content-encoding", "etag", "date", "set-cookie"}
 
-# With Redis: the generations, and the view added only if the page they
-# were rendered under is still good. KEYS: site, ward, the day's pending
-# views; ARGV: the page's site and ward generations, the article ("" for
-# none). Returns the current generations and 1 if the view was counted.
-_CHECK_AND_COUNT = """
+# An expired page is served this long past its expiry at most, and only
+# while one request renders it anew (stale-while-revalidate).
+STALE_SECONDS = 30
+# A list page whose ward changed is served only while the one render of its
+# new copy is younger than this: long enough to cover a render (tens of
+# milliseconds), short enough that a published change shows within a second
+# even when that render hangs. An article page whose ward changed is never
+# served stale: the article itself may be the change (withdrawn, corrected),
+# and its view would be counted against a page no longer shown.
+CHANGED_STALE_SECONDS = 1.0
+# A request with no copy it may serve waits this long for the one render,
+# then renders itself.
+WAIT_SECONDS = 3
+
+# What a request does with a kept page (_decide).
+FRESH, STALE, RENDER, WAIT = "fresh", "stale", "render", "wait"
+
+# With Redis, one round trip: the generations, the page's render lock if
+# the page is stale, and the view added if the page is served and still
+# current. KEYS: site, ward, the day's pending views, the page's render
+# lock; ARGV: the page's site and ward generations, the article ("" for
+# none), expired, may be served expired (1/0), how young (ms) a render must
+# be for a changed page to be served meanwhile, this request's lock token,
+# the lock's life (ms). Returns the current generations, 1 if the view was
+# counted, and what to do.
+_DECIDE = """
 local found = redis.call('MGET', KEYS[1], KEYS[2])
-if ARGV[3] ~= '' and found[1] == ARGV[1] and found[2] == ARGV[2] then
-  redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
-  return {found[1], found[2], 1}
+local same = found[1] == ARGV[1] and found[2] == ARGV[2]
+local answer = 'fresh'
+if not same or ARGV[4] == '1' then
+  if redis.call('SET', KEYS[4], ARGV[7], 'NX', 'PX', ARGV[8]) then
+    return {found[1], found[2], 0, 'render'}
+  end
+  answer = 'wait'
+  if same then
+    if ARGV[5] == '1' then answer = 'stale' end
+  elseif tonumber(ARGV[8]) - redis.call('PTTL', KEYS[4]) < tonumber(ARGV[6]) then
+    answer = 'stale'
+  end
 end
-return {found[1], found[2], 0}
+if answer ~= 'wait' and same and ARGV[3] ~= '' then
+  redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+  return {found[1], found[2], 1, answer}
+end
+return {found[1], found[2], 0, answer}
 """
 
 
@@ -166,32 +210,59 @@ def clear_local():
         _pages.clear()
         _bytes = 0
     _due.clear()
+    renders.clear_local()
     page_generations.clear_local()
 
 
-def _check_and_count(page: Page, count: bool) -> tuple[tuple, bool]:
-    """The current generations, and whether this view was counted: only if
-    ``count`` and the page is still good (else it counts as it renders)."""
-    if redisclient.enabled() and not count:
-        heard = page_generations.heard(page.ward_id)
-        if heard is not None:
-            return heard, False
+def _decide(key: str, page: Page, count: bool) -> tuple:
+    """What this request does with a kept page: (current generations,
+    whether its view was counted, FRESH/STALE/RENDER/WAIT, the render lock's
+    token when it is to RENDER). The view counts only when the page is served
+    and still current (else it counts as it renders), never twice."""
+    now = _now()
+    expired = page.expires <= now
     if redisclient.enabled():
+        if not expired and not count:
+            heard = page_generations.heard(page.ward_id)
+            if heard is not None and heard == page.generations:
+                return heard, False, FRESH, None
         site, ward = page_generations.redis_keys(
             page.ward_id, cache.key_prefix, cache.version
         )
-        found = redisclient.script(_CHECK_AND_COUNT)(
-            keys=[site, ward, viewbuffer.pending_key()],
-            args=[*page.generations, page.article_pk if count else ""],
+        token = renders.new_token()
+        found = redisclient.script(_DECIDE)(
+            keys=[site, ward, viewbuffer.pending_key(), renders.lock_key(key)],
+            args=[
+                *page.generations,
+                page.article_pk if count else "",
+                int(expired),
+                int(now - page.expires < STALE_SECONDS),
+                0 if page.article_pk is not None else CHANGED_STALE_SECONDS * 1000,
+                token,
+                int(renders.LOCK_SECONDS * 1000),
+            ],
         )
         generations = tuple(int(v) if v is not None else None for v in found[:2])
         page_generations.remember(page.ward_id, generations)
-        return generations, bool(found[2])
+        answer = found[3].decode()
+        return generations, bool(found[2]), answer, token if answer == RENDER else None
     generations = page_generations.current(page.ward_id)
-    if count and generations == page.generations:
+    same = generations == page.generations
+    answer = FRESH
+    if expired or not same:
+        token = renders.acquire(key)
+        if token is not None:
+            return generations, False, RENDER, token
+        if same:
+            answer = STALE if now - page.expires < STALE_SECONDS else WAIT
+        else:
+            age = renders.age(key)
+            young = age is not None and age < CHANGED_STALE_SECONDS
+            answer = STALE if young and page.article_pk is None else WAIT
+    if count and same and answer != WAIT:
         counting.add_view(Article(pk=page.article_pk))
-        return generations, True
-    return generations, False
+        return generations, True, answer, None
+    return generations, False, answer, None
 
 
 def _ensure_generations(ward_id, generations):
@@ -199,10 +270,7 @@ def _ensure_generations(ward_id, generations):
     cache, or evicted) is made, so that the page can be checked later."""
     if None not in generations:
         return generations
-    for key, value in zip(page_generations.keys(ward_id), generations, strict=True):
-        if value is None:
-            cache.add(key, time.time_ns(), None)
-    return page_generations.current(ward_id)
+    return page_generations.ensure(ward_id)
 
 
 def _due_time(ward_id: int, generations) -> float:
@@ -272,27 +340,38 @@ class PageCacheMiddleware:
             key = base + _normal_query(query, params) if query else base
             page = _pages.get(key)
         try:
-            if page is None:
-                return self._from_shared_cache(request, key)
-            return self._from_memory(request, key, page)
+            return self._serve(request, key, page)
         except redis.RedisError as error:
             redisclient.rest(error)
             return self.get_response(request)
 
-    def _from_memory(self, request, key, page):
-        fresh = page.expires > _now()
-        count = fresh and self._counts(request, page)
+    def _serve(self, request, key, page, waited=False):
+        """Answer from the page kept under ``key`` (this worker's, or
+        another's from the shared cache), rendering it when it is missing
+        or stale: one request renders, the others serve the previous copy
+        or wait for that render (``waited``: they did; now they render)."""
+        if page is None:
+            page = cache.get(_shared_key(key))
+            if page is not None:
+                _keep(key, page)
+        if page is None:
+            return self._first_render(request, key, waited)
+        count = self._counts(request, page)
         try:
-            generations, counted = _check_and_count(page, count)
+            generations, counted, answer, token = _decide(key, page, count)
         except redis.RedisError as error:
             if count and redisclient.may_have_run(error):
                 # Redis took the view and may add it yet: the page rendered
                 # below does not store it again.
                 counting.may_have_counted(request, page.article_pk)
             raise
-        if fresh and generations == page.generations:
+        if answer in (FRESH, STALE):
             return self._respond(request, page, counted=counted)
-        return self._render(request, key, page.ward_id, generations)
+        if answer == WAIT and not waited:
+            renders.wait(key, WAIT_SECONDS)
+            page_generations.read_again()
+            return self._serve(request, key, _pages.get(key), waited=True)
+        return self._render(request, key, page.ward_id, generations, token)
 
     @staticmethod
     def _counts(request, page) -> bool:
@@ -303,30 +382,36 @@ class PageCacheMiddleware:
             and counting.within_cap(request, page.article_pk)
         )
 
-    def _from_shared_cache(self, request, key):
-        """Not in this worker's memory: another worker's copy, or render."""
+    def _first_render(self, request, key, waited):
+        """No copy anywhere: render it, one request at a time."""
         try:
             ward = ward_for_host(request.get_host())
         except Exception:  # The database is down: let the outage page say so.
             return self.get_response(request)
-        generations = page_generations.current(ward.pk)
-        page = cache.get(_shared_key(key))
-        if (
-            page is not None
-            and page.generations == generations
-            and page.expires > _now()
-        ):
-            counted = self._counts(request, page)
-            if counted:
-                counting.add_view(Article(pk=page.article_pk))
-            _keep(key, page)
-            return self._respond(request, page, counted=counted)
-        return self._render(request, key, ward.pk, generations)
+        token = None if waited else renders.acquire(key)
+        if token is None and not waited:
+            renders.wait(key, WAIT_SECONDS)
+            page_generations.read_again()
+            return self._serve(request, key, _pages.get(key), waited=True)
+        try:
+            generations = page_generations.current(ward.pk)
+        except BaseException:
+            _release(key, token)
+            raise
+        return self._render(request, key, ward.pk, generations, token)
 
-    def _render(self, request, key, ward_id, generations):
+    def _render(self, request, key, ward_id, generations, token=None):
         """Render the page (the view counts it), and keep it when it may be
-        kept. ``generations`` were read before rendering: a change committed
-        while it renders makes the page stale at once rather than kept."""
+        kept; then give back the render lock (``token``), if this request
+        held it. ``generations`` were read before rendering: a change
+        committed while it renders makes the page stale at once rather than
+        kept."""
+        try:
+            return self._render_and_keep(request, key, ward_id, generations)
+        finally:
+            _release(key, token)
+
+    def _render_and_keep(self, request, key, ward_id, generations):
         # Rendered uncompressed, to be kept both ways.
         accept = request.META.pop("HTTP_ACCEPT_ENCODING", None)
         try:
@@ -352,7 +437,9 @@ class PageCacheMiddleware:
         _keep(key, page)
         if page.size <= MAX_SHARED_BYTES:
             try:
-                cache.set(_shared_key(key), page, max(1, int(expires - _now())))
+                # Kept past its expiry, to be served while it renders again.
+                seconds = int(expires - _now()) + STALE_SECONDS
+                cache.set(_shared_key(key), page, max(1, seconds))
             except redis.RedisError as error:
                 redisclient.rest(error)
         served = self._respond(request, page, counted=False)
@@ -449,6 +536,17 @@ def _has_session(request) -> bool:
         if is_database_unavailable(error):
             return False
         raise
+
+
+def _release(key, token):
+    """Give back the page's render lock, if this request took it. Redis
+    failing here only leaves the lock to expire by itself."""
+    if token is None:
+        return
+    try:
+        renders.release(key, token)
+    except redis.RedisError as error:
+        redisclient.rest(error)
 
 
 def _without_body(response):

@@ -154,6 +154,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # The staff activity log ("Nhật ký"), for superusers.
     "activity",
+    # Kept pages' generations, in the database when there is no Redis.
+    "pages",
     # The project shell: its backup and restore commands.
     "wardnews",
 ]
@@ -427,6 +429,15 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
+
+# Without Redis, the page generations live in the database
+# (pages/generations.py): gunicorn's workers, db_worker and manage.py are
+# separate processes, and a change saved by any of them must reach the pages
+# kept by all. False keeps them in the process's memory: right only when
+# one process serves and changes everything. Ignored with Redis.
+PAGE_GENERATIONS_IN_DATABASE = env_bool(
+    "DJANGO_PAGE_GENERATIONS_IN_DATABASE", default=True
+)
 
 # Anonymous readers' pages are served from the page cache; false renders every
 # request (to measure rendering, or to rule the cache out).
