@@ -159,6 +159,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Marks what nginx may keep for a second (deploy/nginx/wardnews.conf):
+    # above the page cache, so that it sees the pages that one serves too.
+    "wardnews.edgecache.EdgeCacheMiddleware",
     # Readers' pages ready to serve, before anything else runs; what the
     # middleware below add to a page is kept with it (wardnews/pagecache.py).
     "wardnews.pagecache.PageCacheMiddleware",
