@@ -503,10 +503,12 @@ class Site:
 
     # The servers ------------------------------------------------------------
 
-    def start_app_server(self, name):
+    def start_app_server(self, name, app="wardnews.wsgi"):
         """gunicorn with the project's gunicorn.conf.py, in a folder of its
         own: its working directory and TMPDIR, so nothing one server keeps
-        on its own disk reaches the other."""
+        on its own disk reaches the other. `app`: bench.bare:application for
+        bare Django (a 20 KB page, configured by itself), what the pages
+        through nginx are measured against."""
         home = self.folder / f"server-{name}"
         (home / "tmp").mkdir(parents=True)
         log = (home / "gunicorn.log").open("w")
@@ -522,7 +524,7 @@ class Site:
                 str(PROJECT / "gunicorn.conf.py"),
                 "--pythonpath",
                 str(PROJECT),
-                "wardnews.wsgi",
+                app,
             ],
             cwd=home,
             env=env,
@@ -535,42 +537,6 @@ class Site:
         log.close()
         self.processes.append((f"gunicorn {name}", process))
         return home / "gunicorn.log"
-
-    def start_bare(self):
-        """Bare Django (bench/bare.py, a 20 KB page) under the project's
-        gunicorn.conf.py: what the pages through nginx are measured against."""
-        home = self.folder / "server-bare"
-        home.mkdir()
-        log = (home / "gunicorn.log").open("w")
-        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.ports['bare']}"}
-        del env["DJANGO_SETTINGS_MODULE"]  # bare.py configures itself.
-        process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--config",
-                str(PROJECT / "gunicorn.conf.py"),
-                "--pythonpath",
-                str(PROJECT),
-                "bench.bare:application",
-            ],
-            cwd=home,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        self.processes.append(("gunicorn bare", process))
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise Failed(f"bare gunicorn stopped at start: {home / 'gunicorn.log'}")
-            try:
-                if fetch(self.ports["bare"], "/").status == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise Failed("bare gunicorn did not answer within 30 s")
 
     def start_nginx(self, nginx):
         conf = self.folder / "nginx"
@@ -609,13 +575,13 @@ class Site:
         self.processes.append(("nginx", process))
         return conf
 
-    def wait_until_up(self, name, process, log):
+    def wait_until_up(self, name, process, log, path="/healthz"):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise Failed(f"{name} stopped at start; its log: {log}")
             try:
-                if fetch(self.ports[name], "/healthz").status == 200:
+                if fetch(self.ports[name], path).status == 200:
                     return
             except OSError:
                 pass
@@ -990,7 +956,7 @@ def check_publishing(site, report, ward):
         edge_after is not None
         and edge_after <= EDGE_SHOWN_WITHIN
         and shown_everywhere(seen["nginx"]),
-        f"through nginx's micro-cache within {EDGE_SHOWN_WITHIN:.1f} s",
+        f"through nginx's micro-cache within {EDGE_SHOWN_WITHIN:.2f} s",
         f"every page showed it {fmt_seconds(edge_after)} after the save; then "
         f"nginx: {describe(seen['nginx'])} showed it",
     )
@@ -1049,7 +1015,7 @@ def check_publishing(site, report, ward):
     )
     report.check(
         edge_after is not None and edge_after <= EDGE_SHOWN_WITHIN,
-        f"an edit through nginx's micro-cache within {EDGE_SHOWN_WITHIN:.1f} s",
+        f"an edit through nginx's micro-cache within {EDGE_SHOWN_WITHIN:.2f} s",
         f"every page showed the new title {fmt_seconds(edge_after)} after the save",
     )
 
@@ -1152,7 +1118,8 @@ def check_edge_cache(site, report, conf, ward):
     )
 
     step(f"wrk -t2 -c8, {WRK_ROUNDS} rounds: bare Django, list pages through nginx")
-    site.start_bare()
+    log = site.start_app_server("bare", "bench.bare:application")
+    site.wait_until_up("bare", site.processes[-1][1], log, path="/")
     bare, through = [], {name: [] for name in pages}
     errors = 0
     for _ in range(WRK_ROUNDS):

@@ -24,7 +24,9 @@ so this middleware is the one place that says what it may keep:
 The copy is good until the end of the current second (`@` and the Unix time:
 nginx's clock is whole seconds, and a relative `1` would keep it up to two),
 so a published change is on every page nginx serves within a second, plus
-one render; the page cache makes that render cheap.
+one fetch from the app (the page cache makes it cheap); the readers who come
+during that fetch get the old copy (nginx drops a copy nobody read for 2 s,
+so that copy is never more than about 3 s old).
 
 It sits above the page cache in MIDDLEWARE, so that it sees the pages the
 page cache serves as well as those it renders.
