@@ -2,17 +2,19 @@
 one (DJANGO_DATABASE_REPLICA_URL: the "replica" database, installed with
 ReplicaRouter and ReaderReadsMiddleware by wardnews/settings.py).
 
-Only the reads of a readers' page render go there: a GET or HEAD from
-someone not signed in, outside any transaction. Everything else reads and
-writes the primary: staff (so that what they saved is what they read next,
-the replica trailing by up to seconds), the admin, every POST (a resident's
-question, a login), the counter's flush and every management command (no
-request at all), the session and host look-ups made before the request is
-known to be a reader's, and anything inside `transaction.atomic()`.
+Only the reads of a readers' page render go there: a GET or HEAD of a page
+the page cache keeps (for_readers(); search, which it does not mark, reads
+the primary), from someone not signed in, outside any transaction.
+Everything else reads and writes the primary: staff (so that what they
+saved is what they read next, the replica trailing by up to seconds), the
+admin, the residents' forms and the pages that follow them (what was just
+saved), counted document pages, the counter's flush and every management
+command (no request at all), the session and host look-ups made before the
+view is known, and anything inside `transaction.atomic()`.
 
-One window stays: a page rendered from the replica just after a save, before
-the replica has it, would be kept by the page cache under the new generation
-as if new. So for REPLICA_LAG_SECONDS after anything of a ward changes
+A page rendered from the replica just after a save, before the replica has
+it, would be kept by the page cache under the new generation as if new. So
+for REPLICA_LAG_SECONDS after anything of a ward changes
 (pages/generations.py, in whichever process saved it), that ward's pages
 render from the primary: the time of the change is kept in the shared cache.
 """
@@ -51,24 +53,34 @@ class ReplicaRouter:
 
 
 class ReaderReadsMiddleware:
-    """Marks a reader's request (below the session and the user) so that
+    """Marks a reader's page render (below the session and the user) so that
     ReplicaRouter sends its reads to the replica."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _reads_from_replica(request):
-            return self.get_response(request)
-        token = _reader.set(True)
+        token = _reader.set(False)
         try:
             return self.get_response(request)
         finally:
             _reader.reset(token)
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if _reads_from_replica(request, view_func):
+            _reader.set(True)
 
-def _reads_from_replica(request) -> bool:
-    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+
+def _reads_from_replica(request, view_func) -> bool:
+    """A readers' page (one the page cache keeps: for_readers() in
+    pages/decorators.py), asked for by someone not signed in, of a ward that
+    has not just changed. Not the residents' forms and what follows them
+    (the "sent" page shows what was just saved), nor a counted document page."""
+    if (
+        request.method not in ("GET", "HEAD")
+        or getattr(view_func, "page_params", None) is None
+        or request.user.is_authenticated
+    ):
         return False
     ward = getattr(request, "ward", None)
     return not recently_changed(ward.pk if ward is not None else None)
