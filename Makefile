@@ -122,7 +122,8 @@ bench: system-packages $(VENV)/.installed-dev
 
 ## scale-test: two gunicorn app servers behind nginx sharing PostgreSQL and
 ## Redis: views through both add up, a change through one shows on the other
-## at once, sessions cross (about a minute; PostgreSQL and Redis running on
+## at once, sessions cross, nginx's micro-cache keeps list pages a second and
+## serves them 3x bare Django (about 1.5 minutes; PostgreSQL and Redis running on
 ## this machine, nginx from system-packages)
 scale-test: system-packages $(VENV)/.installed
 	$(PYTHON) bench/scale_test.py

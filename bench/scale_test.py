@@ -21,11 +21,17 @@ with the locations of deploy/nginx/wardnews.conf (bench/scale/), then checks:
   pages of server B (and through nginx) at once, every page having been
   loaded several times before on both; a title edited through B shows on A
   at once;
-- the staff session made on A opens the admin on B.
+- the staff session made on A opens the admin on B;
+- nginx's micro-cache (deploy/nginx/wardnews.conf, wardnews/edgecache.py):
+  a publish and an edit show through it within EDGE_SHOWN_WITHIN; anonymous
+  list pages are answered from it, addresses with tracking parameters and
+  signed-in readers never; home, category and documents list through nginx
+  at least EDGE_TARGET times bare Django (bench/bare.py under the same
+  gunicorn.conf.py), wrk -t2 -c8, runs alternating.
 
 It prints PASS or FAIL for each check with its figures and exits 1 if any
 failed. Everything it started or made is removed at the end, also after a
-failure or Ctrl-C. Needs nginx (apt-get install nginx), PostgreSQL on
+failure or Ctrl-C. Needs nginx and wrk (apt-get install nginx wrk), PostgreSQL on
 127.0.0.1:5432 (user postgres, trust) and Redis on 127.0.0.1:6379.
 """
 
@@ -70,6 +76,15 @@ WARM_LOADS = 12
 CHECK_LOADS = 12
 # The page cache may keep an article page (with its count) a few seconds.
 COUNT_SHOWN_WITHIN = 10.0
+# nginx keeps a list page to the end of the second (wardnews/edgecache.py),
+# then serves the old copy while it fetches the new one: a change is on
+# every page within a second, plus that one fetch (a quarter second allowed).
+EDGE_SHOWN_WITHIN = 1.25
+# Through nginx, list pages at least this many times bare Django served
+# directly (issue 19); wrk runs of this many seconds, alternating.
+EDGE_TARGET = 3.0
+WRK_SECONDS = 2
+WRK_ROUNDS = 2
 
 PHONE = (
     "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36"
@@ -269,6 +284,8 @@ def check_tools():
     )
     if nginx is None:
         missing.append("nginx: apt-get install nginx")
+    if shutil.which("wrk") is None:
+        missing.append("wrk: apt-get install wrk")
     try:
         with postgres():
             pass
@@ -288,6 +305,24 @@ def check_tools():
     if missing:
         raise Failed("missing:\n  " + "\n  ".join(missing))
     return nginx
+
+
+def http_directives():
+    """The http-level lines of deploy/nginx/wardnews.conf (the micro-cache,
+    the map of list pages, the log format), the cache in the test's folder."""
+    text = DEPLOY_SITE.read_text()
+    kept = "".join(s for s in statements(text) if directive(s) != "server")
+    kept, count = re.subn(
+        r"proxy_cache_path /var/cache/nginx/wardnews ",
+        "proxy_cache_path @TEMP@/cache ",
+        kept,
+    )
+    if count != 1:
+        raise Failed(
+            f"{DEPLOY_SITE}: expected one proxy_cache_path in /var/cache/nginx/"
+            "wardnews: update http_directives() in bench/scale_test.py"
+        )
+    return kept
 
 
 def site_directives():
@@ -317,6 +352,8 @@ def site_directives():
             3,
         ),
         (r"proxy_pass http://[^;]+;", "proxy_pass http://wardnews_app;", 1),
+        # The test's log, which says which server (or the cache) answered.
+        (r"access_log /var/log/nginx/[^;]+;", "access_log @TEMP@/access.log scale;", 1),
     ]
     for pattern, replacement, at_least in replacements:
         site, count = re.subn(pattern, replacement, site)
@@ -379,7 +416,12 @@ class Site:
         self.srv = self.folder / "srv"  # static/ and media/, as /srv/wardnews
         self.processes = []  # (name, Popen)
         self.database_made = False
-        self.ports = {"A": free_port(), "B": free_port(), "nginx": free_port()}
+        self.ports = {
+            "A": free_port(),
+            "B": free_port(),
+            "nginx": free_port(),
+            "bare": free_port(),
+        }
         self.secret = secrets.token_urlsafe(50)
         self.password = secrets.token_urlsafe(18)
         self.env = self._env()
@@ -461,10 +503,12 @@ class Site:
 
     # The servers ------------------------------------------------------------
 
-    def start_app_server(self, name):
+    def start_app_server(self, name, app="wardnews.wsgi"):
         """gunicorn with the project's gunicorn.conf.py, in a folder of its
         own: its working directory and TMPDIR, so nothing one server keeps
-        on its own disk reaches the other."""
+        on its own disk reaches the other. `app`: bench.bare:application for
+        bare Django (a 20 KB page, configured by itself), what the pages
+        through nginx are measured against."""
         home = self.folder / f"server-{name}"
         (home / "tmp").mkdir(parents=True)
         log = (home / "gunicorn.log").open("w")
@@ -480,7 +524,7 @@ class Site:
                 str(PROJECT / "gunicorn.conf.py"),
                 "--pythonpath",
                 str(PROJECT),
-                "wardnews.wsgi",
+                app,
             ],
             cwd=home,
             env=env,
@@ -504,6 +548,7 @@ class Site:
         )
         site = "\n".join("        " + line for line in site_directives().splitlines())
         for word, value in (
+            ("@HTTP@", http_directives().strip("\n")),
             ("@SITE@", site.strip("\n")),
             ("@UPSTREAM_SERVERS@", upstreams),
             ("@PORT@", str(self.ports["nginx"])),
@@ -530,13 +575,13 @@ class Site:
         self.processes.append(("nginx", process))
         return conf
 
-    def wait_until_up(self, name, process, log):
+    def wait_until_up(self, name, process, log, path="/healthz"):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise Failed(f"{name} stopped at start; its log: {log}")
             try:
-                if fetch(self.ports[name], "/healthz").status == 200:
+                if fetch(self.ports[name], path).status == 200:
                     return
             except OSError:
                 pass
@@ -793,6 +838,21 @@ def describe(result):
     return ", ".join(f"{path} {good}/{total}" for path, (good, total) in result.items())
 
 
+def until_shown(port, pages, text, since, limit=5.0):
+    """Loads the pages over and over, as a steady stream of readers would,
+    until one round shows the text on every page: the seconds from `since`
+    to that round's start (None if not within `limit`)."""
+    while (started := time.monotonic()) - since < limit:
+        if all(text in fetch(port, p, headers=READER_HEADERS).text for p in pages):
+            return started - since
+        time.sleep(0.02)
+    return None
+
+
+def fmt_seconds(seconds):
+    return "NOT within 5 s" if seconds is None else f"{seconds:.2f} s"
+
+
 def login(site, port, jar):
     """Logs in to the admin as a browser does: the login page for the CSRF
     cookie and token, then the form posted with a matching Origin."""
@@ -873,11 +933,10 @@ def check_publishing(site, report, ward):
             f"publishing on A answered {answer.status}: {form_errors(answer.text)}"
         )
 
-    seen = {
-        "B": showing(loads(ports["B"], pages, CHECK_LOADS), title),
-        "nginx": showing(loads(ports["nginx"], pages, CHECK_LOADS), title),
-    }
+    seen = {"B": showing(loads(ports["B"], pages, CHECK_LOADS), title)}
     after = time.monotonic() - published_at
+    edge_after = until_shown(ports["nginx"], pages, title, published_at)
+    seen["nginx"] = showing(loads(ports["nginx"], pages, CHECK_LOADS), title)
     rows = site.query(
         "SELECT id, slug, status FROM articles_article WHERE title = %s", title
     )
@@ -888,10 +947,18 @@ def check_publishing(site, report, ward):
         f"{rows[0][2] if rows else 'not saved'}, {title!r}",
     )
     report.check(
-        all(shown_everywhere(r) for r in seen.values()),
+        shown_everywhere(seen["B"]),
         "a new article shows at once on the other server",
-        "; ".join(f"{name}: {describe(r)}" for name, r in seen.items())
-        + f" showed it, all loads within {after:.2f} s of the save",
+        f"B: {describe(seen['B'])} showed it, all loads within {after:.2f} s "
+        "of the save",
+    )
+    report.check(
+        edge_after is not None
+        and edge_after <= EDGE_SHOWN_WITHIN
+        and shown_everywhere(seen["nginx"]),
+        f"through nginx's micro-cache within {EDGE_SHOWN_WITHIN:.2f} s",
+        f"every page showed it {fmt_seconds(edge_after)} after the save; then "
+        f"nginx: {describe(seen['nginx'])} showed it",
     )
     if not rows:
         raise Failed("the article published on A is not in the database")
@@ -922,12 +989,11 @@ def check_publishing(site, report, ward):
             f"editing on B answered {answer.status}: {form_errors(answer.text)}"
         )
     detail = f"/bai-viet/{slug}/"
-    answers = {
-        "A": loads(ports["A"], pages, CHECK_LOADS),
-        "nginx": loads(ports["nginx"], pages, CHECK_LOADS),
-    }
+    answers = {"A": loads(ports["A"], pages, CHECK_LOADS)}
     article_page = fetch(ports["A"], detail, headers=CHECKER_HEADERS)
     after = time.monotonic() - edited_at
+    edge_after = until_shown(ports["nginx"], pages, new_title, edited_at)
+    answers["nginx"] = loads(ports["nginx"], pages, CHECK_LOADS)
     new_shown = {name: showing(a, new_title) for name, a in answers.items()}
     old_gone = {
         name: sum(title not in answer.text for _, answer in a)
@@ -944,7 +1010,138 @@ def check_publishing(site, report, ward):
             for name, r in new_shown.items()
         )
         + f"; A's {detail} {'shows' if new_title in article_page.text else 'LACKS'}"
-        f" it; all within {after:.2f} s of the save",
+        f" it; A's within {after:.2f} s of the save, nginx's from "
+        f"{fmt_seconds(edge_after)} after it",
+    )
+    report.check(
+        edge_after is not None and edge_after <= EDGE_SHOWN_WITHIN,
+        f"an edit through nginx's micro-cache within {EDGE_SHOWN_WITHIN:.2f} s",
+        f"every page showed the new title {fmt_seconds(edge_after)} after the save",
+    )
+
+
+def wrk(port, path, seconds=WRK_SECONDS):
+    """requests/s of wrk -t2 -c8 on one address (the bench's way: a phone's
+    browser taking gzip), and how many answers were not 2xx."""
+    args = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s"]
+    args += ["-s", str(PROJECT / "bench" / "report.lua")]
+    for name, value in {**READER_HEADERS, "Accept-Encoding": "gzip, deflate"}.items():
+        args += ["-H", f"{name}: {value}"]
+    args.append(f"http://127.0.0.1:{port}{path}")
+    out = subprocess.run(
+        args, capture_output=True, text=True, check=True, timeout=seconds + 30
+    ).stdout
+    line = next((x for x in out.splitlines() if x.startswith("WRK ")), None)
+    if line is None:
+        raise Failed(f"wrk printed no figures:\n{out}")
+    result = json.loads(line.removeprefix("WRK "))
+    errors = result["non2xx"] + result["socket_errors"] + result["timeouts"]
+    return result["requests"] / (result["duration_us"] / 1e6), errors
+
+
+def cache_statuses(conf, start, path):
+    """nginx's cache status for each request of `path` logged since line
+    `start`: (status, args) pairs."""
+    lines = [line.split() for line in nginx_log(conf)[start:]]
+    return [(f[5], f[6]) for f in lines if len(f) >= 7 and f[4] == path]
+
+
+def check_edge_cache(site, report, conf, ward):
+    """nginx's micro-cache: list pages kept for anonymous readers and served
+    several times faster than bare Django; addresses with tracking or
+    made-up parameters and signed-in readers never answered from it."""
+    port = site.ports["nginx"]
+    category = site.query(
+        "SELECT slug FROM articles_category WHERE ward_id = %s "
+        "ORDER BY menu_order LIMIT 1",
+        ward,
+    )[0][0]
+    pages = {
+        "home": "/",
+        "category": f"/chuyen-muc/{category}/",
+        "documents": "/van-ban/",
+    }
+
+    step("anonymous list pages through nginx: kept, and only under their address")
+    start = len(nginx_log(conf))
+    for path in pages.values():
+        for _ in range(3):
+            answer = fetch(port, path, headers=READER_HEADERS)
+            if answer.status != 200:
+                raise Failed(f"{path} through nginx answered {answer.status}")
+    tracked = [f"fbclid={secrets.token_hex(8)}" for _ in range(3)] + [
+        "utm_source=zalo"
+    ] * 3
+    for query in tracked:
+        fetch(port, f"/?{query}", headers=READER_HEADERS)
+    time.sleep(0.3)  # nginx writes a line after its answer has left.
+    kept = {
+        name: [
+            status for status, args in cache_statuses(conf, start, path) if args == "-"
+        ]
+        for name, path in pages.items()
+    }
+    from_cache = {"HIT", "STALE", "UPDATING"}
+    home_tracked = [
+        status for status, args in cache_statuses(conf, start, "/") if args != "-"
+    ]
+    report.check(
+        all(any(s in from_cache for s in statuses) for statuses in kept.values())
+        and len(home_tracked) == len(tracked)
+        and not from_cache & set(home_tracked),
+        "nginx keeps anonymous list pages under their own address only",
+        "; ".join(f"{name}: {' '.join(statuses)}" for name, statuses in kept.items())
+        + f"; / with tracking parameters: {' '.join(home_tracked)}",
+    )
+
+    step("a signed-in reader's requests through nginx: never from its cache")
+    jar = {}
+    login(site, site.ports["A"], jar)
+    start = len(nginx_log(conf))
+    signed_in = [
+        fetch(port, path, jar=jar) for path in pages.values() for _ in range(3)
+    ]
+    # And the anonymous copies are still there for everyone else.
+    anonymous = [fetch(port, path, headers=READER_HEADERS) for path in pages.values()]
+    time.sleep(0.3)
+    lines = [line.split() for line in nginx_log(conf)[start:]]
+    staff_lines = lines[: len(signed_in)]
+    report.check(
+        all(a.status == 200 for a in signed_in + anonymous)
+        and len(staff_lines) == len(signed_in)
+        and all(f[5] == "BYPASS" and f[1] != "-" for f in staff_lines),
+        "a signed-in reader always reaches the app",
+        f"{len(signed_in)} signed-in loads: cache "
+        + " ".join(sorted({f[5] for f in staff_lines}))
+        + ", answered by "
+        + " ".join(sorted({f[1] for f in staff_lines})),
+    )
+
+    step(f"wrk -t2 -c8, {WRK_ROUNDS} rounds: bare Django, list pages through nginx")
+    log = site.start_app_server("bare", "bench.bare:application")
+    site.wait_until_up("bare", site.processes[-1][1], log, path="/")
+    bare, through = [], {name: [] for name in pages}
+    errors = 0
+    for _ in range(WRK_ROUNDS):
+        for name, path in pages.items():
+            rps, failed = wrk(site.ports["bare"], "/")
+            bare.append(rps)
+            errors += failed
+            rps, failed = wrk(port, path)
+            through[name].append(rps)
+            errors += failed
+    ceiling = sum(bare) / len(bare)
+    ratios = {name: sum(r) / len(r) / ceiling for name, r in through.items()}
+    report.check(
+        errors == 0 and all(r >= EDGE_TARGET for r in ratios.values()),
+        f"list pages through nginx at least {EDGE_TARGET:.0f}x bare Django",
+        f"bare Django {ceiling:.0f} req/s (mean of {len(bare)} runs between the "
+        "pages'); "
+        + ", ".join(
+            f"{name} {sum(through[name]) / len(through[name]):.0f} req/s ({ratio:.1f}x)"
+            for name, ratio in ratios.items()
+        )
+        + f"; {errors} errors",
     )
 
 
@@ -996,6 +1193,7 @@ def main():
         check_static_and_media(site, report)
         check_views(site, report, conf, logs, article_id, f"/bai-viet/{slug}/")
         check_publishing(site, report, ward)
+        check_edge_cache(site, report, conf, ward)
     except Failed as error:
         report.check(False, "the test could not go on", str(error))
     except KeyboardInterrupt:

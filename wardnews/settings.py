@@ -161,6 +161,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Marks what nginx may keep for a second (deploy/nginx/wardnews.conf):
+    # above the page cache, so that it sees the pages that one serves too.
+    "wardnews.edgecache.EdgeCacheMiddleware",
     # Readers' pages ready to serve, before anything else runs; what the
     # middleware below add to a page is kept with it (wardnews/pagecache.py).
     "wardnews.pagecache.PageCacheMiddleware",
@@ -240,6 +243,29 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
             [_options.get("options"), f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"],
         )
     )
+# A PostgreSQL read replica (streaming replication of DATABASE_URL's), for
+# the reads of readers' page renders; everything else uses the primary
+# (wardnews/replica.py, docs/city.md). Unset: no replica, no router.
+DATABASE_ROUTERS = []
+if env.str("DJANGO_DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env_database("DJANGO_DATABASE_REPLICA_URL", default="")
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DJANGO_DATABASE_REPLICA_URL must be a replica of DATABASE_URL: "
+            "the same kind of database."
+        )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"]["OPTIONS"])
+    # Tests read the replica from the primary's own test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["wardnews.replica.ReplicaRouter"]
+    # Below the user and the ward: marks a reader's page render.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("twostep.middleware.TwoStepMiddleware") + 1,
+        "wardnews.replica.ReaderReadsMiddleware",
+    )
+# How long after a change a ward's pages render from the primary: more than
+# the replica ever trails by (pg_stat_replication's replay_lag).
+REPLICA_LAG_SECONDS = env_int("DJANGO_DATABASE_REPLICA_LAG_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
