@@ -509,6 +509,26 @@ ONE_WORKER = {
 }
 
 
+def page_queries(env, pages) -> dict:
+    """The queries each page ({name: url}) runs: {name: count}."""
+    counts = inproc(env, "queries", HOST, *pages.values())
+    return {name: counts[url] for name, url in pages.items()}
+
+
+@contextmanager
+def one_worker_each(envs, tmp, name):
+    """A server of one worker and one thread, page cache off, for each
+    environment ({key: env}): {key: Server}."""
+    args = ["-c", "gunicorn.conf.py", "wardnews.wsgi"]
+    with ExitStack() as stack:
+        yield {
+            key: stack.enter_context(
+                gunicorn(f"{name}-{key}", args, env, tmp, ONE_WORKER)
+            )
+            for key, env in envs.items()
+        }
+
+
 def best_medians(servers, pages, plan, rounds, samples=None) -> dict:
     """Each page's best median of `rounds` rounds on each server (`pages`:
     the server's key to {name: url}), the servers taken in turn page by
@@ -541,16 +561,12 @@ def scale(env, tmp, plan, report):
     for size in plan.sizes:
         last = set_up(env, size, report, plan.database)
         pages[size] = last["pages"]
-        counts = inproc(env, "queries", HOST, *pages[size].values())
-        queries[size] = {name: counts[url] for name, url in pages[size].items()}
-        args = ["-c", "gunicorn.conf.py", "wardnews.wsgi"]
-        with gunicorn(f"scale-{size}", args, env, tmp, ONE_WORKER) as server:
+        queries[size] = page_queries(env, pages[size])
+        with one_worker_each({size: env}, tmp, "scale") as servers:
             # Rounds over the pages, each page's best median: a moment when
             # the machine is busy elsewhere costs one round, not the figure
             # (the same for every size).
-            results |= best_medians(
-                {size: server}, {size: pages[size]}, plan, plan.scale_rounds
-            )
+            results |= best_medians(servers, pages, plan, plan.scale_rounds)
     sizes = plan.sizes
     title = (
         "Render cost: "
@@ -628,29 +644,18 @@ def documents_scale(tmp, plan, report) -> bool:
     on the one measured then. True if each page runs as many queries at
     every size (a time over SCALE_TARGET is reported, as the articles' are:
     a busy moment is no failure of the code)."""
-    results, queries, found, envs = {}, {}, {}, {}
+    queries, found, envs = {}, {}, {}
     sizes = [size for size in plan.sizes if size <= DOCUMENT_SECTION_MAX]
     for size in sizes:
         database = documents_database(plan, size)
         envs[size] = env = bench_env(tmp, database, plan.redis_db)
         found[size] = set_up_documents(env, size, report, database)
-        counts = inproc(env, "queries", HOST, *DOCUMENT_PAGES.values())
-        queries[size] = {name: counts[url] for name, url in DOCUMENT_PAGES.items()}
-    args = ["-c", "gunicorn.conf.py", "wardnews.wsgi"]
-    with ExitStack() as stack:
-        servers = {
-            size: stack.enter_context(
-                gunicorn(f"documents-{size}", args, envs[size], tmp, ONE_WORKER)
-            )
-            for size in sizes
-        }
-        for round_ in range(1, plan.document_rounds + 1):
-            for name, url in DOCUMENT_PAGES.items():
-                for size, server in servers.items():
-                    progress(f"{size:,} documents: {name} {url} (round {round_})")
-                    median = median_time(server, url, plan, plan.document_samples)
-                    best = results.get((size, name), median)
-                    results[(size, name)] = min(best, median)
+        queries[size] = page_queries(env, DOCUMENT_PAGES)
+    pages = dict.fromkeys(sizes, DOCUMENT_PAGES)
+    with one_worker_each(envs, tmp, "documents") as servers:
+        results = best_medians(
+            servers, pages, plan, plan.document_rounds, plan.document_samples
+        )
     first, final = sizes[0], sizes[-1]
     report.say()
     report.say(
@@ -980,16 +985,8 @@ def city(tmp, plan, report):
         took[key] = time.monotonic() - started
         sql("CHECKPOINT", database)
         pages[key] = inproc(env, "pages", HOST)["pages"]
-        counts = inproc(env, "queries", HOST, *pages[key].values())
-        queries[key] = {name: counts[url] for name, url in pages[key].items()}
-    args = ["-c", "gunicorn.conf.py", "wardnews.wsgi"]
-    with ExitStack() as stack:
-        servers = {
-            key: stack.enter_context(
-                gunicorn(f"city-{key}", args, envs[key], tmp, ONE_WORKER)
-            )
-            for key in databases
-        }
+        queries[key] = page_queries(env, pages[key])
+    with one_worker_each(envs, tmp, "city") as servers:
         results = best_medians(servers, pages, plan, plan.scale_rounds)
     title = (
         f"Many wards: a ward of {per_ward:,} articles among {wards} "

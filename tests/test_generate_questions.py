@@ -62,28 +62,26 @@ def test_every_derived_field_is_what_a_save_would_store(ward):
 def test_codes_and_slugs_unique_run_after_run_and_beside_hand_made_ones(
     ward, second_ward
 ):
-    by_hand = Submission.objects.create(
-        ward=ward,
-        name="Nguyễn Văn An",
-        group="Tổ 5",
-        consent_at=timezone.now(),
-        topic=Submission.Topic.CU_TRU,
-        title="Hồ sơ đăng ký tạm trú cho người thuê trọ",
-        body="Hồ sơ gồm những gì?",
+    def asked(title, **fields):
+        return Submission.objects.create(
+            ward=ward,
+            name="Nguyễn Văn An",
+            group="Tổ 5",
+            consent_at=timezone.now(),
+            topic=Submission.Topic.CU_TRU,
+            title=title,
+            body="Hồ sơ gồm những gì?",
+            **fields,
+        )
+
+    by_hand = asked(
+        "Hồ sơ đăng ký tạm trú cho người thuê trọ",
         slug="ho-so-dang-ky-tam-tru-cho-nguoi-thue-tro",
     )
     generate("--count", "150", "--seed", "1")
     generate("--count", "150", "--seed", "1")
     generate("--count", "50", "--ward", SECOND_HOST)
-    later = Submission.objects.create(
-        ward=ward,
-        name="Trần Thị Bình",
-        group="Tổ 2",
-        consent_at=timezone.now(),
-        topic=Submission.Topic.KHAC,
-        title="Một câu hỏi",
-        body="Nội dung",
-    )
+    later = asked("Một câu hỏi")
     # The year's counter moved past what the generator took: the item
     # received after it has a code of its own.
     codes = list(Submission.objects.values_list("code", flat=True))
