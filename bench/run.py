@@ -15,11 +15,11 @@ Run with the project's virtualenv Python from the project root:
                                   [--server-variants] [--output FILE]
                                   [--docs | --no-docs]
 
-It drops and recreates the PostgreSQL database wardnews_bench (or --database)
-and wardnews_bench_restored (the restore's), wardnews_bench_city and
-wardnews_bench_alone (the many wards' comparison), and, for the documents,
-wardnews_bench_documents_<size>, one a size (all left after the run, for
-EXPLAIN ANALYZE); it flushes Redis database 13 (or --redis-db). It touches
+It drops and recreates the PostgreSQL database wardnews_bench (or --database),
+wardnews_bench_city and wardnews_bench_alone (the many wards' comparison),
+and, for the documents, wardnews_bench_documents_<size>, one a size (all
+left after the run, for EXPLAIN ANALYZE), and wardnews_bench_restored (the
+restore's, dropped after); it flushes Redis database 13 (or --redis-db). It touches
 nothing else in the project but docs/performance.md's section "Bench tables"
 (a full run, or --docs).
 """
@@ -898,7 +898,9 @@ def backup_restore(env, tmp, plan, report):
     started = time.monotonic()
     out = manage(restore_env, "restore", str(archive))
     restore_seconds = time.monotonic() - started
+    # A copy of the bench database, some 10 GB at a million articles.
     archive.unlink()
+    sql(f"DROP DATABASE {restored} WITH (FORCE)")
     title = f"Backup and restore: {plan.sizes[-1]:,} articles"
     report.say()
     report.say(f"### {title}")
@@ -909,8 +911,9 @@ def backup_restore(env, tmp, plan, report):
     ]
     note = (
         f"The database was {gb(size)} on disk, the archive {gb(archive_size)}; "
-        f"restored into an empty database (`{restored}`), which the restore "
-        f"checks against the backup's counts: {out.strip().splitlines()[0]}"
+        f"restored into an empty database (`{restored}`, dropped after), which "
+        f"the restore checks against the backup's counts: "
+        f"{out.strip().splitlines()[0]}"
     )
     report.table(["step", "took", "of"], rows, title=title, note=note)
 
