@@ -3,6 +3,9 @@ project's own settings (environment from bench/run.py); one JSON line out.
 
     python -m bench.inproc prepare HOST      the default ward answers HOST
     python -m bench.inproc pages HOST        the pages to measure
+    python -m bench.inproc bump HOST         its kept pages stale (a publish)
+    python -m bench.inproc fill HOST D Q     D documents, Q questions for each
+                                             ward but HOST's
     python -m bench.inproc queries HOST URL…  queries each page runs
     python -m bench.inproc views ARTICLE_ID  its view_count and days' sum
     python -m bench.inproc documents HOST URL…  what each documents page finds
@@ -29,28 +32,53 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article, Category, DailyViews  # noqa: E402
+from documents import generating as document_generating  # noqa: E402
 from documents import search as document_search  # noqa: E402
 from documents import views as document_views  # noqa: E402
 from documents.models import Document  # noqa: E402
+from pages import generations  # noqa: E402
+from procedures.demo_content import load_demo_procedures  # noqa: E402
+from procedures.models import Procedure  # noqa: E402
+from questions import generating as question_generating  # noqa: E402
+from questions.models import Submission  # noqa: E402
 from wards.hosts import default_ward  # noqa: E402
-from wards.models import WardHost  # noqa: E402
+from wards.models import Ward, WardHost  # noqa: E402
 
 BROWSER = (
     "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36"
 )
-COMMON_WORD = "phường"
+# Searches: a phrase nearly every article holds (the words of 86% of
+# generate_articles' articles), a name few hold (0.4%: a person of one
+# article in 250), and two words of medium frequency (14% and 19%) that meet
+# in fewer ("tiêm vắc xin phòng sởi").
+SEARCHES = {
+    "search, common phrase": "công tác phường",
+    "search, rare name": "Trịnh Thúy Yến",
+    "search, two medium words": "tiêm sởi",
+}
 
 
 def prepare(host):
+    """The default ward answers HOST; the procedures' catalogue (the same
+    at every size: the national list a ward publishes) is loaded."""
     ward = default_ward()
     WardHost.objects.get_or_create(host=host, defaults={"ward": ward})
+    if not Procedure.objects.exists():
+        load_demo_procedures()
     return {"ward": ward.name, "articles": Article.objects.count()}
 
 
+def _ward(host):
+    return WardHost.objects.select_related("ward").get(host=host).ward
+
+
 def pages(host):
-    """Home, the biggest category's first and last pages, the newest
-    article, a search for a word nearly every article has."""
-    ward = WardHost.objects.select_related("ward").get(host=host).ward
+    """Every reader page of the ward at HOST: home, the biggest category's
+    first and last pages, the newest article, three searches, the sitemap
+    index and its articles' first page, the ward's page, the documents'
+    list and newest document, the procedures' list and one procedure, Hỏi
+    đáp and its newest answer, the week's schedule, the organisation."""
+    ward = _ward(host)
     published = Q(articles__status=Article.Status.PUBLISHED)
     category = (
         Category.objects.filter(ward=ward)
@@ -59,17 +87,57 @@ def pages(host):
         .first()
     )
     article = Article.objects.published(ward).order_by("-published_at", "-id")[0]
+    urls = {
+        "home": "/",
+        "category": category.get_absolute_url(),
+        "category, last page": f"{category.get_absolute_url()}?trang=cuoi",
+        "article": article.get_absolute_url(),
+    }
+    for name, words in SEARCHES.items():
+        urls[name] = f"/tim-kiem/?q={quote(words)}"
+    urls["sitemap index"] = "/sitemap.xml"
+    urls["sitemap page"] = "/sitemap-bai-viet.xml"
+    urls["ward page"] = "/gioi-thieu/"
+    urls["documents list"] = "/van-ban/"
+    newest = Document.objects.published(ward).order_by("-issued_on", "-id").first()
+    if newest:
+        urls["document"] = newest.get_absolute_url()
+    urls["procedures list"] = "/thu-tuc-hanh-chinh/"
+    procedure = Procedure.objects.published(ward).order_by("id").first()
+    if procedure:
+        urls["procedure"] = procedure.get_absolute_url()
+    urls["questions list"] = "/hoi-dap/"
+    answered = Submission.objects.published(ward).order_by("-published_at").first()
+    if answered:
+        urls["answered question"] = answered.get_absolute_url()
+    urls["schedule"] = "/lich-cong-tac/"
+    urls["organisation"] = "/co-cau-to-chuc/"
     return {
         "articles": Article.objects.published(ward).count(),
+        "documents": Document.objects.published(ward).count(),
+        "questions": Submission.objects.published(ward).count(),
         "article_id": article.pk,
-        "pages": {
-            "home": "/",
-            "category": category.get_absolute_url(),
-            "category, last page": f"{category.get_absolute_url()}?trang=cuoi",
-            "article": article.get_absolute_url(),
-            "search": f"/tim-kiem/?q={quote(COMMON_WORD)}",
-        },
+        "pages": urls,
     }
+
+
+def bump(host):
+    """What a publish does to the ward's kept pages: stale everywhere."""
+    ward = _ward(host)
+    generations.changed(ward.pk)
+    return {"ward": ward.pk}
+
+
+def fill(host, documents, questions):
+    """Documents and questions for every ward but HOST's, in this one
+    process (a command per ward would start Django a hundred times)."""
+    others = Ward.objects.exclude(pk=_ward(host).pk).order_by("pk")
+    for n, ward in enumerate(others, start=1):
+        if int(documents):
+            document_generating.generate(ward, int(documents), seed=n)
+        if int(questions):
+            question_generating.generate(ward, int(questions), seed=n)
+    return {"wards": others.count()}
 
 
 def queries(host, *urls):
@@ -143,6 +211,8 @@ TASKS = {
     "queries": queries,
     "views": views,
     "documents": documents,
+    "bump": bump,
+    "fill": fill,
 }
 
 if __name__ == "__main__":

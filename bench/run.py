@@ -1,18 +1,27 @@
-"""`make bench`: how fast the reader pages are, against bare Django on the
-same machine in the same run, at 1,000 and 100,000 articles, and the
-documents registry's at 1,000 and 100,000 documents (bench/README.md).
+"""`make bench`: what each reader page costs to render at 1,000, 100,000 and
+1,000,000 articles, right after the bulk load; a ward among 100 against the
+same ward alone; throughput against bare Django on the same machine in the
+same run; a list page's expiry under load; backup and restore of the
+largest database; the documents registry at 1,000 and 100,000 documents
+(bench/README.md).
 
 Run with the project's virtualenv Python from the project root:
 
-    .venv/bin/python -m bench.run [--quick] [--sizes 1000,100000]
-                                  [--only articles|documents]
+    .venv/bin/python -m bench.run [--quick] [--sizes 1000,100000,1000000]
+                                  [--city | --no-city] [--wards N]
+                                  [--ward-articles N]
+                                  [--only articles|documents|city]
                                   [--database NAME] [--redis-db N]
                                   [--server-variants] [--output FILE]
+                                  [--docs | --no-docs]
 
-It drops and recreates the PostgreSQL database wardnews_bench (or --database)
-and, for the documents, wardnews_bench_documents_<size>, one a size (left
-after the run, for EXPLAIN ANALYZE); it flushes Redis database 13 (or
---redis-db) when it measures the articles. It touches nothing else.
+It drops and recreates the PostgreSQL database wardnews_bench (or --database),
+wardnews_bench_city and wardnews_bench_alone (the many wards' comparison),
+and, for the documents, wardnews_bench_documents_<size>, one a size (all
+left after the run, for EXPLAIN ANALYZE), and wardnews_bench_restored (the
+restore's, dropped after); it flushes Redis database 13 (or --redis-db). It touches
+nothing else in the project but docs/performance.md's section "Bench tables"
+(a full run, or --docs).
 """
 
 import argparse
@@ -33,10 +42,13 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from http.client import HTTPConnection
+from itertools import pairwise
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import psycopg2
+
+from pages.decorators import LIST_SECONDS
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -47,6 +59,10 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "wardnews_bench"
 REDIS_DB = 13
 HOST = "phucloi.bench.localhost"
+# Every ward of the bench answers a host under this one.
+HOSTS = ".bench.localhost"
+DOCS = ROOT / "docs" / "performance.md"
+DOCS_SECTION = "## Bench tables"
 BROWSER = (
     "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36"
 )
@@ -71,7 +87,25 @@ DOCUMENT_PAGES = {
     "number search, one match": f"/van-ban/?q={quote('125/TB-UBND')}",
     "word search": f"/van-ban/?q={quote('công tác')}",
 }
-THROUGHPUT_PAGES = ["home", "category", "article"]
+# Each size's database also holds documents and published questions, a
+# tenth as many as its articles: a ward's registry and Hỏi đáp grow with it.
+# The procedures are a fixed catalogue (the national list a ward publishes),
+# the same at every size.
+OTHERS_PER_ARTICLE = 10
+# The documents registry's own section goes up to this many documents (a
+# ward issues a thousand or two a year: a million is no ward's).
+DOCUMENT_SECTION_MAX = 100_000
+THROUGHPUT_PAGES = ["home", "category", "article", "documents list"]
+# Issue 19's targets: requests/s of each page over bare Django's.
+THROUGHPUT_TARGETS = {
+    "home": 1.0,
+    "category": 1.0,
+    "article": 0.85,
+    "documents list": 0.9,
+}
+# A list page's expiry under load: p99 with an expiry in the run over p99
+# without, at most this.
+EXPIRY_TARGET = 2.0
 PLAIN_SYNC = ["--workers", "2", "--worker-class", "sync"]
 # Over gunicorn.conf.py, from the command line (which wins over the file).
 SERVER_VARIANTS = [
@@ -101,33 +135,58 @@ class Plan:
     warmups: int
     samples: int
     document_samples: int
+    expiry_seconds: int
+    scale_rounds: int
+    rounds: int
+    document_rounds: int
+    wards: int
+    ward_articles: int
     output: Path | None
     database: str = DATABASE
     redis_db: int = REDIS_DB
-    sections: tuple[str, ...] = ("articles", "documents")
+    sections: tuple[str, ...] = ("articles", "documents", "city")
+    docs: bool = False
 
 
 FULL = {"run_seconds": 10, "rush_seconds": 20, "warmups": 5, "samples": 30}
-FULL["document_samples"] = 25
+FULL |= {"document_samples": 25, "expiry_seconds": 30, "scale_rounds": 3}
+# The documents' rounds are short (a few seconds, both sizes in turn): more
+# of them, so that a neighbour's minute of load leaves a clean one.
+FULL |= {"rounds": 2, "document_rounds": 5}
+FULL |= {"wards": 100, "ward_articles": 10_000}
 QUICK = {"run_seconds": 3, "rush_seconds": 5, "warmups": 2, "samples": 10}
-QUICK["document_samples"] = 10
+QUICK |= {"document_samples": 10, "expiry_seconds": 8, "scale_rounds": 1}
+QUICK |= {"rounds": 1, "document_rounds": 2, "wards": 2, "ward_articles": 300}
 
 
 @dataclass
 class Report:
     lines: list[str] = field(default_factory=list)
+    # What goes into docs/performance.md: the run's line, and a title and a
+    # table a question.
+    header: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
 
     def say(self, text=""):
         """A line of the report: printed now and kept for the file."""
         print(text, flush=True)
         self.lines.append(text)
 
-    def table(self, headers, rows):
-        self.say("| " + " | ".join(headers) + " |")
-        self.say("|" + "|".join(" --- " for _ in headers) + "|")
-        for row in rows:
-            self.say("| " + " | ".join(str(cell) for cell in row) + " |")
+    def table(self, headers, rows, title=None, note=None):
+        """A table of the report; with a title, of the docs' too (with the
+        note under it, which the report says after the table)."""
+        lines = ["| " + " | ".join(headers) + " |"]
+        lines.append("|" + "|".join(" --- " for _ in headers) + "|")
+        lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+        for line in lines:
+            self.say(line)
         self.say()
+        if note:
+            self.say(note)
+        if title:
+            self.tables += [f"### {title}", "", *lines, ""]
+            if note:
+                self.tables += [note, ""]
 
 
 def progress(text):
@@ -183,7 +242,7 @@ def bench_env(tmp: Path, database: str, redis_db: int = REDIS_DB) -> dict:
         DJANGO_DEBUG="false",
         DATABASE_URL=f"{POSTGRES}/{database}",
         REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}",
-        DJANGO_ALLOWED_HOSTS=f"{HOST},127.0.0.1,localhost",
+        DJANGO_ALLOWED_HOSTS=f"{HOSTS},127.0.0.1,localhost",
         DJANGO_SECURE_COOKIES="false",
         DJANGO_STATIC_ROOT=str(tmp / "static"),
         DJANGO_MEDIA_ROOT=str(tmp / "media"),
@@ -250,17 +309,35 @@ def fresh_database(env, database):
 
 def set_up(env, size, report, database=DATABASE) -> dict:
     """A fresh bench database holding `size` articles of the default ward,
-    which answers HOST; the pages to measure in it."""
+    which answers HOST, and a tenth as many documents and published
+    questions; the pages to measure in it. Measured right after the bulk
+    load: the generators' own ANALYZE is all the planner knows (the bench
+    runs none)."""
     progress(f"database {database}: {size:,} articles")
+    started = time.monotonic()
     fresh_database(env, database)
-    out = manage(env, "generate_articles", "--count", str(size), "--seed", str(size))
-    report.say(f"- {out.strip()}")
-    # What autovacuum does soon after a bulk load: planner statistics.
-    sql("VACUUM ANALYZE", database)
+    fill_ward(env, HOST, size, seed=size, report=report)
+    seconds = time.monotonic() - started
+    report.say(f"- `{database}`: {size:,} articles loaded in {seconds / 60:.1f} min.")
     # The bulk load's dirty pages written now, not by the checkpointer in
     # the middle of a timed run.
     sql("CHECKPOINT", database)
     return inproc(env, "pages", HOST)
+
+
+def fill_ward(env, host, articles, seed, report=None):
+    """The ward at `host` given `articles` articles and a tenth as many
+    documents and published questions, by the commands an operator runs."""
+    others = max(1, articles // OTHERS_PER_ARTICLE)
+    seed_args = ["--ward", host, "--seed", str(seed)]
+    for command, count in [
+        ("generate_articles", articles),
+        ("generate_documents", others),
+        ("generate_questions", others),
+    ]:
+        out = manage(env, command, "--count", str(count), *seed_args)
+        if report is not None:
+            report.say(f"- {out.strip()}")
 
 
 # --- Servers and clients -------------------------------------------------------
@@ -363,12 +440,6 @@ def get(port, path, host=HOST):
     return response.status, elapsed
 
 
-SCALE_ROUNDS = 3
-# The documents' rounds are short (a few seconds, both sizes in turn): more
-# of them, so that a neighbour's minute of load leaves a clean one.
-DOCUMENT_ROUNDS = 5
-
-
 def median_time(server, path, plan, samples=None) -> float:
     times = []
     for n in range(plan.warmups + (samples or plan.samples)):
@@ -384,6 +455,15 @@ def median_time(server, path, plan, samples=None) -> float:
 def wrk(server, path, seconds, host=HOST, script="report.lua", script_args=()):
     """wrk's figures for the run; with what the server's log says of the
     failures, if any ("why")."""
+    with wrk_started(server, path, seconds, host, script, script_args) as result:
+        pass
+    return result
+
+
+@contextmanager
+def wrk_started(server, path, seconds, host=HOST, script="report.lua", script_args=()):
+    """wrk running while the block runs; its figures (wrk()'s) in the dict
+    yielded once the block and wrk are done."""
     args = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s"]
     args += ["-s", str(BENCH / script)]
     for name, value in {"Host": host, **HEADERS}.items():
@@ -392,7 +472,18 @@ def wrk(server, path, seconds, host=HOST, script="report.lua", script_args=()):
     if script_args:
         args += ["--", *map(str, script_args)]
     since = server.log_size()
-    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    result = {}
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    try:
+        yield result
+    finally:
+        out = process.communicate()[0]
+    if process.returncode != 0:
+        raise BenchError(f"wrk failed ({process.returncode}):\n{out}")
+    result |= _wrk_figures(out, server, since)
+
+
+def _wrk_figures(out, server, since) -> dict:
     line = next((x for x in out.splitlines() if x.startswith("WRK ")), None)
     if line is None:
         raise BenchError(f"wrk printed no figures:\n{out}")
@@ -411,53 +502,111 @@ def ms(microseconds) -> str:
 # --- The sections ----------------------------------------------------------------
 
 
+ONE_WORKER = {
+    "GUNICORN_WORKERS": "1",
+    "GUNICORN_THREADS": "1",
+    "DJANGO_PAGE_CACHE": "false",
+}
+
+
+def page_queries(env, pages) -> dict:
+    """The queries each page ({name: url}) runs: {name: count}."""
+    counts = inproc(env, "queries", HOST, *pages.values())
+    return {name: counts[url] for name, url in pages.items()}
+
+
+@contextmanager
+def one_worker_each(envs, tmp, name):
+    """A server of one worker and one thread, page cache off, for each
+    environment ({key: env}): {key: Server}."""
+    args = ["-c", "gunicorn.conf.py", "wardnews.wsgi"]
+    with ExitStack() as stack:
+        yield {
+            key: stack.enter_context(
+                gunicorn(f"{name}-{key}", args, env, tmp, ONE_WORKER)
+            )
+            for key, env in envs.items()
+        }
+
+
+def best_medians(servers, pages, plan, rounds, samples=None) -> dict:
+    """Each page's best median of `rounds` rounds on each server (`pages`:
+    the server's key to {name: url}), the servers taken in turn page by
+    page, so that a moment when this shared machine is busy falls on all of
+    them alike: {(key, name): seconds}."""
+    results = {}
+    for round_ in range(1, rounds + 1):
+        for name in pages[next(iter(servers))]:
+            for key, server in servers.items():
+                url = pages[key][name]
+                progress(f"{key}: {name} {url} (round {round_})")
+                median = median_time(server, url, plan, samples)
+                results[(key, name)] = min(results.get((key, name), median), median)
+    return results
+
+
+def ratio_cells(times, target=SCALE_TARGET) -> list[str]:
+    """Each time over the one before it, and whether each is within target."""
+    ratios = [later / earlier for earlier, later in pairwise(times)]
+    return [
+        *(f"{r:.2f}" for r in ratios),
+        " / ".join("yes" if r <= target else "**no**" for r in ratios),
+    ]
+
+
 def scale(env, tmp, plan, report):
-    """Each page's median time at each size, one worker, no page cache."""
-    results, queries, last = {}, {}, None
+    """Each page's median time at each size, one worker, no page cache,
+    right after each size's bulk load."""
+    results, queries, pages, last = {}, {}, {}, None
     for size in plan.sizes:
         last = set_up(env, size, report, plan.database)
-        urls = last["pages"]
-        counts = inproc(env, "queries", HOST, *urls.values())
-        queries[size] = {name: counts[url] for name, url in urls.items()}
-        one_worker = {"GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "1"}
-        one_worker["DJANGO_PAGE_CACHE"] = "false"
-        args = ["-c", "gunicorn.conf.py", "wardnews.wsgi"]
-        with gunicorn(f"scale-{size}", args, env, tmp, one_worker) as server:
-            # Three rounds over the pages, each page's best median: a moment
-            # when the machine is busy elsewhere costs one round, not the
-            # figure (the same for every size).
-            for round_ in range(1, SCALE_ROUNDS + 1):
-                for name, url in urls.items():
-                    progress(f"{size:,}: {name} {url} (round {round_})")
-                    median = median_time(server, url, plan)
-                    best = results.get((size, name), median)
-                    results[(size, name)] = min(best, median)
-    first, final = plan.sizes[0], plan.sizes[-1]
+        pages[size] = last["pages"]
+        queries[size] = page_queries(env, pages[size])
+        with one_worker_each({size: env}, tmp, "scale") as servers:
+            # Rounds over the pages, each page's best median: a moment when
+            # the machine is busy elsewhere costs one round, not the figure
+            # (the same for every size).
+            results |= best_medians(servers, pages, plan, plan.scale_rounds)
+    sizes = plan.sizes
+    title = (
+        "Render cost: "
+        + " / ".join(f"{size:,}" for size in sizes)
+        + " articles, right after the bulk load"
+    )
     report.say()
     report.say(
-        f"### Scale: median of {plan.samples} sequential requests (after "
-        f"{plan.warmups}), best of {SCALE_ROUNDS} rounds, one worker, "
+        f"### {title}: median of {plan.samples} sequential requests (after "
+        f"{plan.warmups}), best of {plan.scale_rounds} rounds, one worker, "
         "page cache off"
     )
     report.say()
-    headers = ["page", *(f"{size:,} articles" for size in plan.sizes)]
-    headers += [f"{final:,} / {first:,}", f"≤ {SCALE_TARGET}", "queries"]
+    headers = ["page", *(f"{size:,} articles" for size in sizes)]
+    headers += [f"{b:,} / {a:,}" for a, b in pairwise(sizes)]
+    headers += [f"≤ {SCALE_TARGET}", "queries"]
     rows = []
-    for name, url in last["pages"].items():
-        times = [results[(size, name)] for size in plan.sizes]
-        ratio = times[-1] / times[0]
-        counts = "/".join(str(queries[size][name]) for size in plan.sizes)
+    for name, url in pages[sizes[-1]].items():
+        if any(name not in pages[size] for size in sizes):
+            continue
+        times = [results[(size, name)] for size in sizes]
+        counts = "/".join(str(queries[size][name]) for size in sizes)
         rows.append(
             [
-                f"{name} `{url}`",
+                f"{name} `{unquote(url)}`",
                 *(f"{t * 1000:.1f} ms" for t in times),
-                f"{ratio:.2f}",
-                "yes" if ratio <= SCALE_TARGET else "**no**",
+                *ratio_cells(times),
                 counts,
             ]
         )
-    report.table(headers, rows)
-    return last, queries[final]
+    note = (
+        f"Median of {plan.samples} sequential requests to one worker, page "
+        f"cache off, best of {plan.scale_rounds} rounds; each size's database "
+        "measured right after its bulk load (no ANALYZE but the generators' "
+        "own). Each holds a tenth as many documents and published questions "
+        "as articles; the procedures are a fixed catalogue. Queries: per page "
+        "at each size."
+    )
+    report.table(headers, rows, title=title, note=note)
+    return last, queries[sizes[-1]]
 
 
 def documents_database(plan, size) -> str:
@@ -488,53 +637,42 @@ def set_up_documents(env, size, report, database) -> dict:
 
 def documents_scale(tmp, plan, report) -> bool:
     """The registry's pages at each size: each page's best median of
-    DOCUMENT_ROUNDS rounds, one worker, no page cache, and the queries each
+    plan.document_rounds rounds, one worker, no page cache, and the queries each
     runs. Every size's database is loaded first and served by a worker of
     its own; the rounds then go page by page, size by size, so that a
     moment when this shared machine is busy falls on every size alike, not
     on the one measured then. True if each page runs as many queries at
     every size (a time over SCALE_TARGET is reported, as the articles' are:
     a busy moment is no failure of the code)."""
-    results, queries, found, envs = {}, {}, {}, {}
-    for size in plan.sizes:
+    queries, found, envs = {}, {}, {}
+    sizes = [size for size in plan.sizes if size <= DOCUMENT_SECTION_MAX]
+    for size in sizes:
         database = documents_database(plan, size)
         envs[size] = env = bench_env(tmp, database, plan.redis_db)
         found[size] = set_up_documents(env, size, report, database)
-        counts = inproc(env, "queries", HOST, *DOCUMENT_PAGES.values())
-        queries[size] = {name: counts[url] for name, url in DOCUMENT_PAGES.items()}
-    one_worker = {"GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "1"}
-    one_worker["DJANGO_PAGE_CACHE"] = "false"
-    args = ["-c", "gunicorn.conf.py", "wardnews.wsgi"]
-    with ExitStack() as stack:
-        servers = {
-            size: stack.enter_context(
-                gunicorn(f"documents-{size}", args, envs[size], tmp, one_worker)
-            )
-            for size in plan.sizes
-        }
-        for round_ in range(1, DOCUMENT_ROUNDS + 1):
-            for name, url in DOCUMENT_PAGES.items():
-                for size, server in servers.items():
-                    progress(f"{size:,} documents: {name} {url} (round {round_})")
-                    median = median_time(server, url, plan, plan.document_samples)
-                    best = results.get((size, name), median)
-                    results[(size, name)] = min(best, median)
-    first, final = plan.sizes[0], plan.sizes[-1]
+        queries[size] = page_queries(env, DOCUMENT_PAGES)
+    pages = dict.fromkeys(sizes, DOCUMENT_PAGES)
+    with one_worker_each(envs, tmp, "documents") as servers:
+        results = best_medians(
+            servers, pages, plan, plan.document_rounds, plan.document_samples
+        )
+    first, final = sizes[0], sizes[-1]
     report.say()
     report.say(
         f"### Documents: median of {plan.document_samples} sequential requests "
-        f"(after {plan.warmups}), best of {DOCUMENT_ROUNDS} rounds, one worker a "
+        f"(after {plan.warmups}), best of {plan.document_rounds} "
+        "rounds, one worker a "
         "size, sizes alternated, page cache off"
     )
     report.say()
-    headers = ["page", *(f"{size:,} documents" for size in plan.sizes)]
+    headers = ["page", *(f"{size:,} documents" for size in sizes)]
     headers += [f"{final:,} / {first:,}", f"≤ {SCALE_TARGET}", "queries"]
     headers += ["rows shown", f"found at {final:,}"]
     rows, passed = [], True
     for name, url in DOCUMENT_PAGES.items():
-        times = [results[(size, name)] for size in plan.sizes]
+        times = [results[(size, name)] for size in sizes]
         ratio = times[-1] / times[0]
-        counts = [queries[size][name] for size in plan.sizes]
+        counts = [queries[size][name] for size in sizes]
         fixed = len(set(counts)) == 1 and counts[0] > 0
         passed = passed and fixed
         rows.append(
@@ -544,14 +682,14 @@ def documents_scale(tmp, plan, report) -> bool:
                 f"{ratio:.2f}",
                 "yes" if ratio <= SCALE_TARGET else "**no**",
                 "/".join(map(str, counts)) + ("" if fixed else " **grows**"),
-                "/".join(str(found[size]["rows"][url]) for size in plan.sizes),
+                "/".join(str(found[size]["rows"][url]) for size in sizes),
                 found[final]["matches"][url],
             ]
         )
     report.table(headers, rows)
     report.say(
         "Published documents: "
-        + ", ".join(f"{found[size]['published']:,}" for size in plan.sizes)
+        + ", ".join(f"{found[size]['published']:,}" for size in sizes)
         + '. "rows shown" is the documents the page lists at each size (at '
         "most 20): a page listing more costs more to render (some 0.3 ms a "
         'row on this machine) whatever the data\'s size. "found" is what '
@@ -593,7 +731,7 @@ def throughput(env, tmp, plan, pages, page_queries, report):
         # Twice round, each page's best run against the best bare run: a
         # machine that is busy for a moment (this one has neighbours) costs
         # the page and the ceiling alike.
-        for round_ in (1, 2):
+        for round_ in range(1, plan.rounds + 1):
             for name in THROUGHPUT_PAGES:
                 progress(f"wrk: bare, then {name} (round {round_})")
                 bare_runs.append(wrk(bare, "/", plan.run_seconds, host="127.0.0.1"))
@@ -602,11 +740,12 @@ def throughput(env, tmp, plan, pages, page_queries, report):
                     results[name] = run
     top = max(bare_runs, key=lambda r: r["rps"])
     spread = ", ".join(f"{r['rps']:.0f}" for r in bare_runs)
-    report.say()
-    report.say(
-        f"### Throughput: wrk -t2 -c8, {plan.run_seconds} s a run, "
-        f"{plan.sizes[-1]:,} articles, gunicorn.conf.py, page cache as deployed"
+    title = (
+        f"Throughput: wrk -t2 -c8, {plan.run_seconds} s a run, "
+        f"{plan.sizes[-1]:,} articles, page cache on"
     )
+    report.say()
+    report.say(f"### {title} (gunicorn.conf.py as deployed)")
     report.say()
     rows = [
         [
@@ -615,31 +754,275 @@ def throughput(env, tmp, plan, pages, page_queries, report):
             ms(top["p50_us"]),
             ms(top["p99_us"]),
             "1.00",
+            "",
+            "",
             "0",
             top["errors"],
         ]
     ]
     for name in THROUGHPUT_PAGES:
         result = results[name]
+        ratio = result["rps"] / top["rps"]
+        target = THROUGHPUT_TARGETS[name]
         rows.append(
             [
                 f"{name} `{pages[name]}`",
                 f"{result['rps']:.0f}",
                 ms(result["p50_us"]),
                 ms(result["p99_us"]),
-                f"{result['rps'] / top['rps']:.2f}",
+                f"{ratio:.2f}",
+                f"≥ {target:.2f}",
+                "yes" if ratio >= target else "**no**",
                 page_queries[name],
                 f"{result['errors']} ({result['why']})" if result["errors"] else 0,
             ]
         )
-    headers = ["page", "requests/s", "p50 ms", "p99 ms", "vs ceiling"]
-    report.table([*headers, "queries", "errors"], rows)
-    report.say(
+    headers = ["page", "requests/s", "p50 ms", "p99 ms", "vs ceiling", "target"]
+    note = (
         f"The ceiling is the best of {len(bare_runs)} bare runs taken between "
-        f"the pages ({spread} requests/s); each page's row is the better of "
-        "its two runs. The article page counts a view for every request (a "
-        "new reader each time)."
+        f"the pages ({spread} requests/s); each page's row is the best of "
+        f"its {plan.rounds} run(s). The article page counts a view for every "
+        "request (a new reader each time)."
     )
+    report.table([*headers, "met", "queries", "errors"], rows, title=title, note=note)
+
+
+def transactions(database) -> int:
+    """The transactions PostgreSQL has counted in the database (each query
+    of a request is one: Django runs them in autocommit). A backend reports
+    its own when it ends, so read this with no server running."""
+    connection = psycopg2.connect(f"{POSTGRES}/postgres")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+                "WHERE datname = %s",
+                [database],
+            )
+            return cursor.fetchone()[0]
+    finally:
+        connection.close()
+
+
+def expiry(env, tmp, plan, home_queries, report):
+    """The home page under wrk for expiry_seconds with the page cache on,
+    without an expiry and then with one: mid-run, the bench makes the
+    ward's kept pages stale as a publish does (pages/generations.py; kept
+    list pages live LIST_SECONDS, and no setting shortens that), so that
+    every worker misses the page at once. Each run has a server of its own,
+    its renders counted from the database's transactions (home_queries a
+    render) against the run without expiry."""
+    seconds = plan.expiry_seconds
+    args = ["-c", "gunicorn.conf.py", "wardnews.wsgi"]
+    runs = []
+    for round_ in range(1, plan.rounds + 1):
+        pair = {}
+        for expires in (False, True):
+            before = transactions(plan.database)
+            with gunicorn("expiry", args, env, tmp) as server:
+                # A page rendered now, kept for LIST_SECONDS: no expiry of
+                # its own within the run.
+                inproc(env, "bump", HOST)
+                wrk(server, "/", 2)
+                label = "with" if expires else "without"
+                progress(f"expiry: home, {seconds} s {label} expiry (round {round_})")
+                bumped = None
+                with wrk_started(server, "/", seconds) as result:
+                    if expires:
+                        started = time.monotonic()
+                        time.sleep(seconds / 2)
+                        inproc(env, "bump", HOST)
+                        bumped = time.monotonic() - started
+            # The server's backends have ended: their transactions counted.
+            time.sleep(1)
+            result["transactions"] = transactions(plan.database) - before
+            result["bumped"] = bumped
+            pair[expires] = result
+        runs.append(pair)
+    title = (
+        f"Expiry under load: home, wrk -t2 -c8, {seconds} s, page cache on, "
+        f"{plan.sizes[-1]:,} articles"
+    )
+    report.say()
+    report.say(f"### {title}")
+    report.say()
+    rows = []
+    for round_, pair in enumerate(runs, start=1):
+        plain, expired = pair[False], pair[True]
+        ratio = expired["p99_us"] / plain["p99_us"]
+        renders = (expired["transactions"] - plain["transactions"]) / home_queries
+        rows.append(
+            [
+                round_,
+                f"{plain['rps']:.0f} / {expired['rps']:.0f}",
+                f"{ms(plain['p99_us'])} / {ms(expired['p99_us'])}",
+                f"{ms(plain['max_us'])} / {ms(expired['max_us'])}",
+                f"{ratio:.2f}",
+                "yes" if ratio <= EXPIRY_TARGET else "**no**",
+                f"{renders:+.1f}",
+                f"{plain['errors']} / {expired['errors']}",
+            ]
+        )
+    headers = ["round", "requests/s", "p99 ms", "max ms", "p99 ratio"]
+    headers += [f"≤ {EXPIRY_TARGET:g}", "renders from the expiry", "errors"]
+    bumped = ", ".join(f"{pair[True]['bumped']:.1f} s" for pair in runs)
+    note = (
+        "Each cell: without expiry / with it. The expiry: the ward's pages "
+        f"made stale mid-run (at {bumped}: pages.generations.changed(), what a "
+        "publish does), a fresh server each run (gunicorn.conf.py as "
+        f"deployed, Redis). Kept list pages live {LIST_SECONDS} s, with no "
+        "setting to shorten it. Renders from the expiry: the run's database "
+        "transactions beyond the run without expiry, over the home page's "
+        f"{home_queries} queries (1 is one render for the installation)."
+    )
+    report.table(headers, rows, title=title, note=note)
+
+
+def backup_restore(env, tmp, plan, report):
+    """`manage.py backup` of the largest database, and `manage.py restore`
+    of it into a fresh one, timed."""
+    restored = f"{plan.database}_restored"
+    folder = tmp / "backups"
+    folder.mkdir()
+    progress(f"backup of {plan.database}")
+    size = database_size(plan.database)
+    started = time.monotonic()
+    manage(env, "backup", "--dir", str(folder))
+    backup_seconds = time.monotonic() - started
+    archive = next(folder.glob("wardnews-*.tar"))
+    archive_size = archive.stat().st_size
+    progress(f"restore into {restored}")
+    sql(f"DROP DATABASE IF EXISTS {restored} WITH (FORCE)")
+    sql(f"CREATE DATABASE {restored}")
+    restore_env = {**env, "DATABASE_URL": f"{POSTGRES}/{restored}"}
+    started = time.monotonic()
+    out = manage(restore_env, "restore", str(archive))
+    restore_seconds = time.monotonic() - started
+    # A copy of the bench database, some 10 GB at a million articles.
+    archive.unlink()
+    sql(f"DROP DATABASE {restored} WITH (FORCE)")
+    title = f"Backup and restore: {plan.sizes[-1]:,} articles"
+    report.say()
+    report.say(f"### {title}")
+    report.say()
+    rows = [
+        ["`manage.py backup`", f"{backup_seconds / 60:.1f} min", gb(size)],
+        ["`manage.py restore`", f"{restore_seconds / 60:.1f} min", gb(archive_size)],
+    ]
+    note = (
+        f"The database was {gb(size)} on disk, the archive {gb(archive_size)}; "
+        f"restored into an empty database (`{restored}`, dropped after), which "
+        f"the restore checks against the backup's counts: "
+        f"{out.strip().splitlines()[0]}"
+    )
+    report.table(["step", "took", "of"], rows, title=title, note=note)
+
+
+def database_size(database) -> int:
+    connection = psycopg2.connect(f"{POSTGRES}/postgres")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(%s)", [database])
+            return cursor.fetchone()[0]
+    finally:
+        connection.close()
+
+
+def gb(size) -> str:
+    return f"{size / 1e9:.2f} GB" if size >= 1e8 else f"{size / 1e6:.0f} MB"
+
+
+# --- Many wards ---------------------------------------------------------------
+
+
+def ward_host(n) -> str:
+    return f"p{n:03d}{HOSTS}"
+
+
+def fill_city_per_ward(env, wards, per_ward, report):
+    """wards - 1 wards made with `create_ward` and each filled with
+    `generate_articles --ward HOST` (and a tenth as many documents and
+    questions, in one process), the measured ward (the default one, at
+    HOST) filled half-way through, so that its rows sit among the others'.
+    One command a ward: the function to switch when generate_articles
+    fills many wards at once."""
+    measured_at = wards // 2
+    for n in range(1, wards):
+        if n == measured_at:
+            fill_ward(env, HOST, per_ward, seed=per_ward, report=report)
+        progress(f"city: ward {n} of {wards - 1}, {per_ward:,} articles")
+        manage(env, "create_ward", ward_host(n), f"Phường Thử Nghiệm {n}")
+        manage(
+            env,
+            "generate_articles",
+            "--ward",
+            ward_host(n),
+            "--count",
+            str(per_ward),
+            "--seed",
+            str(n),
+        )
+    if wards == 1 or measured_at == 0:
+        fill_ward(env, HOST, per_ward, seed=per_ward, report=report)
+    others = max(1, per_ward // OTHERS_PER_ARTICLE)
+    inproc(env, "fill", HOST, str(others), str(others))
+
+
+def city(tmp, plan, report):
+    """A ward of ward_articles among `wards` wards of as many against the
+    same ward alone on an installation: every reader page's best median, one
+    worker each, the two taken in turn page by page."""
+    wards, per_ward = plan.wards, plan.ward_articles
+    databases = {"alone": f"{plan.database}_alone", "city": f"{plan.database}_city"}
+    envs, pages, queries, took = {}, {}, {}, {}
+    for key, database in databases.items():
+        envs[key] = env = bench_env(tmp, database, plan.redis_db)
+        progress(f"database {database}")
+        started = time.monotonic()
+        fresh_database(env, database)
+        report.say(f"- `{database}`:")
+        if key == "alone":
+            fill_ward(env, HOST, per_ward, seed=per_ward, report=report)
+        else:
+            fill_city_per_ward(env, wards, per_ward, report)
+        took[key] = time.monotonic() - started
+        sql("CHECKPOINT", database)
+        pages[key] = inproc(env, "pages", HOST)["pages"]
+        queries[key] = page_queries(env, pages[key])
+    with one_worker_each(envs, tmp, "city") as servers:
+        results = best_medians(servers, pages, plan, plan.scale_rounds)
+    title = (
+        f"Many wards: a ward of {per_ward:,} articles among {wards} "
+        f"({wards * per_ward:,} articles), against it alone"
+    )
+    report.say()
+    report.say(f"### {title}")
+    report.say()
+    headers = ["page", "alone", f"among {wards}", "ratio", f"≤ {SCALE_TARGET}"]
+    rows = []
+    for name, url in pages["city"].items():
+        if name not in pages["alone"]:
+            continue
+        times = [results[("alone", name)], results[("city", name)]]
+        rows.append(
+            [
+                f"{name} `{unquote(url)}`",
+                *(f"{t * 1000:.1f} ms" for t in times),
+                *ratio_cells(times),
+                f"{queries['alone'][name]}/{queries['city'][name]}",
+            ]
+        )
+    note = (
+        f"Median of {plan.samples} sequential requests to one worker each, "
+        f"page cache off, best of {plan.scale_rounds} rounds, the two "
+        "installations taken in turn page by page, right after their bulk "
+        "loads. Every ward holds a tenth as many documents and published "
+        "questions as articles. Loading took "
+        f"{took['city'] / 60:.1f} min for the {wards} wards (`create_ward` "
+        "and `generate_articles --ward` a ward), "
+        f"{took['alone'] / 60:.1f} min alone."
+    )
+    report.table([*headers, "queries"], rows, title=title, note=note)
 
 
 def rush(env, tmp, plan, article_id, article_url, report):
@@ -745,8 +1128,27 @@ def server_variants(env, tmp, plan, pages, report):
 
 def parse(argv) -> tuple[Plan, bool]:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="3 s runs, 1k/5k")
-    parser.add_argument("--sizes", help="article and document counts, e.g. 1000,100000")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run: 1k/5k, short runs, 3 wards of 500 articles",
+    )
+    parser.add_argument(
+        "--sizes", help="article counts, e.g. 1000,100000,1000000 (the default)"
+    )
+    parser.add_argument(
+        "--city",
+        action=argparse.BooleanOptionalAction,
+        help="the many wards' comparison (on unless --only names another part)",
+    )
+    parser.add_argument(
+        "--wards", type=int, help="wards in the many wards' case (default 100)"
+    )
+    parser.add_argument(
+        "--ward-articles",
+        type=int,
+        help="articles of each ward in the many wards' case (default 10000)",
+    )
     parser.add_argument(
         "--server-variants",
         action="store_true",
@@ -754,15 +1156,15 @@ def parse(argv) -> tuple[Plan, bool]:
     )
     parser.add_argument(
         "--only",
-        choices=["articles", "documents"],
-        help="one part: the articles' (scale, throughput, the counter) or "
-        "the documents registry's; written to a file only if --output",
+        choices=["articles", "documents", "city"],
+        help="one part: the articles' (render cost, throughput, the counter, "
+        "expiry, backup), the documents registry's or the many wards'; "
+        "written to a file only if --output",
     )
     parser.add_argument(
         "--database",
         default=DATABASE,
-        help="the bench database's name, and the documents' databases' "
-        "prefix (default: %(default)s)",
+        help="the bench database's name, and the others' prefix (default: %(default)s)",
     )
     parser.add_argument(
         "--redis-db",
@@ -771,25 +1173,83 @@ def parse(argv) -> tuple[Plan, bool]:
         help="the Redis database the servers use, flushed first (default: %(default)s)",
     )
     parser.add_argument("--output", type=Path, help="the markdown report's file")
+    parser.add_argument(
+        "--docs",
+        action=argparse.BooleanOptionalAction,
+        help='write the tables into docs/performance.md\'s "Bench tables" '
+        "(a full run does)",
+    )
     options = parser.parse_args(argv)
-    timing = QUICK if options.quick else FULL
-    sizes = [1000, 5000] if options.quick else [1000, 100_000]
+    timing = dict(QUICK if options.quick else FULL)
+    sizes = [1000, 5000] if options.quick else [1000, 100_000, 1_000_000]
     if options.sizes:
-        sizes = [int(size.replace("_", "")) for size in options.sizes.split(",")]
+        try:
+            sizes = [int(size.replace("_", "")) for size in options.sizes.split(",")]
+        except ValueError:
+            parser.error(
+                f"--sizes: whole numbers separated by commas, not {options.sizes!r}"
+            )
+        if any(size < 1 for size in sizes):
+            parser.error("--sizes: each size 1 or more")
+    for name in ("wards", "ward_articles"):
+        value = getattr(options, name)
+        if value is not None:
+            if value < 1:
+                parser.error(f"--{name.replace('_', '-')} must be 1 or more")
+            timing[name] = value
+    full = not (options.quick or options.only or options.sizes)
     output = options.output
-    if output is None and not options.quick and not options.only:
+    if output is None and full:
         name = "server-variants.md" if options.server_variants else "results.md"
         output = BENCH / name
-    sections = (options.only,) if options.only else Plan.sections
+    sections = (options.only,) if options.only else ("articles", "documents")
+    if options.city or (options.city is None and not options.only):
+        sections = tuple(dict.fromkeys((*sections, "city")))
     plan = Plan(
         sizes=sizes,
         output=output,
         database=options.database,
         redis_db=options.redis_db,
         sections=sections,
+        docs=options.docs if options.docs is not None else full,
         **timing,
     )
     return plan, options.server_variants
+
+
+def write_docs(report):
+    """The run's tables into docs/performance.md, under DOCS_SECTION, in
+    place of the last run's: the sections before and after it (others'
+    among them) as they are."""
+    text = DOCS.read_text()
+    block = [
+        DOCS_SECTION,
+        "",
+        "Written by `make bench` (bench/run.py); what each table measures and "
+        "how is in [bench/README.md](../bench/README.md).",
+        "",
+        *report.header,
+        "",
+        *report.tables,
+    ]
+    new = "\n".join(block).rstrip() + "\n"
+    lines = text.splitlines(keepends=True)
+    start = next(
+        (n for n, line in enumerate(lines) if line.rstrip() == DOCS_SECTION), None
+    )
+    if start is None:
+        DOCS.write_text(text.rstrip() + "\n\n" + new)
+        return
+    end = next(
+        (
+            n
+            for n in range(start + 1, len(lines))
+            if lines[n].startswith("## ") or lines[n].startswith("# ")
+        ),
+        len(lines),
+    )
+    after = "".join(lines[end:])
+    DOCS.write_text("".join(lines[:start]) + new + ("\n" + after if after else ""))
 
 
 def main(argv=None):
@@ -802,17 +1262,20 @@ def main(argv=None):
     report = Report()
     report.say(f"## Bench {datetime.now():%Y-%m-%d %H:%M}")
     report.say()
+    report.header = [
+        f"Run of {datetime.now():%Y-%m-%d %H:%M}. Machine: {machine()}; load "
+        f"average at start {load()}. {versions()}."
+    ]
     report.say(f"- Machine: {machine()}; load average at start {load()}")
     report.say(f"- {versions()}")
     with tempfile.TemporaryDirectory(prefix="wardnews-bench-") as directory:
         tmp = Path(directory)
         env = bench_env(tmp, plan.database, plan.redis_db)
         articles = variants or "articles" in plan.sections
-        if articles:
-            report.say(f"- {flush_redis(plan.redis_db)}")
-            report.say()
-            report.say("### Set-up")
-            report.say()
+        report.say(f"- {flush_redis(plan.redis_db)}")
+        report.say()
+        report.say("### Set-up")
+        report.say()
         progress("collectstatic")
         manage(env, "collectstatic", "--no-input", "-v0")
         passed = True
@@ -825,6 +1288,13 @@ def main(argv=None):
             passed = rush(
                 env, tmp, plan, last["article_id"], last["pages"]["article"], report
             )
+            expiry(env, tmp, plan, page_queries["home"], report)
+            backup_restore(env, tmp, plan, report)
+        if not variants and "city" in plan.sections:
+            report.say()
+            report.say("### Set-up: many wards")
+            report.say()
+            city(tmp, plan, report)
         if not variants and "documents" in plan.sections:
             report.say()
             report.say("### Set-up: documents")
@@ -832,12 +1302,16 @@ def main(argv=None):
             passed = documents_scale(tmp, plan, report) and passed
     minutes = (time.monotonic() - started) / 60
     report.say(f"Took {minutes:.1f} min; load average at the end {load()}.")
+    report.header.append(f"The run took {minutes:.0f} min in all.")
     if plan.output:
         plan.output.write_text("\n".join(report.lines) + "\n")
         shown = plan.output.resolve()
         if shown.is_relative_to(ROOT):
             shown = shown.relative_to(ROOT)
         print(f"Written to {shown}", file=sys.stderr)
+    if plan.docs and not variants:
+        write_docs(report)
+        print(f"Tables written to {DOCS.relative_to(ROOT)}", file=sys.stderr)
     return 0 if passed else 1
 
 
