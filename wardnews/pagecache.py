@@ -47,7 +47,10 @@ changes or it expires:
   is not: Redis runs it once it goes on (redisclient.may_have_run).
 
 It sits at the top of the middleware: a kept page answers before anything
-else runs. What the middleware below add to a page (security headers, the
+else runs. With Redis, a kept page in this worker's memory is answered even
+before Django builds its request (``wsgi()``, wrapped around Django's
+application in wardnews/wsgi.py), by the same checks and answers; anything
+else goes on to Django. What the middleware below add to a page (security headers, the
 Content-Security-Policy, Vary) is kept with it, compressed once, uncompressed
 once; HTTP caches get an ETag (a 304 when the browser has the page) and vary
 only on what the page does: Accept-Encoding, and Cookie on an article page
