@@ -17,6 +17,9 @@ A lock's age is known (how long its render has run): a page whose ward
 changed is served stale only while the render is young.
 """
 
+import functools
+import itertools
+import os
 import secrets
 import threading
 import time
@@ -48,13 +51,21 @@ _held: dict[str, tuple[str, float]] = {}
 _changed = threading.Condition()
 
 
+@functools.lru_cache(maxsize=4096)
 def lock_key(page_key: str) -> str:
-    """The lock's key in Redis, as Django's cache would name it."""
-    return cache.make_and_validate_key(RENDER.format(page_key))
+    """The lock's key in Redis, as Django's cache would name it (asked for
+    every kept article page's view: made once per page)."""
+    return cache.make_key(RENDER.format(page_key))
+
+
+# A token no other render holds: a random prefix, the process (workers
+# forked from one parent share the prefix) and a count.
+_tokens = itertools.count()
+_prefix = secrets.token_hex(6)
 
 
 def new_token() -> str:
-    return secrets.token_hex(8)
+    return f"{_prefix}.{os.getpid()}.{next(_tokens)}"
 
 
 def acquire(page_key: str) -> str | None:

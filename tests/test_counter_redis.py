@@ -40,12 +40,12 @@ def own_redis(settings, throwaway_redis):
 
 def kept_article_page(article):
     """The article's page, rendered and kept by a crawler's visit (which
-    counts nothing), with the page cache's count script loaded, as after
+    counts nothing), with the page cache's script loaded, as after
     any earlier view in this process."""
     url = article.get_absolute_url()
     assert Client(headers={"user-agent": CRAWLER_UA}).get(url).status_code == 200
     assert any(page.article_pk == article.pk for page in pagecache._pages.values())
-    redisclient.client().script_load(pagecache._CHECK_AND_COUNT)
+    redisclient.client().script_load(pagecache._DECIDE)
     return url
 
 

@@ -17,28 +17,18 @@ from pages import generations, renders
 from pages.decorators import LIST_SECONDS
 from wardnews import pagecache
 
-from .conftest import PHONE_UA, redis_for_tests, views_of
+from .conftest import PHONE_UA, views_of
+from .test_page_cache import buffered  # noqa: F401
 
 HOME = "http://testserver/?"
 
 
 @pytest.fixture(params=["process", "redis"])
-def lock_in(request, settings):
+def lock_in(request):
     """The render lock of one process (no Redis), or of the installation."""
     if request.param == "redis":
-        url = redis_for_tests(db=15)
-        settings.REDIS_URL = url
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
-            }
-        }
-    yield request.param
-    if request.param == "redis":
-        import redisclient
-
-        redisclient.client().flushdb()
+        request.getfixturevalue("buffered")
+    return request.param
 
 
 def reader():

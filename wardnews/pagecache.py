@@ -47,7 +47,10 @@ changes or it expires:
   is not: Redis runs it once it goes on (redisclient.may_have_run).
 
 It sits at the top of the middleware: a kept page answers before anything
-else runs. What the middleware below add to a page (security headers, the
+else runs. With Redis, a kept page in this worker's memory is answered even
+before Django builds its request (``wsgi()``, wrapped around Django's
+application in wardnews/wsgi.py), by the same checks and answers; anything
+else goes on to Django. What the middleware below add to a page (security headers, the
 Content-Security-Policy, Vary) is kept with it, compressed once, uncompressed
 once; HTTP caches get an ETag (a 304 when the browser has the page) and vary
 only on what the page does: Accept-Encoding, and Cookie on an article page
@@ -73,6 +76,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.response import ResponseHeaders
@@ -316,6 +320,17 @@ class PageCacheMiddleware:
         return response
 
     def _answer(self, request):
+        meta = request.META
+        if _IN_DOUBT in meta:
+            counting.may_have_counted(request, meta.pop(_IN_DOUBT))
+        decided = meta.pop(_DECIDED, None)
+        if decided is not None:  # The fast path took the render lock.
+            key, ward_id, generations, token = decided
+            try:
+                return self._render(request, key, ward_id, generations, token)
+            except redis.RedisError as error:
+                redisclient.rest(error)
+                return self.get_response(request)
         path = request.path_info
         if (
             request.method not in ("GET", "HEAD")
@@ -505,6 +520,82 @@ class PageCacheMiddleware:
         if counted:
             counting.mark_seen(request, response, page.article_pk, page.article_path)
         return response
+
+
+# What the fast path leaves in the WSGI environ for the middleware: the
+# render it decided on (key, ward, generations, lock token), or the article
+# whose view Redis may have counted before it failed.
+_DECIDED = "wardnews.pagecache.decided"
+_IN_DOUBT = "wardnews.pagecache.in_doubt"
+
+
+def wsgi(django_application):
+    """Django's WSGI application, with kept pages answered before Django
+    builds its request: no request signals (which look at every database
+    connection), no middleware chain, no handler. The same checks and the
+    same answers as the middleware (its ``_decide`` and ``_respond``): any
+    request it is unsure of (a session cookie, a host Django would refuse, a
+    page not in this worker's memory, one to render) goes to Django, whose
+    middleware decides as before; a render the fast path decided on (the
+    render lock taken) is handed over in the environ. With Redis only:
+    without it, the generations are read from the database, which is
+    Django's to open and close around a request."""
+
+    def application(environ, start_response):
+        response = _fast_answer(environ) if redisclient.enabled() else None
+        if response is None:
+            return django_application(environ, start_response)
+        headers = list(response.items())
+        headers.extend(
+            ("Set-Cookie", cookie.output(header=""))
+            for cookie in response.cookies.values()
+        )
+        start_response(f"{response.status_code} {response.reason_phrase}", headers)
+        return [response.content]
+
+    return application
+
+
+def _fast_answer(environ):
+    """A kept page's response for this request, or None: Django answers."""
+    method = environ.get("REQUEST_METHOD")
+    if (
+        method not in ("GET", "HEAD")
+        or not settings.PAGE_CACHE
+        or redisclient.resting()
+        # Any session cookie: Django checks whether it names a session.
+        or settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", "")
+    ):
+        return None
+    request = WSGIRequest(environ)
+    path = request.path_info
+    if path.startswith(_NEVER):
+        return None
+    try:
+        base = f"{request.scheme}://{request.get_host()}{path}?"
+    except DisallowedHost:
+        return None
+    query = environ.get("QUERY_STRING", "")
+    key = base + _normal_query(query) if query else base
+    page = _pages.get(key)
+    if page is None:
+        return None
+    count = PageCacheMiddleware._counts(request, page)
+    try:
+        generations, counted, answer, token = _decide(key, page, count)
+    except redis.RedisError as error:
+        redisclient.rest(error)
+        if count and redisclient.may_have_run(error):
+            environ[_IN_DOUBT] = page.article_pk
+        return None
+    if answer == RENDER:
+        environ[_DECIDED] = (key, page.ward_id, generations, token)
+    if answer not in (FRESH, STALE):
+        return None
+    response = PageCacheMiddleware._respond(request, page, counted=counted)
+    if method == "HEAD":
+        _without_body(response)
+    return response
 
 
 def _may_keep_cookie(cookie) -> bool:

@@ -4,4 +4,10 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wardnews.settings")
 
-application = get_wsgi_application()
+# Kept pages are answered before Django builds its request (the page
+# cache's fast path, wardnews/pagecache.py); everything else is Django's.
+django_application = get_wsgi_application()
+
+from wardnews import pagecache  # noqa: E402  (after Django is set up)
+
+application = pagecache.wsgi(django_application)

@@ -1,0 +1,123 @@
+"""Kept pages answered before Django builds its request (wardnews/wsgi.py,
+pagecache.wsgi): the same answers as the middleware, every view counted
+once, and anything it is unsure of left to Django."""
+
+import gzip
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import RequestFactory
+from django.utils import timezone
+
+from articles import counting
+from articles.models import Article
+from pages.decorators import ARTICLE_SECONDS
+from wardnews import pagecache
+
+from .conftest import PHONE_UA, views_of
+
+pytestmark = pytest.mark.usefixtures("buffered")
+
+from .test_page_cache import buffered  # noqa: E402, F401
+
+
+class Served:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = dict(headers)
+        self.cookies = [v for n, v in headers if n == "Set-Cookie"]
+        self.body = body
+
+
+def served(url, method="get", django=None, **headers):
+    """The request through the deployed WSGI application; ``django``, if
+    given, stands for Django's own."""
+    environ = getattr(RequestFactory(), method)(
+        url, headers={"user-agent": PHONE_UA, **headers}
+    ).environ
+    answer = {}
+
+    def start_response(status, headers):
+        answer["status"], answer["headers"] = status, headers
+
+    app = pagecache.wsgi(django or WSGIHandler())
+    # As the test client does: the test's transaction stays open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = app(environ, start_response)
+        body = b"".join(response)
+        getattr(response, "close", lambda: None)()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return Served(answer["status"], answer["headers"], body)
+
+
+def no_django(environ, start_response):
+    raise AssertionError(f"Django was asked for {environ['PATH_INFO']}")
+
+
+def test_a_kept_page_is_answered_without_django(make_article):
+    make_article(title="Lịch tiếp công dân")
+    rendered = served("/")
+    assert rendered.status == "200 OK"
+    kept = served("/", django=no_django)
+    assert kept.status == "200 OK"
+    assert kept.body == rendered.body
+    assert "Lịch tiếp công dân" in kept.body.decode()
+    assert kept.headers["ETag"] == rendered.headers["ETag"]
+    assert kept.headers["Content-Length"] == str(len(kept.body))
+    assert kept.headers["Content-Security-Policy"]
+    zipped = served("/", django=no_django, accept_encoding="gzip")
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.body) == rendered.body
+    again = served("/", django=no_django, if_none_match=kept.headers["ETag"])
+    assert again.status == "304 Not Modified" and again.body == b""
+    head = served("/", method="head", django=no_django)
+    assert head.body == b"" and head.headers["Content-Length"] == str(len(kept.body))
+
+
+def test_what_it_is_unsure_of_goes_to_django(make_article):
+    make_article()
+    served("/")
+    for headers in (
+        {"cookie": "sessionid=abcdefgh12345678"},  # Perhaps staff: Django asks.
+        {"host": "evil.example"},  # Refused by Django, with its 400.
+    ):
+        with pytest.raises(AssertionError, match="Django was asked"):
+            served("/", django=no_django, **headers)
+    with pytest.raises(AssertionError, match="Django was asked"):
+        served("/?q=1", method="post", django=no_django)
+    assert served("/", host="evil.example").status.startswith("400")
+
+
+def test_every_view_of_a_kept_article_counts_once(make_article):
+    article = make_article(view_count=10)
+    url = article.get_absolute_url()
+    first = served(url)  # Rendered: 11.
+    assert first.cookies
+    for _ in range(3):  # Kept: 14.
+        kept = served(url, django=no_django)
+        assert any(counting.seen_cookie_name(article.pk) in c for c in kept.cookies)
+    # A reader who was counted is not counted again, nor a crawler.
+    served(url, django=no_django, cookie=f"{counting.seen_cookie_name(article.pk)}=1")
+    served(url, django=no_django, user_agent="Googlebot/2.1")
+    assert views_of(article) == 14
+
+
+def test_a_stale_page_is_rendered_once_by_django_with_the_lock(make_article):
+    article = make_article(title="Tin cũ")
+    url = article.get_absolute_url()
+    served(url)
+    Article.objects.filter(pk=article.pk).update(title="Tin mới")
+    later = timezone.now() + timedelta(seconds=ARTICLE_SECONDS + 1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert "Tin mới" in served(url).body.decode()
+        # The lock was given back: the next render is not held up.
+        assert pagecache.renders.acquire(url) is not None
+    assert views_of(article) == 2
