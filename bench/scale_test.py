@@ -25,9 +25,10 @@ with the locations of deploy/nginx/wardnews.conf (bench/scale/), then checks:
 - nginx's micro-cache (deploy/nginx/wardnews.conf, wardnews/edgecache.py):
   a publish and an edit show through it within EDGE_SHOWN_WITHIN and one
   fetch; anonymous list pages are answered from it, addresses with tracking
-  parameters and signed-in readers never (nor is what they got kept); home, category and documents list through nginx
-  at least EDGE_TARGET times bare Django (bench/bare.py under the same
-  gunicorn.conf.py), wrk -t2 -c8, runs alternating.
+  parameters and signed-in readers never (nor is what they got kept); home,
+  category and documents list through nginx at least EDGE_TARGET times bare
+  Django (bench/bare.py under the same gunicorn.conf.py), wrk -t2 -c8, runs
+  alternating.
 
 It prints PASS or FAIL for each check with its figures and exits 1 if any
 failed. Everything it started or made is removed at the end, also after a
