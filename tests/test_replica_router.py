@@ -186,3 +186,6 @@ def test_settings_have_no_replica_unless_one_is_named():
     wrong = run(DJANGO_DATABASE_REPLICA_URL="sqlite:////tmp/x.db")
     assert wrong.returncode != 0
     assert "must be a replica of DATABASE_URL" in wrong.stderr
+    no_lag = run(DJANGO_DATABASE_REPLICA_LAG_SECONDS="0")
+    assert no_lag.returncode != 0
+    assert "DJANGO_DATABASE_REPLICA_LAG_SECONDS must be 1 or more" in no_lag.stderr

@@ -254,7 +254,11 @@ if env.str("DJANGO_DATABASE_REPLICA_URL", default=""):
             "DJANGO_DATABASE_REPLICA_URL must be a replica of DATABASE_URL: "
             "the same kind of database."
         )
-    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"]["OPTIONS"])
+    # The primary's statement timeout, unless the replica's URL says more.
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
+        **DATABASES["replica"].get("OPTIONS", {}),
+    }
     # Tests read the replica from the primary's own test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["wardnews.replica.ReplicaRouter"]
@@ -266,6 +270,11 @@ if env.str("DJANGO_DATABASE_REPLICA_URL", default=""):
 # How long after a change a ward's pages render from the primary: more than
 # the replica ever trails by (pg_stat_replication's replay_lag).
 REPLICA_LAG_SECONDS = env_int("DJANGO_DATABASE_REPLICA_LAG_SECONDS", default=10)
+if REPLICA_LAG_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "DJANGO_DATABASE_REPLICA_LAG_SECONDS must be 1 or more (seconds), "
+        f"not {REPLICA_LAG_SECONDS}."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
