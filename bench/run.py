@@ -266,7 +266,28 @@ def manage(env, *args) -> str:
 
 def inproc(env, *args):
     """A question to the bench database (bench/inproc.py)."""
-    out = run([PYTHON, "-m", "bench.inproc", *args], env)
+    return _inproc_answer(run([PYTHON, "-m", "bench.inproc", *args], env))
+
+
+@contextmanager
+def inproc_started(env, *args):
+    """inproc() running while the block runs; its answer in the dict
+    yielded, once the block and it are done."""
+    args = [PYTHON, "-m", "bench.inproc", *args]
+    process = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    answer = {}
+    try:
+        yield answer
+    finally:
+        out, err = process.communicate()
+    if process.returncode != 0:
+        raise BenchError(f"{' '.join(args)} failed:\n{out.decode()}{err.decode()}")
+    answer |= _inproc_answer(out.decode())
+
+
+def _inproc_answer(out):
     line = next(x for x in reversed(out.splitlines()) if x.startswith("BENCH "))
     return json.loads(line.removeprefix("BENCH "))
 
@@ -827,12 +848,17 @@ def expiry(env, tmp, plan, home_queries, report):
                 wrk(server, "/", 2)
                 label = "with" if expires else "without"
                 progress(f"expiry: home, {seconds} s {label} expiry (round {round_})")
-                bumped = None
-                with wrk_started(server, "/", seconds) as result:
+                # The bump's process starts with wrk, so that it is ready
+                # by the run's middle.
+                started = time.time()
+                at = started + seconds / 2 if expires else None
+                with ExitStack() as stack:
                     if expires:
-                        started = time.time()
-                        at = started + seconds / 2
-                        bumped = inproc(env, "bump", HOST, str(at))["at"] - started
+                        bump = stack.enter_context(
+                            inproc_started(env, "bump", HOST, str(at))
+                        )
+                    result = stack.enter_context(wrk_started(server, "/", seconds))
+                bumped = bump["at"] - started if expires else None
             # The server's backends have ended: their transactions counted.
             time.sleep(1)
             result["transactions"] = transactions(plan.database) - before
