@@ -1157,7 +1157,7 @@ def parse(argv) -> tuple[Plan, bool]:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a smoke run: 1k/5k, short runs, 3 wards of 500 articles",
+        help="a smoke run: 1k/5k, short runs, 2 wards of 300 articles",
     )
     parser.add_argument(
         "--sizes", help="article counts, e.g. 1000,100000,1000000 (the default)"
