@@ -3,7 +3,8 @@ project's own settings (environment from bench/run.py); one JSON line out.
 
     python -m bench.inproc prepare HOST      the default ward answers HOST
     python -m bench.inproc pages HOST        the pages to measure
-    python -m bench.inproc bump HOST         its kept pages stale (a publish)
+    python -m bench.inproc bump HOST [AT]    its kept pages stale (a publish),
+                                             at the epoch time AT if given
     python -m bench.inproc fill HOST D Q     D documents, Q questions for each
                                              ward but HOST's
     python -m bench.inproc queries HOST URL…  queries each page runs
@@ -14,6 +15,7 @@ project's own settings (environment from bench/run.py); one JSON line out.
 import json
 import os
 import sys
+import time
 from datetime import date
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -121,11 +123,15 @@ def pages(host):
     }
 
 
-def bump(host):
-    """What a publish does to the ward's kept pages: stale everywhere."""
+def bump(host, at=None):
+    """What a publish does to the ward's kept pages: stale everywhere; at
+    the epoch time `at` if given (Django set up and the ward read before,
+    so that the moment is kept whatever starting this process took)."""
     ward = _ward(host)
+    if at is not None:
+        time.sleep(max(0.0, float(at) - time.time()))
     generations.changed(ward.pk)
-    return {"ward": ward.pk}
+    return {"ward": ward.pk, "at": time.time()}
 
 
 def fill(host, documents, questions):

@@ -266,7 +266,28 @@ def manage(env, *args) -> str:
 
 def inproc(env, *args):
     """A question to the bench database (bench/inproc.py)."""
-    out = run([PYTHON, "-m", "bench.inproc", *args], env)
+    return _inproc_answer(run([PYTHON, "-m", "bench.inproc", *args], env))
+
+
+@contextmanager
+def inproc_started(env, *args):
+    """inproc() running while the block runs; its answer in the dict
+    yielded, once the block and it are done."""
+    args = [PYTHON, "-m", "bench.inproc", *args]
+    process = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    answer = {}
+    try:
+        yield answer
+    finally:
+        out, err = process.communicate()
+    if process.returncode != 0:
+        raise BenchError(f"{' '.join(args)} failed:\n{out.decode()}{err.decode()}")
+    answer |= _inproc_answer(out.decode())
+
+
+def _inproc_answer(out):
     line = next(x for x in reversed(out.splitlines()) if x.startswith("BENCH "))
     return json.loads(line.removeprefix("BENCH "))
 
@@ -602,8 +623,9 @@ def scale(env, tmp, plan, report):
         f"cache off, best of {plan.scale_rounds} rounds; each size's database "
         "measured right after its bulk load (no ANALYZE but the generators' "
         "own). Each holds a tenth as many documents and published questions "
-        "as articles; the procedures are a fixed catalogue. Queries: per page "
-        "at each size."
+        "as articles; the procedures are a fixed catalogue. A sitemap page "
+        "lists up to 2,000 articles (articles/sitemaps.py), so it grows until "
+        "the ward has that many. Queries: per page at each size."
     )
     report.table(headers, rows, title=title, note=note)
     return last, queries[sizes[-1]]
@@ -826,13 +848,17 @@ def expiry(env, tmp, plan, home_queries, report):
                 wrk(server, "/", 2)
                 label = "with" if expires else "without"
                 progress(f"expiry: home, {seconds} s {label} expiry (round {round_})")
-                bumped = None
-                with wrk_started(server, "/", seconds) as result:
+                # The bump's process starts with wrk, so that it is ready
+                # by the run's middle.
+                started = time.time()
+                at = started + seconds / 2 if expires else None
+                with ExitStack() as stack:
                     if expires:
-                        started = time.monotonic()
-                        time.sleep(seconds / 2)
-                        inproc(env, "bump", HOST)
-                        bumped = time.monotonic() - started
+                        bump = stack.enter_context(
+                            inproc_started(env, "bump", HOST, str(at))
+                        )
+                    result = stack.enter_context(wrk_started(server, "/", seconds))
+                bumped = bump["at"] - started if expires else None
             # The server's backends have ended: their transactions counted.
             time.sleep(1)
             result["transactions"] = transactions(plan.database) - before
@@ -1131,7 +1157,7 @@ def parse(argv) -> tuple[Plan, bool]:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a smoke run: 1k/5k, short runs, 3 wards of 500 articles",
+        help="a smoke run: 1k/5k, short runs, 2 wards of 300 articles",
     )
     parser.add_argument(
         "--sizes", help="article counts, e.g. 1000,100000,1000000 (the default)"
