@@ -80,8 +80,12 @@ def most_read(ward, *, exclude=None, limit=BLOCK_SIZE) -> list[Article]:
         ranked.filter(rank__lte=CANDIDATES).values_list("article", "total")
     )
     read = _listed(ward, exclude).filter(view_count__gt=0)
+    # With nothing read lately, an empty list would skip the query (Django
+    # asks nothing for "IN ()"), and the pages' query counts must not vary:
+    # 0 is no article's id.
+    candidates = read.filter(pk__in=list(recent_views) or [0])
     recent = sorted(
-        read.filter(pk__in=recent_views).only(*_LINK_FIELDS, "view_count"),
+        candidates.only(*_LINK_FIELDS, "view_count"),
         key=lambda a: (recent_views[a.pk], a.view_count, a.published_at, a.pk),
         reverse=True,
     )[:limit]

@@ -496,6 +496,9 @@ class DailyViews(models.Model):
         related_name="+",
         verbose_name="phường",
         editable=False,
+        # The (ward, day) index below starts with it: one index less for
+        # every view stored to keep up.
+        db_index=False,
     )
     day = models.DateField("ngày")
     views = models.PositiveIntegerField("lượt xem", default=0)
@@ -680,14 +683,13 @@ def store_views(counts: dict[int, int], day) -> dict[int, int]:
       made by an article's first view of the day and added to in place by the
       others, with no read-then-write race.
 
-    A statement an article, as this once was, took 2.4 s to store the 2
-    seconds' worth of views that 5,000 views a second over 10,000 articles
-    bring (bench/counter_city.py, docs/performance.md): the flusher fell
-    behind. PostgreSQL and SQLite support all of it (SQLite from 3.33 for
-    UPDATE ... FROM, 3.35 for RETURNING, 3.24 for ON CONFLICT). The UPDATE
-    comes first: its row locks queue the articles' concurrent views, and a
-    deleted article gets no day row. This function is the one place views
-    are stored: keep it so.
+    Two statements an article, as this once ran, took about four times as
+    long to store what 5,000 views a second over 10,000 articles bring
+    (bench/counter_city.py --compare, docs/performance.md). PostgreSQL and
+    SQLite support all of it (SQLite from 3.33 for UPDATE ... FROM, 3.35 for
+    RETURNING, 3.24 for ON CONFLICT). The UPDATE comes first: its row locks
+    queue the articles' concurrent views, and a deleted article gets no day
+    row. This function is the one place views are stored: keep it so.
     """
     totals = {}
     items = sorted((pk, views) for pk, views in counts.items() if views > 0)

@@ -129,9 +129,9 @@ def test_it_runs_a_fixed_number_of_queries(
     # database), else in the database (the total and today's row).
     stored = 0 if redisclient.enabled() else 2
     # Article with its category, the view, files, articles, newest, most
-    # read (the last 30 days, then all time), menu; and for the page cache,
-    # when the ward's next scheduled article comes due.
-    with django_assert_num_queries(8 + stored):
+    # read (the last 30 days' sums, those articles, then all time), menu; and
+    # for the page cache, when the ward's next scheduled article comes due.
+    with django_assert_num_queries(9 + stored):
         reader.get(article.get_absolute_url())
     # The next reader gets the page kept: only the view is stored.
     with django_assert_num_queries(stored):

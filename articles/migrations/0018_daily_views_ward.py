@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 null=True,
                 editable=False,
+                db_index=False,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="+",
                 to="wards.ward",
@@ -44,6 +45,7 @@ class Migration(migrations.Migration):
             name="ward",
             field=models.ForeignKey(
                 editable=False,
+                db_index=False,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="+",
                 to="wards.ward",
