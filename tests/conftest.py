@@ -8,6 +8,7 @@ import pytest
 import redis
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -49,6 +50,18 @@ def views_of(article) -> int:
 
 
 REDIS_FOR_TESTS = "redis://127.0.0.1:6379/{db}"
+
+
+def last_analyzed(table: str):
+    """When PostgreSQL's planner statistics of the table were last made by
+    an ANALYZE (None if never), read afresh (not the transaction's copy)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = %s",
+            [table],
+        )
+        return cursor.fetchone()[0]
 
 
 def redis_for_tests(db: int) -> str:

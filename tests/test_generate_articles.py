@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import blocks, generating
-from articles.models import Article, Category, DailyViews
+from articles.models import WARD_CATEGORIES, Article, Category, DailyViews
 from vietnamese.text import fold_accents
+from wards.models import Ward
 
-from .conftest import SECOND_HOST, article_form
+from .conftest import SECOND_HOST, article_form, last_analyzed
 
 
 def generate(*args):
@@ -208,3 +209,53 @@ def test_the_planner_learns_the_new_articles_at_once(ward):
         'ANALYZE "articles_category"',
         'ANALYZE "articles_dailyviews"',
     ]
+
+
+def test_wards_option_fills_the_bench_wards_it_makes(ward):
+    """A city's installation for the bench: --wards 3 makes p001.localhost
+    to p003.localhost, each with the usual categories, and shares the
+    articles out; run again, it fills the same wards."""
+    out = generate("--count", "25", "--wards", "3")
+    hosts = ["p001.localhost", "p002.localhost", "p003.localhost"]
+    wards = [Ward.objects.claiming(host).get() for host in hosts]
+    assert [w.name for w in wards] == [
+        "Phường Thử nghiệm 001",
+        "Phường Thử nghiệm 002",
+        "Phường Thử nghiệm 003",
+    ]
+    for made in wards:
+        slugs = set(made.categories.values_list("slug", flat=True))
+        assert slugs == {slug for _, slug in WARD_CATEGORIES}
+        # Each article in its own ward's categories.
+        assert not Article.objects.filter(ward=made).exclude(category__ward=made)
+    assert [Article.objects.published(w).count() for w in wards] == [9, 8, 8]
+    assert not Article.objects.filter(ward=ward).exists()
+    assert "Generated 25 articles for 3 wards" in out
+    # Different articles in each ward, not one ward's copied.
+    first, second = (set(snapshot(w)) for w in wards[:2])
+    assert not first & second
+
+    generate("--count", "4", "--wards", "2")
+    assert Ward.objects.count() == 4  # The default ward and the three.
+    assert [Article.objects.published(w).count() for w in wards] == [11, 10, 8]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--count", "5", "--wards", "0"), ("--count", "2", "--wards", "3")],
+)
+def test_wards_option_wants_a_ward_for_an_article_at_least(ward, args):
+    with pytest.raises(CommandError, match="--wards"):
+        generate(*args)
+    assert Ward.objects.count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's planner statistics"
+)
+def test_the_tables_are_analyzed_after_a_load_over_many_wards(ward):
+    before = last_analyzed("articles_article")
+    generate("--count", "6", "--wards", "2")
+    after = last_analyzed("articles_article")
+    assert after is not None and (before is None or after > before)
+    assert last_analyzed("articles_dailyviews") >= after

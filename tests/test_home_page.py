@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Category
 from documents.models import Document
 from schedules.models import Entry
 
@@ -139,3 +139,62 @@ def test_without_news_the_other_blocks_still_show(reader, make_document):
     page = reader.get("/").text
     assert "Chưa có tin bài nào được đăng." in page
     assert "125/QĐ-UBND" in page and 'href="/thu-tuc-hanh-chinh/"' in page
+
+
+def test_each_wards_home_page_has_its_own_blocks(
+    reader, second_reader, make_article, category, other_category, second_ward
+):
+    """Among several wards, each category's block holds its newest four, in
+    the menu's order, the ward's pinned article leading once; another
+    ward's newer or pinned articles nowhere."""
+    Category.objects.create_defaults(second_ward)
+    elsewhere = Category.objects.get(ward=second_ward, slug="cong-tac-dang")
+    now = timezone.now()
+    for n in range(6):
+        make_article(
+            category=category,
+            title=f"Đảng {n}",
+            published_at=now - timedelta(hours=2 * n + 2),
+        )
+        make_article(
+            category=other_category,
+            title=f"Thông báo {n}",
+            published_at=now - timedelta(hours=2 * n + 3),
+        )
+        make_article(
+            category=elsewhere,
+            title=f"Bồ Đề {n}",
+            published_at=now - timedelta(minutes=n + 1),
+        )
+    pinned = make_article(
+        category=other_category,
+        title="Thông báo được ghim",
+        published_at=now - timedelta(days=30),
+        is_featured=True,
+    )
+    make_article(category=elsewhere, title="Bồ Đề được ghim", is_featured=True)
+    response = reader.get("/")
+    assert [a.title for a in response.context["latest"]] == [
+        pinned.title,
+        "Đảng 0",
+        "Thông báo 0",
+        "Đảng 1",
+        "Thông báo 1",
+    ]
+    blocks = [
+        (c.slug, [a.title for a in articles])
+        for c, articles in response.context["category_blocks"]
+    ]
+    assert blocks == [
+        ("cong-tac-dang", ["Đảng 0", "Đảng 1", "Đảng 2", "Đảng 3"]),
+        ("thong-bao", ["Thông báo 0", "Thông báo 1", "Thông báo 2", "Thông báo 3"]),
+    ]
+    assert "Bồ Đề" not in response.text
+    theirs = second_reader.get("/")
+    assert theirs.context["latest"][0].title == "Bồ Đề được ghim"
+    assert [a.title for a in dict(theirs.context["category_blocks"])[elsewhere]] == [
+        "Bồ Đề 0",
+        "Bồ Đề 1",
+        "Bồ Đề 2",
+        "Bồ Đề 3",
+    ]

@@ -257,3 +257,40 @@ def test_a_page_number_that_is_no_number_is_not_found(reader, make_article):
     make_article()
     for query in ["p=abc", "p=0", "p=-1", "p=2.0", "p=9"]:
         assert reader.get(f"/sitemap-bai-viet.xml?{query}").status_code == 404
+
+
+def test_the_newest_change_is_the_wards_own_among_many(
+    reader, make_article, category, other_category, second_ward
+):
+    """The home page's and each category's lastmod: the newest publication
+    or correction of what the ward's readers see, whatever other wards
+    and scheduled articles changed later."""
+    now = timezone.now()
+    days_ago = [
+        make_article(category=category, published_at=now - timedelta(days=d))
+        for d in (3, 5)
+    ]
+    Article.objects.filter(pk__in=[a.pk for a in days_ago]).update(
+        updated_at=now - timedelta(days=9)
+    )
+    # Corrected two days ago, published long before.
+    corrected = make_article(
+        category=other_category, published_at=now - timedelta(days=40)
+    )
+    Article.objects.filter(pk=corrected.pk).update(updated_at=now - timedelta(days=2))
+    # Saved now, but readers see it tomorrow; another ward's, published now.
+    make_article(category=category, published_at=now + timedelta(days=1))
+    Category.objects.create_defaults(second_ward)
+    make_article(
+        category=Category.objects.get(ward=second_ward, slug="cong-tac-dang"),
+        published_at=now - timedelta(minutes=1),
+    )
+    urls = sitemap(reader)
+    day = lambda delta: timezone.localdate(now - delta).isoformat()  # noqa: E731
+    assert urls["http://testserver/"] == day(timedelta(days=2))
+    assert urls[f"http://testserver{category.get_absolute_url()}"] == day(
+        timedelta(days=3)
+    )
+    assert urls[f"http://testserver{other_category.get_absolute_url()}"] == day(
+        timedelta(days=2)
+    )

@@ -62,7 +62,9 @@ class Command(BaseCommand):
             report = generating.generate_in_wards(
                 targets, count, seed=seed, years=years
             )
-            where = f"{wards} wards ({targets[0].name} to {targets[-1].name})"
+            where = targets[0].name
+            if wards > 1:
+                where = f"{wards} wards ({where} to {targets[-1].name})"
         refresh_planner_statistics()
         seconds = time.monotonic() - started
         self.stdout.write(

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+import bulkload
 from documents.importing import COLUMNS, ImportError_, import_registry
+from documents.models import Document, DocumentFile
 from wards.hosts import ward_of_option
 
 
@@ -28,6 +30,10 @@ class Command(BaseCommand):
             report = import_registry(file, target)
         except ImportError_ as error:
             raise CommandError(f"Không nhập được: {error}.") from None
+        if report.created or report.updated or report.files_added:
+            # The planner knows the new rows at once, not when autovacuum
+            # comes round (bulkload.analyze).
+            bulkload.analyze(Document, DocumentFile)
         for line, reason in report.errors:
             reason = reason.rstrip(".")  # A model's message ends with its own.
             self.stdout.write(self.style.ERROR(f"Dòng {line}: {reason}."))
