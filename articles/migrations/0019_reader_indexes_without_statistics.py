@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0017_article_credit"),
+        ("articles", "0018_daily_views_ward"),
         ("wards", "0009_invitation_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
