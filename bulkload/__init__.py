@@ -15,11 +15,19 @@ def analyze(*models) -> None:
     picks plans for an empty table: right after 100,000 articles, older
     category pages took 2 to 24 s and an admin search minutes. ANALYZE reads
     a sample of each table: seconds, once. One table a statement, as SQLite
-    takes them."""
+    takes them.
+
+    On PostgreSQL outside a transaction (a command, not a test), VACUUM
+    (ANALYZE): it also marks the new rows' pages all-visible, so that a
+    count reads an index alone (sitemap.xml counts the ward's articles:
+    822 pages read instead of 21,826 at 100,000) and the first readers do
+    not write the rows' hint bits. 3 s at 100,000 articles."""
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    command = "VACUUM (ANALYZE)" if vacuum else "ANALYZE"
     with connection.cursor() as cursor:
         for model in models:
             table = connection.ops.quote_name(model._meta.db_table)
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"{command} {table}")
 
 
 @contextmanager

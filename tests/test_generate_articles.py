@@ -259,3 +259,22 @@ def test_the_tables_are_analyzed_after_a_load_over_many_wards(ward):
     after = last_analyzed("articles_article")
     assert after is not None and (before is None or after > before)
     assert last_analyzed("articles_dailyviews") >= after
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's visibility map"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_load_outside_a_transaction_leaves_its_pages_all_visible():
+    """Run as an operator runs it, the command ends with VACUUM (ANALYZE):
+    statistics, and pages marked all-visible, so that a count of the
+    ward's articles (sitemap.xml) reads an index alone."""
+    generate("--count", "300")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relallvisible, relpages FROM pg_class "
+            "WHERE relname = 'articles_article'"
+        )
+        visible, pages = cursor.fetchone()
+    assert pages > 0 and visible == pages
+    assert last_analyzed("articles_article") is not None
