@@ -33,6 +33,7 @@ MADE_SINCE = {
     ("wards", "0008_staff"),
     ("wards", "0009_invitation_links"),
     ("articles", "0017_article_credit"),
+    ("articles", "0018_daily_views_ward"),
 }
 
 # Run by `manage.py shell` on the migrated copy: what staff would find, as
