@@ -212,10 +212,10 @@ def steady(r, article_ids, ward_ids, rate, seconds, every) -> bool:
     buffer at worst: a fold's time plus the wait before it)."""
     rng = random.Random(5)
     weights = [rng.lognormvariate(0, 1.2) for _ in article_ids]
-    fed, stop = [0], threading.Event()
+    fed, fed_for, stop = [0], [0.0], threading.Event()
 
     def feed():
-        tick = 0.1
+        tick, began = 0.1, time.perf_counter()
         while not stop.is_set():
             started = time.perf_counter()
             counts = Counter(rng.choices(article_ids, weights, k=int(rate * tick)))
@@ -225,6 +225,7 @@ def steady(r, article_ids, ward_ids, rate, seconds, every) -> bool:
             pipe.execute()
             fed[0] += int(rate * tick)
             time.sleep(max(0.0, tick - (time.perf_counter() - started)))
+        fed_for[0] = time.perf_counter() - began
 
     before = totals(ward_ids)
     feeder = threading.Thread(target=feed)
@@ -240,14 +241,14 @@ def steady(r, article_ids, ward_ids, rate, seconds, every) -> bool:
     stop.set()
     feeder.join()
     stored += viewbuffer.fold_all()[0]
-    fed_rate = fed[0] / (time.perf_counter() - began)
+    fed_rate = fed[0] / fed_for[0]
     after = totals(ward_ids)
     ok = stored == fed[0] and all(
         a - b == fed[0] for a, b in zip(after, before, strict=True)
     )
     times = sorted(took for took, _ in folds)
     print(
-        f"steady: {fed[0]} views fed at {fed_rate:.0f}/s for {seconds:g} s, "
+        f"steady: {fed[0]} views fed at {fed_rate:.0f}/s for {fed_for[0]:.0f} s, "
         f"folded every {every:g} s: {len(folds)} folds, median "
         f"{statistics.median(times):.2f} s, max {times[-1]:.2f} s, largest "
         f"{max(views for _, views in folds)} views; lag at worst "

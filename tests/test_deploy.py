@@ -258,7 +258,13 @@ def nginx_wrapper(tmp_path):
     )
     (tmp_path / "snippets").mkdir()
     shutil.copy(NGINX_HEADERS, tmp_path / "snippets" / NGINX_HEADERS.name)
-    site = NGINX_SITE.read_text().replace("/etc/wardnews/tls", str(tmp_path))
+    # The TLS files and the micro-cache's folder (which the deploy README
+    # makes with install -d) are this test's own.
+    site = (
+        NGINX_SITE.read_text()
+        .replace("/etc/wardnews/tls", str(tmp_path))
+        .replace("/var/cache/nginx/wardnews", str(tmp_path / "pages"))
+    )
     (tmp_path / "site.conf").write_text(site)
     temp = " ".join(
         f"{kind}_temp_path {tmp_path / kind};"
