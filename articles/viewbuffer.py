@@ -217,6 +217,12 @@ class _ProcessViews:
             )
             self._thread.start()
 
+    def clear(self) -> None:
+        """Forget every view held (tests), once any hand-over under way ends."""
+        with self._handing, self._lock:
+            self._counts.clear()
+            self._in_doubt.clear()
+
     def after_fork(self) -> None:
         """A forked child starts empty: its parent hands over its own."""
         self.__init__()
@@ -331,6 +337,12 @@ def hand_over() -> None:
     """Hand this process's buffered views over now (a worker leaving, a
     flush in this process, tests)."""
     _process.hand_over()
+
+
+def clear_local() -> None:
+    """Forget this process's buffered views (tests: a test's views are never
+    handed over into the next one's Redis)."""
+    _process.clear()
 
 
 # Any process's own exit path (gunicorn's workers also hand over in
