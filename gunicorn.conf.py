@@ -100,7 +100,9 @@ def post_request(worker, req, environ, resp):
 def worker_exit(server, worker):
     """A worker leaving gracefully (replaced by memory or age, a HUP reload,
     a TERM shutdown) hands its buffered views to Redis, or to the database
-    when Redis is away (articles/viewbuffer.py): none is lost. Only a worker
+    when Redis is away (articles/viewbuffer.py): none is lost. A worker
+    killed hard (SIGKILL, the OOM killer, the SIGABRT of a timed-out worker)
+    never gets here, and loses the views of its last ~100 ms. Only a worker
     that loaded the project has any."""
     import sys
 
