@@ -95,3 +95,17 @@ def post_request(worker, req, environ, resp):
             f"over {MAX_WORKER_MB} MB" if grown else f"{MAX_WORKER_HOURS} hours old",
         )
         worker.alive = False
+
+
+def worker_exit(server, worker):
+    """A worker leaving gracefully (replaced by memory or age, a HUP reload,
+    a TERM shutdown) hands its buffered views to Redis, or to the database
+    when Redis is away (articles/viewbuffer.py): none is lost. A worker
+    killed hard (SIGKILL, the OOM killer, the SIGABRT of a timed-out worker)
+    never gets here, and loses the views of its last ~100 ms. Only a worker
+    that loaded the project has any."""
+    import sys
+
+    viewbuffer = sys.modules.get("articles.viewbuffer")
+    if viewbuffer is not None:
+        viewbuffer.hand_over()

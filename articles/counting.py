@@ -164,7 +164,10 @@ def add_view(article) -> int:
     """
     if not redisclient.resting_or_disabled():
         try:
-            return redisclient.client().hincrby(viewbuffer.pending_key(), article.pk, 1)
+            in_redis = redisclient.client().hincrby(
+                viewbuffer.pending_key(), article.pk, 1
+            )
+            return in_redis + viewbuffer.held(article.pk)
         except redis.RedisError as error:
             redisclient.rest(error)
             if redisclient.may_have_run(error):

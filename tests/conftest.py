@@ -94,11 +94,14 @@ def fresh_ward_map():
     the previous test's rolled-back rows, nor pages rendered from them."""
     hosts.clear()
     pagecache.clear_local()
+    viewbuffer.clear_local()
     redisclient.wake()
     cache.clear()
     yield
     hosts.clear()
     pagecache.clear_local()
+    # Never handed over into the next test's Redis.
+    viewbuffer.clear_local()
 
 
 @pytest.fixture

@@ -13,13 +13,19 @@ changes or it expires:
   rendered under. Saving or deleting anything readers see (an article, a
   category, an attachment, a ward) adds one to its ward's generation
   (pages/generations.py), now and after the commit, and every server sees it
-  on its next request: each request reads both generations before answering,
-  in one round trip. An article that comes due at its scheduled time needs no
-  save: pages expire by then.
+  at once: with Redis, the change is published and each worker's listener
+  hears it within milliseconds (a page is checked against what it heard,
+  with no round trip; until it listens, a request asks Redis); without, each
+  request reads both generations from the database in one query. An article
+  that comes due at its scheduled time needs no save: pages expire by then.
 - **The counter.** An article page counts the reader's view before the cache
-  answers. With Redis, one script compares the generations and, if the page
-  is still good, adds the view (articles/viewbuffer.py): one round trip, and
-  a page found stale counts when it renders instead, never twice. Readers and
+  answers. With Redis, a page still current by the generations this worker
+  heard, and not expired, is answered with no round trip: its view goes to
+  the worker's own buffer, handed to Redis every tenth of a second and when
+  the worker leaves (articles/viewbuffer.py, which says what a hard kill
+  loses). Otherwise one script compares the generations and, if the page is
+  still good, adds the view: one round trip, and a page found stale counts
+  when it renders instead, never twice. Readers and
   crawlers are told apart by the same rules as on a rendered page
   (articles/counting.py). An article page is kept ARTICLE_SECONDS, so the
   "Lượt xem" it shows trails by that at most.
@@ -226,10 +232,12 @@ def _decide(key: str, page: Page, count: bool) -> tuple:
     now = _now()
     expired = page.expires <= now
     if redisclient.enabled():
-        if not expired and not count:
+        if not expired:
             heard = page_generations.heard(page.ward_id)
             if heard is not None and heard == page.generations:
-                return heard, False, FRESH, None
+                if count:
+                    viewbuffer.add(page.article_pk)
+                return heard, count, FRESH, None
         site, ward = page_generations.redis_keys(
             page.ward_id, cache.key_prefix, cache.version
         )
