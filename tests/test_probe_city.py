@@ -10,18 +10,21 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 import redisclient
 from articles import viewbuffer
-from articles.models import Article, DailyViews
+from articles.models import Article, DailyViews, store_views
 
-from .conftest import PHONE_UA, redis_for_tests
+from .conftest import PHONE_UA, article_form, redis_for_tests
 from .test_page_cache_renders import Renders
 
 # The probe's own Redis database (its brief's), not the suite's 15.
@@ -219,3 +222,64 @@ def test_nginx_keeps_one_copy_of_a_list_page_however_its_path_is_spelled(
         _get(port, spelling)
     time.sleep(0.3)
     assert _copies(cache) == first, "nginx wrote a copy per spelling of one page"
+
+
+# The counter: a save writes back the count it read ------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_keeps_the_views_stored_since_the_article_was_read(make_article):
+    """Article.save() writes every column, view_count included, from the copy
+    it read: views a flush stores between that read and the UPDATE are
+    written over (the day rows keep them, so totals and days no longer add
+    up). The admin reads the article at the start of the POST, then cleans
+    the body, validates and saves: a hot article corrected during breaking
+    news, with flush_views every few seconds, loses views each time."""
+    article = make_article()
+    staffs_copy = Article.objects.get(pk=article.pk)  # The admin's get_object.
+    # A flush commits meanwhile (its own connection, as flush_views).
+    flusher = threading.Thread(
+        target=lambda: (
+            store_views({article.pk: 50}, timezone.localdate()),
+            connection.close(),
+        )
+    )
+    flusher.start()
+    flusher.join(30)
+    staffs_copy.title = "Đính chính: lịch tiếp công dân"
+    staffs_copy.save()
+    article.refresh_from_db()
+    daily = DailyViews.objects.filter(article=article).values_list("views", flat=True)
+    assert sum(daily) == 50
+    assert article.view_count == 50, "the save wrote the views back to what it read"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editors_save_in_the_admin_keeps_views_counted_meanwhile(
+    ward_editor, category, make_article
+):
+    """The same through the admin: views stored while the POST is handled
+    (here, as the body is cleaned) are gone after it."""
+    article = make_article(title="Thông báo lịch cắt điện")
+    editor = Client()
+    editor.force_login(ward_editor)
+    original = Article.normalise
+
+    def normalise_while_a_flush_lands(self):
+        thread = threading.Thread(
+            target=lambda: (
+                store_views({article.pk: 7}, timezone.localdate()),
+                connection.close(),
+            )
+        )
+        thread.start()
+        thread.join(30)
+        return original(self)
+
+    form = article_form(category, step=None, title="Thông báo lịch cắt điện (sửa)")
+    with mock.patch.object(Article, "normalise", normalise_while_a_flush_lands):
+        response = editor.post(f"/admin/articles/article/{article.pk}/change/", form)
+    assert response.status_code == 302, response.content[:3000]
+    article.refresh_from_db()
+    assert article.title == "Thông báo lịch cắt điện (sửa)"
+    assert article.view_count == 7
