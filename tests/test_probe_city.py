@@ -25,10 +25,10 @@ from django.utils import timezone
 import redisclient
 from articles import viewbuffer
 from articles.models import Article, DailyViews, store_views
-from wardnews import replica
+from wardnews import pagecache, replica
 
 from .conftest import PHONE_UA, article_form, redis_for_tests
-from .test_page_cache_renders import Renders
+from .test_page_cache_renders import Renders, in_threads
 from .test_replica_router import (  # noqa: F401 - the fixture
     queries_on_each,
     reads_articles,
@@ -362,3 +362,22 @@ def test_without_redis_a_change_in_another_worker_keeps_readers_off_the_replica(
     primary, copy, response = queries_on_each(lambda: reader().get("/"))
     assert response.status_code == 200
     assert not reads_articles(copy), "rendered from the replica just after a change"
+
+
+# Single flight: a slow render is rendered by everyone ---------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_missing_a_slow_page_still_cause_one_render(probe_redis, make_article):
+    """A request with no copy it may serve waits WAIT_SECONDS (3) for the one
+    render, then renders the page itself, without the lock: when renders
+    take longer than that (the database slow under load, a sitemap at a
+    million articles, an article page just changed, which is never served
+    stale), every waiting reader renders it at once: the stampede the
+    single flight is there to stop, at the moment the database is slowest."""
+    make_article(title="Lịch tiêm chủng tháng 6")
+    with Renders(hold=True) as renders_seen:
+        threading.Timer(pagecache.WAIT_SECONDS + 1, renders_seen.go.set).start()
+        responses = in_threads(6, "/")
+    assert [r.status_code for r in responses] == [200] * 6
+    assert renders_seen.count == 1, f"{renders_seen.count} renders of one page"
