@@ -381,3 +381,77 @@ def test_readers_missing_a_slow_page_still_cause_one_render(probe_redis, make_ar
         responses = in_threads(6, "/")
     assert [r.status_code for r in responses] == [200] * 6
     assert renders_seen.count == 1, f"{renders_seen.count} renders of one page"
+
+
+# The counter: a flush and an editor's save lock articles in opposite order -
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pinning_an_article_while_its_views_are_flushed_does_not_deadlock(
+    make_article,
+):
+    """store_views locks a batch's articles in id order; Article.save() locks
+    the article saved, then (pinning it, "is_featured") the ward's
+    previously pinned one, whatever its id. A flush storing views of both
+    (a pinned article is among the most read) deadlocks with the editor:
+    PostgreSQL aborts one: the editor's save (a 500 in the admin) or the
+    flush."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks: PostgreSQL's.")
+    pinned = make_article(title="Bài ghim cũ", is_featured=True)
+    new = make_article(title="Bài ghim mới")
+    assert pinned.pk < new.pk
+    saved, go = threading.Event(), threading.Event()
+    errors = []
+    original = Article._after_save
+
+    def after_save_a_moment_later(self, old_slug):
+        saved.set()
+        go.wait(10)
+        return original(self, old_slug)
+
+    def pin():
+        try:
+            article = Article.objects.get(pk=new.pk)
+            article.is_featured = True
+            article.save()
+        except Exception as error:  # noqa: BLE001 - the finding itself
+            errors.append(f"the editor's save: {error!r}")
+        finally:
+            connection.close()
+
+    def flush():
+        try:
+            store_views({pinned.pk: 1, new.pk: 1}, timezone.localdate())
+        except Exception as error:  # noqa: BLE001 - the finding itself
+            errors.append(f"the flush: {error!r}")
+        finally:
+            connection.close()
+
+    with mock.patch.object(Article, "_after_save", after_save_a_moment_later):
+        editor = threading.Thread(target=pin)
+        editor.start()
+        assert saved.wait(10)
+        flusher = threading.Thread(target=flush)
+        flusher.start()
+        # The flush holds the old pinned article and waits for the new one.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not _waiting_for_a_lock():
+            time.sleep(0.05)
+        go.set()
+        editor.join(30)
+        flusher.join(30)
+    assert errors == []
+    pinned.refresh_from_db()
+    new.refresh_from_db()
+    assert (pinned.is_featured, new.is_featured) == (False, True)
+    assert (pinned.view_count, new.view_count) == (1, 1)
+
+
+def _waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
