@@ -14,20 +14,18 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 import redisclient
 from articles import viewbuffer
-from articles.models import Article, DailyViews, store_views
+from articles.models import DailyViews
 from wardnews import pagecache, replica
 
-from .conftest import PHONE_UA, article_form, redis_for_tests
+from .conftest import PHONE_UA, redis_for_tests
 from .test_page_cache_renders import Renders
 from .test_replica_router import (  # noqa: F401 - the fixture
     queries_on_each,
@@ -230,93 +228,6 @@ def test_nginx_keeps_one_copy_of_a_list_page_however_its_path_is_spelled(
     assert _copies(cache) == first, "nginx wrote a copy per spelling of one page"
 
 
-# The counter: a save writes back the count it read ------------------------
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_save_keeps_the_views_stored_since_the_article_was_read(make_article):
-    """Article.save() writes every column, view_count included, from the copy
-    it read: views a flush stores between that read and the UPDATE are
-    written over (the day rows keep them, so totals and days no longer add
-    up). The admin reads the article at the start of the POST, then cleans
-    the body, validates and saves: a hot article corrected during breaking
-    news, with flush_views every few seconds, loses views each time."""
-    article = make_article()
-    staffs_copy = Article.objects.get(pk=article.pk)  # The admin's get_object.
-    # A flush commits meanwhile (its own connection, as flush_views).
-    flusher = threading.Thread(
-        target=lambda: (
-            store_views({article.pk: 50}, timezone.localdate()),
-            connection.close(),
-        )
-    )
-    flusher.start()
-    flusher.join(30)
-    staffs_copy.title = "Đính chính: lịch tiếp công dân"
-    staffs_copy.save()
-    article.refresh_from_db()
-    daily = DailyViews.objects.filter(article=article).values_list("views", flat=True)
-    assert sum(daily) == 50
-    assert article.view_count == 50, "the save wrote the views back to what it read"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_an_editors_save_in_the_admin_keeps_views_counted_meanwhile(
-    ward_editor, category, make_article
-):
-    """The same through the admin: views stored while the POST is handled
-    (here, as the body is cleaned) are gone after it."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite lets no flush write while the admin's save is open.")
-    article = make_article(title="Thông báo lịch cắt điện")
-    editor = Client()
-    editor.force_login(ward_editor)
-    original = Article.normalise
-
-    def normalise_while_a_flush_lands(self):
-        thread = threading.Thread(
-            target=lambda: (
-                store_views({article.pk: 7}, timezone.localdate()),
-                connection.close(),
-            )
-        )
-        thread.start()
-        thread.join(30)
-        return original(self)
-
-    form = article_form(category, step=None, title="Thông báo lịch cắt điện (sửa)")
-    with mock.patch.object(Article, "normalise", normalise_while_a_flush_lands):
-        response = editor.post(f"/admin/articles/article/{article.pk}/change/", form)
-    assert response.status_code == 302, response.content[:3000]
-    article.refresh_from_db()
-    assert article.title == "Thông báo lịch cắt điện (sửa)"
-    assert article.view_count == 7
-
-
-# Renders a client may cause: searches under another name -------------------
-
-
-@pytest.mark.parametrize("path", ["/van-ban/", "/hoi-dap/"])
-def test_a_search_in_a_list_counts_against_the_search_allowance(ward, path, settings):
-    """Searching the documents or the questions (?q=, each value a page the
-    cache keeps, and every one a miss) costs what a search costs, yet counts
-    against the pages' allowance (RENDERS_PER_SECOND, 5 a second, 25 at
-    once) instead of the searches' (SEARCHES_PER_SECOND, 1, 5 at once): one
-    client runs five times the searches /tim-kiem/ lets it, and each one is
-    kept in every worker's memory and in Redis as well."""
-    settings.RENDERS_PER_SECOND = 5  # The defaults (wardnews/settings.py).
-    settings.SEARCHES_PER_SECOND = 1
-    client = reader()
-    answers = [
-        client.get(path, {"q": f"công tác phường {n}"}).status_code for n in range(12)
-    ]
-    searches = [
-        client.get("/tim-kiem/", {"q": f"công tác phường {n}"}).status_code
-        for n in range(12)
-    ]
-    assert answers.count(200) <= searches.count(200) + 1, (answers, searches)
-
-
 # The replica router without Redis ------------------------------------------
 
 
@@ -402,77 +313,3 @@ def test_readers_missing_a_slow_page_still_cause_one_render(probe_redis, make_ar
         responses = _in_threads(6, "/")
     assert [r.status_code for r in responses] == [200] * 6
     assert renders_seen.count == 1, f"{renders_seen.count} renders of one page"
-
-
-# The counter: a flush and an editor's save lock articles in opposite order -
-
-
-@pytest.mark.django_db(transaction=True)
-def test_pinning_an_article_while_its_views_are_flushed_does_not_deadlock(
-    make_article,
-):
-    """store_views locks a batch's articles in id order; Article.save() locks
-    the article saved, then (pinning it, "is_featured") the ward's
-    previously pinned one, whatever its id. A flush storing views of both
-    (a pinned article is among the most read) deadlocks with the editor:
-    PostgreSQL aborts one: the editor's save (a 500 in the admin) or the
-    flush."""
-    if connection.vendor != "postgresql":
-        pytest.skip("Row locks: PostgreSQL's.")
-    pinned = make_article(title="Bài ghim cũ", is_featured=True)
-    new = make_article(title="Bài ghim mới")
-    assert pinned.pk < new.pk
-    saved, go = threading.Event(), threading.Event()
-    errors = []
-    original = Article._after_save
-
-    def after_save_a_moment_later(self, old_slug):
-        saved.set()
-        go.wait(10)
-        return original(self, old_slug)
-
-    def pin():
-        try:
-            article = Article.objects.get(pk=new.pk)
-            article.is_featured = True
-            article.save()
-        except Exception as error:  # noqa: BLE001 - the finding itself
-            errors.append(f"the editor's save: {error!r}")
-        finally:
-            connection.close()
-
-    def flush():
-        try:
-            store_views({pinned.pk: 1, new.pk: 1}, timezone.localdate())
-        except Exception as error:  # noqa: BLE001 - the finding itself
-            errors.append(f"the flush: {error!r}")
-        finally:
-            connection.close()
-
-    with mock.patch.object(Article, "_after_save", after_save_a_moment_later):
-        editor = threading.Thread(target=pin)
-        editor.start()
-        assert saved.wait(10)
-        flusher = threading.Thread(target=flush)
-        flusher.start()
-        # The flush holds the old pinned article and waits for the new one.
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and not _waiting_for_a_lock():
-            time.sleep(0.05)
-        go.set()
-        editor.join(30)
-        flusher.join(30)
-    assert errors == []
-    pinned.refresh_from_db()
-    new.refresh_from_db()
-    assert (pinned.is_featured, new.is_featured) == (False, True)
-    assert (pinned.view_count, new.view_count) == (1, 1)
-
-
-def _waiting_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0] > 0
