@@ -409,43 +409,56 @@ class Article(NormalisedTextModel):
         """Save the article, leaving its views to the counter.
 
         ``view_count`` has one writer, store_views(): a save of an existing
-        article never writes it, so views stored between reading the article
-        (the admin's get_object) and saving it are kept; the attribute is
-        the stored count again after the save. A new article is written
-        whole: imports and the demo create articles with their counts. The
-        rows are locked once the text is normalised, so a flush never waits
-        on a body being sanitised."""
+        article (update_fields not named by the caller) never writes it,
+        so views stored between reading the article (the admin's
+        get_object) and saving it are kept; the attribute is the stored
+        count again after the save. A new article is written whole: imports
+        and the demo create articles with their counts. The rows are locked
+        once the text is normalised, so a flush never waits on a body being
+        sanitised."""
         with transaction.atomic():
-            old_slug = self._lock_rows()
-            if not (self._state.adding or kwargs.get("force_insert")):
-                kwargs.setdefault("update_fields", self._written_by_save())
+            old_slug, stored_views = self._lock_rows()
+            if self._saves_existing_row(kwargs):
+                kwargs["update_fields"] = self._written_by_save()
+                if stored_views is not None:  # Else deleted: the save says so.
+                    self.view_count = stored_views
             super().save_normalised(*args, **kwargs)
             self._after_save(old_slug)
 
-    def _lock_rows(self) -> str | None:
+    def _lock_rows(self) -> tuple[str | None, int | None]:
         """Lock the rows the save writes, in id order as store_views() does
         so that a save and a flush never wait for each other forever: the
         article's, and, pinning it, the ward's pinned one that is unpinned
-        after. Takes the stored view count (no flush adds to it until the
-        save commits) and returns the address readers knew the article by,
-        if it was published."""
+        after. Returns the address readers knew the article by, if it was
+        published, and its stored view count (no flush adds to it until the
+        save commits)."""
         rows = [Q(pk=self.pk)] if self.pk is not None else []
         if self.is_featured:
             rows.append(Q(ward_id=self.ward_id, is_featured=True))
         if not rows:
-            return None
+            return None, None
         locked = (
             Article.objects.select_for_update()
             .filter(reduce(operator.or_, rows))
             .order_by("pk")
             .values_list("pk", "slug", "status", "view_count")
         )
-        old_slug = None
+        old_slug = stored_views = None
         for pk, slug, status, views in locked:
             if pk == self.pk:
-                self.view_count = views
                 old_slug = slug if status == Article.Status.PUBLISHED else None
-        return old_slug
+                stored_views = views
+        return old_slug, stored_views
+
+    def _saves_existing_row(self, options) -> bool:
+        """The save updates the stored article, all of it as far as the
+        caller knows (no update_fields of its own, no forced insert)."""
+        return (
+            self.pk is not None
+            and not self._state.adding
+            and not options.get("force_insert")
+            and options.get("update_fields") is None
+        )
 
     def _written_by_save(self) -> list[str]:
         """The columns a save of an existing article writes: all but the
