@@ -1,10 +1,12 @@
+import operator
+from functools import reduce
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import connection, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -95,6 +97,11 @@ class NormalisedTextModel(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalise()
+        self.save_normalised(*args, **kwargs)
+
+    def save_normalised(self, *args, **kwargs):
+        """The save itself, the text normalised: what a model adds around
+        it goes here, after normalise() (a long body sanitised) has run."""
         super().save(*args, **kwargs)
 
 
@@ -398,21 +405,73 @@ class Article(NormalisedTextModel):
                 }
             )
 
-    def save(self, *args, **kwargs):
-        old_slug = self._published_slug_before()
+    def save_normalised(self, *args, **kwargs):
+        """Save the article, leaving its views to the counter.
+
+        ``view_count`` has one writer, store_views(): a save of an existing
+        article (update_fields not named by the caller) never writes it,
+        so views stored between reading the article (the admin's
+        get_object) and saving it are kept; the attribute is the stored
+        count again after the save. A new article is written whole: imports
+        and the demo create articles with their counts. The rows are locked
+        once the text is normalised, so a flush never waits on a body being
+        sanitised."""
         with transaction.atomic():
-            super().save(*args, **kwargs)
+            old_slug, stored_views = self._lock_rows()
+            if self._saves_existing_row(kwargs):
+                kwargs["update_fields"] = self._written_by_save()
+                if stored_views is not None:  # Else deleted: the save says so.
+                    self.view_count = stored_views
+            super().save_normalised(*args, **kwargs)
             self._after_save(old_slug)
 
-    def _published_slug_before(self) -> str | None:
-        """The address readers knew the article by, if it was published."""
-        if self.pk is None:
-            return None
-        return (
-            Article.objects.filter(pk=self.pk, status=Article.Status.PUBLISHED)
-            .values_list("slug", flat=True)
-            .first()
+    def _lock_rows(self) -> tuple[str | None, int | None]:
+        """Lock the rows the save writes, in id order as store_views() does
+        so that a save and a flush never wait for each other forever: the
+        article's, and, pinning it, the ward's pinned one that is unpinned
+        after. Returns the address readers knew the article by, if it was
+        published, and its stored view count (no flush adds to it until the
+        save commits)."""
+        rows = [Q(pk=self.pk)] if self.pk is not None else []
+        if self.is_featured:
+            rows.append(Q(ward_id=self.ward_id, is_featured=True))
+        if not rows:
+            return None, None
+        locked = (
+            Article.objects.select_for_update()
+            .filter(reduce(operator.or_, rows))
+            .order_by("pk")
+            .values_list("pk", "slug", "status", "view_count")
         )
+        old_slug = stored_views = None
+        for pk, slug, status, views in locked:
+            if pk == self.pk:
+                old_slug = slug if status == Article.Status.PUBLISHED else None
+                stored_views = views
+        return old_slug, stored_views
+
+    def _saves_existing_row(self, options) -> bool:
+        """The save updates the stored article, all of it as far as the
+        caller knows (no update_fields of its own, no forced insert)."""
+        return (
+            self.pk is not None
+            and not self._state.adding
+            and not options.get("force_insert")
+            and options.get("update_fields") is None
+        )
+
+    def _written_by_save(self) -> list[str]:
+        """The columns a save of an existing article writes: all but the
+        views, and but those not loaded (as Django's save of a deferred
+        instance)."""
+        deferred = self.get_deferred_fields()
+        return [
+            field.name
+            for field in self._meta.concrete_fields
+            if not field.primary_key
+            and field.name != "view_count"
+            and field.attname not in deferred
+        ]
 
     def _after_save(self, old_slug):
         """What a save changes around the article: its old address keeps

@@ -9,7 +9,9 @@ app_name = "documents"
 urlpatterns = [
     path(
         "van-ban/",
-        for_readers(views.DocumentListView.as_view(), params=views.PARAMS),
+        for_readers(
+            views.DocumentListView.as_view(), params=views.PARAMS, searched_by="q"
+        ),
         name="list",
     ),
     path("van-ban/rss/", for_readers(feeds.DocumentFeed()), name="feed"),

@@ -25,6 +25,7 @@ def for_readers(
     counted=False,
     kept=True,
     limit=limits.PAGES,
+    searched_by=None,
 ):
     """Mark ``view``'s 200 responses to anonymous readers as kept for
     ``seconds``, one page per value of the query parameters ``params`` (the
@@ -36,14 +37,19 @@ def for_readers(
     (301), so that each page is rendered and kept once. Each render counts
     against the client's allowance ``limit`` (pages/limits.py), the page
     cache's hits never. ``kept=False``: a page that is never kept (search),
-    with the same spelling and allowance."""
+    with the same spelling and allowance. ``searched_by``: the parameter
+    whose words make the page a search within the list (``q`` of /van-ban/,
+    /hoi-dap/): with words in it, a render costs what a search costs and
+    counts against the searches' allowance (limits.SEARCHES, as /tim-kiem/
+    does), each value a page the cache has never seen."""
     canonical = params if isinstance(params, dict) else dict.fromkeys(params, as_sent)
 
     def wrapped(request, *args, **kwargs):
         moved = canonical_url(request, canonical)
         if moved is not None:
             return HttpResponsePermanentRedirect(moved)
-        too_many = limits.refused(request, limit)
+        searching = searched_by and request.GET.get(searched_by, "").strip()
+        too_many = limits.refused(request, limits.SEARCHES if searching else limit)
         if too_many is not None:
             return too_many
         response = view(request, *args, **kwargs)

@@ -14,7 +14,7 @@ PARAMS = {"q": as_sent, "linh-vuc": one_of(*Topic.values), "trang": page_number}
 urlpatterns = [
     path(
         "hoi-dap/",
-        for_readers(views.question_list, params=PARAMS),
+        for_readers(views.question_list, params=PARAMS, searched_by="q"),
         name="list",
     ),
     # The forms and what follows them are never kept: each has its own token.

@@ -1,21 +1,27 @@
 """The counter at city scale: views stored a batch of articles at a time
-(models.store_views), and each day's row carrying its article's ward.
+(models.store_views), each day's row carrying its article's ward, and
+saves of the articles meanwhile neither undoing them nor deadlocking.
 
 bench/counter_city.py measures how fast; these check that it stays exact."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Sum
+from django.test import Client
 from django.utils import timezone
 
 from articles import models
 from articles.models import Article, Category, DailyViews, store_views
 from wards.models import Ward
+
+from .conftest import article_form
 
 
 def day_rows(articles, day):
@@ -160,3 +166,138 @@ def test_the_migration_gives_the_days_kept_before_it_their_wards():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     assert sorted(DailyViews.objects.values_list("article_id", "ward_id")) == made
+
+
+# Saves and flushes: the counter is the one writer of the totals -----------
+
+
+def _flush_in_another_connection(counts):
+    """store_views() committing from a connection of its own, as flush_views
+    does while a request holds the article."""
+    thread = threading.Thread(
+        target=lambda: (
+            store_views(counts, timezone.localdate()),
+            connection.close(),
+        )
+    )
+    thread.start()
+    thread.join(30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saving_an_article_keeps_the_views_stored_since_it_was_read(make_article):
+    """The admin reads the article at the start of a POST, then cleans the
+    body, validates and saves: views a flush stores meanwhile (a hot article
+    corrected during breaking news) are kept, and the total still adds up
+    with the days."""
+    article = make_article()
+    staffs_copy = Article.objects.get(pk=article.pk)  # The admin's get_object.
+    _flush_in_another_connection({article.pk: 50})
+    staffs_copy.title = "Đính chính: lịch tiếp công dân"
+    staffs_copy.save()
+    assert staffs_copy.view_count == 50
+    article.refresh_from_db()
+    assert article.title == "Đính chính: lịch tiếp công dân"
+    daily = DailyViews.objects.filter(article=article).values_list("views", flat=True)
+    assert sum(daily) == 50
+    assert article.view_count == 50
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editors_save_in_the_admin_keeps_views_counted_meanwhile(
+    ward_editor, category, make_article
+):
+    """The same through the admin: views stored while the POST is handled
+    (here, as the body is cleaned) are still counted after it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets no flush write while the admin's save is open.")
+    article = make_article(title="Thông báo lịch cắt điện")
+    editor = Client()
+    editor.force_login(ward_editor)
+    original = Article.normalise
+    flushed = []
+
+    def normalise_while_a_flush_lands(self):
+        if not flushed:  # The form's cleaning; the save normalises again.
+            flushed.append(True)
+            _flush_in_another_connection({article.pk: 7})
+        return original(self)
+
+    form = article_form(category, step=None, title="Thông báo lịch cắt điện (sửa)")
+    with mock.patch.object(Article, "normalise", normalise_while_a_flush_lands):
+        response = editor.post(f"/admin/articles/article/{article.pk}/change/", form)
+    assert response.status_code == 302, response.content[:3000]
+    article.refresh_from_db()
+    assert article.title == "Thông báo lịch cắt điện (sửa)"
+    assert article.view_count == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pinning_an_article_while_its_views_are_flushed_does_not_deadlock(
+    make_article,
+):
+    """A flush locks its articles in id order; pinning an article ("tin nổi
+    bật") writes it and unpins the ward's previous one. An editor pinning
+    the newer article while a flush stores views of both (a pinned article
+    is among the most read) must not deadlock with it: both the pin and the
+    views are stored, neither refused by PostgreSQL."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks: PostgreSQL's.")
+    pinned = make_article(title="Bài ghim cũ", is_featured=True)
+    new = make_article(title="Bài ghim mới")
+    assert pinned.pk < new.pk
+    saved, go = threading.Event(), threading.Event()
+    errors = []
+    original = Article._after_save
+
+    def after_save_a_moment_later(self, old_slug):
+        saved.set()
+        go.wait(10)
+        return original(self, old_slug)
+
+    def pin():
+        try:
+            article = Article.objects.get(pk=new.pk)
+            article.is_featured = True
+            article.save()
+        except Exception as error:  # noqa: BLE001 - what the test looks for
+            errors.append(f"the editor's save: {error!r}")
+        finally:
+            connection.close()
+
+    def flush():
+        try:
+            store_views({pinned.pk: 1, new.pk: 1}, timezone.localdate())
+        except Exception as error:  # noqa: BLE001 - what the test looks for
+            errors.append(f"the flush: {error!r}")
+        finally:
+            connection.close()
+
+    with mock.patch.object(Article, "_after_save", after_save_a_moment_later):
+        editor = threading.Thread(target=pin)
+        editor.start()
+        assert saved.wait(10)
+        flusher = threading.Thread(target=flush)
+        flusher.start()
+        # The flush waits for the editor's locks (or would hold the old
+        # pinned article and wait for the new one).
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not _waiting_for_a_lock():
+            time.sleep(0.05)
+        go.set()
+        editor.join(30)
+        flusher.join(30)
+    assert errors == []
+    pinned.refresh_from_db()
+    new.refresh_from_db()
+    assert (pinned.is_featured, new.is_featured) == (False, True)
+    assert (pinned.view_count, new.view_count) == (1, 1)
+
+
+def _waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0

@@ -93,6 +93,27 @@ def test_sitemap_pages_are_held_back_too(reader, make_article):
     assert codes[-1] == 429
 
 
+@pytest.mark.parametrize("path", ["/van-ban/", "/hoi-dap/"])
+@override_settings(RENDERS_PER_SECOND=5, SEARCHES_PER_SECOND=1)
+def test_a_search_in_a_list_counts_as_a_search(client, ward, path):
+    """Searching the documents or the questions (?q=, each value a page never
+    rendered before) costs what a search costs: it counts against the
+    searches' allowance, one with /tim-kiem/'s, not the pages' (five times
+    larger); the list itself is still a page."""
+    first = {"REMOTE_ADDR": "203.0.113.7"}
+    codes = [
+        client.get(path, {"q": f"công tác phường {n}"}, **first).status_code
+        for n in range(BURST + 3)
+    ]
+    assert codes[:BURST] == [200] * BURST
+    assert codes[-1] == 429
+    assert searches(client, 1, **first) == [429]
+    assert client.get(path, **first).status_code == 200
+    # Another client's searches in the list are its own.
+    second = {"REMOTE_ADDR": "203.0.113.8"}
+    assert client.get(path, {"q": "đất đai"}, **second).status_code == 200
+
+
 @override_settings(SEARCHES_PER_SECOND=0, RENDERS_PER_SECOND=0)
 def test_zero_is_no_cap(reader, db):
     assert set(searches(reader, 3 * BURST)) == {200}
