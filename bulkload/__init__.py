@@ -30,6 +30,14 @@ def analyze(*models) -> None:
             cursor.execute(f"{command} {table}")
 
 
+def analyze_everything() -> None:
+    """analyze() for every table of the database at once: after a restore
+    (pg_restore brings the rows back but not the planner's statistics, so
+    the first hours would run on plans made for empty tables)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 @contextmanager
 def search_index_filled_at_end(model):
     """On PostgreSQL, the model's GIN search indexes (made with fastupdate

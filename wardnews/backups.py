@@ -43,6 +43,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 from django.utils import timezone
 
+import bulkload
 import redisclient
 from articles import viewbuffer
 
@@ -266,6 +267,7 @@ def restore_backup(archive: Path, force: bool = False) -> tuple[dict, dict]:
             )
         else:
             _sqlite_copy(database, connection.settings_dict["NAME"])
+        bulkload.analyze_everything()
         media_root.mkdir(parents=True, exist_ok=True)
         for member in tar.getmembers():
             if member.isfile() and member.name.startswith(f"{MEDIA}/"):
