@@ -4,13 +4,9 @@ view counter. Each test here FAILS on integ as it stands: it demonstrates a
 finding and is expected to fail until that finding is fixed (the probe's
 report says which, how severe, and how to reproduce it by hand)."""
 
-import http.client
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -123,111 +119,6 @@ def test_a_huge_or_bad_count_in_the_buffer_does_not_stop_every_flush(
     other.refresh_from_db()
     assert other.view_count == 4
     assert DailyViews.objects.get(article=other).views == 4
-
-
-# nginx's micro-cache: one page, many copies --------------------------------
-
-
-def _nginx_in_front_of(live_server, folder):
-    """nginx with the deploy kit's micro-cache (as bench/scale_test.py
-    builds it from deploy/nginx/wardnews.conf), in front of the live
-    server: its port and its cache folder."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    import scale_test
-
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not os.access(nginx, os.X_OK):
-        pytest.fail("These tests need nginx (apt-get install nginx).")
-    port = scale_test.free_port()
-    (folder / "srv").mkdir()
-    upstream = live_server.url.removeprefix("http://")
-    site = "\n".join(
-        "    " + line for line in scale_test.site_directives().splitlines()
-    )
-    text = scale_test.TEMPLATE.read_text()
-    for word, value in (
-        ("@HTTP@", scale_test.http_directives().strip("\n")),
-        ("@SITE@", site.strip("\n")),
-        ("@UPSTREAM_SERVERS@", f"        server {upstream};"),
-        ("@PORT@", str(port)),
-        ("@TEMP@", str(folder)),
-        ("@SRV@", str(folder / "srv")),
-        ("@MIME_TYPES@", "/etc/nginx/mime.types"),
-    ):
-        text = text.replace(word, value)
-    (folder / "nginx.conf").write_text(text)
-    process = subprocess.Popen(
-        [nginx, "-p", folder, "-c", folder / "nginx.conf", "-e", folder / "error.log"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    return process, port
-
-
-@pytest.fixture
-def nginx_port(live_server):
-    # nginx's workers run as nobody when started as root: a folder they read.
-    folder = Path(tempfile.mkdtemp(prefix="wardnews-probe-"))
-    folder.chmod(0o755)
-    process, port = _nginx_in_front_of(live_server, folder)
-    yield port, folder / "cache"
-    process.terminate()
-    process.wait(10)
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def _get(port, path):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path, headers={"Host": "localhost"})
-        answer = connection.getresponse()
-        return answer.status, answer.read()
-    finally:
-        connection.close()
-
-
-def _copies(cache):
-    return sorted(p for p in cache.rglob("*") if p.is_file())
-
-
-@pytest.mark.django_db(transaction=True)
-def test_nginx_keeps_one_copy_of_a_list_page_however_its_path_is_spelled(
-    nginx_port, make_article, category
-):
-    """nginx keys its copies on $request_uri, the path as sent, while the app
-    (X-Accel-Expires, wardnews/edgecache.py) checks only the query: each
-    percent-encoding of the path's letters (2^n of them, and %6e/%6E) is a
-    miss passed to the app and a copy written to nginx's disk, so a client
-    can skip the micro-cache on every request and fill its keys and disk."""
-    make_article(title="Lịch tiếp công dân tháng 5")
-    port, cache = nginx_port
-    path = f"/chuyen-muc/{category.slug}/"
-    status, body = _get(port, path)
-    assert status == 200, (cache.parent / "error.log").read_text()[-2000:]
-    time.sleep(0.3)
-    first = _copies(cache)
-    assert len(first) == 1
-    spellings = [
-        path.replace("c", "%63", 1),
-        path.replace("c", "%63", 2),
-        path.replace("/c", "/%43"),  # not the same page: 404, never kept
-        path.replace(category.slug, category.slug.replace("d", "%64")),
-        path.replace(category.slug, category.slug.replace("d", "%44")),
-    ]
-    for spelling in spellings:
-        _get(port, spelling)
-    time.sleep(0.3)
-    assert _copies(cache) == first, "nginx wrote a copy per spelling of one page"
 
 
 # The counter: a save writes back the count it read ------------------------
