@@ -4,16 +4,11 @@ view counter. Each test here FAILS on integ as it stands: it demonstrates a
 finding and is expected to fail until that finding is fixed (the probe's
 report says which, how severe, and how to reproduce it by hand)."""
 
-import os
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -21,15 +16,10 @@ from django.utils import timezone
 import redisclient
 from articles import viewbuffer
 from articles.models import Article, DailyViews, store_views
-from wardnews import pagecache, replica
+from wardnews import pagecache
 
 from .conftest import PHONE_UA, article_form, redis_for_tests
 from .test_page_cache_renders import Renders
-from .test_replica_router import (  # noqa: F401 - the fixture
-    queries_on_each,
-    reads_articles,
-    with_replica,
-)
 
 # The probe's own Redis database (its brief's), not the suite's 15.
 PROBE_REDIS_DB = 8
@@ -206,53 +196,6 @@ def test_a_search_in_a_list_counts_against_the_search_allowance(ward, path, sett
         for n in range(12)
     ]
     assert answers.count(200) <= searches.count(200) + 1, (answers, searches)
-
-
-# The replica router without Redis ------------------------------------------
-
-
-@pytest.mark.django_db(transaction=True, databases=["default", replica.REPLICA])
-@pytest.mark.usefixtures("with_replica")
-def test_without_redis_a_change_in_another_worker_keeps_readers_off_the_replica(
-    make_article, settings
-):
-    """REPLICA_LAG_SECONDS after a change, a ward's pages render from the
-    primary: the change's time is noted in Django's cache. Without Redis
-    that cache is each process's own memory, while the page generations
-    live in the database (every worker sees them): another gunicorn worker
-    never hears of the change, renders the ward's pages from a replica that
-    has not caught up, and keeps the old page (the withdrawn article still
-    listed) under the new generation until it expires."""
-    if connection.vendor != "postgresql":
-        pytest.skip("A second process shares only a PostgreSQL test database.")
-    settings.PAGE_GENERATIONS_IN_DATABASE = True
-    article = make_article(title="Bài sắp bị gỡ")
-    cache.clear()  # Long after: the replica has the article.
-    url = f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}"
-    withdraw = (
-        "import django; django.setup(); from articles.models import Article; "
-        f"a = Article.objects.get(pk={article.pk}); "
-        "a.status = Article.Status.WITHDRAWN; a.save()"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", withdraw],
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": url,
-            "DJANGO_DATABASE_REPLICA_URL": url,
-            "REDIS_URL": "",
-        },
-        cwd=Path(__file__).resolve().parent.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    # At once, in this worker: the ward just changed.
-    primary, copy, response = queries_on_each(lambda: reader().get("/"))
-    assert response.status_code == 200
-    assert not reads_articles(copy), "rendered from the replica just after a change"
 
 
 # Single flight: a slow render is rendered by everyone ---------------------
