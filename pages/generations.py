@@ -19,8 +19,11 @@ Where they live is where every process serving the site sees them:
   to a minute). So pages stay kept, and a saved change reaches every worker
   at once, for the price of one small query (a hundred wards are a hundred
   rows; the host map's site generation and the page's ward generation both
-  come from it). PAGE_GENERATIONS_IN_DATABASE = False keeps them in the
-  process's memory instead (the tests: one process, no query).
+  come from it). Each row also says when it last moved (``changed_at()``),
+  so that the read replica router keeps a ward that just changed off the
+  replica in every process, from that same query. PAGE_GENERATIONS_IN_DATABASE
+  = False keeps them in the process's memory instead (the tests: one
+  process, no query).
 """
 
 import functools
@@ -35,6 +38,7 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 import redisclient
 
@@ -180,11 +184,15 @@ def _bump_stored(key):
     from .models import Generation
 
     _request.stored = None
+    now = timezone.now()
     with transaction.atomic():
-        moved = Generation.objects.filter(key=key).update(value=F("value") + 1)
+        moved = Generation.objects.filter(key=key).update(
+            value=F("value") + 1, changed_at=now
+        )
         if not moved:
             Generation.objects.bulk_create(
-                [Generation(key=key, value=time.time_ns())], ignore_conflicts=True
+                [Generation(key=key, value=time.time_ns(), changed_at=now)],
+                ignore_conflicts=True,
             )
 
 
@@ -192,14 +200,31 @@ def _read(names) -> dict:
     """The generations of these keys that exist (missing ones left out)."""
     if not in_database():
         return cache.get_many(names)
+    stored = _stored()
+    return {name: stored[name][0] for name in names if name in stored}
+
+
+def _stored() -> dict:
+    """Every generation in the database, as (value, changed_at) by key."""
     stored = _request.stored
     if stored is None:
         from .models import Generation
 
-        stored = dict(Generation.objects.values_list("key", "value"))
+        rows = Generation.objects.values_list("key", "value", "changed_at")
+        stored = {key: (value, changed) for key, value, changed in rows}
         if _request.active:
             _request.stored = stored
-    return {name: stored[name] for name in names if name in stored}
+    return stored
+
+
+def changed_at(ward_id):
+    """When the ward's or the site's generation last moved, whichever is
+    later (None: not since they were made), as every process sees it: from
+    the same read as the generations. Only where they live in the database
+    (``in_database()``)."""
+    stored = _stored()
+    times = [stored[key][1] for key in keys(ward_id) if key in stored]
+    return max((t for t in times if t is not None), default=None)
 
 
 class _Request(threading.local):

@@ -1,14 +1,24 @@
 """What nginx's micro-cache may keep (wardnews/edgecache.py): the header
 that lets it keep a page a second goes on readers' list pages under their
 own address only, never on a counted article page, never for someone signed
-in, never with a cookie. `make scale-test` checks nginx itself."""
+in, never with a cookie; and nginx itself, with the deploy kit's
+configuration, in front of a live server (`make scale-test` measures it)."""
 
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 
-from wardnews.edgecache import HEADER
+from wardnews.edgecache import HEADER, may_keep_at_edge
 
 from .conftest import PHONE_UA
 
@@ -95,3 +105,121 @@ def test_forms_search_and_errors_are_never_kept_by_nginx(reader, ward):
 def test_a_head_request_gets_the_same_word_as_a_get(reader, make_article):
     make_article()
     assert kept_until(reader.head("/")) is not None
+
+
+@pytest.mark.parametrize(
+    "path", ["/chuyen-muc//tin-tuc/", "/chuyen-muc/./", "/x/../", "/a/.."]
+)
+def test_a_path_nginx_would_read_as_another_is_never_kept(path):
+    """nginx keys its copies on the path normalised ($uri: slashes merged,
+    dots resolved), the app reads it as sent: a page answered at such a path
+    would be kept as another page's copy."""
+    request = RequestFactory().get(path)
+    response = HttpResponse("trang", headers={"Cache-Control": "public"})
+    assert not may_keep_at_edge(request, response)
+    assert may_keep_at_edge(RequestFactory().get("/chuyen-muc/tin-tuc/"), response)
+
+
+# nginx itself -------------------------------------------------------------
+
+
+def _nginx_in_front_of(live_server, folder):
+    """nginx with the deploy kit's micro-cache (as bench/scale_test.py
+    builds it from deploy/nginx/wardnews.conf), in front of the live
+    server: its process and port."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import scale_test
+
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.access(nginx, os.X_OK):
+        pytest.fail("These tests need nginx (apt-get install nginx).")
+    port = scale_test.free_port()
+    (folder / "srv").mkdir()
+    upstream = live_server.url.removeprefix("http://")
+    site = "\n".join(
+        "    " + line for line in scale_test.site_directives().splitlines()
+    )
+    text = scale_test.TEMPLATE.read_text()
+    for word, value in (
+        ("@HTTP@", scale_test.http_directives().strip("\n")),
+        ("@SITE@", site.strip("\n")),
+        ("@UPSTREAM_SERVERS@", f"        server {upstream};"),
+        ("@PORT@", str(port)),
+        ("@TEMP@", str(folder)),
+        ("@SRV@", str(folder / "srv")),
+        ("@MIME_TYPES@", "/etc/nginx/mime.types"),
+    ):
+        text = text.replace(word, value)
+    (folder / "nginx.conf").write_text(text)
+    process = subprocess.Popen(
+        [nginx, "-p", folder, "-c", folder / "nginx.conf", "-e", folder / "error.log"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return process, port
+
+
+@pytest.fixture
+def nginx_port(live_server):
+    """nginx's port and its cache folder."""
+    # nginx's workers run as nobody when started as root: a folder they read.
+    folder = Path(tempfile.mkdtemp(prefix="wardnews-edge-"))
+    folder.chmod(0o755)
+    process, port = _nginx_in_front_of(live_server, folder)
+    yield port, folder / "cache"
+    process.terminate()
+    process.wait(10)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _get(port, path):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": "localhost"})
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    finally:
+        connection.close()
+
+
+def _copies(cache):
+    return sorted(p for p in cache.rglob("*") if p.is_file())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nginx_keeps_one_copy_of_a_list_page_however_its_path_is_spelled(
+    nginx_port, make_article, category
+):
+    """Each percent-encoding of a path's letters (2^n of them, and %6e or
+    %6E) is the same page: nginx serves them its one copy, and neither
+    writes another nor passes them all to the app, so no client can skip
+    the micro-cache or fill its keys and disk. A different path (%43, a
+    capital C) is another page: here a 404, never kept."""
+    make_article(title="Lịch tiếp công dân tháng 5")
+    port, cache = nginx_port
+    path = f"/chuyen-muc/{category.slug}/"
+    status, body = _get(port, path)
+    assert status == 200, (cache.parent / "error.log").read_text()[-2000:]
+    time.sleep(0.3)
+    first = _copies(cache)
+    assert len(first) == 1
+    spellings = [
+        (path.replace("c", "%63", 1), 200),
+        (path.replace("c", "%63", 2), 200),
+        (path.replace(category.slug, category.slug.replace("d", "%64")), 200),
+        # Not the same page (a capital letter): a 404, never kept.
+        (path.replace("/c", "/%43"), 404),
+        (path.replace(category.slug, category.slug.replace("d", "%44")), 404),
+    ]
+    for spelling, status in spellings:
+        assert _get(port, spelling)[0] == status, spelling
+    time.sleep(0.3)
+    assert _copies(cache) == first, "nginx wrote a copy per spelling of one page"

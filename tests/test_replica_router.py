@@ -5,17 +5,22 @@ The "replica" here is a second connection to the test database (as
 `TEST: {"MIRROR": "default"}` makes it when DJANGO_DATABASE_REPLICA_URL is
 set), added for these tests only: settings have no replica by default."""
 
+import os
 import subprocess
 import sys
+from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.db import connections
+from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article
+from pages.models import Generation
 from wardnews import replica
 
 from .conftest import PHONE_UA, article_form
@@ -139,6 +144,55 @@ def test_just_after_a_change_readers_pages_render_from_the_primary(
 
 
 @both_databases
+def test_without_redis_a_change_saved_by_another_worker_keeps_readers_off_the_replica(
+    with_replica, make_article, settings
+):
+    """Without Redis, Django's cache is each process's own memory: the time
+    of the change is read from the page generations' rows on the primary,
+    which every worker sees. A worker that did not save the change renders
+    the ward's pages from the primary at once, so it never keeps a page from
+    a replica that has not caught up (the withdrawn article still listed)
+    under the new generation."""
+    if connection.vendor != "postgresql":
+        pytest.skip("A second process shares only a PostgreSQL test database.")
+    settings.PAGE_GENERATIONS_IN_DATABASE = True
+    article = make_article(title="Bài sắp bị gỡ")
+    long_ago = timezone.now() - timedelta(seconds=settings.REPLICA_LAG_SECONDS + 1)
+    Generation.objects.update(changed_at=long_ago)  # The replica has it.
+    cache.clear()
+    reader = Client(headers={"user-agent": PHONE_UA})
+    primary, copy, response = queries_on_each(lambda: reader.get("/"))
+    assert reads_articles(copy), "long after the change: from the replica"
+    url = f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}"
+    withdraw = (
+        "import django; django.setup(); from django.conf import settings; "
+        "settings.PAGE_GENERATIONS_IN_DATABASE = True; "  # As in production.
+        "from articles.models import Article; "
+        f"a = Article.objects.get(pk={article.pk}); "
+        "a.status = Article.Status.WITHDRAWN; a.save()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", withdraw],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": url,
+            "DJANGO_DATABASE_REPLICA_URL": url,
+            "REDIS_URL": "",
+        },
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    primary, copy, response = queries_on_each(lambda: reader.get("/"))
+    assert response.status_code == 200
+    assert not reads_articles(copy), "rendered from the replica just after a change"
+    assert "Bài sắp bị gỡ" not in response.content.decode()
+
+
+@both_databases
 def test_inside_a_transaction_reads_stay_on_the_primary(with_replica):
     router = replica.ReplicaRouter()
     token = replica._reader.set(True)
@@ -167,8 +221,6 @@ def test_settings_have_no_replica_unless_one_is_named():
     url = "postgres://postgres@127.0.0.1:5432/wn_x"
 
     def run(**extra):
-        import os
-
         return subprocess.run(
             [sys.executable, "-c", code],
             env={**os.environ, "DATABASE_URL": url, **env, **extra},

@@ -16,10 +16,15 @@ so this middleware is the one place that says what it may keep:
   unpacks it for the rare client that does not take it);
 - asked for under its canonical address: the page's declared query
   parameters only, sorted, as the page cache keys it (wardnews/pagecache.py).
-  nginx keys its copies on the host and the address as sent, so a link with
-  tracking parameters (`?fbclid=…`, unique per click) or made-up ones is not
-  kept by nginx: it is served by the page cache, as without nginx, and a
-  flood of such addresses cannot fill nginx's cache or make it write.
+  nginx keys its copies on the host, the query as sent, and the path as it
+  decodes and normalises it (`$uri`), so a link with tracking parameters
+  (`?fbclid=…`, unique per click) or made-up ones is not kept by nginx: it
+  is served by the page cache, as without nginx, and a flood of such
+  addresses cannot fill nginx's cache or make it write. The path's
+  spellings (`%63` for `c`, `%6e` or `%6E`) are one page to the app and one
+  key to nginx: one copy, served to all of them. A path nginx would
+  normalise into another (`//`, `.` or `..` segments), which the app reads
+  as it is, is never marked, so no page is kept under another's key.
 
 The copy is good until the end of the current second (`@` and the Unix time:
 nginx's clock is whole seconds, and a relative `1` would keep it up to two),
@@ -76,12 +81,23 @@ def _varies_on_encoding_only(vary: str) -> bool:
 
 def _canonical(request) -> bool:
     """Whether the address is the one the page cache keeps the page under:
-    no query, or only the page's declared parameters, each once, sorted."""
+    a normal path (nginx's key), and no query, or only the page's declared
+    parameters, each once, sorted."""
+    if not _normal_path(request.path_info):
+        return False
     query = request.META.get("QUERY_STRING", "")
     if not query:
         return True
     params = _declared(request.path_info)
     return params is not None and query == _normal_query(query, params)
+
+
+def _normal_path(path: str) -> bool:
+    """Whether nginx's normalised path ($uri) is this path as the app read
+    it (both decode %XX; only nginx merges slashes and resolves dots)."""
+    return "//" not in path and not any(
+        segment in (".", "..") for segment in path.split("/")
+    )
 
 
 @functools.lru_cache(maxsize=4096)

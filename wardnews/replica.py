@@ -16,7 +16,12 @@ A page rendered from the replica just after a save, before the replica has
 it, would be kept by the page cache under the new generation as if new. So
 for REPLICA_LAG_SECONDS after anything of a ward changes
 (pages/generations.py, in whichever process saved it), that ward's pages
-render from the primary: the time of the change is kept in the shared cache.
+render from the primary, in every process: the time of the change is kept
+where the generations are. With Redis, in the shared cache. Without it, the
+generations' own rows on the primary (their ``changed_at``, read in the
+query the page cache makes for the generations anyway): Django's cache
+would then be each process's memory, and the other workers would render
+from a replica that has not caught up and keep that page as new.
 """
 
 import time
@@ -24,7 +29,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.utils import timezone
 
 from pages import generations
 
@@ -88,6 +94,14 @@ def _reads_from_replica(request, view_func) -> bool:
 
 def recently_changed(ward_id) -> bool:
     """Whether the ward (or every ward) changed within REPLICA_LAG_SECONDS."""
+    if generations.in_database():
+        try:
+            changed = generations.changed_at(ward_id)
+        except DatabaseError:  # The primary is never wrong.
+            return True
+        return changed is not None and (
+            (timezone.now() - changed).total_seconds() < settings.REPLICA_LAG_SECONDS
+        )
     try:
         found = cache.get_many([CHANGED.format(ward_id), CHANGED.format(None)])
     except Exception:  # The cache is down: the primary is never wrong.
@@ -96,8 +110,9 @@ def recently_changed(ward_id) -> bool:
 
 
 def _note_change(ward_id) -> None:
-    """Called in the saving process at the change and after its commit."""
-    if REPLICA not in settings.DATABASES:
+    """Called in the saving process at the change and after its commit
+    (without Redis, the generation's row notes it: pages/generations.py)."""
+    if REPLICA not in settings.DATABASES or generations.in_database():
         return
     try:
         cache.set(CHANGED.format(ward_id), time.time(), settings.REPLICA_LAG_SECONDS)
