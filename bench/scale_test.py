@@ -18,9 +18,10 @@ with the locations of deploy/nginx/wardnews.conf (bench/scale/), then checks:
   total and in the days' rows (after `manage.py flush_views` folds what is
   buffered in Redis, where that command exists), and the page shows the total;
 - an article published in the admin of server A is on the home and category
-  pages of server B (and through nginx) at once, every page having been
-  loaded several times before on both; a title edited through B shows on A
-  at once;
+  pages of server B (and through nginx) within a second (the copy before
+  the change is served while one request renders the new one), every page
+  having been loaded several times before on both; a title edited through B
+  shows on A within a second;
 - the staff session made on A opens the admin on B;
 - nginx's micro-cache (deploy/nginx/wardnews.conf, wardnews/edgecache.py):
   a publish and an edit show through it within EDGE_SHOWN_WITHIN and one
@@ -948,8 +949,12 @@ def check_publishing(site, report, ward):
             f"publishing on A answered {answer.status}: {form_errors(answer.text)}"
         )
 
+    # While one request renders a page a change made stale, the others get
+    # the copy before it for at most a second (wardnews/pagecache.py): B
+    # shows the article within that, then on every load.
     with concurrent.futures.ThreadPoolExecutor(1) as watch:
         edge = watch.submit(until_shown, ports["nginx"], pages, title, published_at)
+        direct_after = until_shown(ports["B"], pages, title, published_at)
         direct = loads(ports["B"], pages, CHECK_LOADS)
         after = time.monotonic() - published_at
         edge_after = edge.result()
@@ -966,10 +971,10 @@ def check_publishing(site, report, ward):
         f"{rows[0][2] if rows else 'not saved'}, {title!r}",
     )
     report.check(
-        shown_everywhere(seen["B"]),
-        "a new article shows at once on the other server",
-        f"B: {describe(seen['B'])} showed it, all loads within {after:.2f} s "
-        "of the save",
+        shown_in_time(direct_after, fetch_time) and shown_everywhere(seen["B"]),
+        "a new article shows within a second on the other server",
+        f"B showed it {fmt_seconds(direct_after)} after the save, then "
+        f"{describe(seen['B'])}, all loads within {after:.2f} s of the save",
     )
     report.check(
         shown_in_time(edge_after, fetch_time) and shown_everywhere(seen["nginx"]),
@@ -996,7 +1001,7 @@ def check_publishing(site, report, ward):
     if form_b.status != 200:
         raise Failed("cannot edit on B without the session")
 
-    step("the title is edited through B; A must show the change at once")
+    step("the title is edited through B; A must show it within a second")
     fields = with_values(
         form_fields(form_b.text, "article_form"), title=new_title, _continue=""
     )
@@ -1009,6 +1014,7 @@ def check_publishing(site, report, ward):
     detail = f"/bai-viet/{slug}/"
     with concurrent.futures.ThreadPoolExecutor(1) as watch:
         edge = watch.submit(until_shown, ports["nginx"], pages, new_title, edited_at)
+        direct_after = until_shown(ports["A"], pages, new_title, edited_at)
         answers = {"A": loads(ports["A"], pages, CHECK_LOADS)}
         article_page = fetch(ports["A"], detail, headers=CHECKER_HEADERS)
         after = time.monotonic() - edited_at
@@ -1023,15 +1029,17 @@ def check_publishing(site, report, ward):
     report.check(
         all(shown_everywhere(r) for r in new_shown.values())
         and all(n == CHECK_LOADS * len(pages) for n in old_gone.values())
-        and new_title in article_page.text,
-        "an edit made on B shows at once on A",
+        and new_title in article_page.text
+        and shown_in_time(direct_after, fetch_time),
+        "an edit made on B shows within a second on A",
         "; ".join(
             f"{name}: {describe(r)} show the new title, old one in "
             f"{CHECK_LOADS * len(pages) - old_gone[name]}"
             for name, r in new_shown.items()
         )
         + f"; A's {detail} {'shows' if new_title in article_page.text else 'LACKS'}"
-        f" it; A's within {after:.2f} s of the save, nginx's from "
+        f" it; A showed it {fmt_seconds(direct_after)} after the save, all "
+        f"loads within {after:.2f} s of it, nginx's from "
         f"{fmt_seconds(edge_after)} after it",
     )
     report.check(
