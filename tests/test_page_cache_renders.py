@@ -9,6 +9,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -75,7 +76,10 @@ def in_threads(n, url):
 
     def ask(i):
         start.wait()
-        responses[i] = reader().get(url)
+        try:
+            responses[i] = reader().get(url)
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=ask, args=(i,)) for i in range(n)]
     for thread in threads:
@@ -204,3 +208,37 @@ def test_a_render_that_died_does_not_hold_the_page(lock_in, make_article, monkey
         time.sleep(0.4)
         assert "Tin mới" in reader().get("/").text
         assert renders_seen.count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("buffered")
+def test_readers_missing_a_slow_page_wait_for_its_one_render(make_article):
+    """A render slower than the few seconds readers used to wait for it (the
+    database slow under load, a sitemap at a million articles) is still the
+    only one: the others wait for it as long as it may hold its lock, rather
+    than all render the page at the moment the database is slowest."""
+    make_article(title="Lịch tiêm chủng tháng 6")
+    with Renders(hold=True) as renders_seen:
+        threading.Timer(renders.LOCK_SECONDS / 2, renders_seen.go.set).start()
+        responses = in_threads(6, "/")
+    assert [r.status_code for r in responses] == [200] * 6
+    assert renders_seen.count == 1, f"{renders_seen.count} renders of one page"
+
+
+@pytest.mark.parametrize(
+    "spelling", ["TESTSERVER", "TestServer", "testserver.", "testserver:80"]
+)
+def test_every_spelling_of_a_wards_host_is_served_its_one_kept_page(
+    make_article, spelling
+):
+    """A host name is case-insensitive and may end with a dot (Django
+    accepts both, and they name the same ward): every spelling is the ward's
+    one kept page, not a render of its own (else a client talking to
+    gunicorn without nginx makes every request a render with Host:
+    wArD.example, WaRd.example…: 2^n spellings of an n-letter host)."""
+    make_article(title="Lịch tiếp công dân tháng 5")
+    reader().get("/")
+    with Renders() as seen:
+        response = reader().get("/", HTTP_HOST=spelling)
+    assert response.status_code == 200
+    assert seen.count == 0, f"Host: {spelling} rendered the home page again"

@@ -23,12 +23,10 @@ from django.test import Client
 from django.utils import timezone
 
 import redisclient
-from articles import viewbuffer
 from articles.models import Article, DailyViews, store_views
-from wardnews import pagecache, replica
+from wardnews import replica
 
 from .conftest import PHONE_UA, article_form, redis_for_tests
-from .test_page_cache_renders import Renders
 from .test_replica_router import (  # noqa: F401 - the fixture
     queries_on_each,
     reads_articles,
@@ -61,68 +59,7 @@ def reader(**headers):
 # The page cache: one ward's page, many keys -------------------------------
 
 
-@pytest.mark.parametrize("spelling", ["TESTSERVER", "TestServer", "testserver."])
-def test_spellings_of_a_ward_host_share_its_kept_page(make_article, spelling):
-    """A host name is case-insensitive and may end with a dot (Django
-    accepts both, and they name the same ward), yet each spelling is a page
-    of its own in the page cache: rendered again, stored again. A client
-    talking to gunicorn without nginx (a small production, `make run`)
-    makes every request a render with Host: wArD.example, WaRd.example…;
-    2^n spellings of an n-letter host."""
-    make_article(title="Lịch tiếp công dân tháng 5")
-    reader().get("/")
-    with Renders() as seen:
-        response = reader().get("/", HTTP_HOST=spelling)
-    assert response.status_code == 200
-    assert seen.count == 0, f"Host: {spelling} rendered the home page again"
-
-
 # The counter: one bad entry in the buffer ---------------------------------
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("bad_id", ["abc", "1.5", ""], ids=repr)
-def test_one_bad_entry_in_the_view_buffer_does_not_stop_every_flush(
-    probe_redis, make_article, bad_id
-):
-    """One field of the day's pending hash that is not an article id (a
-    stray HINCRBY from a script or another tool, a corrupted restore) must
-    not stop every flush from then on: the other articles' views are stored
-    and the batch goes."""
-    article = make_article()
-    key = viewbuffer.pending_key()
-    probe_redis.hincrby(key, article.pk, 3)
-    probe_redis.hincrby(key, bad_id, 2)
-    try:
-        viewbuffer.fold_all()
-    except Exception as error:  # noqa: BLE001 - the finding itself
-        pytest.fail(f"flush_views fails on the field {bad_id!r}: {error!r}")
-    article.refresh_from_db()
-    assert article.view_count == 3
-    # And the next flush has nothing left over to choke on.
-    viewbuffer.fold_all()
-    assert not list(probe_redis.scan_iter(match="wn:views:*"))
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("views", ["3000000000", "99999999999999999999", "x"])
-def test_a_huge_or_bad_count_in_the_buffer_does_not_stop_every_flush(
-    probe_redis, make_article, views
-):
-    """HINCRBY keeps 64-bit counts; the day's row and the total are capped at
-    MAX_VIEW_COUNT. A count past that (or not a number) must be capped or
-    dropped, not fail the batch, and every later one, for good."""
-    article, other = make_article(), make_article()
-    key = viewbuffer.pending_key()
-    probe_redis.hset(key, article.pk, views)
-    probe_redis.hincrby(key, other.pk, 4)
-    try:
-        viewbuffer.fold_all()
-    except Exception as error:  # noqa: BLE001 - the finding itself
-        pytest.fail(f"flush_views fails on a count of {views}: {error!r}")
-    other.refresh_from_db()
-    assert other.view_count == 4
-    assert DailyViews.objects.get(article=other).views == 4
 
 
 # nginx's micro-cache: one page, many copies --------------------------------
@@ -386,22 +323,6 @@ def _in_threads(n, url):
     for thread in threads:
         thread.join(30)
     return responses
-
-
-@pytest.mark.django_db(transaction=True)
-def test_readers_missing_a_slow_page_still_cause_one_render(probe_redis, make_article):
-    """A request with no copy it may serve waits WAIT_SECONDS (3) for the one
-    render, then renders the page itself, without the lock: when renders
-    take longer than that (the database slow under load, a sitemap at a
-    million articles, an article page just changed, which is never served
-    stale), every waiting reader renders it at once: the stampede the
-    single flight is there to stop, at the moment the database is slowest."""
-    make_article(title="Lịch tiêm chủng tháng 6")
-    with Renders(hold=True) as renders_seen:
-        threading.Timer(pagecache.WAIT_SECONDS + 1, renders_seen.go.set).start()
-        responses = _in_threads(6, "/")
-    assert [r.status_code for r in responses] == [200] * 6
-    assert renders_seen.count == 1, f"{renders_seen.count} renders of one page"
 
 
 # The counter: a flush and an editor's save lock articles in opposite order -
