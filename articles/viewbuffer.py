@@ -36,7 +36,10 @@ Nothing counted is lost, nor counted twice:
   A flush that fails before the commit leaves the batch in Redis for the next
   one; one that fails after it leaves a batch whose name the database already
   holds, which the next flush deletes without storing it twice;
-- when Redis cannot be reached, the view goes straight to the database.
+- when Redis cannot be reached, the view goes straight to the database;
+- a field of a batch that is no article id, or a count that is no number
+  (another tool's HINCRBY, a corrupted restore), is logged and skipped, and
+  a count past MAX_VIEW_COUNT capped: one bad entry never stops the flushes.
 
 Without REDIS_URL (a developer's machine, a small ward on one process) there
 is no buffer: every view is written at once (models.store_views).

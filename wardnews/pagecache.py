@@ -47,12 +47,16 @@ changes or it expires:
   database is away), requests other
   than GET and HEAD, and any response that is not a plain 200 marked by its view
   (errors, redirects, the preview). A page is kept under its host as Django
-  validated it and its declared query parameters only: tracking parameters
+  validated it, in one spelling (``_host``: lower case, no trailing dot
+  nor default port), and its declared query parameters only: tracking parameters
   (fbclid, utm_…) and anything else a page does not read get the same page.
 - **Redis away.** A failed round trip rests the page cache and the buffer for
   a few seconds (redisclient.rest): pages render, views go to the database.
   A view whose count script Redis took but did not answer in time (a stall)
-  is not: Redis runs it once it goes on (redisclient.may_have_run).
+  is not: Redis runs it once it goes on (redisclient.may_have_run). A
+  change saved while Redis stalls, its ward's generation not moved, is
+  moved again until Redis takes it (page_generations.retry); meanwhile
+  this worker renders the ward's pages rather than serve a kept one.
 
 It sits at the top of the middleware: a kept page answers before anything
 else runs. With Redis, a kept page in this worker's memory is answered even
