@@ -201,10 +201,12 @@ def retry() -> None:
     listens, every RESYNC_SECONDS while it cannot) and by the next request
     that looks at a kept page; until then this process serves none of the
     ward's kept pages (``unsent``). Other processes learn only through
-    Redis: the window for them is Redis's stall plus a second at most while
-    this process lives. A process that leaves (or is killed) before Redis
-    answers loses the move: its copies then go stale only as they expire
-    (a minute for a list page)."""
+    Redis: the window for them is Redis's stall plus RESYNC_SECONDS (2 s) at
+    most, in a process whose listener runs (a web worker that has served a
+    page). A process that leaves (or is killed) before Redis answers, or one
+    with no listener and no request to come (a command), loses the move:
+    those copies then go stale only as they expire (a minute for a list
+    page)."""
     if not _unsent:
         return
     for key, failures in list(_unsent.items()):
