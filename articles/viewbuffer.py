@@ -36,7 +36,10 @@ Nothing counted is lost, nor counted twice:
   A flush that fails before the commit leaves the batch in Redis for the next
   one; one that fails after it leaves a batch whose name the database already
   holds, which the next flush deletes without storing it twice;
-- when Redis cannot be reached, the view goes straight to the database.
+- when Redis cannot be reached, the view goes straight to the database;
+- a field of a batch that is no article id, or a count that is no number
+  (another tool's HINCRBY, a corrupted restore), is logged and skipped, and
+  a count past MAX_VIEW_COUNT capped: one bad entry never stops the flushes.
 
 Without REDIS_URL (a developer's machine, a small ward on one process) there
 is no buffer: every view is written at once (models.store_views).
@@ -57,7 +60,7 @@ from django.utils import timezone
 
 import redisclient
 
-from .models import FoldedViews, store_views
+from .models import MAX_VIEW_COUNT, FoldedViews, store_views
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +150,7 @@ def fold_all() -> tuple[int, int]:
 
 def _fold(r: redis.Redis, key: str) -> int:
     day = date.fromisoformat(key.split(":")[3])
-    counts = {int(pk): int(n) for pk, n in r.hgetall(key).items() if int(n) > 0}
+    counts = _counts(key, r.hgetall(key))
     stored = 0
     with transaction.atomic():
         try:
@@ -160,6 +163,36 @@ def _fold(r: redis.Redis, key: str) -> int:
             stored = sum(counts.values())
     r.delete(key)
     return stored
+
+
+# The largest article id a database column holds (a bigint's).
+_MAX_ID = 2**63 - 1
+
+
+def _counts(key: str, fields: dict) -> dict[int, int]:
+    """A batch's views by article, as store_views takes them. A field that
+    cannot be an article id, or a count that is not a number (a stray
+    HINCRBY from another tool, a corrupted restore), is logged and skipped:
+    one bad entry must not fail the batch, and every flush after it, with
+    the good ones. A count past MAX_VIEW_COUNT (HINCRBY keeps 64 bits, the
+    columns 32) is capped, as store_views caps the totals."""
+    counts = {}
+    for field, value in fields.items():
+        try:
+            pk, views = int(field.decode()), int(value.decode())
+        except (UnicodeDecodeError, ValueError):
+            pk = views = None
+        if pk is None or not 0 < pk <= _MAX_ID:
+            logger.warning(
+                "View batch %s: skipped %r = %r, not an article's views.",
+                key,
+                field,
+                value,
+            )
+            continue
+        if views > 0:
+            counts[pk] = min(views, MAX_VIEW_COUNT)
+    return counts
 
 
 # This process's views are handed to Redis this often.

@@ -106,6 +106,7 @@ class _Listener:
 
     def _run(self):
         while True:
+            retry()
             try:
                 self._listen()
             except Exception as error:
@@ -126,6 +127,7 @@ class _Listener:
                     resynced = time.monotonic()
                     self.listening = True
                 message = pubsub.get_message(timeout=self.RESYNC_SECONDS / 2)
+                retry()
                 if message is not None:
                     key, _, generation = message["data"].decode().rpartition(" ")
                     self.heard(key, int(generation))
@@ -159,22 +161,74 @@ def in_database() -> bool:
     return settings.PAGE_GENERATIONS_IN_DATABASE and not redisclient.enabled()
 
 
+# Generations (their keys) whose move Redis did not take (down, or a stall
+# past the socket timeout), with how many failed: moved again until it does.
+_unsent: dict[str, int] = {}
+_unsent_lock = threading.Lock()
+
+
 def _bump(ward_id):
     key = SITE if ward_id is None else WARD.format(ward_id)
     try:
-        if in_database():
-            _bump_stored(key)
-        else:
-            try:
-                generation = cache.incr(key)
-            except ValueError:  # No generation yet: any new one will do.
-                generation = time.time_ns()
-                cache.set(key, generation, None)
-            redisclient.client().publish(_listener.channel(), f"{key} {generation}")
-    except Exception as error:  # The cache is down: pages expire on their own.
+        _move(key)
+    except Exception as error:
         logger.warning("Pages of ward %s not marked stale: %s", ward_id, error)
+        if not in_database():
+            with _unsent_lock:
+                _unsent[key] = _unsent.get(key, 0) + 1
     for forget in _forgetters:
         forget(ward_id)
+
+
+def _move(key):
+    if in_database():
+        _bump_stored(key)
+        return
+    try:
+        generation = cache.incr(key)
+    except ValueError:  # No generation yet: any new one will do.
+        generation = time.time_ns()
+        cache.set(key, generation, None)
+    _listener.heard(key, generation)
+    redisclient.client().publish(_listener.channel(), f"{key} {generation}")
+
+
+def retry() -> None:
+    """Move again the generations Redis did not take (``_bump`` failed).
+
+    A change saved while Redis stalls (a busy or failing-over Redis, past the
+    socket timeout) is in the database, but the ward's generation did not
+    move: once Redis answers, every copy kept before the change (in Redis,
+    in every worker) would be current again, a withdrawn article back for
+    the rest of their minute. So the move is kept in this process and sent
+    again, by its listener thread (every RESYNC_SECONDS / 2 while it
+    listens, every RESYNC_SECONDS while it cannot) and by the next request
+    that looks at a kept page; until then this process serves none of the
+    ward's kept pages (``unsent``). Other processes learn only through
+    Redis: the window for them is Redis's stall plus RESYNC_SECONDS (2 s) at
+    most, in a process whose listener runs (a web worker that has served a
+    page). A process that leaves (or is killed) before Redis answers, or one
+    with no listener and no request to come (a command), loses the move:
+    those copies then go stale only as they expire (a minute for a list
+    page)."""
+    if not _unsent:
+        return
+    for key, failures in list(_unsent.items()):
+        try:
+            _move(key)
+        except Exception as error:
+            logger.info("Generation %s still not moved: %s", key, error)
+            return
+        with _unsent_lock:
+            if _unsent.get(key) == failures:
+                del _unsent[key]
+        logger.info("Generation %s moved after Redis failed to take it.", key)
+
+
+def unsent(ward_id) -> bool:
+    """Whether a move of the ward's (or the site's) generation is still
+    waiting for Redis: its kept pages may show what the change removed."""
+    return bool(_unsent) and (SITE in _unsent or WARD.format(ward_id) in _unsent)
 
 
 def _bump_stored(key):
@@ -337,5 +391,8 @@ def heard(ward_id) -> tuple | None:
 
 
 def clear_local() -> None:
-    """Forget the generations this process has heard (tests)."""
+    """Forget the generations this process has heard, and any move waiting
+    for Redis (tests)."""
     _listener.known.clear()
+    with _unsent_lock:
+        _unsent.clear()

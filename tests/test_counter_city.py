@@ -17,11 +17,13 @@ from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone
 
-from articles import models
+import redisclient
+from articles import models, viewbuffer
 from articles.models import Article, Category, DailyViews, store_views
 from wards.models import Ward
 
 from .conftest import article_form
+from .test_page_cache import buffered  # noqa: F401
 
 
 def day_rows(articles, day):
@@ -301,3 +303,44 @@ def _waiting_for_a_lock() -> bool:
             "WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
         return cursor.fetchone()[0] > 0
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("buffered")
+@pytest.mark.parametrize("bad_id", ["abc", "1.5", ""], ids=repr)
+def test_a_flush_skips_what_cannot_be_an_articles_views_and_stores_the_rest(
+    make_article, bad_id
+):
+    """One field of the day's pending hash that is not an article id (a
+    stray HINCRBY from a script or another tool, a corrupted restore) does
+    not stop every flush from then on: it is skipped, the other articles'
+    views are stored and the batch goes."""
+    buffer = redisclient.client()
+    article = make_article()
+    key = viewbuffer.pending_key()
+    buffer.hincrby(key, article.pk, 3)
+    buffer.hincrby(key, bad_id, 2)
+    viewbuffer.fold_all()
+    article.refresh_from_db()
+    assert article.view_count == 3
+    # And the next flush has nothing left over to choke on.
+    viewbuffer.fold_all()
+    assert not list(buffer.scan_iter(match="wn:views:*"))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("buffered")
+@pytest.mark.parametrize("views", ["3000000000", "99999999999999999999", "x"])
+def test_a_flush_caps_a_huge_count_and_skips_a_bad_one(make_article, views):
+    """HINCRBY keeps 64-bit counts; the day's row and the total are capped at
+    MAX_VIEW_COUNT. A count past that is capped and one that is not a number
+    skipped: neither fails the batch, and every later one, for good."""
+    buffer = redisclient.client()
+    article, other = make_article(), make_article()
+    key = viewbuffer.pending_key()
+    buffer.hset(key, article.pk, views)
+    buffer.hincrby(key, other.pk, 4)
+    viewbuffer.fold_all()
+    other.refresh_from_db()
+    assert other.view_count == 4
+    assert DailyViews.objects.get(article=other).views == 4
+    article.refresh_from_db()
+    assert article.view_count == (0 if views == "x" else models.MAX_VIEW_COUNT)

@@ -664,3 +664,47 @@ def test_redis_failing_after_a_page_rendered_does_not_count_it_again(
     assert response.status_code == 200
     redisclient.wake()
     assert stored_views(article) == (1, 1)
+
+
+def test_a_withdrawal_saved_while_redis_stalls_stays_withdrawn_when_it_answers(
+    settings, throwaway_redis, make_article, category
+):
+    """With Redis, 3 workers behind nginx: an editor withdraws ("gỡ") an
+    article while Redis stalls for a few seconds (a busy or failing-over
+    Redis; the site's socket timeout is half a second). The save succeeds
+    and the admin says "Bài đã gỡ, bạn đọc không còn xem được.", but the
+    ward's generation could not be moved ("Pages of ward 1 not marked
+    stale" in the log). While Redis stalls, pages render from the database
+    and the article is gone. When Redis answers again, the move is sent
+    again (generations.retry) before a kept copy from before the stall is
+    served: the withdrawn article does not come back (it did, for the rest
+    of the copies' minute, while a failed move was lost)."""
+    server = throwaway_redis()
+    url = server.url(9)
+    settings.REDIS_URL = url
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # As wardnews/settings.py sets them.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    title = "Lịch cắt điện khu vực tổ 5"
+    article = make_article(category=category, title=title)
+    pages = ("/", category.get_absolute_url())
+    for page in pages:
+        for _ in range(2):  # Rendered, then served kept.
+            assert title in Client(headers={"user-agent": PHONE_UA}).get(page).text
+
+    with server.stalled():
+        article.status = Article.Status.WITHDRAWN
+        article.save()
+        for page in pages:  # Meanwhile, rendered from the database.
+            text = Client(headers={"user-agent": PHONE_UA}).get(page).text
+            assert title not in text, page
+
+    redisclient.wake()  # Redis answers; the site stops resting from it.
+    for page in pages:
+        text = Client(headers={"user-agent": PHONE_UA}).get(page).text
+        assert title not in text, f"the withdrawn article is back on {page}"

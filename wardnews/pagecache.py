@@ -35,22 +35,28 @@ changes or it expires:
   has (stale-while-revalidate), but never one more than STALE_SECONDS past
   its expiry, nor a list page whose ward changed once the render has run
   CHANGED_STALE_SECONDS, nor an article page whose ward changed. With no
-  copy it may serve, a request waits for the render (WAIT_SECONDS at most,
-  then renders itself). A stale article page served counts its view all
-  the same, in the same round trip; a renderer that dies leaves a lock that
-  expires.
+  copy it may serve, a request waits for the render, as long as a render
+  may hold its lock (WAIT_SECONDS), and takes the lock when it is gone
+  without a page; one still finding another's lock then answers a 503 "try
+  again in a few seconds", never renders without the lock. A stale
+  article page served counts its view all the same, in the same round
+  trip; a renderer that dies leaves a lock that expires.
 - **Who never gets a kept page.** Anyone signed in (staff: the admin's own
   pages, previews, and staff reading the site; a session cookie that names
   no live session does not count, nor one that cannot be checked while the
   database is away), requests other
   than GET and HEAD, and any response that is not a plain 200 marked by its view
   (errors, redirects, the preview). A page is kept under its host as Django
-  validated it and its declared query parameters only: tracking parameters
+  validated it, in one spelling (``_host``: lower case, no trailing dot
+  nor default port), and its declared query parameters only: tracking parameters
   (fbclid, utm_…) and anything else a page does not read get the same page.
 - **Redis away.** A failed round trip rests the page cache and the buffer for
   a few seconds (redisclient.rest): pages render, views go to the database.
   A view whose count script Redis took but did not answer in time (a stall)
-  is not: Redis runs it once it goes on (redisclient.may_have_run).
+  is not: Redis runs it once it goes on (redisclient.may_have_run). A
+  change saved while Redis stalls, its ward's generation not moved, is
+  moved again until Redis takes it (page_generations.retry); meanwhile
+  this worker renders the ward's pages rather than serve a kept one.
 
 It sits at the top of the middleware: a kept page answers before anything
 else runs. With Redis, a kept page in this worker's memory is answered even
@@ -71,6 +77,7 @@ import hashlib
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as dt_time
@@ -85,6 +92,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
+from django.http.request import split_domain_port
 from django.http.response import ResponseHeaders
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -96,7 +104,7 @@ from articles.models import Article
 from pages import generations as page_generations
 from pages import renders
 from wardnews.middleware import TextGZipMiddleware
-from wardnews.outage import is_database_unavailable
+from wardnews.outage import is_database_unavailable, unavailable_response
 from wards.hosts import ward_for_host
 
 logger = logging.getLogger(__name__)
@@ -120,6 +128,10 @@ _SESSION_KEY = re.compile(r"[a-z0-9]{8,64}")
 # Paths that are never readers' pages: no lookup at all.
 _NEVER = ("/static/", "/media/", "/ckeditor/", "/tep/", "/healthz")
 
+# A reader who got the "busy" page (BUSY_TEMPLATE) tries again after this:
+# by then the slow render is kept, or its lock is gone.
+RETRY_AFTER_SECONDS = 5
+
 # A kept page in the shared cache, by a hash of its URL.
 PAGE = "pages:page:{}"
 
@@ -136,9 +148,17 @@ STALE_SECONDS = 30
 # served stale: the article itself may be the change (withdrawn, corrected),
 # and its view would be counted against a page no longer shown.
 CHANGED_STALE_SECONDS = 1.0
-# A request with no copy it may serve waits this long for the one render,
-# then renders itself.
-WAIT_SECONDS = 3
+# A request with no copy it may serve waits this long at most for the one
+# render: as long as a render may hold its lock, so that a slow render (the
+# database slow under load) is still the only one. The lock gone with no page
+# kept (the render failed, or its page is not kept, or its worker died and
+# the lock expired), a waiter takes the lock and renders; one still finding
+# another's lock at the end answers BUSY_TEMPLATE (503) rather than render
+# without the lock: a reader told to reload in a few seconds costs less than
+# every waiting reader rendering the page at once on a database already too
+# slow for one render.
+WAIT_SECONDS = renders.LOCK_SECONDS
+BUSY_TEMPLATE = "503_busy.html"
 
 # What a request does with a kept page (_decide).
 FRESH, STALE, RENDER, WAIT = "fresh", "stale", "render", "wait"
@@ -232,6 +252,12 @@ def _decide(key: str, page: Page, count: bool) -> tuple:
     now = _now()
     expired = page.expires <= now
     if redisclient.enabled():
+        page_generations.retry()
+        if page_generations.unsent(page.ward_id):
+            # The ward changed while Redis did not take its new generation:
+            # this copy may show what the change removed. Rendered, unlocked
+            # (the render lock is in the same Redis).
+            return page.generations, False, RENDER, None
         if not expired:
             heard = page_generations.heard(page.ward_id)
             if heard is not None and heard == page.generations:
@@ -350,7 +376,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             # As Django validated it: refused hosts get their 400 below.
-            base = f"{request.scheme}://{request.get_host()}{path}?"
+            base = f"{request.scheme}://{_host(request)}{path}?"
         except DisallowedHost:
             return self.get_response(request)
         query = request.META.get("QUERY_STRING", "")
@@ -368,17 +394,18 @@ class PageCacheMiddleware:
             redisclient.rest(error)
             return self.get_response(request)
 
-    def _serve(self, request, key, page, waited=False):
+    def _serve(self, request, key, page, deadline=None):
         """Answer from the page kept under ``key`` (this worker's, or
         another's from the shared cache), rendering it when it is missing
         or stale: one request renders, the others serve the previous copy
-        or wait for that render (``waited``: they did; now they render)."""
+        or wait for that render (until ``deadline``, time.monotonic(), once
+        they have begun waiting)."""
         if page is None:
             page = cache.get(_shared_key(key))
             if page is not None:
                 _keep(key, page)
         if page is None:
-            return self._first_render(request, key, waited)
+            return self._first_render(request, key, deadline)
         count = self._counts(request, page)
         try:
             generations, counted, answer, token = _decide(key, page, count)
@@ -390,11 +417,24 @@ class PageCacheMiddleware:
             raise
         if answer in (FRESH, STALE):
             return self._respond(request, page, counted=counted)
-        if answer == WAIT and not waited:
-            renders.wait(key, WAIT_SECONDS)
-            page_generations.read_again()
-            return self._serve(request, key, _pages.get(key), waited=True)
+        if answer == WAIT:
+            return self._wait(request, key, deadline)
         return self._render(request, key, page.ward_id, generations, token)
+
+    def _wait(self, request, key, deadline):
+        """Wait for another request's render of the page, then answer as it
+        left things; past the deadline, the 503 "busy" page."""
+        if deadline is None:
+            deadline = time.monotonic() + WAIT_SECONDS
+        left = deadline - time.monotonic()
+        if left <= 0:
+            logger.warning("Gave up waiting for the render of %s.", key)
+            response = unavailable_response(BUSY_TEMPLATE)
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        renders.wait(key, left)
+        page_generations.read_again()
+        return self._serve(request, key, _pages.get(key), deadline)
 
     @staticmethod
     def _counts(request, page) -> bool:
@@ -405,17 +445,15 @@ class PageCacheMiddleware:
             and counting.within_cap(request, page.article_pk)
         )
 
-    def _first_render(self, request, key, waited):
+    def _first_render(self, request, key, deadline):
         """No copy anywhere: render it, one request at a time."""
         try:
             ward = ward_for_host(request.get_host())
         except Exception:  # The database is down: let the outage page say so.
             return self.get_response(request)
-        token = None if waited else renders.acquire(key)
-        if token is None and not waited:
-            renders.wait(key, WAIT_SECONDS)
-            page_generations.read_again()
-            return self._serve(request, key, _pages.get(key), waited=True)
+        token = renders.acquire(key)
+        if token is None:
+            return self._wait(request, key, deadline)
         try:
             generations = page_generations.current(ward.pk)
         except BaseException:
@@ -580,7 +618,7 @@ def _fast_answer(environ):
     if path.startswith(_NEVER):
         return None
     try:
-        base = f"{request.scheme}://{request.get_host()}{path}?"
+        base = f"{request.scheme}://{_host(request)}{path}?"
     except DisallowedHost:
         return None
     query = environ.get("QUERY_STRING", "")
@@ -604,6 +642,22 @@ def _fast_answer(environ):
     if method == "HEAD":
         _without_body(response)
     return response
+
+
+def _host(request) -> str:
+    """The request's host as Django validated it, in the one spelling its
+    pages are kept under: lower case, without a trailing dot or the scheme's
+    own port (`TestServer.`, `testserver:80` are `testserver`); else every
+    spelling of a ward's host is a page rendered and kept of its own. The
+    request goes on with that spelling, so that a page rendered for it
+    (whose links name the host) is the one every spelling gets. Any other
+    port stays: the page's links carry it (wards/hosts.py, public_port), and
+    a page rendered for `Host: ward:1234` must not be the ward's page."""
+    domain, port = split_domain_port(request.get_host())
+    if port and port != {"http": "80", "https": "443"}.get(request.scheme):
+        domain = f"{domain}:{port}"
+    request.META["HTTP_HOST"] = domain
+    return domain
 
 
 def _may_keep_cookie(cookie) -> bool:
