@@ -204,3 +204,26 @@ def test_a_render_that_died_does_not_hold_the_page(lock_in, make_article, monkey
         time.sleep(0.4)
         assert "Tin mới" in reader().get("/").text
         assert renders_seen.count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_holding_the_old_copy_serves_the_one_rendered_since(
+    lock_in, make_article
+):
+    """After a change, the worker that still holds the page from before it
+    takes the copy another worker rendered since (the shared cache), rather
+    than serving its old one or rendering again: a reader who has seen the
+    change never sees the page before it on the next load."""
+    article = make_article(title="Họp tổ dân phố số 5")
+    reader().get("/")
+    old = pagecache._pages[HOME]  # What this worker kept.
+    Article.objects.filter(pk=article.pk).update(title="Họp tổ dân phố số 7")
+    generations._bump(article.ward_id)  # What saving it does.
+    assert "số 7" in reader().get("/").text  # Rendered "by another worker".
+    pagecache._pages[HOME] = old  # This worker still holds the old copy,
+    assert renders.acquire(HOME) is not None  # and a render is under way.
+    with Renders() as renders_seen:
+        page = reader().get("/").text
+    assert "số 7" in page
+    assert "số 5" not in page
+    assert renders_seen.count == 0
