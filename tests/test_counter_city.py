@@ -303,6 +303,8 @@ def _waiting_for_a_lock() -> bool:
             "WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
         return cursor.fetchone()[0] > 0
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("buffered")
 @pytest.mark.parametrize("bad_id", ["abc", "1.5", ""], ids=repr)

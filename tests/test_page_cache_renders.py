@@ -260,3 +260,25 @@ def test_every_spelling_of_a_wards_host_is_served_its_one_kept_page(
         response = reader().get("/", HTTP_HOST=spelling)
     assert response.status_code == 200
     assert seen.count == 0, f"Host: {spelling} rendered the home page again"
+
+
+def test_a_worker_holding_the_old_copy_serves_the_one_rendered_since(
+    lock_in, make_article
+):
+    """After a change, the worker that still holds the page from before it
+    takes the copy another worker rendered since (the shared cache), rather
+    than serving its old one or rendering again: a reader who has seen the
+    change never sees the page before it on the next load."""
+    article = make_article(title="Họp tổ dân phố số 5")
+    reader().get("/")
+    old = pagecache._pages[HOME]  # What this worker kept.
+    Article.objects.filter(pk=article.pk).update(title="Họp tổ dân phố số 7")
+    generations._bump(article.ward_id)  # What saving it does.
+    assert "số 7" in reader().get("/").text  # Rendered "by another worker".
+    pagecache._pages[HOME] = old  # This worker still holds the old copy,
+    assert renders.acquire(HOME) is not None  # and a render is under way.
+    with Renders() as renders_seen:
+        page = reader().get("/").text
+    assert "số 7" in page
+    assert "số 5" not in page
+    assert renders_seen.count == 0

@@ -394,7 +394,7 @@ class PageCacheMiddleware:
             redisclient.rest(error)
             return self.get_response(request)
 
-    def _serve(self, request, key, page, deadline=None):
+    def _serve(self, request, key, page, deadline=None, shared=False):
         """Answer from the page kept under ``key`` (this worker's, or
         another's from the shared cache), rendering it when it is missing
         or stale: one request renders, the others serve the previous copy
@@ -402,7 +402,8 @@ class PageCacheMiddleware:
         they have begun waiting)."""
         if page is None:
             page = cache.get(_shared_key(key))
-            if page is not None:
+            shared = page is not None
+            if shared:
                 _keep(key, page)
         if page is None:
             return self._first_render(request, key, deadline)
@@ -415,6 +416,18 @@ class PageCacheMiddleware:
                 # below does not store it again.
                 counting.may_have_counted(request, page.article_pk)
             raise
+        if answer != FRESH and not shared and generations != page.generations:
+            # This worker's copy is older than the change; another worker
+            # may have rendered the page since (it is kept in the shared
+            # cache): take that one rather than render again or serve the
+            # old copy, so that a reader who saw the change never sees the
+            # page before it again, and one render serves every worker.
+            # (Not counted above: a view counts only on a current page.)
+            newer = cache.get(_shared_key(key))
+            if newer is not None and newer.generations == generations:
+                _release(key, token)
+                _keep(key, newer)
+                return self._serve(request, key, newer, deadline, shared=True)
         if answer in (FRESH, STALE):
             return self._respond(request, page, counted=counted)
         if answer == WAIT:
@@ -633,6 +646,11 @@ def _fast_answer(environ):
         redisclient.rest(error)
         if count and redisclient.may_have_run(error):
             environ[_IN_DOUBT] = page.article_pk
+        return None
+    if answer != FRESH and generations != page.generations:
+        # Older than a change: the middleware looks for the copy another
+        # worker rendered since (_serve) before serving this or rendering.
+        _release(key, token)
         return None
     if answer == RENDER:
         environ[_DECIDED] = (key, page.ward_id, generations, token)
