@@ -33,9 +33,10 @@ class Served:
         self.body = body
 
 
-def served(url, method="get", django=None, **headers):
-    """The request through the deployed WSGI application; ``django``, if
-    given, stands for Django's own."""
+def served(url, method="get", django=None, app=None, **headers):
+    """The request through the page cache's WSGI application; ``django``, if
+    given, stands for Django's own; ``app``, if given, is the application
+    served instead (wardnews.wsgi's, as deployed)."""
     environ = getattr(RequestFactory(), method)(
         url, headers={"user-agent": PHONE_UA, **headers}
     ).environ
@@ -44,7 +45,7 @@ def served(url, method="get", django=None, **headers):
     def start_response(status, headers):
         answer["status"], answer["headers"] = status, headers
 
-    app = pagecache.wsgi(django or WSGIHandler())
+    app = app or pagecache.wsgi(django or WSGIHandler())
     # As the test client does: the test's transaction stays open.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
@@ -121,3 +122,18 @@ def test_a_stale_page_is_rendered_once_by_django_with_the_lock(make_article):
         # The lock was given back: the next render is not held up.
         assert pagecache.renders.acquire(url) is not None
     assert views_of(article) == 2
+
+
+def test_a_list_page_answered_before_django_is_still_marked_for_nginx(make_article):
+    """nginx keeps only what the app marks (wardnews/edgecache.py): a kept
+    list page answered by the fast path, before the middleware that marks
+    it, is marked all the same, else nginx would keep the home page only
+    while it is not in the worker's memory."""
+    from wardnews import wsgi
+
+    make_article(title="Lịch tiếp công dân")
+    rendered = served("/", app=wsgi.application)
+    kept = served("/", app=wsgi.application)
+    assert kept.body == rendered.body
+    assert rendered.headers["X-Accel-Expires"].startswith("@")
+    assert kept.headers["X-Accel-Expires"].startswith("@")

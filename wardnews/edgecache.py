@@ -53,9 +53,16 @@ class EdgeCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if may_keep_at_edge(request, response):
-            response[HEADER] = f"@{int(time.time())}"
+        mark(request, response)
         return response
+
+
+def mark(request, response) -> None:
+    """The header on a response nginx may keep: the middleware's, and the
+    page cache's fast path's (wardnews/wsgi.py), which answers kept pages
+    before any middleware runs."""
+    if may_keep_at_edge(request, response):
+        response[HEADER] = f"@{int(time.time())}"
 
 
 def may_keep_at_edge(request, response) -> bool:

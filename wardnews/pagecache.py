@@ -588,7 +588,7 @@ _DECIDED = "wardnews.pagecache.decided"
 _IN_DOUBT = "wardnews.pagecache.in_doubt"
 
 
-def wsgi(django_application):
+def wsgi(django_application, on_kept=None):
     """Django's WSGI application, with kept pages answered before Django
     builds its request: no request signals (which look at every database
     connection), no middleware chain, no handler. The same checks and the
@@ -598,10 +598,12 @@ def wsgi(django_application):
     middleware decides as before; a render the fast path decided on (the
     render lock taken) is handed over in the environ. With Redis only:
     without it, the generations are read from the database, which is
-    Django's to open and close around a request."""
+    Django's to open and close around a request. ``on_kept(request,
+    response)`` adds to a kept page's response what the middleware above the
+    page cache add to every response (wardnews/wsgi.py: nginx's mark)."""
 
     def application(environ, start_response):
-        response = _fast_answer(environ) if redisclient.enabled() else None
+        response = _fast_answer(environ, on_kept) if redisclient.enabled() else None
         if response is None:
             return django_application(environ, start_response)
         headers = list(response.items())
@@ -615,8 +617,10 @@ def wsgi(django_application):
     return application
 
 
-def _fast_answer(environ):
-    """A kept page's response for this request, or None: Django answers."""
+def _fast_answer(environ, on_kept=None):
+    """A kept page's response for this request, or None: Django answers.
+    ``on_kept(request, response)`` finishes a response it gives, as the
+    middleware above the page cache would have."""
     method = environ.get("REQUEST_METHOD")
     if (
         method not in ("GET", "HEAD")
@@ -657,6 +661,8 @@ def _fast_answer(environ):
     if answer not in (FRESH, STALE):
         return None
     response = PageCacheMiddleware._respond(request, page, counted=counted)
+    if on_kept is not None:
+        on_kept(request, response)
     if method == "HEAD":
         _without_body(response)
     return response
