@@ -24,6 +24,9 @@ from .serving import PROJECT, Gunicorn, deployed_env, free_port, manage
 
 @pytest.fixture
 def in_database(settings):
+    """Generations in the database: a production without Redis (even when
+    the suite runs with REDIS_URL, as CI's PostgreSQL run does)."""
+    settings.REDIS_URL = ""
     settings.PAGE_GENERATIONS_IN_DATABASE = True
 
 

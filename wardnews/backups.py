@@ -46,6 +46,7 @@ from django.utils import timezone
 import bulkload
 import redisclient
 from articles import viewbuffer
+from pages import generations as page_generations
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -292,6 +293,9 @@ def forget_cached() -> None:
             cache.clear()
     if redisclient.enabled():
         _delete_matching(redisclient.client(), viewbuffer.SHOWN.format(pk="*"))
+    # Every process drops the pages it keeps in memory: the generations
+    # just deleted start again from new numbers, heard through Redis.
+    page_generations.changed(None)
 
 
 def _delete_matching(client, pattern: str) -> None:
