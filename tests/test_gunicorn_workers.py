@@ -13,6 +13,9 @@ from .serving import PROJECT
 
 
 def config(monkeypatch, **environ):
+    # The hooks run in this test process, whose peak memory after a whole
+    # suite passes the default 512 MB: no limit unless the test sets one.
+    environ.setdefault("GUNICORN_MAX_WORKER_MB", "1000000")
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(PROJECT / "gunicorn.conf.py"))
