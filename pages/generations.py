@@ -189,6 +189,10 @@ def _move(key):
     except ValueError:  # No generation yet: any new one will do.
         generation = time.time_ns()
         cache.set(key, generation, None)
+    if not redisclient.enabled():
+        # In this process's memory (PAGE_GENERATIONS_IN_DATABASE = False, one
+        # process): there is no one else to tell.
+        return
     _listener.heard(key, generation)
     redisclient.client().publish(_listener.channel(), f"{key} {generation}")
 

@@ -42,16 +42,20 @@ def resting_or_disabled() -> bool:
 def client() -> redis.Redis:
     """One connection pool per process, made on first use."""
     global _client, _client_url
-    if _client is None or _client_url != settings.REDIS_URL:
-        _client_url = settings.REDIS_URL
+    url = settings.REDIS_URL
+    if _client is None or _client_url != url:
+        # The URL is noted only once its client is made: one that cannot be
+        # (REDIS_URL unset) must not leave the previous client answering for
+        # it.
         _client = redis.Redis.from_url(
-            settings.REDIS_URL,
+            url,
             socket_timeout=TIMEOUT_SECONDS,
             socket_connect_timeout=TIMEOUT_SECONDS,
             # Never sent again after a failure: an increment that timed out
             # may have run, and a second one would count the view twice.
             retry=Retry(NoBackoff(), 0),
         )
+        _client_url = url
     return _client
 
 

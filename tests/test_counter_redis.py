@@ -122,3 +122,31 @@ def test_what_may_have_run_is_told_from_what_never_was_sent():
         redis.ConnectionError("Connection closed by server.")
     )
     assert not redisclient.may_have_run(redis.ResponseError("OOM command not allowed"))
+
+
+def test_a_site_without_redis_never_talks_to_the_redis_it_had_before(
+    settings, own_redis, make_article, caplog
+):
+    """REDIS_URL unset after a Redis was used (the tests: one test's own
+    Redis, then the next test's none). A thread that asks for the client in
+    between (the page generations' listener) fails, as it should; that
+    failure must not leave the old client answering for the empty URL, or
+    every later change is sent to a Redis that is gone ("not marked stale")
+    and pages stop being kept."""
+    redisclient.client().ping()
+    own_redis.stop()
+    settings.REDIS_URL = ""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    with pytest.raises(ValueError):
+        redisclient.client()
+    with pytest.raises(ValueError):
+        redisclient.client()  # Still no client for "": never the old one.
+
+    article = make_article(title="Lịch cắt điện tổ 5")
+    assert "not marked stale" not in caplog.text
+    Client(headers={"user-agent": PHONE_UA}).get("/")
+    kept = Client(headers={"user-agent": PHONE_UA}).get("/")
+    assert article.title in kept.text
+    assert "not marked stale" not in caplog.text
