@@ -14,6 +14,8 @@ from django.conf import settings
 from django.test import Client
 
 CHROMIUM = Path("/usr/bin/chromium")
+# How long an action or an expect() waits for the page.
+TIMEOUT_MS = 10_000
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -50,8 +52,11 @@ def browser():
             " .ci/system-packages as root (make test does), or apt-get install"
             " chromium"
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions do (new_context): on a loaded CI
+    # machine a save can take more than expect()'s own 5 seconds to answer.
+    expect.set_options(timeout=TIMEOUT_MS)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
@@ -87,7 +92,7 @@ def new_context(browser):
         context = browser.new_context(
             locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", **options
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(TIMEOUT_MS)
         context.route("**/*", local_only)
         if user is not None:
             client = Client()
