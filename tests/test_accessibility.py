@@ -37,6 +37,7 @@ from schedules.demo_content import load_schedule_demo
 
 from .conftest import SECOND_HOST, SEED_FILE
 from .test_attachments import pdf_bytes
+from .test_html_valid import error_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -202,3 +203,20 @@ def describe(name, url, violations):
             f" – {shown}" + (f" (+{more} more)" if more > 0 else "")
         )
     return "\n".join(lines)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_axe_finds_nothing_on_the_error_pages(new_context, axe_core, viewport):
+    """The pages rendered without a request (an outage, "Trang đang được
+    chuẩn bị" while a slow page renders, too many requests, a server
+    error...): one layout of their own, held to WCAG 2.2 AA too."""
+    page = new_context(bypass_csp=True, **VIEWPORTS[viewport]).new_page()
+    failures = []
+    for template, html in error_pages():
+        page.set_content(html)
+        expect(page.locator("h1")).to_be_visible()
+        page.add_script_tag(path=axe_core)
+        violations = page.evaluate(RUN_AXE, AXE_OPTIONS)
+        if violations:
+            failures.append(describe(template, "(no URL)", violations))
+    assert not failures, "\n".join(failures)

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
+from django.template import loader
 from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -260,9 +261,24 @@ def test_reader_pages_are_valid_html(reader, client, editor, site_content, tmp_p
     # The error page a reader gets when the server fails.
     response = server_error(RequestFactory().get("/"))
     keep("server-error", "(500)", response.content.decode())
+    # And every page rendered without a request (an outage, a render that
+    # never finished, too many requests...), new ones included.
+    for template, html in error_pages():
+        keep(template, f"({template})", html)
 
     errors = check_html(files)
     assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
+
+
+def error_pages():
+    """(template, HTML) of each error page Django or the page cache renders
+    without a request: every template built on templates/error_base.html."""
+    found = []
+    for file in sorted((PROJECT / "templates").glob("*.html")):
+        if '{% extends "error_base.html" %}' in file.read_text(encoding="utf-8"):
+            found.append((file.name, loader.get_template(file.name).render()))
+    assert len(found) >= 7, found  # 400, 403, 403_csrf, 429, 500, 503, 503_busy…
+    return found
 
 
 def check_html(files):
