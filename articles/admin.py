@@ -25,7 +25,7 @@ from wards.hosts import url_on_ward
 from wards.staff import user_wards
 from wards.takedown import TakeDown, asks_first, confirmation_page
 
-from . import search, workflow
+from . import counting, search, workflow
 from .attachments import AttachmentForm
 from .history import ArticleRevisionsAdmin
 from .models import Article, Attachment, Category
@@ -222,7 +222,7 @@ def withdrawing(article=None) -> TakeDown:
             button="Có, gỡ các bài này",
             kept=ARTICLE_KEPT,
         )
-    views = f"{article.view_count:,}".replace(",", ".")
+    views = f"{counting.shown(article):,}".replace(",", ".")
     losses = [
         f"Trang của bài (đã có {views} lượt xem): ai mở đường dẫn, kể cả từ "
         "tin đã chia sẻ hay đã lưu, sẽ gặp trang “không tìm thấy”.",

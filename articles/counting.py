@@ -195,6 +195,19 @@ def buffered_views(article_pk: int) -> int:
         return 0
 
 
+def shown(article, buffered: int | None = None) -> int:
+    """The article's views as its page shows them: those stored and those
+    still in the buffer (``buffered``, read here when not given), never
+    fewer than a page showed a moment ago. Staff are told the same number
+    (the withdrawal's "đã có N lượt xem")."""
+    if buffered is None:
+        buffered = buffered_views(article.pk)
+    views = article.view_count + buffered
+    if not redisclient.resting_or_disabled():
+        views = viewbuffer.at_least(article.pk, views)
+    return views
+
+
 def mark_seen(request, response, article_pk: int, path: str) -> None:
     """Remember in this browser that it has been counted for this article.
 
@@ -228,12 +241,7 @@ def count_view(request, article, response) -> None:
         and should_count(request, article)
         and within_cap(request, article.pk)
     )
-    if counted:
-        buffered = add_view(article)
-    else:
-        buffered = buffered_views(article.pk)
-    article.view_count += buffered
-    if not redisclient.resting_or_disabled():
-        article.view_count = viewbuffer.at_least(article.pk, article.view_count)
+    buffered = add_view(article) if counted else buffered_views(article.pk)
+    article.view_count = shown(article, buffered)
     if counted or in_doubt:
         mark_seen(request, response, article.pk, article.get_absolute_url())

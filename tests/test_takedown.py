@@ -7,6 +7,7 @@ import html
 import re
 
 import pytest
+from django.test import Client
 from reversion.models import Version
 
 from articles.models import Article, ArticleEvent
@@ -16,8 +17,9 @@ from procedures.models import Procedure
 from schedules.models import Entry
 from wards import roles
 
-from .conftest import make_staff
+from .conftest import PHONE_UA, make_staff
 from .test_newsroom import edit_form
+from .test_page_cache import buffered  # noqa: F401
 from .test_revisions import FormReader
 
 ARTICLES = "/admin/articles/article/"
@@ -84,6 +86,17 @@ def test_the_confirmation_says_what_readers_will_lose(as_editor, live, reader):
     live.refresh_from_db()
     assert live.status == Article.Status.PUBLISHED
     assert reader.get(live.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.usefixtures("buffered")
+def test_the_confirmation_counts_the_views_readers_were_shown(as_editor, live):
+    """With Redis, views wait in the buffer before they are stored: the
+    article's page counts them as it renders, and so does the confirmation."""
+    for _ in range(3):  # Three readers.
+        Client(headers={"user-agent": PHONE_UA}).get(live.get_absolute_url())
+    live.refresh_from_db()
+    assert live.view_count == 321  # Not stored yet.
+    assert "đã có 324 lượt xem" in as_editor.get(withdraw_url(live)).text
 
 
 def test_confirming_takes_it_down_as_the_step_did(as_editor, live, ward_editor, reader):
