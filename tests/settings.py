@@ -34,6 +34,10 @@ STATIC_ROOT = os.path.join(tempfile.gettempdir(), "wardnews-test-static-none")
 # processes too (tests/test_page_cache_workers.py).
 PAGE_GENERATIONS_IN_DATABASE = False
 
+# "Tin đọc nhiều" read afresh for every page: tests add views and look at
+# once. Its sharing is tested on its own (tests/test_most_read.py).
+MOST_READ_RANKING_SECONDS = 0
+
 # Tests ask for pages faster than any reader: no cap on renders, but in the
 # tests of the cap itself (tests/test_render_limits.py).
 RENDERS_PER_SECOND = 0

@@ -2,6 +2,7 @@
 
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from unittest import mock
@@ -124,6 +125,65 @@ def test_most_read_orders_by_the_views_of_the_last_30_days(make_article):
         "Bài đọc mùa trước",
     ]
     assert month_edge.daily_views.count() == 2
+
+
+@pytest.fixture
+def shared_ranking(settings):
+    """As in production: a ward's ranking read once a minute per process."""
+    settings.MOST_READ_RANKING_SECONDS = 60
+    blocks.clear_local()
+    yield
+    blocks.clear_local()
+
+
+def test_every_page_of_a_ward_shares_its_ranking_for_a_minute(
+    shared_ranking, make_article, second_ward, django_assert_num_queries
+):
+    """The window's ranking is the ward's, not the page's: read once, then
+    for a minute every page of the ward (each leaving out its own article)
+    is filled from it with two queries, whatever the ward's days. Views of
+    that minute show in the next ranking; a withdrawn article never shows."""
+    first = make_article(title="Lịch tiêm chủng tháng 6")
+    read(first, 10)
+    second = make_article(title="Thông báo cắt điện")
+    read(second, 5)
+    ward = first.ward
+    assert titles(blocks.most_read(ward)) == [first.title, second.title]
+    with django_assert_num_queries(2):
+        assert titles(blocks.most_read(ward, exclude=first)) == [second.title]
+    # Another ward has a ranking of its own.
+    other = make_article(
+        title="Tin của phường Bồ Đề",
+        category=Category.objects.filter(ward=second_ward).first(),
+    )
+    read(other, 1)
+    assert titles(blocks.most_read(second_ward)) == [other.title]
+
+    read(second, 20, days_ago=1)  # Read a lot within the minute...
+    assert titles(blocks.most_read(ward)) == [first.title, second.title]
+    first.status = Article.Status.WITHDRAWN
+    first.save()
+    assert titles(blocks.most_read(ward)) == [second.title]  # Gone at once.
+    later = time.monotonic() + 61
+    with mock.patch.object(blocks.time, "monotonic", return_value=later):
+        with django_assert_num_queries(3):
+            # ...and first in the next minute's ranking.
+            assert titles(blocks.most_read(ward))[0] == second.title
+
+
+def test_a_new_day_moves_the_window_at_once(shared_ranking, make_article):
+    """Views of the day that leaves the window stop counting at midnight,
+    not up to a minute later."""
+    leaving = make_article(title="Đọc nhiều cách đây 29 ngày")
+    read(leaving, 50, days_ago=29)
+    staying = make_article(title="Đọc hôm qua")
+    read(staying, 3, days_ago=1)
+    ward = leaving.ward
+    assert titles(blocks.most_read(ward))[0] == leaving.title
+    tomorrow = timezone.now() + timedelta(days=1)
+    with mock.patch("django.utils.timezone.now", return_value=tomorrow):
+        # Out of the window: only the all-time fill lists it, after.
+        assert titles(blocks.most_read(ward)) == [staying.title, leaving.title]
 
 
 def test_views_on_several_days_are_summed(make_article):
