@@ -81,8 +81,9 @@ def pages(host):
     """Every reader page of the ward at HOST: home, the biggest category's
     first and last pages, the newest article, three searches, the sitemap
     index and its articles' first page, the ward's page, the documents'
-    list and newest document, the procedures' list and one procedure, Hỏi
-    đáp and its newest answer, the week's schedule, the organisation."""
+    list and newest document (of those with nothing linked), the
+    procedures' list and one procedure, Hỏi đáp and its newest answer, the
+    week's schedule, the organisation."""
     ward = _ward(host)
     published = Q(articles__status=Article.Status.PUBLISHED)
     category = (
@@ -104,7 +105,21 @@ def pages(host):
     urls["sitemap page"] = "/sitemap-bai-viet.xml"
     urls["ward page"] = "/gioi-thieu/"
     urls["documents list"] = "/van-ban/"
-    newest = Document.objects.published(ward).order_by("-issued_on", "-id").first()
+    # The newest with nothing linked (no file, no replacement, no related
+    # document or article): the same page at every size, not one with more
+    # to show.
+    newest = (
+        Document.objects.published(ward)
+        .filter(
+            files__isnull=True,
+            replaced_by__isnull=True,
+            replaces__isnull=True,
+            related_documents__isnull=True,
+            related_articles__isnull=True,
+        )
+        .order_by("-issued_on", "-id")
+        .first()
+    )
     if newest:
         urls["document"] = newest.get_absolute_url()
     urls["procedures list"] = "/thu-tuc-hanh-chinh/"
