@@ -46,7 +46,7 @@ def most_read(ward, *, exclude=None, limit=BLOCK_SIZE) -> list[Article]:
     Three queries at most, whatever the number of articles and of wards:
 
     - the window's ranking (window_ranking()), the ward's, read at most
-      once a minute in each process;
+      every MOST_READ_RANKING_SECONDS in each process;
     - those articles, fetched by primary key, kept if published and due,
       ordered by their window's views, then their total;
     - then the most read by their total ``view_count`` (the (ward, status,
@@ -101,9 +101,10 @@ def window_ranking(ward) -> dict[int, int]:
     settings.MOST_READ_RANKING_SECONDS in each process, and at once when the
     day, and with it the window, moves on. Its cost grows with the ward's
     DailyViews rows of the window (about 10 ms for the 40,000 of a ward of a
-    million articles), which the pages would otherwise each pay; a ranking
-    a minute old is one "Tin đọc nhiều" readers cannot tell apart (the page
-    cache keeps the home page as long)."""
+    million articles), which the pages would otherwise each pay. 15 seconds
+    by default: an article page is kept 5 s and views are stored every 2 s,
+    so the block lags what readers did by a few seconds more than before,
+    and processes that read it at different moments differ by as much."""
     since = timezone.localdate() - timedelta(days=MOST_READ_DAYS - 1)
     seconds = settings.MOST_READ_RANKING_SECONDS
     key = (ward.pk, since)

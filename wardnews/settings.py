@@ -481,7 +481,7 @@ PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
 # "Tin đọc nhiều": each process reads a ward's ranking of the last 30 days at
 # most this often, for all its pages (articles/blocks.py, window_ranking).
 # 0 reads it for every page.
-MOST_READ_RANKING_SECONDS = env_int("DJANGO_MOST_READ_RANKING_SECONDS", default=60)
+MOST_READ_RANKING_SECONDS = env_int("DJANGO_MOST_READ_RANKING_SECONDS", default=15)
 
 # Counted views one client address may add to one article in a minute; 0 is
 # no cap. Off by default: residents on a mobile carrier share a few public
