@@ -277,7 +277,16 @@ def error_pages():
     for file in sorted((PROJECT / "templates").glob("*.html")):
         if '{% extends "error_base.html" %}' in file.read_text(encoding="utf-8"):
             found.append((file.name, loader.get_template(file.name).render()))
-    assert len(found) >= 7, found  # 400, 403, 403_csrf, 429, 500, 503, 503_busy…
+    names = [name for name, _ in found]
+    assert names == [
+        "400.html",
+        "403_csrf.html",
+        "429.html",
+        "500.html",
+        "503.html",
+        "503_busy.html",
+        "503_too_long.html",
+    ], "an error template not built on error_base.html, or a new one to list"
     return found
 
 
