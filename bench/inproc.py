@@ -106,11 +106,12 @@ def pages(host):
     urls["ward page"] = "/gioi-thieu/"
     urls["documents list"] = "/van-ban/"
     # The newest with nothing linked (no file, no replacement, no related
-    # document or article): the same page at every size, not one with more
-    # to show.
+    # document or article) and no comments section (a draft for comment):
+    # the same page at every size, not one with more to show.
     newest = (
         Document.objects.published(ward)
         .filter(
+            is_draft_for_comment=False,
             files__isnull=True,
             replaced_by__isnull=True,
             replaces__isnull=True,
