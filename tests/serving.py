@@ -69,6 +69,19 @@ def manage(env, *commands, timeout=300):
         )
 
 
+def shell(env, code, timeout=120) -> str:
+    """`manage.py shell -c code` in its own process: what it printed."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    ).stdout
+
+
 class Gunicorn:
     """`gunicorn wardnews.wsgi` as deployed (the project's gunicorn.conf.py),
     its output in `folder`: stdout (gunicorn's and Django's JSON log lines)

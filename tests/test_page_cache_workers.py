@@ -4,8 +4,6 @@ db_worker, manage.py): the page generations live in the database
 the pages every other process keeps."""
 
 import re
-import subprocess
-import sys
 import urllib.request
 
 import pytest
@@ -19,7 +17,7 @@ from pages import generations
 from pages.models import Generation
 
 from .conftest import PHONE_UA
-from .serving import PROJECT, Gunicorn, deployed_env, free_port, manage
+from .serving import Gunicorn, deployed_env, free_port, manage, shell
 
 
 @pytest.fixture
@@ -118,16 +116,8 @@ def test_two_workers_without_redis_serve_a_saved_change_at_once(tmp_path):
             assert "Tin sửa ở tiến trình khác" not in home
         slug = re.search(r'href="/bai-viet/([^/"]+)/"', home)[1]
         # A third process saves: a command, db_worker, or the other worker.
-        saved = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", SAVE.format(slug=slug)],
-            cwd=PROJECT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert "/bai-viet/" in saved.stdout
+        saved = shell(env, SAVE.format(slug=slug))
+        assert "/bai-viet/" in saved
         for _ in range(20):
             assert "Tin sửa ở tiến trình khác" in fetch(server.base + "/")
     finally:

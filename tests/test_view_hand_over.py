@@ -3,8 +3,6 @@ Redis every tenth of a second and when the worker leaves
 (articles/viewbuffer.py): every view reaches the database once, on the day
 it was read, through restarts, stalls and a Redis that is gone."""
 
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,7 +20,7 @@ from articles import viewbuffer
 from articles.models import DailyViews
 
 from .conftest import PHONE_UA, redis_for_tests, views_of
-from .serving import PROJECT, Gunicorn, deployed_env, free_port, manage
+from .serving import Gunicorn, deployed_env, free_port, manage, shell
 from .test_page_cache import buffered  # noqa: F401
 
 
@@ -129,18 +127,6 @@ def fetch(url, **headers):
         return error.code, ""
 
 
-def run_shell(env, code):
-    return subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=PROJECT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
-
-
 @pytest.fixture
 def served_with_redis(tmp_path):
     """gunicorn with Redis, 2 workers of 2 threads, on the demo ward; extra
@@ -175,7 +161,7 @@ def served_with_redis(tmp_path):
 
 def first_article(env):
     return (
-        run_shell(
+        shell(
             env,
             "from articles.models import Article\n"
             "a = Article.objects.filter(status='published').order_by('pk').first()\n"
@@ -222,7 +208,7 @@ def test_a_withdrawn_article_stops_being_served_within_a_second(served_with_redi
     reading alone about once in 32 runs (failed 3 of 3 with the listener
     deaf to the messages)."""
     env, server = served_with_redis()
-    listed = run_shell(
+    listed = shell(
         env,
         "from articles.models import Article\n"
         "for a in Article.objects.filter(status='published').order_by('pk')[:5]:\n"
@@ -240,7 +226,7 @@ def test_a_withdrawn_article_stops_being_served_within_a_second(served_with_redi
         for _ in range(40):
             status, body = fetch(server.base + path)
             assert status == 200 and escape(title) in body
-        run_shell(env, WITHDRAW.format(pk=pk))
+        shell(env, WITHDRAW.format(pk=pk))
         withdrawn_at = time.monotonic()
         while True:
             served = [fetch(server.base + path, Connection="close") for _ in range(10)]
