@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from files.checks import validate_document
 from files.names import display_name, storage_name
+from numbering.rows import NumberedQuerySet, register
 from pictures.checks import stored_path, validate_picture
 from pictures.fields import PictureField
 from richtext.sanitize import sanitize
@@ -170,7 +171,7 @@ class Category(NormalisedTextModel):
 SEARCH_FIELDS = ["search_text", "search_folded"]
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(NumberedQuerySet):
     def published(self, ward):
         """What readers of this ward may see: its articles that are
         published, and due by now.
@@ -210,6 +211,9 @@ class Article(NormalisedTextModel):
         related_name="articles",
         verbose_name="phường",
     )
+    # Its place among the ward's articles, 1, 2, 3… as they were made
+    # (numbering/): sitemap.xml lists them a range of numbers a page.
+    ward_seq = models.PositiveIntegerField("số thứ tự trong phường", editable=False)
     category = models.ForeignKey(
         Category,
         on_delete=models.PROTECT,
@@ -323,6 +327,10 @@ class Article(NormalisedTextModel):
                 fields=["ward", "slug"],
                 name="article_slug_per_ward",
                 violation_error_message="Phường đã có bài viết với đường dẫn này.",
+            ),
+            # Also the index a sitemap page reads its range of.
+            models.UniqueConstraint(
+                fields=["ward", "ward_seq"], name="article_seq_per_ward"
             ),
         ]
         # Every list readers see reads a few entries of one of these, whatever
@@ -522,6 +530,9 @@ class Article(NormalisedTextModel):
         """What describes the article where a sentence or two is wanted (meta
         description, a shared link's card): the lead, else the body's start."""
         return self.lead or plain_text(self.body) or self.title
+
+
+register(Article, field="ward_seq", scope="ward_id")
 
 
 class DailyViewsQuerySet(models.QuerySet):

@@ -5,10 +5,11 @@ import functools
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
+
+from numbering.sitemaps import NumberedSitemap, index
 
 from .models import Article, Category
 
@@ -17,8 +18,6 @@ from .models import Article, Category
 # category (articles/models.py, article_category_changed_idx): the same
 # expression, or the index is not used.
 LAST_CHANGE = Greatest("published_at", "updated_at")
-# Articles on a page of the sitemap (search engines take up to 50,000).
-ARTICLES_PER_PAGE = 2000
 
 
 class WardSitemap(Sitemap):
@@ -71,51 +70,24 @@ class CategorySitemap(WardSitemap):
         return category.last_change
 
 
-class ArticleSitemap(WardSitemap):
-    """The articles, newest first, ARTICLES_PER_PAGE to a page: a ward of
-    100,000 articles has a sitemap of small pages, each quick to render and
-    kept, rather than one of megabytes (`?p=2`, `?p=3`…, listed in the index)."""
+class ArticleSitemap(WardSitemap, NumberedSitemap):
+    """The articles, a thousand numbers to a page in the order they were
+    made (numbering/sitemaps.py): a ward of 100,000 articles has a sitemap of
+    small pages, each quick to render and kept, and old pages stay as they
+    were as new articles come (`?p=2`, `?p=3`…, listed in the index)."""
 
-    limit = ARTICLES_PER_PAGE
+    def scope(self):
+        return self.ward.pk
 
     def items(self):
-        return (
-            self.published()
-            .annotate(last_change=LAST_CHANGE)
-            .only("slug")
-            .order_by("-published_at", "-pk")
-        )
+        return self.published().annotate(last_change=LAST_CHANGE).only("slug")
 
     def lastmod(self, article):
         return article.last_change
 
-    @property
-    def paginator(self):
-        return _UncountedPaginator(self._items(), self.limit)
-
     def get_latest_lastmod(self):
         # Django's own would read every article.
         return self.newest_change()
-
-
-class _UncountedPaginator(Paginator):
-    """A page of the articles' section read alone: Django's paginator would
-    first count every published article of the ward, to check the page
-    number. Past the last page a page is empty, which is as much of a 404.
-    The index still counts them: it lists the pages."""
-
-    def page(self, number):
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger("Số trang không hợp lệ.") from None
-        if number < 1:
-            raise EmptyPage("Không có trang này.")
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page])
-        if not rows and number > 1:
-            raise EmptyPage("Không có trang này.")
-        return self._get_page(rows, number, self)
 
 
 def changed_categories(ward) -> list[Category]:
@@ -156,11 +128,7 @@ def _sections(ward, more=None) -> dict:
 def sitemap_index(request, more=None):
     """sitemap.xml, of the ward whose host the request came to: its sections
     and their pages."""
-    return sitemap_views.index(
-        request,
-        sitemaps=_sections(request.ward, more),
-        sitemap_url_name="sitemap_section",
-    )
+    return index(request, _sections(request.ward, more), "sitemap_section")
 
 
 def sitemap_section(request, section, more=None):

@@ -633,8 +633,9 @@ def scale(env, tmp, plan, report):
         "measured right after its bulk load (no ANALYZE but the generators' "
         "own). Each holds a tenth as many documents and published questions "
         "as articles; the procedures are a fixed catalogue. A sitemap page "
-        "lists up to 2,000 articles (articles/sitemaps.py), so it grows until "
-        "the ward has that many. Queries: per page at each size."
+        "lists the articles of 1,000 numbers (numbering/sitemaps.py), so it "
+        "grows until the ward has made that many. Queries: per page at each "
+        "size."
     )
     report.table(headers, rows, title=title, note=note)
     return last, queries[sizes[-1]]

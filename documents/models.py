@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from files.checks import validate_document
 from files.names import display_name, storage_name
+from numbering.rows import NumberedQuerySet, register
 from vietnamese.text import fold_accents, nfc, vietnamese_slugify
 from wards.models import Ward
 
@@ -128,7 +129,7 @@ def validate_year(value):
 SEARCH_FIELDS = ["search_folded"]
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(NumberedQuerySet):
     def published(self, ward):
         """What readers of this ward may see: its documents that are
         published, and due by now. Every page, feed, sitemap and search of
@@ -157,6 +158,9 @@ class Document(models.Model):
     ward = models.ForeignKey(
         Ward, on_delete=models.PROTECT, related_name="documents", verbose_name="phường"
     )
+    # Its place among the ward's documents, 1, 2, 3… as they were made
+    # (numbering/): sitemap.xml lists them a range of numbers a page.
+    ward_seq = models.PositiveIntegerField("số thứ tự trong phường", editable=False)
     number = models.CharField(
         "số ký hiệu",
         max_length=100,
@@ -277,6 +281,10 @@ class Document(models.Model):
                 fields=["ward", "slug"],
                 name="document_slug_per_ward",
                 violation_error_message="Phường đã có văn bản với đường dẫn này.",
+            ),
+            # Also the index a sitemap page reads its range of.
+            models.UniqueConstraint(
+                fields=["ward", "ward_seq"], name="document_seq_per_ward"
             ),
             # Also the number search's index ("125" finds 125/QĐ-UBND by the
             # key's start). "125/QĐ-UBND" and "125/QD-UBND" are one number (clean() says
@@ -459,6 +467,9 @@ class Document(models.Model):
         if self.comment_ends_on and today > self.comment_ends_on:
             return "closed"
         return "open"
+
+
+register(Document, field="ward_seq", scope="ward_id")
 
 
 def document_file_path(document_file, filename):

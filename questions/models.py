@@ -21,6 +21,7 @@ from django.utils import timezone
 from documents.models import Document
 from files.checks import validate_document
 from files.names import storage_name
+from numbering.rows import NumberedQuerySet, register
 from richtext.sanitize import sanitize
 from vietnamese.text import compact_blocks, fold_accents, nfc, plain_text
 from wards.models import Membership, Ward
@@ -124,7 +125,7 @@ class CodeCounter(models.Model):
             return cls.objects.values_list("last", flat=True).get(year=year)
 
 
-class SubmissionQuerySet(models.QuerySet):
+class SubmissionQuerySet(NumberedQuerySet):
     def published(self, ward):
         """What readers of this ward may see: its items staff published,
         and due by now. Every public page, feed, sitemap and search of
@@ -191,6 +192,9 @@ class Submission(models.Model):
         related_name="submissions",
         verbose_name="phường",
     )
+    # Its place among the ward's questions and reports, 1, 2, 3… as they were made
+    # (numbering/): sitemap.xml lists them a range of numbers a page.
+    ward_seq = models.PositiveIntegerField("số thứ tự trong phường", editable=False)
     kind = models.CharField("loại", max_length=20, choices=Kind, default=Kind.QUESTION)
     code = models.CharField("mã tra cứu", max_length=20, unique=True, editable=False)
 
@@ -297,6 +301,10 @@ class Submission(models.Model):
                 condition=~Q(slug=""),
                 name="submission_slug_per_ward",
                 violation_error_message="Phường đã có câu hỏi với đường dẫn này.",
+            ),
+            # Also the index a sitemap page reads its range of.
+            models.UniqueConstraint(
+                fields=["ward", "ward_seq"], name="submission_seq_per_ward"
             ),
         ]
         indexes = [
@@ -436,6 +444,9 @@ class Submission(models.Model):
         if match:
             shown += f", tổ {match.group(1)}"
         return shown.strip()
+
+
+register(Submission, field="ward_seq", scope="ward_id")
 
 
 def submission_file_path(submission_file, filename):

@@ -35,6 +35,7 @@ MADE_SINCE = {
     ("articles", "0017_article_credit"),
     ("articles", "0018_daily_views_ward"),
     ("articles", "0019_reader_indexes_without_statistics"),
+    ("articles", "0020_ward_seq"),
 }
 
 # Run by `manage.py shell` on the migrated copy: what staff would find, as
@@ -70,6 +71,9 @@ print(json.dumps({
         if ct.model_class() is None
     ),
     "articles": Article.objects.count(),
+    "numbered": sorted(
+        Article.objects.values_list("ward__slug", "ward_seq").order_by("pk")
+    ),
     "wards": dict(Ward.objects.values_list("slug", "name")),
     "roles": sorted(
         [m.user.username, m.ward.slug, m.role.name]
@@ -220,6 +224,16 @@ def test_the_upgrade_keeps_every_content_type_and_adds_none(upgraded, staff_find
 def test_the_wards_and_their_articles_are_all_still_there(staff_find):
     assert staff_find["wards"] == WARDS
     assert staff_find["articles"] == ARTICLES
+
+
+def test_each_wards_articles_are_numbered_from_one(staff_find):
+    """The sitemap's pages are ranges of these numbers: every article the
+    database had is numbered, each ward's 1, 2, 3… without a gap."""
+    numbered = staff_find["numbered"]
+    assert len(numbered) == ARTICLES
+    for slug in WARDS:
+        numbers = sorted(n for ward, n in numbered if ward == slug)
+        assert numbers == list(range(1, len(numbers) + 1))
 
 
 def test_staff_keep_their_roles_in_each_ward(staff_find):

@@ -184,7 +184,8 @@ def test_articles_come_a_page_at_a_time_in_a_fixed_number_of_queries(
     assert len(urls) == 2 + 5  # 24 articles, 5 to a page.
     for url, queries in few.items():
         assert more[url] == queries, url
-    assert few["/sitemap-bai-viet.xml?p=3"] == 1  # The page alone, not counted.
+    # The ward's counter, then the page's range: no count of its articles.
+    assert few["/sitemap-bai-viet.xml?p=3"] == 2
     assert reader.get("/sitemap-bai-viet.xml?p=9").status_code == 404
     assert reader.get("/sitemap-khong-co.xml").status_code == 404
 
@@ -294,3 +295,49 @@ def test_the_newest_change_is_the_wards_own_among_many(
     assert urls[f"http://testserver{other_category.get_absolute_url()}"] == day(
         timedelta(days=2)
     )
+
+
+def test_old_pages_stay_as_they_were_as_new_articles_come(
+    reader, make_article, monkeypatch
+):
+    """Pages hold the articles in the order they were made: a search engine
+    that read page 1 finds it unchanged after the ward publishes more, and
+    every article is on exactly one page; a withdrawn one leaves its page a
+    line shorter, not every later page shifted."""
+    monkeypatch.setattr(ArticleSitemap, "limit", 5)
+    first = [make_article(slug=f"bai-{n}") for n in range(7)]
+    cache.clear()
+    pagecache.clear_local()
+    page_one = set(xml_urls(reader, "/sitemap-bai-viet.xml"))
+    assert page_one == {f"http://testserver/bai-viet/bai-{n}/" for n in range(5)}
+    for n in range(7, 20):
+        make_article(slug=f"bai-{n}")
+    first[2].status = Article.Status.WITHDRAWN
+    first[2].save()
+    cache.clear()
+    pagecache.clear_local()
+    assert set(xml_urls(reader, "/sitemap-bai-viet.xml")) == page_one - {
+        "http://testserver/bai-viet/bai-2/"
+    }
+    articles = [url for url in sitemap(reader) if "/bai-viet/" in url]
+    assert len(articles) == len(set(articles)) == 19
+    assert reader.get("/sitemap-bai-viet.xml?p=4").status_code == 200
+    assert reader.get("/sitemap-bai-viet.xml?p=5").status_code == 404
+
+
+def test_a_page_of_nothing_but_drafts_is_listed_and_empty(
+    reader, make_article, monkeypatch
+):
+    """Numbers are given as articles are made, drafts too: a range of drafts
+    is a page with no entry, not an error for the crawler the index sent."""
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    make_article(slug="da-dang")
+    make_article(status=Article.Status.DRAFT)
+    make_article(status=Article.Status.DRAFT)
+    make_article(status=Article.Status.REVIEW)
+    assert [urlsplit(page).query for page in sitemap_pages(reader)][2:4] == ["", "p=2"]
+    assert xml_urls(reader, "/sitemap-bai-viet.xml?p=2") == []
+
+
+def xml_urls(client, url):
+    return [loc.text for loc in xml(client, url).iterfind("s:url/s:loc", NS)]

@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "pictures",
     "outbox",
+    "numbering",
     "wards",
     "articles",
     "documents",
