@@ -19,16 +19,16 @@ from datetime import datetime, time, timedelta
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 import bulkload
+from numbering.models import Counter, take
 from vietnamese.text import fold_accents, nfc, plain_text, vietnamese_slugify
 
 from .models import (
     CODE_PREFIXES,
+    CODE_SERIES,
     RESERVED_SLUGS,
-    CodeCounter,
     Kind,
     Status,
     Submission,
@@ -288,10 +288,8 @@ class Slugs:
 def _codes(year: int, count: int) -> range:
     """`count` numbers of the year's counter, taken at once (the caller's
     transaction holds the year's row until it ends)."""
-    CodeCounter.objects.get_or_create(year=year)
-    CodeCounter.objects.filter(year=year).update(last=F("last") + count)
-    last = CodeCounter.objects.values_list("last", flat=True).get(year=year)
-    return range(last - count + 1, last + 1)
+    first = take(CODE_SERIES, year, count)
+    return range(first, first + count)
 
 
 def generate(
@@ -320,7 +318,7 @@ def generate(
                 batch = []
         if batch:
             _store(batch, report)
-    bulkload.analyze(Submission, CodeCounter)
+    bulkload.analyze(Submission, Counter)
     return report
 
 

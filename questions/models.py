@@ -13,14 +13,15 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import Document
 from files.checks import validate_document
 from files.names import storage_name
+from numbering.models import take
 from numbering.rows import NumberedQuerySet, register
 from richtext.sanitize import sanitize
 from vietnamese.text import compact_blocks, fold_accents, nfc, plain_text
@@ -42,6 +43,10 @@ class Kind(models.TextChoices):
 
 # The code's prefix for each kind: HD-2026-000123 (hỏi đáp), PA-…, GY-….
 CODE_PREFIXES = {Kind.QUESTION: "HD", Kind.REPORT: "PA", Kind.COMMENT: "GY"}
+# The code's number: HD-2026-000123 is the 123rd item received in 2026,
+# whatever its kind or ward (numbering/: one counter a year, given one
+# caller at a time).
+CODE_SERIES = "questions.code"
 
 CODE = re.compile(r"(HD|PA|GY)-\d{4}-\d{6}")
 # What a code is once spaces and dashes of any kind (a phone keyboard's en
@@ -91,38 +96,6 @@ def clean_rich_text(html: str, ward: Ward) -> str:
     if not html.strip():
         return ""
     return compact_blocks(sanitize(nfc(html), ward.picture_folders))
-
-
-class CodeCounter(models.Model):
-    """The last sequence number given in a year, across the installation:
-    HD-2026-000123 is the 123rd item received in 2026, whatever its kind or
-    ward. One row per year, its update locked so two arrivals at the same
-    moment never share a number."""
-
-    year = models.PositiveSmallIntegerField("năm", unique=True)
-    last = models.PositiveIntegerField("số cuối", default=0)
-
-    class Meta:
-        verbose_name = "bộ đếm mã tra cứu"
-        verbose_name_plural = "bộ đếm mã tra cứu"
-
-    def __str__(self):
-        return f"{self.year}: {self.last}"
-
-    @classmethod
-    def next_number(cls, year: int) -> int:
-        """The year's next number. The UPDATE locks the year's row until the
-        caller's transaction ends, so numbers are given one at a time."""
-        with transaction.atomic():
-            if not cls.objects.filter(year=year).update(last=F("last") + 1):
-                try:
-                    with transaction.atomic():
-                        cls.objects.create(year=year, last=1)
-                        return 1
-                except IntegrityError:
-                    # Another arrival made the year's row first.
-                    cls.objects.filter(year=year).update(last=F("last") + 1)
-            return cls.objects.values_list("last", flat=True).get(year=year)
 
 
 class SubmissionQuerySet(NumberedQuerySet):
@@ -371,7 +344,7 @@ class Submission(models.Model):
 
     def new_code(self) -> str:
         year = timezone.localtime(self.received_at).year
-        number = CodeCounter.next_number(year)
+        number = take(CODE_SERIES, year)
         return f"{CODE_PREFIXES[self.kind]}-{year}-{number:06d}"
 
     def get_absolute_url(self):

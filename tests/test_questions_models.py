@@ -1,14 +1,11 @@
 """The questions' models: tracking codes, the public gate, who sees what,
 and how an asker is shown."""
 
-import threading
 from datetime import timedelta
 
-import pytest
-from django.db import connection
 from django.utils import timezone
 
-from questions.models import CodeCounter, Status, Submission
+from questions.models import Status, Submission
 from wards import roles
 
 from .conftest import make_staff
@@ -31,29 +28,6 @@ def test_codes_follow_the_kind_and_year(ward):
     report = make_submission(ward, kind=Submission.Kind.REPORT, title="Đèn hỏng")
     assert first.code == f"HD-{year}-000001"
     assert report.code == f"PA-{year}-000002"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_codes_arriving_together_never_collide(ward):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite writes one at a time anyway.")
-    numbers, errors = [], []
-
-    def take():
-        try:
-            numbers.append(CodeCounter.next_number(2031))
-        except Exception as error:  # pragma: no cover - shown on failure
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=take) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    assert sorted(numbers) == list(range(1, 9))
 
 
 def test_initials_show_no_address(ward):
