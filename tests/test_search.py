@@ -239,6 +239,26 @@ def test_postgresql_finds_a_rare_word_through_the_index(ward, category, party_ne
 
 
 @pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the index is PostgreSQL's"
+)
+def test_a_wards_search_reads_its_own_entries_of_the_words(
+    ward, category, second_ward, party_news
+):
+    """Among many wards, the index gives the ward's matches alone: the
+    words' entries of every other ward are skipped, not read and then
+    checked for the ward (42 ms against 14 for a ward of 10,000 among 100)."""
+    Category.objects.create_defaults(second_ward)
+    elsewhere = Category.objects.get(ward=second_ward, slug="cong-tac-dang")
+    many_articles(second_ward, elsewhere, 3000, "công tác đảng ở phường khác")
+    many_articles(ward, category, 2000, "nội dung thường ngày")
+    plan = newest_matches(ward, Query.parse("cong tac dang")).explain()
+    conditions = [
+        line for line in plan.splitlines() if "Index Cond" in line and "@@" in line
+    ]
+    assert conditions and all("ward_id" in line for line in conditions), plan
+
+
+@pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the stored words are PostgreSQL's"
 )
 def test_postgresql_keeps_the_stored_words_of_every_save(reader, make_article):
