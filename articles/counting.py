@@ -4,11 +4,14 @@ import functools
 import logging
 import re
 import time
+from http.cookies import Morsel
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponseBase
 from django.utils import timezone
+from django.utils.http import http_date
 
 import clientip
 import redisclient
@@ -215,15 +218,29 @@ def mark_seen(request, response, article_pk: int, path: str) -> None:
     (``path``), so it travels with no other request and expires on its own;
     over HTTPS it is never sent over plain HTTP.
     """
+    name = seen_cookie_name(article_pk)
+    cookie = _seen_cookie(name, path, request.is_secure(), int(time.time()))
+    # A copy: whoever has the response may change its cookies.
+    response.cookies[name] = cookie.copy()
+
+
+@functools.lru_cache(maxsize=256)
+def _seen_cookie(name: str, path: str, secure: bool, second: int) -> Morsel:
+    """The seen-cookie exactly as set_cookie() makes it during this second
+    (its Expires is in whole seconds): made once a second per article, not
+    for every view, where it was the dearest part of a kept page's answer."""
+    response = HttpResponseBase()
     response.set_cookie(
-        seen_cookie_name(article_pk),
+        name,
         "1",
         max_age=RECOUNT_AFTER_SECONDS,
+        expires=http_date(second + RECOUNT_AFTER_SECONDS),
         path=path,
-        secure=request.is_secure(),
+        secure=secure,
         httponly=True,
         samesite="Lax",
     )
+    return response.cookies[name]
 
 
 def count_view(request, article, response) -> None:
