@@ -211,21 +211,45 @@ def shown(article, buffered: int | None = None) -> int:
     return views
 
 
-def mark_seen(request, response, article_pk: int, path: str) -> None:
+def mark_seen(request, response, article_pk: int, path: str, shared=False) -> None:
     """Remember in this browser that it has been counted for this article.
 
     One small cookie per article, sent back only to that article's page
     (``path``), so it travels with no other request and expires on its own;
     over HTTPS it is never sent over plain HTTP.
+
+    ``shared``: the response is written out at once and then dropped, never
+    changed nor handed on (the page cache's fast path): it gets the cookie
+    that every such response of this second shares, uncopied. Any other
+    gets a copy of its own, which whoever has the response may change.
     """
     name = seen_cookie_name(article_pk)
     cookie = _seen_cookie(name, path, request.is_secure(), int(time.time()))
-    # A copy: whoever has the response may change its cookies.
-    response.cookies[name] = cookie.copy()
+    response.cookies[name] = cookie if shared else cookie.copy()
+
+
+class _MadeOnce(Morsel):
+    """A cookie made once and shared by many responses, which never change
+    it: its Set-Cookie line is worked out once too. Its copies are plain."""
+
+    def __init__(self, made: Morsel):
+        super().__init__()
+        self.set(made.key, made.value, made.coded_value)
+        self.update(made)
+        self._line = made.OutputString()
+
+    def OutputString(self, attrs=None):  # noqa: N802  (Morsel's name)
+        return self._line if attrs is None else super().OutputString(attrs)
+
+    def copy(self) -> Morsel:
+        morsel = Morsel()
+        morsel.set(self.key, self.value, self.coded_value)
+        morsel.update(self)
+        return morsel
 
 
 @functools.lru_cache(maxsize=256)
-def _seen_cookie(name: str, path: str, secure: bool, second: int) -> Morsel:
+def _seen_cookie(name: str, path: str, secure: bool, second: int) -> _MadeOnce:
     """The seen-cookie exactly as set_cookie() makes it during this second
     (its Expires is in whole seconds): made once a second per article, not
     for every view, where it was the dearest part of a kept page's answer."""
@@ -240,7 +264,7 @@ def _seen_cookie(name: str, path: str, secure: bool, second: int) -> Morsel:
         httponly=True,
         samesite="Lax",
     )
-    return response.cookies[name]
+    return _MadeOnce(response.cookies[name])
 
 
 def count_view(request, article, response) -> None:

@@ -103,12 +103,12 @@ def test_a_reload_within_half_an_hour_counts_once(reader, make_article):
 def test_the_seen_cookie_is_the_one_set_cookie_makes_at_that_moment(secure):
     """The seen-cookie is made once a second per article (its Expires is in
     whole seconds), not per view: still exactly what set_cookie() makes at
-    that moment, its expiry moving with the clock, and each response's own."""
+    that moment, its expiry moving with the clock; a response written out at
+    once shares it (``shared``), any other has a copy of its own."""
     request = RequestFactory().get("/bai-viet/tin/", secure=secure)
-    made = []
+    made, shared = [], []
     for now in (1_900_000_000.1, 1_900_000_000.9, 1_900_000_001.2, 1_900_003_600.0):
         expected = HttpResponse()
-        response = HttpResponse()
         with mock.patch("time.time", return_value=now):
             expected.set_cookie(
                 "wn_seen_7",
@@ -119,9 +119,12 @@ def test_the_seen_cookie_is_the_one_set_cookie_makes_at_that_moment(secure):
                 httponly=True,
                 samesite="Lax",
             )
-            mark_seen(request, response, 7, "/bai-viet/tin/")
-        assert response.cookies.output() == expected.cookies.output()
-        made.append(response)
+            made.append(HttpResponse())
+            mark_seen(request, made[-1], 7, "/bai-viet/tin/")
+            shared.append(HttpResponse())
+            mark_seen(request, shared[-1], 7, "/bai-viet/tin/", shared=True)
+        assert made[-1].cookies.output() == expected.cookies.output()
+        assert shared[-1].cookies.output() == expected.cookies.output()
     assert (
         made[0].cookies["wn_seen_7"]["expires"]
         != made[-1].cookies["wn_seen_7"]["expires"]
@@ -130,14 +133,17 @@ def test_the_seen_cookie_is_the_one_set_cookie_makes_at_that_moment(secure):
     other = HttpResponse()
     mark_seen(request, other, 8, "/bai-viet/khac/")
     assert other.cookies["wn_seen_8"]["path"] == "/bai-viet/khac/"
-    # A response may change its cookie: no other response sees it.
+    # A response may change its own copy: it says so, and no other sees it.
+    line = shared[0].cookies.output()
     made[0].cookies["wn_seen_7"]["path"] = "/doi/"
     made[0].cookies["wn_seen_7"].set("wn_seen_7", "2", "2")
+    assert "wn_seen_7=2" in made[0].cookies.output()
+    assert "Path=/doi/" in made[0].cookies.output()
     again = HttpResponse()
     with mock.patch("time.time", return_value=1_900_000_000.5):
         mark_seen(request, again, 7, "/bai-viet/tin/")
-    assert again.cookies.output() == made[1].cookies.output()
-    assert again.cookies["wn_seen_7"].value == "1"
+    assert again.cookies.output() == made[1].cookies.output() == line
+    assert shared[0].cookies.output() == line
 
 
 def test_the_same_reader_counts_again_for_another_article(reader, make_article):
