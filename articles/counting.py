@@ -36,7 +36,7 @@ _NOT_A_READER = re.compile(
 # One browser reloading an article within this time counts once. A cookie
 # tells, not the IP address: a whole office or school shares one address.
 RECOUNT_AFTER_SECONDS = 30 * 60
-SEEN_COOKIE = "wn_seen_{pk}"
+SEEN_COOKIE_PREFIX = "wn_seen_"
 
 
 # What a browser loads an address as when it is not opening the page: an
@@ -85,14 +85,16 @@ def is_page_load(request) -> bool:
         return False
     if meta.get("HTTP_SEC_FETCH_MODE", _PAGE_MODE) != _PAGE_MODE:
         return False
-    if any(_SPECULATIVE.search(meta.get(h, "")) for h in _PURPOSE_HEADERS):
-        return False
-    first_accepted = meta.get("HTTP_ACCEPT", "").split(",")[0].strip().lower()
+    for header in _PURPOSE_HEADERS:  # Mostly none of them.
+        purpose = meta.get(header)
+        if purpose and _SPECULATIVE.search(purpose):
+            return False
+    first_accepted = meta.get("HTTP_ACCEPT", "").partition(",")[0].strip().lower()
     return not first_accepted.startswith(_EMBEDDED_ACCEPT)
 
 
 def seen_cookie_name(article_pk: int) -> str:
-    return SEEN_COOKIE.format(pk=article_pk)
+    return f"{SEEN_COOKIE_PREFIX}{article_pk}"
 
 
 def counts_for(request, article_pk: int) -> bool:

@@ -699,7 +699,7 @@ def _may_keep_cookie(cookie) -> bool:
     page was rendered for, never kept): the seen-cookie, or the deletion of
     a session cookie that named no session; else a client that keeps sending
     `sessionid=x` would have every page rendered for it and none kept."""
-    return cookie.key.startswith("wn_seen_") or (
+    return cookie.key.startswith(counting.SEEN_COOKIE_PREFIX) or (
         cookie.key == settings.SESSION_COOKIE_NAME and not cookie.value
     )
 
