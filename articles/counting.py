@@ -4,11 +4,14 @@ import functools
 import logging
 import re
 import time
+from http.cookies import Morsel
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponseBase
 from django.utils import timezone
+from django.utils.http import http_date
 
 import clientip
 import redisclient
@@ -33,7 +36,7 @@ _NOT_A_READER = re.compile(
 # One browser reloading an article within this time counts once. A cookie
 # tells, not the IP address: a whole office or school shares one address.
 RECOUNT_AFTER_SECONDS = 30 * 60
-SEEN_COOKIE = "wn_seen_{pk}"
+SEEN_COOKIE_PREFIX = "wn_seen_"
 
 
 # What a browser loads an address as when it is not opening the page: an
@@ -82,14 +85,16 @@ def is_page_load(request) -> bool:
         return False
     if meta.get("HTTP_SEC_FETCH_MODE", _PAGE_MODE) != _PAGE_MODE:
         return False
-    if any(_SPECULATIVE.search(meta.get(h, "")) for h in _PURPOSE_HEADERS):
-        return False
-    first_accepted = meta.get("HTTP_ACCEPT", "").split(",")[0].strip().lower()
+    for header in _PURPOSE_HEADERS:  # Mostly none of them.
+        purpose = meta.get(header)
+        if purpose and _SPECULATIVE.search(purpose):
+            return False
+    first_accepted = meta.get("HTTP_ACCEPT", "").partition(",")[0].strip().lower()
     return not first_accepted.startswith(_EMBEDDED_ACCEPT)
 
 
 def seen_cookie_name(article_pk: int) -> str:
-    return SEEN_COOKIE.format(pk=article_pk)
+    return f"{SEEN_COOKIE_PREFIX}{article_pk}"
 
 
 def counts_for(request, article_pk: int) -> bool:
@@ -208,22 +213,60 @@ def shown(article, buffered: int | None = None) -> int:
     return views
 
 
-def mark_seen(request, response, article_pk: int, path: str) -> None:
+def mark_seen(request, response, article_pk: int, path: str, shared=False) -> None:
     """Remember in this browser that it has been counted for this article.
 
     One small cookie per article, sent back only to that article's page
     (``path``), so it travels with no other request and expires on its own;
     over HTTPS it is never sent over plain HTTP.
+
+    ``shared``: the response is written out at once and then dropped, never
+    changed nor handed on (the page cache's fast path): it gets the cookie
+    that every such response of this second shares, uncopied. Any other
+    gets a copy of its own, which whoever has the response may change.
     """
+    name = seen_cookie_name(article_pk)
+    cookie = _seen_cookie(name, path, request.is_secure(), int(time.time()))
+    response.cookies[name] = cookie if shared else cookie.copy()
+
+
+class _MadeOnce(Morsel):
+    """A cookie made once and shared by many responses, which never change
+    it: its Set-Cookie line is worked out once too. Its copies are plain."""
+
+    def __init__(self, made: Morsel):
+        super().__init__()
+        self.set(made.key, made.value, made.coded_value)
+        self.update(made)
+        self._line = made.OutputString()
+
+    def OutputString(self, attrs=None):  # noqa: N802  (Morsel's name)
+        return self._line if attrs is None else super().OutputString(attrs)
+
+    def copy(self) -> Morsel:
+        morsel = Morsel()
+        morsel.set(self.key, self.value, self.coded_value)
+        morsel.update(self)
+        return morsel
+
+
+@functools.lru_cache(maxsize=256)
+def _seen_cookie(name: str, path: str, secure: bool, second: int) -> _MadeOnce:
+    """The seen-cookie exactly as set_cookie() makes it during this second
+    (its Expires is in whole seconds): made once a second per article, not
+    for every view, where it was the dearest part of a kept page's answer."""
+    response = HttpResponseBase()
     response.set_cookie(
-        seen_cookie_name(article_pk),
+        name,
         "1",
         max_age=RECOUNT_AFTER_SECONDS,
+        expires=http_date(second + RECOUNT_AFTER_SECONDS),
         path=path,
-        secure=request.is_secure(),
+        secure=secure,
         httponly=True,
         samesite="Lax",
     )
+    return _MadeOnce(response.cookies[name])
 
 
 def count_view(request, article, response) -> None:

@@ -1,12 +1,14 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from unittest import mock
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from articles.counting import RECOUNT_AFTER_SECONDS
+from articles.counting import RECOUNT_AFTER_SECONDS, mark_seen
 from articles.models import Article, Category
 from wards.hosts import default_ward
 
@@ -95,6 +97,53 @@ def test_a_reload_within_half_an_hour_counts_once(reader, make_article):
     assert cookie["max-age"] == RECOUNT_AFTER_SECONDS == 1800
     assert cookie["path"] == article.get_absolute_url()
     assert cookie["httponly"]
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_the_seen_cookie_is_the_one_set_cookie_makes_at_that_moment(secure):
+    """The seen-cookie is made once a second per article (its Expires is in
+    whole seconds), not per view: still exactly what set_cookie() makes at
+    that moment, its expiry moving with the clock; a response written out at
+    once shares it (``shared``), any other has a copy of its own."""
+    request = RequestFactory().get("/bai-viet/tin/", secure=secure)
+    made, shared = [], []
+    for now in (1_900_000_000.1, 1_900_000_000.9, 1_900_000_001.2, 1_900_003_600.0):
+        expected = HttpResponse()
+        with mock.patch("time.time", return_value=now):
+            expected.set_cookie(
+                "wn_seen_7",
+                "1",
+                max_age=RECOUNT_AFTER_SECONDS,
+                path="/bai-viet/tin/",
+                secure=secure,
+                httponly=True,
+                samesite="Lax",
+            )
+            made.append(HttpResponse())
+            mark_seen(request, made[-1], 7, "/bai-viet/tin/")
+            shared.append(HttpResponse())
+            mark_seen(request, shared[-1], 7, "/bai-viet/tin/", shared=True)
+        assert made[-1].cookies.output() == expected.cookies.output()
+        assert shared[-1].cookies.output() == expected.cookies.output()
+    assert (
+        made[0].cookies["wn_seen_7"]["expires"]
+        != made[-1].cookies["wn_seen_7"]["expires"]
+    )
+    # Another article, another path: another cookie.
+    other = HttpResponse()
+    mark_seen(request, other, 8, "/bai-viet/khac/")
+    assert other.cookies["wn_seen_8"]["path"] == "/bai-viet/khac/"
+    # A response may change its own copy: it says so, and no other sees it.
+    line = shared[0].cookies.output()
+    made[0].cookies["wn_seen_7"]["path"] = "/doi/"
+    made[0].cookies["wn_seen_7"].set("wn_seen_7", "2", "2")
+    assert "wn_seen_7=2" in made[0].cookies.output()
+    assert "Path=/doi/" in made[0].cookies.output()
+    again = HttpResponse()
+    with mock.patch("time.time", return_value=1_900_000_000.5):
+        mark_seen(request, again, 7, "/bai-viet/tin/")
+    assert again.cookies.output() == made[1].cookies.output() == line
+    assert shared[0].cookies.output() == line
 
 
 def test_the_same_reader_counts_again_for_another_article(reader, make_article):

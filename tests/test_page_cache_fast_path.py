@@ -3,7 +3,10 @@ pagecache.wsgi): the same answers as the middleware, every view counted
 once, and anything it is unsure of left to Django."""
 
 import gzip
+import time
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
+from http.cookies import SimpleCookie
 from unittest import mock
 
 import pytest
@@ -109,6 +112,25 @@ def test_every_view_of_a_kept_article_counts_once(make_article):
     served(url, django=no_django, cookie=f"{counting.seen_cookie_name(article.pk)}=1")
     served(url, django=no_django, user_agent="Googlebot/2.1")
     assert views_of(article) == 14
+
+
+def test_a_kept_article_sets_the_seen_cookie_the_rendered_one_sets(make_article):
+    """The fast path shares one seen-cookie among its answers of a second
+    (counting.mark_seen): the same cookie a rendered page sets, each time."""
+    article = make_article()
+    url = article.get_absolute_url()
+    name = counting.seen_cookie_name(article.pk)
+    rendered = SimpleCookie(served(url).cookies[0])[name]
+    for _ in range(3):
+        (line,) = served(url, django=no_django).cookies
+        kept = SimpleCookie(line)[name]
+        assert kept.value == rendered.value == "1"
+        for attribute in ("path", "max-age", "httponly", "samesite", "secure"):
+            assert kept[attribute] == rendered[attribute], attribute
+        expires = parsedate_to_datetime(kept["expires"]).timestamp()
+        assert abs(expires - (time.time() + counting.RECOUNT_AFTER_SECONDS)) < 5
+    assert rendered["path"] == url and rendered["max-age"] == "1800"
+    assert views_of(article) == 4
 
 
 def test_a_stale_page_is_rendered_once_by_django_with_the_lock(make_article):

@@ -555,9 +555,11 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _respond(request, page, counted):
+    def _respond(request, page, counted, written_at_once=False):
         """The response for this request from a kept page: a 304 when the
-        browser has it, compressed when it takes gzip."""
+        browser has it, compressed when it takes gzip. ``written_at_once``:
+        the response is written out as it is and dropped (the fast path), so
+        it may share the seen-cookie (counting.mark_seen)."""
         meta = request.META
         if _has(meta.get("HTTP_IF_NONE_MATCH"), page.etag):
             response = HttpResponseNotModified()
@@ -577,7 +579,13 @@ class PageCacheMiddleware:
             response["Content-Length"] = str(len(response.content))
         response["ETag"] = page.etag
         if counted:
-            counting.mark_seen(request, response, page.article_pk, page.article_path)
+            counting.mark_seen(
+                request,
+                response,
+                page.article_pk,
+                page.article_path,
+                shared=written_at_once,
+            )
         return response
 
 
@@ -660,7 +668,9 @@ def _fast_answer(environ, on_kept=None):
         environ[_DECIDED] = (key, page.ward_id, generations, token)
     if answer not in (FRESH, STALE):
         return None
-    response = PageCacheMiddleware._respond(request, page, counted=counted)
+    response = PageCacheMiddleware._respond(
+        request, page, counted=counted, written_at_once=True
+    )
     if on_kept is not None:
         on_kept(request, response)
     if method == "HEAD":
@@ -689,7 +699,7 @@ def _may_keep_cookie(cookie) -> bool:
     page was rendered for, never kept): the seen-cookie, or the deletion of
     a session cookie that named no session; else a client that keeps sending
     `sessionid=x` would have every page rendered for it and none kept."""
-    return cookie.key.startswith("wn_seen_") or (
+    return cookie.key.startswith(counting.SEEN_COOKIE_PREFIX) or (
         cookie.key == settings.SESSION_COOKIE_NAME and not cookie.value
     )
 
