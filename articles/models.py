@@ -172,11 +172,12 @@ SEARCH_FIELDS = ["search_text", "search_folded"]
 
 
 def ward_key(ward):
-    """The ward's id as its column's type, bigint. psycopg2 writes an id as
-    an integer literal, and the search's (ward, words) index (btree_gin,
-    migration 0021) has no bigint = integer operator: given an integer, the
-    planner reads every ward's entries of the words instead of the ward's."""
-    return Cast(Value(ward.pk), models.BigIntegerField())
+    """The ward's id (a Ward or its id) as its column's type, bigint.
+    psycopg2 writes an id as an integer literal, and the search's (ward,
+    words) index (btree_gin, migration 0021) has no bigint = integer
+    operator: given an integer, the planner reads every ward's entries of
+    the words instead of the ward's."""
+    return Cast(Value(getattr(ward, "pk", ward)), models.BigIntegerField())
 
 
 class ArticleQuerySet(NumberedQuerySet):

@@ -3,6 +3,8 @@ number (numbering.rows.register) runs."""
 
 from django.db import migrations, models
 
+import bulkload
+
 FIELD = models.PositiveIntegerField(
     editable=False, verbose_name="số thứ tự trong phường"
 )
@@ -18,11 +20,17 @@ def ward_seq_operations(app_label: str, model_name: str) -> list:
             schema_editor, apps.get_model(app_label, model_name), "ward_seq", "ward"
         )
 
+    def forget_numbers(apps, schema_editor):
+        # The column goes: its counters with it, so that going forward again
+        # numbers the rows afresh.
+        Counter = apps.get_model("numbering", "Counter")
+        Counter.objects.filter(series=f"{app_label}.{model_name}").delete()
+
     nullable = FIELD.clone()
     nullable.null = True
     return [
         migrations.AddField(model_name=model_name, name="ward_seq", field=nullable),
-        migrations.RunPython(number_rows, migrations.RunPython.noop),
+        migrations.RunPython(number_rows, forget_numbers),
         migrations.AlterField(
             model_name=model_name, name="ward_seq", field=FIELD.clone()
         ),
@@ -43,7 +51,12 @@ def number_existing(schema_editor, model, field: str, scope: str) -> None:
     table = quote(model._meta.db_table)
     field_column = quote(model._meta.get_field(field).column)
     scope_column = quote(model._meta.get_field(scope).column)
-    with schema_editor.connection.cursor() as cursor:
+    # Every row is written again, and so is its entry in every index: the
+    # search's GIN index takes them into its pending list and merges once.
+    with (
+        bulkload.search_index_filled_at_end(model),
+        schema_editor.connection.cursor() as cursor,
+    ):
         cursor.execute(
             f"UPDATE {table} SET {field_column} = numbered.n FROM ("
             f"SELECT id, ROW_NUMBER() OVER (PARTITION BY {scope_column} ORDER BY id)"

@@ -1,5 +1,6 @@
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
 
 class Counter(models.Model):
@@ -28,17 +29,31 @@ def take(series: str, scope: int, count: int = 1) -> int:
     """The first of the next ``count`` numbers of the series in the scope,
     the rest following it. The UPDATE locks the counter's row until the
     caller's transaction ends: numbers are given one caller at a time."""
-    counters = Counter.objects.filter(series=series, scope=scope)
     with transaction.atomic():
-        if not counters.update(last=F("last") + count):
-            try:
-                with transaction.atomic():
-                    Counter.objects.create(series=series, scope=scope, last=count)
-                    return 1
-            except IntegrityError:
-                # Another caller made the scope's counter first.
-                counters.update(last=F("last") + count)
-        return counters.values_list("last", flat=True).get() - count + 1
+        last = _move(series, scope, F("last") + count, count)
+        return last - count + 1
+
+
+def reach(series: str, scope: int, number: int) -> None:
+    """The counter at ``number`` at least: a row stored with a number of its
+    own (a fixture, a restored backup's row), which must never be given
+    again."""
+    with transaction.atomic():
+        _move(series, scope, Greatest("last", Value(number)), number)
+
+
+def _move(series, scope, moved, first) -> int:
+    """The scope's counter set to ``moved`` (an expression of its last), or
+    made with ``first``: its last number then."""
+    counters = Counter.objects.filter(series=series, scope=scope)
+    if not counters.update(last=moved):
+        try:
+            with transaction.atomic():
+                Counter.objects.create(series=series, scope=scope, last=first)
+        except IntegrityError:
+            # Another caller made the scope's counter first.
+            counters.update(last=moved)
+    return counters.values_list("last", flat=True).get()
 
 
 def last(series: str, scope: int) -> int:

@@ -8,7 +8,7 @@ from itertools import groupby
 from django.db import models
 from django.db.models.signals import pre_save
 
-from .models import take
+from .models import reach, take
 
 
 @dataclass(frozen=True)
@@ -36,32 +36,60 @@ def numbering(model) -> Numbering:
 
 def number(model, objs) -> None:
     """Give the rows among ``objs`` without a number theirs, in the order
-    given, one counter update per scope."""
+    given, one counter update per scope; a row that comes with a number
+    keeps it, and its scope's counter is moved up to it if behind, so that
+    the number is never given again."""
     how = numbering(model)
     scope = lambda obj: getattr(obj, how.scope)  # noqa: E731
-    new = sorted(
-        (obj for obj in objs if getattr(obj, how.field) is None),
-        key=lambda obj: scope(obj) or 0,
-    )
-    for value, rows in groupby(new, key=scope):
+    for value, rows in groupby(sorted(objs, key=lambda o: scope(o) or 0), key=scope):
         rows = list(rows)
-        first = take(how.series, value, len(rows))
-        for n, obj in enumerate(rows, start=first):
-            setattr(obj, how.field, n)
+        given = [getattr(obj, how.field) for obj in rows]
+        new = [obj for obj, n in zip(rows, given, strict=True) if n is None]
+        given = [n for n in given if n is not None]
+        if given:
+            reach(how.series, value, max(given))
+        if new:
+            first = take(how.series, value, len(new))
+            for n, obj in enumerate(new, start=first):
+                setattr(obj, how.field, n)
 
 
 def _number_one(sender, instance, raw=False, update_fields=None, **kwargs):
     how = numbering(sender)
-    if not instance._state.adding and (
-        update_fields is None or how.scope.removesuffix("_id") in update_fields
-    ):
-        # Moved to another scope (an article to another ward's category):
-        # a number of its new scope, else it would share one there, or lie
-        # past the pages its new scope lists.
-        stored = sender._base_manager.filter(pk=instance.pk).values_list(how.scope)
-        if stored.first() not in (None, (getattr(instance, how.scope),)):
-            setattr(instance, how.field, None)
+    if raw:
+        pass  # A fixture's or a backup's row: kept as it comes.
+    elif instance._state.adding or instance.pk is None:
+        # A new row takes a number of its own, whatever it carries: a
+        # copy's, or one taken by a save whose transaction rolled back
+        # (the counter went back with it).
+        setattr(instance, how.field, None)
+    elif _moved(sender, instance, how, update_fields):
+        setattr(instance, how.field, None)
+    else:
+        return
     number(sender, [instance])
+
+
+def _moved(model, instance, how, update_fields) -> bool:
+    """Whether a save moves the row to another scope (an article to another
+    ward's category): it needs a number of its new scope, else it would
+    share one there, or lie past the pages its new scope lists."""
+    if update_fields is not None and not {how.scope, _name(how.scope)} & update_fields:
+        return False
+    stored = model._base_manager.filter(pk=instance.pk).values_list(how.scope)
+    if stored.first() in (None, (getattr(instance, how.scope),)):
+        return False
+    if update_fields is not None and how.field not in update_fields:
+        raise ValueError(
+            f"{model.__name__} moved to another {_name(how.scope)}: "
+            f"save its {how.field} too."
+        )
+    return True
+
+
+def _name(attname: str) -> str:
+    """A foreign key's field name from its column's attribute (ward_id)."""
+    return attname.removesuffix("_id")
 
 
 class NumberedQuerySet(models.QuerySet):

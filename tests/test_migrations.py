@@ -36,6 +36,7 @@ MADE_SINCE = {
     ("articles", "0018_daily_views_ward"),
     ("articles", "0019_reader_indexes_without_statistics"),
     ("articles", "0020_ward_seq"),
+    ("articles", "0021_search_index_by_ward"),
 }
 
 # Run by `manage.py shell` on the migrated copy: what staff would find, as
@@ -234,6 +235,30 @@ def test_each_wards_articles_are_numbered_from_one(staff_find):
     for slug in WARDS:
         numbers = sorted(n for ward, n in numbered if ward == slug)
         assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_the_numbers_can_be_taken_back_and_given_again(upgraded, tmp_path):
+    """An operator stepping the articles back before their numbers and
+    forward again (a deploy rolled back): the counters go with the column,
+    and the rows are numbered afresh."""
+    database, _ = upgraded
+    copy = tmp_path / "db.sqlite3"
+    shutil.copyfile(database, copy)
+    for step in (["articles", "0019"], []):
+        result = manage(copy, "migrate", "--no-input", *step)
+        assert result.returncode == 0, result.stderr
+    with sqlite3.connect(f"file:{copy}?mode=ro", uri=True) as db:
+        numbered = db.execute(
+            "SELECT ward_id, COUNT(*), MAX(ward_seq) FROM articles_article "
+            "GROUP BY ward_id ORDER BY ward_id"
+        ).fetchall()
+        counters = db.execute(
+            "SELECT scope, last FROM numbering_counter "
+            "WHERE series = 'articles.article' ORDER BY scope"
+        ).fetchall()
+    assert sum(count for _, count, _ in numbered) == ARTICLES
+    assert counters == [(ward, last) for ward, count, last in numbered]
+    assert all(count == last for _, count, last in numbered)
 
 
 def test_staff_keep_their_roles_in_each_ward(staff_find):

@@ -4,7 +4,7 @@ are made (numbering/): what the sitemap's pages are ranges of."""
 import threading
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from articles.models import Article, Category
 from numbering.models import Counter, take
@@ -94,3 +94,45 @@ def test_numbers_taken_together_never_collide():
         thread.join()
     assert not errors
     assert sorted(numbers) == list(range(1, 9))
+
+
+def test_a_save_that_failed_leaves_no_number_behind(make_article, category, ward):
+    """A save whose transaction rolled back took its number back with it:
+    saved again, the article takes the next one, never one the counter
+    would give once more (which would stop every later article)."""
+    make_article(slug="trung")
+    article = Article(category=category, title="Bài trùng", slug="trung")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        article.save()
+    article.slug = "khong-trung"
+    article.save()
+    make_article()
+    assert numbers(ward) == [1, 2, 3]
+
+
+def test_a_copy_takes_a_number_of_its_own(make_article, ward):
+    article = make_article()
+    article.pk = None
+    article.slug = "ban-sao"
+    article.save()
+    assert numbers(ward) == [1, 2]
+
+
+def test_a_row_that_comes_with_its_number_keeps_it(category, make_article, ward):
+    """Rows loaded with their numbers (a fixture, a restored backup) keep
+    them, and the ward's next article is numbered after them."""
+    Article.objects.bulk_create(
+        [Article(category=category, ward=ward, title="Bài cũ", slug="cu", ward_seq=7)]
+    )
+    make_article()
+    assert numbers(ward) == [7, 8]
+
+
+def test_a_move_saved_without_its_number_is_refused(make_article, second_ward):
+    """Saving only some fields of an article moved to another ward would
+    keep its old ward's number there: a mistake in code, said at once."""
+    Category.objects.create_defaults(second_ward)
+    article = make_article()
+    article.category = Category.objects.get(ward=second_ward, slug="cong-tac-dang")
+    with pytest.raises(ValueError, match="ward_seq"):
+        article.save(update_fields=["category", "ward"])

@@ -12,31 +12,40 @@ search_vector part alone still serves the admin's search over several
 wards. btree_gin is a trusted extension: the database's owner may create
 it (PostgreSQL 13 and later)."""
 
-from django.contrib.postgres.operations import BtreeGinExtension
 from django.db import migrations
 
 INDEX = "article_search_folded_idx"
+BUILDING = "article_search_folded_new_idx"
 
 
 def index(columns):
+    """The search's index on ``columns``, built beside the old one without
+    locking the table against its readers (CONCURRENTLY: minutes at a
+    million articles), then put in its place."""
+
     def build(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        # Left in place going back: harmless, and maybe used by others.
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
+        # What an interrupted run left, unusable: built again.
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {BUILDING}")
         schema_editor.execute(
-            f"CREATE INDEX {INDEX} ON articles_article USING gin ({columns}) "
-            "WITH (fastupdate = off)"
+            f"CREATE INDEX CONCURRENTLY {BUILDING} ON articles_article "
+            f"USING gin ({columns}) WITH (fastupdate = off)"
         )
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
+        schema_editor.execute(f"ALTER INDEX {BUILDING} RENAME TO {INDEX}")
 
     return build
 
 
 class Migration(migrations.Migration):
+    # CREATE INDEX CONCURRENTLY runs outside a transaction.
+    atomic = False
+
     dependencies = [("articles", "0020_ward_seq")]
 
     operations = [
-        BtreeGinExtension(),
-        migrations.RunPython(
-            index("ward_id, search_vector"), index("search_vector")
-        ),
+        migrations.RunPython(index("ward_id, search_vector"), index("search_vector"))
     ]
