@@ -10,14 +10,17 @@ from http.cookies import SimpleCookie
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import RequestFactory
 from django.utils import timezone
 
+import redisclient
 from articles import counting
 from articles.models import Article
+from pages import generations
 from pages.decorators import ARTICLE_SECONDS
 from wardnews import pagecache
 
@@ -25,7 +28,7 @@ from .conftest import PHONE_UA, views_of
 
 pytestmark = pytest.mark.usefixtures("buffered")
 
-from .test_page_cache import buffered  # noqa: E402, F401
+from .test_page_cache import buffered, listening  # noqa: E402, F401
 
 
 class Served:
@@ -159,3 +162,73 @@ def test_a_list_page_answered_before_django_is_still_marked_for_nginx(make_artic
     assert kept.body == rendered.body
     assert rendered.headers["X-Accel-Expires"].startswith("@")
     assert kept.headers["X-Accel-Expires"].startswith("@")
+
+
+def heard_and_kept(url, app):
+    """The worker has heard its ward's generations from Redis (as a worker
+    has once it served a page) and keeps the page: a plain GET of it is
+    then answered as written out (pagecache._plain_answer)."""
+    listening()
+    served(url, app=app)
+    served(url, app=app)
+
+
+def test_a_list_page_written_out_is_marked_for_nginx_each_second(make_article):
+    """A kept list page is written out once a second and the copy answers
+    the rest of that second: nginx's mark (keep it to the end of *this*
+    second) must never be served in a later second, else nginx would keep
+    a copy past a published change."""
+    from wardnews import wsgi
+
+    make_article(title="Lịch tiếp công dân")
+    heard_and_kept("/", wsgi.application)
+    now = time.time()
+    for second in (now + 5, now + 5.5, now + 6, now + 6.9, now + 9):
+        with mock.patch("time.time", return_value=second):
+            for encoding in ("", "gzip"):
+                kept = served("/", app=wsgi.application, accept_encoding=encoding)
+                assert kept.headers["X-Accel-Expires"] == f"@{int(second)}"
+                assert kept.headers.get("Content-Encoding", "") == encoding
+                assert kept.headers["Content-Length"] == str(len(kept.body))
+
+
+def test_a_change_shows_at_once_on_a_list_page_written_out(make_article):
+    """Another server saved a change and said so: the copy this worker
+    wrote out is not served again, nor once it expired."""
+    from wardnews import wsgi
+
+    article = make_article(title="Lịch cắt điện cũ")
+    heard_and_kept("/", wsgi.application)
+    with mock.patch.object(redisclient, "script", side_effect=AssertionError):
+        written = served("/", app=wsgi.application)  # No round trip to Redis.
+    assert "Lịch cắt điện cũ" in written.body.decode()
+    Article.objects.filter(pk=article.pk).update(title="Lịch cắt điện đổi")
+    key = generations.WARD.format(article.ward_id)
+    generation = cache.incr(key)
+    redisclient.client().publish(generations._listener.channel(), f"{key} {generation}")
+    deadline = time.monotonic() + 5
+    while generations._listener.known.get(key) != generation:
+        assert time.monotonic() < deadline, "Never heard."
+        time.sleep(0.01)
+    assert "Lịch cắt điện đổi" in served("/", app=wsgi.application).body.decode()
+    # Expired: rendered again, though nothing said the ward changed.
+    Article.objects.filter(pk=article.pk).update(title="Lịch cắt điện đổi lần hai")
+    later = timezone.now() + timedelta(hours=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert (
+            "Lịch cắt điện đổi lần hai"
+            in served("/", app=wsgi.application).body.decode()
+        )
+
+
+def test_a_refused_host_is_refused_after_a_page_was_written_out(make_article):
+    """The hosts Django accepted are remembered; one it refuses still gets
+    Django's 400, however often it asks, and never another host's page."""
+    from wardnews import wsgi
+
+    make_article()
+    heard_and_kept("/", wsgi.application)
+    for _ in range(2):
+        for host in ("evil.example", "testserver.evil.example", "testserver:bad"):
+            refused = served("/", app=wsgi.application, host=host)
+            assert refused.status.startswith("400"), host

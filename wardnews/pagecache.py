@@ -89,7 +89,8 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.core.handlers.wsgi import WSGIRequest
+from django.core.handlers.wsgi import WSGIRequest, get_path_info
+from django.core.signals import setting_changed
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.request import split_domain_port
@@ -214,6 +215,19 @@ class Page:
         """The headers as Django's ResponseHeaders keeps them, made once."""
         return ResponseHeaders(dict(self.headers))._store
 
+    @functools.cached_property
+    def written(self) -> dict:
+        """This worker's answers to a plain GET of the page, as written out
+        (``_as_written``), by whether they are compressed."""
+        return {}
+
+    def __getstate__(self):
+        # What a worker made of the page for itself stays with it.
+        state = self.__dict__.copy()
+        state.pop("header_store", None)
+        state.pop("written", None)
+        return state
+
     @property
     def size(self) -> int:
         return len(self.body) + len(self.gzipped or b"")
@@ -258,12 +272,10 @@ def _decide(key: str, page: Page, count: bool) -> tuple:
             # this copy may show what the change removed. Rendered, unlocked
             # (the render lock is in the same Redis).
             return page.generations, False, RENDER, None
-        if not expired:
-            heard = page_generations.heard(page.ward_id)
-            if heard is not None and heard == page.generations:
-                if count:
-                    viewbuffer.add(page.article_pk)
-                return heard, count, FRESH, None
+        if not expired and _current_as_heard(page):
+            if count:
+                viewbuffer.add(page.article_pk)
+            return page.generations, count, FRESH, None
         site, ward = page_generations.redis_keys(
             page.ward_id, cache.key_prefix, cache.version
         )
@@ -301,6 +313,13 @@ def _decide(key: str, page: Page, count: bool) -> tuple:
         counting.add_view(Article(pk=page.article_pk))
         return generations, True, answer, None
     return generations, False, answer, None
+
+
+def _current_as_heard(page: Page) -> bool:
+    """Whether the page is of the generations this worker's listener last
+    heard for its ward (with Redis): current, with no round trip."""
+    heard = page_generations.heard(page.ward_id)
+    return heard is not None and heard == page.generations
 
 
 def _ensure_generations(ward_id, generations):
@@ -611,24 +630,21 @@ def wsgi(django_application, on_kept=None):
     page cache add to every response (wardnews/wsgi.py: nginx's mark)."""
 
     def application(environ, start_response):
-        response = _fast_answer(environ, on_kept) if redisclient.enabled() else None
-        if response is None:
+        answer = _fast_answer(environ, on_kept) if redisclient.enabled() else None
+        if answer is None:
             return django_application(environ, start_response)
-        headers = list(response.items())
-        headers.extend(
-            ("Set-Cookie", cookie.output(header=""))
-            for cookie in response.cookies.values()
-        )
-        start_response(f"{response.status_code} {response.reason_phrase}", headers)
-        return [response.content]
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
 
     return application
 
 
 def _fast_answer(environ, on_kept=None):
-    """A kept page's response for this request, or None: Django answers.
-    ``on_kept(request, response)`` finishes a response it gives, as the
-    middleware above the page cache would have."""
+    """A kept page's answer for this request as written out (status line,
+    headers, body), or None: Django answers. ``on_kept(request, response)``
+    finishes a response it gives, as the middleware above the page cache
+    would have."""
     method = environ.get("REQUEST_METHOD")
     if (
         method not in ("GET", "HEAD")
@@ -638,6 +654,14 @@ def _fast_answer(environ, on_kept=None):
         or settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", "")
     ):
         return None
+    if (
+        method == "GET"
+        and not environ.get("QUERY_STRING")
+        and "HTTP_IF_NONE_MATCH" not in environ
+    ):
+        answer = _plain_answer(environ, on_kept)
+        if answer is not None:
+            return answer
     request = WSGIRequest(environ)
     path = request.path_info
     if path.startswith(_NEVER):
@@ -668,14 +692,109 @@ def _fast_answer(environ, on_kept=None):
         environ[_DECIDED] = (key, page.ward_id, generations, token)
     if answer not in (FRESH, STALE):
         return None
+    return _as_written(_kept_response(request, page, counted, on_kept))
+
+
+def _plain_answer(environ, on_kept):
+    """The answer to a plain GET (no query, no validator) of a list page
+    (one that counts no view) kept current in this worker's memory, as
+    written out once a second for every such request: the readers' common
+    case, served for less than Django takes to answer an empty view. None
+    for anything else, which the general fast path or Django answers.
+    Nothing in the answer depends on the request but whether it takes
+    gzip and the second it is served in (nginx's mark, edgecache.py)."""
+    origin = _origin(environ)
+    if origin is None:
+        return None
+    path = get_path_info(environ) or "/"
+    page = _pages.get(f"{origin}{path}?")
+    if page is None or page.article_pk is not None:
+        return None
+    page_generations.retry()
+    if (
+        page_generations.unsent(page.ward_id)
+        or page.expires <= _now()
+        or not _current_as_heard(page)
+    ):
+        return None
+    gzipped = page.gzipped is not None and _takes_gzip(
+        environ.get("HTTP_ACCEPT_ENCODING", "")
+    )
+    second = int(time.time())
+    written = page.written.get(gzipped)
+    if written is None or written[0] != second:
+        response = _kept_response(WSGIRequest(environ), page, False, on_kept)
+        written = page.written[gzipped] = (second, _as_written(response))
+    return written[1]
+
+
+def _kept_response(request, page, counted, on_kept):
     response = PageCacheMiddleware._respond(
         request, page, counted=counted, written_at_once=True
     )
     if on_kept is not None:
         on_kept(request, response)
-    if method == "HEAD":
+    if request.method == "HEAD":
         _without_body(response)
     return response
+
+
+def _as_written(response) -> tuple:
+    """A response as the WSGI server is given it: status line, headers, body."""
+    headers = list(response.items())
+    headers.extend(
+        ("Set-Cookie", cookie.output(header="")) for cookie in response.cookies.values()
+    )
+    status = f"{response.status_code} {response.reason_phrase}"
+    return status, headers, response.content
+
+
+# The request fields Django reads a request's scheme and host from, with
+# the scheme and host they gave (None: a host Django refuses), so that the
+# plain answers build no request: a few hosts, each checked by Django once.
+_origins: dict[tuple, str | None] = {}
+_MAX_ORIGINS = 256
+
+
+@functools.cache
+def _origin_fields() -> tuple[str, ...]:
+    fields = ["HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme"]
+    if settings.SECURE_PROXY_SSL_HEADER:
+        fields.append(settings.SECURE_PROXY_SSL_HEADER[0])
+    if settings.USE_X_FORWARDED_HOST:
+        fields.append("HTTP_X_FORWARDED_HOST")
+    if settings.USE_X_FORWARDED_PORT:
+        fields.append("HTTP_X_FORWARDED_PORT")
+    return tuple(fields)
+
+
+def _origin(environ) -> str | None:
+    """The request's scheme and host as its kept pages are keyed
+    (``scheme://host``), as Django's request would give them (``_host``),
+    or None for a host Django refuses."""
+    fields = tuple(environ.get(name) for name in _origin_fields())
+    try:
+        return _origins[fields]
+    except KeyError:
+        pass
+    request = WSGIRequest(dict(environ))
+    try:
+        origin = f"{request.scheme}://{_host(request)}"
+    except DisallowedHost:
+        origin = None
+    if len(_origins) >= _MAX_ORIGINS:  # Made-up hosts: no more than this.
+        _origins.clear()
+    _origins[fields] = origin
+    return origin
+
+
+def _settings_changed(**kwargs):
+    """Tests change the settings a host is checked by."""
+    _origin_fields.cache_clear()
+    _origins.clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="pagecache-origins")
 
 
 def _host(request) -> str:
