@@ -232,3 +232,27 @@ def test_a_refused_host_is_refused_after_a_page_was_written_out(make_article):
         for host in ("evil.example", "testserver.evil.example", "testserver:bad"):
             refused = served("/", app=wsgi.application, host=host)
             assert refused.status.startswith("400"), host
+
+
+def test_readers_of_one_second_get_the_answer_that_is_theirs(settings, make_article):
+    """Answers are written out once a second for each kind of reader: a new
+    reader is counted and gets the seen-cookie, one already counted gets
+    neither, and the cookie is Secure only over HTTPS, in any order within
+    the same second."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    article = make_article(view_count=0)
+    url = article.get_absolute_url()
+    name = counting.seen_cookie_name(article.pk)
+    served(url)  # Rendered and kept, for each scheme: 2.
+    served(url, x_forwarded_proto="https")
+    counted = {"cookie": f"{name}=1"}
+    with mock.patch("time.time", return_value=time.time()):
+        for headers in ({}, counted, {}, {"x_forwarded_proto": "https"}, counted):
+            kept = served(url, django=no_django, **headers)
+            if headers is counted:
+                assert kept.cookies == []
+            else:
+                (line,) = kept.cookies
+                assert name in line
+                assert ("Secure" in line) == ("x_forwarded_proto" in headers)
+    assert views_of(article) == 5

@@ -586,9 +586,7 @@ class PageCacheMiddleware:
                 if name.lower() != "content-type":
                     response[name] = value
         else:
-            gzipped = page.gzipped is not None and _takes_gzip(
-                meta.get("HTTP_ACCEPT_ENCODING", "")
-            )
+            gzipped = _gzipped(page, meta)
             response = HttpResponse(page.gzipped if gzipped else page.body)
             # The page's headers were checked (charset, no newlines) when it
             # was kept: copied as they are, not checked again per request.
@@ -692,7 +690,14 @@ def _fast_answer(environ, on_kept=None):
         environ[_DECIDED] = (key, page.ward_id, generations, token)
     if answer not in (FRESH, STALE):
         return None
-    return _as_written(_kept_response(request, page, counted, on_kept))
+
+    def respond():
+        return _kept_response(request, page, counted, on_kept)
+
+    if method == "GET" and not query and "HTTP_IF_NONE_MATCH" not in environ:
+        variant = (_gzipped(page, environ), counted)
+        return _written_once(page, variant, respond)
+    return _as_written(respond())
 
 
 def _plain_answer(environ, on_kept):
@@ -700,9 +705,7 @@ def _plain_answer(environ, on_kept):
     (one that counts no view) kept current in this worker's memory, as
     written out once a second for every such request: the readers' common
     case, served for less than Django takes to answer an empty view. None
-    for anything else, which the general fast path or Django answers.
-    Nothing in the answer depends on the request but whether it takes
-    gzip and the second it is served in (nginx's mark, edgecache.py)."""
+    for anything else, which the general fast path or Django answers."""
     origin = _origin(environ)
     if origin is None:
         return None
@@ -717,15 +720,32 @@ def _plain_answer(environ, on_kept):
         or not _current_as_heard(page)
     ):
         return None
-    gzipped = page.gzipped is not None and _takes_gzip(
+    return _written_once(
+        page,
+        (_gzipped(page, environ), False),
+        lambda: _kept_response(WSGIRequest(environ), page, False, on_kept),
+    )
+
+
+def _written_once(page, variant, respond) -> tuple:
+    """The page's answer of this ``variant`` (compressed or not, counted or
+    not; a page is kept per scheme and host) as written out, made by
+    ``respond()`` once a second and given to every such request of that
+    second: nothing else in it depends on the request, and what depends on
+    the second (nginx's mark, edgecache.py, and the seen-cookie's expiry,
+    counting.mark_seen) is never served in a later one."""
+    second = int(time.time())
+    written = page.written.get(variant)
+    if written is None or written[0] != second:
+        written = page.written[variant] = (second, _as_written(respond()))
+    return written[1]
+
+
+def _gzipped(page, environ) -> bool:
+    """Whether the page's answer to this request is its compressed copy."""
+    return page.gzipped is not None and _takes_gzip(
         environ.get("HTTP_ACCEPT_ENCODING", "")
     )
-    second = int(time.time())
-    written = page.written.get(gzipped)
-    if written is None or written[0] != second:
-        response = _kept_response(WSGIRequest(environ), page, False, on_kept)
-        written = page.written[gzipped] = (second, _as_written(response))
-    return written[1]
 
 
 def _kept_response(request, page, counted, on_kept):
