@@ -27,23 +27,23 @@ PER_PAGE = 1000
 
 
 class NumberedSitemap(Sitemap):
-    """A section whose items() are one scope's numbered rows (its published
-    ones, say); scope() is the scope's value (a ward's id). Page n lists
-    the rows numbered from (n - 1) × PER_PAGE + 1 to n × PER_PAGE still in
-    items(): fewer where rows were withdrawn or never published, none past
-    the last number given."""
+    """A section of one ward's sitemap whose items() are rows numbered within
+    the ward (its published ones, say; register(…, scope="ward_id")),
+    given the ward. Page n lists the rows numbered from (n - 1) × PER_PAGE
+    + 1 to n × PER_PAGE still in items(): fewer where rows were withdrawn
+    or never published, none past the last number given."""
 
     limit = PER_PAGE
 
-    def scope(self) -> int:
-        raise NotImplementedError
+    def __init__(self, ward):
+        self.ward = ward
 
     @cached_property
     def paginator(self):
         items = self._items()
         how = numbering(items.model)
         return RangePaginator(
-            items, self.limit, how.field, last(how.series, self.scope())
+            items, self.limit, how.field, last(how.series, self.ward.pk)
         )
 
 

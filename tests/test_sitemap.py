@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article, Category
 from articles.sitemaps import ArticleSitemap
+from numbering.sitemaps import NumberedSitemap
 from wardnews import pagecache
 from wardnews.urls import SITEMAP_SECTIONS
 
@@ -188,6 +189,25 @@ def test_articles_come_a_page_at_a_time_in_a_fixed_number_of_queries(
     assert few["/sitemap-bai-viet.xml?p=3"] == 2
     assert reader.get("/sitemap-bai-viet.xml?p=9").status_code == 404
     assert reader.get("/sitemap-khong-co.xml").status_code == 404
+
+
+def test_a_numbered_section_pages_the_numbers_of_the_ward_it_is_given(
+    make_article, second_category, ward, second_ward
+):
+    """A numbered section is given its ward once, when it is made: its pages
+    are the ranges of that ward's numbers, whatever rows its items() are."""
+
+    class EveryArticle(NumberedSitemap):
+        limit = 2
+
+        def items(self):
+            return Article.objects.order_by("pk")
+
+    for _ in range(5):
+        make_article()
+    make_article(category=second_category)
+    assert EveryArticle(ward).paginator.num_pages == 3
+    assert EveryArticle(second_ward).paginator.num_pages == 1
 
 
 def test_the_index_lists_the_sections_of_the_apps_beside_the_news(db, reader):
