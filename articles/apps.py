@@ -41,16 +41,20 @@ def give_new_ward_its_categories(sender, instance, created, raw=False, **kwargs)
         Category.objects.create_defaults(instance)
 
 
-def pages_changed(sender, instance, raw=False, **kwargs):
+def pages_changed(sender, instance, raw=False, signal=None, **kwargs):
     """An article, category, attachment or old address was saved or deleted:
-    its ward's pages (pages/generations.py) are stale once it is committed.
+    its ward's pages (pages/generations.py) are stale once it is committed,
+    and so are the pages of the ward an article's save moved it out of.
     A fixture load (raw) leaves the cache alone: nothing was served yet."""
     if not raw:
+        from numbering.rows import moved_from
         from pages.generations import changed
         from wards.roles import ward_of
 
         ward = ward_of(instance)
         changed(ward.pk if ward is not None else None)
+        if signal is post_save and (old_ward := moved_from(instance)) is not None:
+            changed(old_ward)
 
 
 def remove_attachment_file(sender, instance, **kwargs):

@@ -76,9 +76,6 @@ class ArticleSitemap(WardSitemap, NumberedSitemap):
     small pages, each quick to render and kept, and old pages stay as they
     were as new articles come (`?p=2`, `?p=3`…, listed in the index)."""
 
-    def scope(self):
-        return self.ward.pk
-
     def items(self):
         return self.published().annotate(last_change=LAST_CHANGE).only("slug")
 

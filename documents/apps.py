@@ -35,18 +35,22 @@ class DocumentsConfig(AppConfig):
             )
 
 
-def pages_changed(sender, instance, raw=False, **kwargs):
+def pages_changed(sender, instance, raw=False, signal=None, **kwargs):
     """A document or one of its files was saved or deleted, or its related
-    documents and articles changed: its ward's pages are stale. A fixture
-    load (raw) leaves the cache alone."""
+    documents and articles changed: its ward's pages are stale, and so are
+    those of the ward a document's save moved it out of. A fixture load
+    (raw) leaves the cache alone."""
     if raw:
         return
+    from numbering.rows import moved_from
     from pages.generations import changed
 
     ward_id = getattr(instance, "ward_id", None)
     if ward_id is None:
         ward_id = instance.ward.pk  # A file: its document's ward.
     changed(ward_id)
+    if signal is post_save and (old_ward := moved_from(instance)) is not None:
+        changed(old_ward)
 
 
 def remove_file(sender, instance, **kwargs):

@@ -1,5 +1,6 @@
 """The documents' section of a ward's sitemap (wardnews/urls.py lists it
-with articles' sections): only what published(ward) lets through."""
+with articles' sections): only what published(ward) lets through. The
+questions' section is made the same way (PublishedSitemap)."""
 
 from django.db.models.functions import Greatest
 
@@ -8,25 +9,24 @@ from numbering.sitemaps import NumberedSitemap
 from .models import Document
 
 
-class DocumentSitemap(NumberedSitemap):
-    """The published documents, a thousand numbers a page in the order they
-    were made (numbering/sitemaps.py)."""
+class PublishedSitemap(NumberedSitemap):
+    """The ward's rows of ``model`` its readers may see (published(ward)),
+    by address alone (their slug: nothing of a question's asker is read),
+    each as of its publication or later correction, the section as of its
+    newest publication's (read from the (ward, status, -published_at)
+    index). The documents' and the questions' alike."""
 
-    def __init__(self, ward):
-        self.ward = ward
-
-    def scope(self):
-        return self.ward.pk
+    model: type
 
     def items(self):
         return (
-            Document.objects.published(self.ward)
+            self.model.objects.published(self.ward)
             .annotate(last_change=Greatest("published_at", "updated_at"))
             .only("slug")
         )
 
-    def lastmod(self, document):
-        return document.last_change
+    def lastmod(self, row):
+        return row.last_change
 
     def get_latest_lastmod(self):
         return (
@@ -35,6 +35,13 @@ class DocumentSitemap(NumberedSitemap):
             .values_list("last_change", flat=True)
             .first()
         )
+
+
+class DocumentSitemap(PublishedSitemap):
+    """The published documents, a thousand numbers a page in the order they
+    were made (numbering/sitemaps.py)."""
+
+    model = Document
 
 
 def sections(ward) -> dict:

@@ -54,8 +54,21 @@ def number(model, objs) -> None:
                 setattr(obj, how.field, n)
 
 
+def moved_from(instance):
+    """The scope (a ward's id) that the row's last save moved it out of,
+    None if that save left it where it was: whatever listed it there (its
+    old ward's pages) must change too. Set afresh by every save of a
+    numbered row, for that save's post_save to read; a delete leaves it
+    as the last save set it."""
+    return getattr(instance, _MOVED_FROM, None)
+
+
+_MOVED_FROM = "_numbering_moved_from"
+
+
 def _number_one(sender, instance, raw=False, update_fields=None, **kwargs):
     how = numbering(sender)
+    setattr(instance, _MOVED_FROM, None)
     if raw:
         pass  # A fixture's or a backup's row: kept as it comes.
     elif instance._state.adding or instance.pk is None:
@@ -63,28 +76,37 @@ def _number_one(sender, instance, raw=False, update_fields=None, **kwargs):
         # copy's, or one taken by a save whose transaction rolled back
         # (the counter went back with it).
         setattr(instance, how.field, None)
-    elif _moved(sender, instance, how, update_fields):
+    elif (old := _moved_from(sender, instance, how, update_fields)) is not None:
+        setattr(instance, _MOVED_FROM, old)
         setattr(instance, how.field, None)
     else:
         return
     number(sender, [instance])
 
 
-def _moved(model, instance, how, update_fields) -> bool:
-    """Whether a save moves the row to another scope (an article to another
-    ward's category): it needs a number of its new scope, else it would
-    share one there, or lie past the pages its new scope lists."""
+def _moved_from(model, instance, how, update_fields):
+    """The scope a save moves the row out of (an article to another ward's
+    category), None if it stays: a moved row needs a number of its new
+    scope, else it would share one there, or lie past the pages its new
+    scope lists. It reads the stored row itself, though an article's save
+    has just read and locked it: handing that read down would be a value
+    one model's save leaves on the instance for this handler to trust,
+    which no other way of saving the row would set."""
     if update_fields is not None and not {how.scope, _name(how.scope)} & update_fields:
-        return False
-    stored = model._base_manager.filter(pk=instance.pk).values_list(how.scope)
-    if stored.first() in (None, (getattr(instance, how.scope),)):
-        return False
+        return None
+    stored = (
+        model._base_manager.filter(pk=instance.pk)
+        .values_list(how.scope, flat=True)
+        .first()
+    )
+    if stored is None or stored == getattr(instance, how.scope):
+        return None
     if update_fields is not None and how.field not in update_fields:
         raise ValueError(
             f"{model.__name__} moved to another {_name(how.scope)}: "
             f"save its {how.field} too."
         )
-    return True
+    return stored
 
 
 def _name(attname: str) -> str:

@@ -27,23 +27,25 @@ PER_PAGE = 1000
 
 
 class NumberedSitemap(Sitemap):
-    """A section whose items() are one scope's numbered rows (its published
-    ones, say); scope() is the scope's value (a ward's id). Page n lists
-    the rows numbered from (n - 1) × PER_PAGE + 1 to n × PER_PAGE still in
-    items(): fewer where rows were withdrawn or never published, none past
-    the last number given."""
+    """A section of one ward's sitemap whose items() are rows numbered within
+    the ward (its published ones, say; register(…, scope="ward_id")),
+    given the ward. Page n lists the rows numbered from (n - 1) × PER_PAGE
+    + 1 to n × PER_PAGE still in items(): fewer where rows were withdrawn
+    or never published, none past the last number given. Its
+    get_latest_lastmod() is None only when items() is empty: the index then
+    leaves it out (_lists_nothing)."""
 
     limit = PER_PAGE
 
-    def scope(self) -> int:
-        raise NotImplementedError
+    def __init__(self, ward):
+        self.ward = ward
 
     @cached_property
     def paginator(self):
         items = self._items()
         how = numbering(items.model)
         return RangePaginator(
-            items, self.limit, how.field, last(how.series, self.scope())
+            items, self.limit, how.field, last(how.series, self.ward.pk)
         )
 
 
@@ -74,21 +76,27 @@ class RangePaginator(Paginator):
 
 def index(request, sections, url_name) -> HttpResponse:
     """sitemap.xml listing every page of ``sections`` ({name: Sitemap}),
-    each section's pages as of its newest change, as Django's index does.
-    Written out directly: a template's loop would cost more than everything
-    else in the index once a ward has a thousand pages."""
+    each section's pages as of its newest change, as Django's index does,
+    but those with nothing to list (_lists_nothing). Written out directly:
+    a template's loop would cost more than everything else in the index
+    once a ward has a thousand pages."""
     origin = f"{request.scheme}://{request.get_host()}"
     entries = []
     newest = []
     for name, section in sections.items():
-        location = escape(origin + reverse(url_name, kwargs={"section": name}))
+        paginator = section.paginator  # Django's makes a new one each time.
+        if not paginator.count:
+            continue
         lastmod = section.get_latest_lastmod()
+        if _lists_nothing(section, lastmod):
+            continue
+        location = escape(origin + reverse(url_name, kwargs={"section": name}))
         stamp = f"<lastmod>{_w3c(lastmod)}</lastmod>" if lastmod else ""
         newest.append(lastmod)
         entries.append(f"<sitemap><loc>{location}</loc>{stamp}</sitemap>")
         entries.extend(
             f"<sitemap><loc>{location}?p={page}</loc>{stamp}</sitemap>"
-            for page in range(2, section.paginator.num_pages + 1)
+            for page in range(2, paginator.num_pages + 1)
         )
     response = HttpResponse(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -102,6 +110,16 @@ def index(request, sections, url_name) -> HttpResponse:
         response["Last-Modified"] = http_date(max(map(_aware, newest)).timestamp())
     response["X-Robots-Tag"] = "noindex, noodp, noarchive"
     return response
+
+
+def _lists_nothing(section, lastmod) -> bool:
+    """Whether a section whose paginator counts something still lists
+    nothing: a numbered section's count is its ward's last number, not its
+    rows (counting them would cost what the index must not), so it counts
+    drafts and withdrawn rows too; its newest lastmod, which the index
+    reads anyway, is None when none of its rows is listed. Another
+    section's count is its items'."""
+    return isinstance(section, NumberedSitemap) and lastmod is None
 
 
 def _aware(value) -> datetime.datetime:

@@ -53,9 +53,13 @@ MAX_ANSWER_LENGTH = 50_000
 # The status page residents are sent to (they type their code there).
 STATUS_URL_NAME = "questions:lookup"
 
+# Ward staff read it, not whoever runs the server: what it means for them
+# and whom to ask, no setting's name (the administrators' own messages,
+# wards/invitations.py and the digest command, name DJANGO_EMAIL_HOST).
 NO_EMAIL_SERVER = (
-    "Máy chủ thư chưa được cấu hình (DJANGO_EMAIL_HOST): câu trả lời không "
-    "được gửi qua email cho người dân; họ xem câu trả lời bằng mã tra cứu."
+    "Hệ thống chưa được cài đặt để gửi email, nên câu trả lời không được gửi "
+    "qua email cho người dân; người dân xem câu trả lời bằng mã tra cứu. Nếu "
+    "cần gửi email, hãy báo quản trị viên hệ thống."
 )
 
 

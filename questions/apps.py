@@ -32,10 +32,10 @@ class QuestionsConfig(AppConfig):
         return load_demo_questions()
 
 
-def pages_changed(sender, instance, raw=False, **kwargs):
+def pages_changed(sender, instance, raw=False, signal=None, **kwargs):
     """An item or a comment report was saved or deleted: its ward's pages are
-    stale (the document page counts comments). A fixture load leaves the
-    cache alone."""
+    stale (the document page counts comments), and so are those of the ward
+    an item's save moved it out of. A fixture load leaves the cache alone."""
     if raw:
         return
     kind, status = getattr(instance, "kind", None), getattr(instance, "status", None)
@@ -43,9 +43,12 @@ def pages_changed(sender, instance, raw=False, **kwargs):
         # A new question or report shows nowhere public yet: a flood of
         # them must not empty the ward's cache.
         return
+    from numbering.rows import moved_from
     from pages.generations import changed
 
     changed(instance.ward.pk)
+    if signal is post_save and (old_ward := moved_from(instance)) is not None:
+        changed(old_ward)
 
 
 def remove_file(sender, instance, **kwargs):

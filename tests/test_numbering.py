@@ -8,7 +8,10 @@ from django.db import IntegrityError, connection, transaction
 
 from articles.models import Article, Category
 from numbering.models import Counter, take
+from pages import generations
 from questions.models import CODE_SERIES
+
+from .test_questions_pages import published
 
 
 def numbers(ward):
@@ -68,6 +71,31 @@ def test_an_article_moved_to_another_ward_takes_a_number_there(
     assert (
         Counter.objects.get(series="articles.article", scope=second_ward.pk).last == 4
     )
+
+
+@pytest.mark.parametrize("kind", ["article", "document", "question"])
+def test_a_row_moved_to_another_ward_leaves_both_wards_pages_stale(
+    kind, make_article, make_document, ward, second_ward
+):
+    """The ward it left listed it too (its sitemap, home, lists): its kept
+    pages go stale with the new ward's, not up to a minute later."""
+    Category.objects.create_defaults(second_ward)
+    row = {
+        "article": make_article,
+        "document": make_document,
+        "question": lambda: published(ward),
+    }[kind]()
+    wards = (ward.pk, second_ward.pk)
+    before = [generations.current(pk)[1] for pk in wards]
+    if kind == "article":
+        row.category = Category.objects.get(ward=second_ward, slug="cong-tac-dang")
+    else:
+        row.ward = second_ward
+    row.save()
+    after = [generations.current(pk)[1] for pk in wards]
+    assert [old != new for old, new in zip(before, after, strict=True)] == [True, True]
+    row.save()  # Saved again where it now is: the ward it left is done with.
+    assert generations.current(ward.pk)[1] == after[0]
 
 
 @pytest.mark.django_db(transaction=True)

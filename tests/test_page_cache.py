@@ -25,6 +25,7 @@ from articles.models import (
     MAX_VIEW_COUNT,
     Article,
     Attachment,
+    Category,
     DailyViews,
     FoldedViews,
 )
@@ -246,6 +247,22 @@ def test_category_attachment_and_ward_changes_show_at_once(
     ward.name = "Phường Phúc Lợi Mới"
     ward.save()
     assert "Phường Phúc Lợi Mới" in new_reader().get(category.get_absolute_url()).text
+
+
+def test_an_article_moved_to_another_ward_leaves_the_old_wards_pages_at_once(
+    make_article, category, second_ward, warm
+):
+    """A superuser moving an article to another ward's category: the ward it
+    left stops listing it at once, as the ward it went to starts."""
+    Category.objects.create_defaults(second_ward)
+    article = make_article(category=category, title="Lịch trực Tết của phường")
+    old_pages = ("/", category.get_absolute_url(), "/sitemap-bai-viet.xml")
+    warm(*old_pages)
+    article.category = Category.objects.get(ward=second_ward, slug="cong-tac-dang")
+    article.save()
+    for url in old_pages:
+        text = new_reader().get(url).text
+        assert "Lịch trực Tết" not in text and article.slug not in text, url
 
 
 def test_a_page_rendered_before_the_commit_is_not_kept_as_new(

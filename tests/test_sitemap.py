@@ -12,10 +12,13 @@ from django.utils import timezone
 
 from articles.models import Article, Category
 from articles.sitemaps import ArticleSitemap
+from documents.models import Document
+from numbering.sitemaps import NumberedSitemap
 from wardnews import pagecache
 from wardnews.urls import SITEMAP_SECTIONS
 
 from .conftest import SECOND_HOST
+from .test_questions_pages import published
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -190,14 +193,59 @@ def test_articles_come_a_page_at_a_time_in_a_fixed_number_of_queries(
     assert reader.get("/sitemap-khong-co.xml").status_code == 404
 
 
-def test_the_index_lists_the_sections_of_the_apps_beside_the_news(db, reader):
-    """Documents, the schedule and procedures each have a section, after the
-    news's (wardnews/urls.py SITEMAP_SECTIONS)."""
+def test_a_numbered_section_pages_the_numbers_of_the_ward_it_is_given(
+    make_article, second_category, ward, second_ward
+):
+    """A numbered section is given its ward once, when it is made: its pages
+    are the ranges of that ward's numbers, whatever rows its items() are."""
+
+    class EveryArticle(NumberedSitemap):
+        limit = 2
+
+        def items(self):
+            return Article.objects.order_by("pk")
+
+    for _ in range(5):
+        make_article()
+    make_article(category=second_category)
+    assert EveryArticle(ward).paginator.num_pages == 3
+    assert EveryArticle(second_ward).paginator.num_pages == 1
+
+
+def test_the_index_lists_the_sections_of_the_apps_beside_the_news(
+    reader, make_article, make_document, make_entry, make_procedure, ward
+):
+    """Documents, the schedule, procedures and questions each have a section,
+    after the news's (wardnews/urls.py SITEMAP_SECTIONS), once they have
+    something to list."""
+    make_article()
+    make_document()
+    make_entry()
+    make_procedure()
+    published(ward)
     paths = [urlsplit(page).path for page in sitemap_pages(reader)]
     others = [f"/sitemap-{name}.xml" for name in SITEMAP_SECTIONS]
     assert others and paths[-len(others) :] == others
     for path in others:
         assert reader.get(path).status_code == 200, path
+
+
+def test_the_index_leaves_out_the_sections_with_nothing_to_list(
+    reader, second_reader, make_document, ward
+):
+    """A ward that has published nothing yet sends no crawler to an empty
+    section: only its own pages (home, Liên hệ, Tin RSS) are listed. A
+    section that was never listed is still there to read."""
+    make_document(status=Document.Status.DRAFT)
+    make_document(status=Document.Status.DRAFT)
+    assert [urlsplit(page).path for page in sitemap_pages(reader)] == [
+        "/sitemap-trang.xml"
+    ]
+    for name in ["chuyen-muc", "bai-viet", *SITEMAP_SECTIONS]:
+        assert reader.get(f"/sitemap-{name}.xml").status_code == 200, name
+    make_document()
+    assert "http://testserver/sitemap-van-ban.xml" in sitemap_pages(reader)
+    assert not any("van-ban" in page for page in sitemap_pages(second_reader))
 
 
 # robots.txt
