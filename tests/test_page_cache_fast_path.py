@@ -256,3 +256,33 @@ def test_readers_of_one_second_get_the_answer_that_is_theirs(settings, make_arti
                 assert name in line
                 assert ("Secure" in line) == ("x_forwarded_proto" in headers)
     assert views_of(article) == 5
+
+
+def test_each_application_finishes_its_own_written_answers(make_article):
+    """Two applications in one process (nginx's mark added by one, not the
+    other) each get the answer they finish, within the same second."""
+    from wardnews import wsgi
+
+    make_article()
+    heard_and_kept("/", wsgi.application)
+    with mock.patch("time.time", return_value=time.time()):
+        marked = served("/", app=wsgi.application)
+        unmarked = served("/", django=no_django)
+    assert "X-Accel-Expires" in marked.headers
+    assert "X-Accel-Expires" not in unmarked.headers
+
+
+def test_made_up_hosts_are_refused_and_not_remembered(make_article):
+    """A flood of made-up Host headers gets Django's 400 each time, and
+    leaves the hosts remembered as they were."""
+    from wardnews import wsgi
+
+    make_article()
+    heard_and_kept("/", wsgi.application)
+    remembered = dict(pagecache._origins)
+    for n in range(300):
+        assert served("/", app=wsgi.application, host=f"x{n}.evil").status == (
+            "400 Bad Request"
+        )
+    assert pagecache._origins == remembered
+    assert served("/", django=no_django).status == "200 OK"

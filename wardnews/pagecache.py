@@ -695,7 +695,7 @@ def _fast_answer(environ, on_kept=None):
         return _kept_response(request, page, counted, on_kept)
 
     if method == "GET" and not query and "HTTP_IF_NONE_MATCH" not in environ:
-        variant = (_gzipped(page, environ), counted)
+        variant = (on_kept, _gzipped(page, environ), counted)
         return _written_once(page, variant, respond)
     return _as_written(respond())
 
@@ -722,14 +722,15 @@ def _plain_answer(environ, on_kept):
         return None
     return _written_once(
         page,
-        (_gzipped(page, environ), False),
+        (on_kept, _gzipped(page, environ), False),
         lambda: _kept_response(WSGIRequest(environ), page, False, on_kept),
     )
 
 
 def _written_once(page, variant, respond) -> tuple:
-    """The page's answer of this ``variant`` (compressed or not, counted or
-    not; a page is kept per scheme and host) as written out, made by
+    """The page's answer of this ``variant`` (what finishes it, ``on_kept``;
+    compressed or not; counted or not; a page is kept per scheme and host)
+    as written out, made by
     ``respond()`` once a second and given to every such request of that
     second: nothing else in it depends on the request, and what depends on
     the second (nginx's mark, edgecache.py, and the seen-cookie's expiry,
@@ -770,10 +771,14 @@ def _as_written(response) -> tuple:
 
 
 # The request fields Django reads a request's scheme and host from, with
-# the scheme and host they gave (None: a host Django refuses), so that the
-# plain answers build no request: a few hosts, each checked by Django once.
-_origins: dict[tuple, str | None] = {}
-_MAX_ORIGINS = 256
+# the scheme and host they gave, so that the plain answers build no request:
+# each host Django accepted is checked by Django once. A host it refuses is
+# not remembered (made-up ones would push out the real), and goes to Django
+# each time, for its 400.
+_origins: dict[tuple, str] = {}
+_MAX_ORIGINS = 4096
+# Longer fields are no host of ours (and would make the memo large).
+_MAX_ORIGIN_FIELD = 255
 
 
 @functools.cache
@@ -793,18 +798,18 @@ def _origin(environ) -> str | None:
     (``scheme://host``), as Django's request would give them (``_host``),
     or None for a host Django refuses."""
     fields = tuple(environ.get(name) for name in _origin_fields())
-    try:
-        return _origins[fields]
-    except KeyError:
-        pass
+    origin = _origins.get(fields)
+    if origin is not None:
+        return origin
     request = WSGIRequest(dict(environ))
     try:
         origin = f"{request.scheme}://{_host(request)}"
     except DisallowedHost:
-        origin = None
-    if len(_origins) >= _MAX_ORIGINS:  # Made-up hosts: no more than this.
-        _origins.clear()
-    _origins[fields] = origin
+        return None
+    if all(len(field or "") <= _MAX_ORIGIN_FIELD for field in fields):
+        if len(_origins) >= _MAX_ORIGINS:
+            _origins.pop(next(iter(_origins)))  # The first remembered.
+        _origins[fields] = origin
     return origin
 
 
