@@ -783,3 +783,14 @@ def test_unticking_working_ends_the_link_for_good(city_it, ward):
     # A link sent now works.
     city_it.post(f"{STAFF}{account.pk}/thu-moi/")
     set_password(link_in(mail.outbox[-1]))
+
+
+def test_without_email_an_editor_reads_the_invitation_page_in_their_words(
+    no_email, ward_editor_client, writer
+):
+    """A ward editor is no server administrator: the invitation page tells
+    them whom to ask, not which setting is missing."""
+    page = ward_editor_client.get(f"{STAFF}{writer.pk}/thu-moi/").text
+    assert "thư mời sẽ không được gửi" in page
+    assert "quản trị viên thành phố" in page
+    assert "DJANGO_" not in page
