@@ -78,8 +78,7 @@ def refused(request, limit: Limit | None) -> HttpResponse | None:
     this render counted)."""
     if limit is None or limit.per_second <= 0:
         return None
-    user = getattr(request, "user", None)
-    if user is not None and user.is_staff:
+    if _may_be_staff(request) and request.user.is_staff:
         return None
     client = clientip.client(request) or "unknown"
     wait = _wait(f"{limit.kind}:{client}", limit.per_second)
@@ -87,6 +86,17 @@ def refused(request, limit: Limit | None) -> HttpResponse | None:
         return None
     logger.info("Too many %s from %s", limit.kind, client)
     return too_many_response(wait)
+
+
+def _may_be_staff(request) -> bool:
+    """Whether the request may be staff's: only one with a session cookie
+    is worth asking, since asking loads the session, and a page that did
+    varies on the cookie (Vary: Cookie), which neither the page cache nor
+    nginx keeps for everyone."""
+    return (
+        getattr(request, "user", None) is not None
+        and settings.SESSION_COOKIE_NAME in request.COOKIES
+    )
 
 
 def too_many_response(wait: float) -> HttpResponse:

@@ -223,3 +223,20 @@ def test_nginx_keeps_one_copy_of_a_list_page_however_its_path_is_spelled(
         assert _get(port, spelling)[0] == status, spelling
     time.sleep(0.3)
     assert _copies(cache) == first, "nginx wrote a copy per spelling of one page"
+
+
+def test_readers_pages_are_kept_by_nginx_under_the_production_allowances(
+    settings, reader, make_article, make_document, category
+):
+    """The renders' allowance (429 past it) is on in production: telling
+    staff, who have none, from readers must not load the session, else
+    every reader's page varies on Cookie and nginx keeps none of them."""
+    settings.RENDERS_PER_SECOND = 1000
+    settings.SEARCHES_PER_SECOND = 1000
+    make_article()
+    make_document()
+    for url in ("/", f"/chuyen-muc/{category.slug}/", "/van-ban/", "/hoi-dap/?q=a"):
+        response = reader.get(url)
+        assert response.status_code == 200, url
+        assert "Cookie" not in response.get("Vary", ""), url
+        assert kept_until(response) is not None, url
