@@ -58,8 +58,8 @@ STATUS_URL_NAME = "questions:lookup"
 # wards/invitations.py and the digest command, name DJANGO_EMAIL_HOST).
 NO_EMAIL_SERVER = (
     "Hệ thống chưa được cài đặt để gửi email, nên câu trả lời không được gửi "
-    "qua email cho người dân; người dân xem câu trả lời bằng mã tra cứu. Nếu "
-    "cần gửi email, hãy báo quản trị viên hệ thống."
+    "qua email cho người dân; người dân có thể xem câu trả lời bằng mã tra "
+    "cứu. Nếu cần gửi email, hãy báo quản trị viên hệ thống."
 )
 
 

@@ -518,13 +518,13 @@ def test_nothing_found_suggests_the_same_search_with_fewer_words(
     assert "Không tìm thấy kết quả nào cho “Lịch tiếp công dân Tân Định”" in help_
     # One word less still leaves "Tân" or "Định": nothing to offer.
     assert response.context["fewer_words"] == []
-    assert "Thử bớt từ" not in help_
+    assert "Thử tìm với ít từ hơn" not in help_
     # One word too many: the search without it, as typed, with its count.
     response = reader.get(URL, {"q": "Hội nghị xyz"})
     assert response.context["fewer_words"] == [("Hội nghị", 1)]
     assert (
-        'Thử bớt từ: <a href="?q=H%E1%BB%99i%20ngh%E1%BB%8B">Hội nghị</a> (1 kết quả)'
-        in no_results_help(response)
+        'Thử tìm với ít từ hơn: <a href="?q=H%E1%BB%99i%20ngh%E1%BB%8B">“Hội nghị”</a> '
+        "(1 kết quả)" in no_results_help(response)
     )
     assert reader.get(URL, {"q": "Hội nghị"}).context["total"] == 1
 

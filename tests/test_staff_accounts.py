@@ -251,7 +251,7 @@ def test_without_email_an_editor_is_told_whom_to_ask_not_shown_the_link(
     no_email, ward_editor_client, ward
 ):
     page = ward_editor_client.post(f"{STAFF}add/", add_form(ward), follow=True).text
-    assert "Nhờ quản trị viên thành phố gửi thư mời" in page
+    assert "Hãy nhờ quản trị viên hệ thống gửi thư mời giúp" in page
     assert "dat-mat-khau" not in page
     assert User.objects.filter(email="thuha@phucloi.gov.vn").exists()
 
@@ -792,5 +792,5 @@ def test_without_email_an_editor_reads_the_invitation_page_in_their_words(
     them whom to ask, not which setting is missing."""
     page = ward_editor_client.get(f"{STAFF}{writer.pk}/thu-moi/").text
     assert "thư mời sẽ không được gửi" in page
-    assert "quản trị viên thành phố" in page
+    assert "quản trị viên hệ thống" in page
     assert "DJANGO_" not in page

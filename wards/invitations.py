@@ -162,9 +162,8 @@ def invite(request, user) -> Outcome:
             return Outcome(sent=False, link_shown=True)
         messages.warning(
             request,
-            f"Máy chủ chưa cấu hình gửi email, nên thư mời cho {who} chưa gửi "
-            "được. Nhờ quản trị viên thành phố gửi thư mời, hoặc cấu hình "
-            "email cho máy chủ.",
+            f"Hệ thống chưa được cài đặt để gửi email, nên thư mời cho {who} "
+            "chưa gửi được. Hãy nhờ quản trị viên hệ thống gửi thư mời giúp.",
         )
         return Outcome(sent=False, link_shown=False)
     subject, message = invitation_text(request, user, invitation_link(request, user))
