@@ -37,14 +37,17 @@ CHUNG_THUC_LAW = (
     "chứng thực.</li></ul>"
 )
 ONE_STOP = (
-    "<ol><li>Người yêu cầu nộp hồ sơ tại Bộ phận Tiếp nhận và trả kết quả của "
-    "Ủy ban nhân dân phường, hoặc nộp trực tuyến trên Cổng Dịch vụ công.</li>"
+    "<ol><li>Người yêu cầu nộp hồ sơ tại {desk}, hoặc nộp trực tuyến trên "
+    "Cổng Dịch vụ công.</li>"
     "<li>Công chức tiếp nhận kiểm tra hồ sơ: hồ sơ đầy đủ thì viết giấy tiếp "
     "nhận, hẹn ngày trả kết quả; chưa đầy đủ thì hướng dẫn bổ sung một lần.</li>"
     "<li>{work}</li>"
-    "<li>Người yêu cầu nhận kết quả tại Bộ phận Tiếp nhận và trả kết quả, "
-    "hoặc qua dịch vụ bưu chính nếu có đăng ký.</li></ol>"
+    "<li>Người yêu cầu nhận kết quả tại {desk}, hoặc qua dịch vụ bưu chính "
+    "nếu có đăng ký.</li></ol>"
 )
+# Where a shared procedure's papers go: residence is Công an phường's.
+ONE_STOP_DESK = "Bộ phận Tiếp nhận và trả kết quả của Ủy ban nhân dân phường"
+POLICE = "Công an phường (bộ phận đăng ký cư trú)"
 ID_PAPER = (
     "Giấy tờ tùy thân của người đi làm thủ tục: thẻ căn cước, căn cước công "
     "dân hoặc hộ chiếu còn giá trị sử dụng (xuất trình)."
@@ -368,6 +371,8 @@ def load_demo_procedures() -> list[str]:
         result,
         legal_basis,
     ) in PROCEDURES:
+        police = field == "Cư trú"
+        desk = POLICE if police else ONE_STOP_DESK
         procedure = Procedure.objects.create(
             name=name,
             code=code,
@@ -376,18 +381,16 @@ def load_demo_procedures() -> list[str]:
             online=online,
             by_post=by_post,
             applicants=applicants,
-            steps=ONE_STOP.format(work=escape(work)),
+            steps=ONE_STOP.format(desk=desk, work=escape(work)),
             documents=documents,
             time_limit=time_limit,
             fees=fees,
             result=result,
-            submission_place="Bộ phận Tiếp nhận và trả kết quả của Ủy ban nhân "
-            "dân phường nơi người yêu cầu cư trú.",
+            submission_place=f"{desk} nơi người yêu cầu cư trú.",
             legal_basis=legal_basis,
             status=PUBLISHED,
         )
         done.append(f"Thủ tục dùng chung: {name}")
-        police = field == "Cư trú"
         WardProcedureDetails.objects.create(
             procedure=procedure,
             ward=ward,

@@ -628,3 +628,20 @@ def test_the_pages_fit_a_phone_and_a_laptop(live_server, new_context, width, hei
     assert papers["y"] < steps["y"]
     button = page.get_by_role("link", name="Nộp hồ sơ trực tuyến").bounding_box()
     assert button["height"] >= 44
+
+
+def test_the_demos_residence_procedures_send_residents_to_the_police(ward):
+    """Cư trú is registered at Công an phường: the demo's steps and shared
+    submission place say so, as its ward's own place does, never the UBND's
+    desk."""
+    from procedures.demo_content import load_demo_procedures
+
+    load_demo_procedures()
+    residence = Procedure.objects.filter(ward=None, field="Cư trú")
+    assert residence.exists()
+    for procedure in residence:
+        shown = procedure.shown_in(ward)
+        for text in (procedure.steps, procedure.submission_place):
+            assert "Công an phường" in text, procedure.name
+            assert "Ủy ban nhân dân" not in text, procedure.name
+        assert "Công an phường" in shown.submission_place
