@@ -790,7 +790,21 @@ def test_without_email_an_editor_reads_the_invitation_page_in_their_words(
 ):
     """A ward editor is no server administrator: the invitation page tells
     them whom to ask, not which setting is missing."""
+    writer.email = "pv@phucloi.gov.vn"
+    writer.save()
     page = ward_editor_client.get(f"{STAFF}{writer.pk}/thu-moi/").text
     assert "thư mời sẽ không được gửi" in page
     assert "quản trị viên hệ thống" in page
     assert "DJANGO_" not in page
+
+
+def test_the_invitation_page_of_an_account_without_email_asks_for_one_first(
+    city_it, writer
+):
+    """Nothing to send to: the page says so and offers no button that
+    would only then say it."""
+    writer.email = ""
+    writer.save()
+    page = city_it.get(f"{STAFF}{writer.pk}/thu-moi/").text
+    assert "chưa có email, nên chưa gửi được thư mời" in page
+    assert 'value="Gửi thư mời"' not in page
