@@ -1050,6 +1050,7 @@ def test_the_dialogs_staff_use_speak_vietnamese_and_ask_only_what_is_kept(
 def test_the_image_browser_puts_the_chosen_picture_in_the_dialog(
     new_page, live_server, editor, ward, media_root
 ):
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect
 
     put_picture(media_root, ward, "2024/12/20", "le-hoi-truyen-thong.png")
@@ -1066,7 +1067,14 @@ def test_the_image_browser_puts_the_chosen_picture_in_the_dialog(
     expect(window.locator("button.browse-picture")).to_have_count(2)
     screenshot(window, "image-browser")
     with window.expect_event("close"):
-        window.locator("button.browse-picture", has_text="hoi-nghi.png").click()
+        try:
+            window.locator("button.browse-picture", has_text="hoi-nghi.png").click()
+        except PlaywrightError:
+            # The choice closes the window, at times before Playwright hears
+            # that the click was done: only that is not a failure.
+            if not window.is_closed():
+                raise
+    assert window.is_closed()
     assert not [url for url in asked if "undefined" in url]
     value = page.evaluate("CKEDITOR.dialog.getCurrent().getValueOf('info', 'src')")
     assert value == chosen
