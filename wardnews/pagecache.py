@@ -218,7 +218,7 @@ class Page:
     @functools.cached_property
     def written(self) -> dict:
         """This worker's answers to a plain GET of the page, as written out
-        (``_as_written``), by whether they are compressed."""
+        (``_as_written``), by variant (``_written_once``)."""
         return {}
 
     def __getstate__(self):
@@ -652,11 +652,7 @@ def _fast_answer(environ, on_kept=None):
         or settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", "")
     ):
         return None
-    if (
-        method == "GET"
-        and not environ.get("QUERY_STRING")
-        and "HTTP_IF_NONE_MATCH" not in environ
-    ):
+    if _plain_get(environ):
         answer = _plain_answer(environ, on_kept)
         if answer is not None:
             return answer
@@ -694,10 +690,20 @@ def _fast_answer(environ, on_kept=None):
     def respond():
         return _kept_response(request, page, counted, on_kept)
 
-    if method == "GET" and not query and "HTTP_IF_NONE_MATCH" not in environ:
+    if _plain_get(environ):
         variant = (on_kept, _gzipped(page, environ), counted)
         return _written_once(page, variant, respond)
     return _as_written(respond())
+
+
+def _plain_get(environ) -> bool:
+    """A GET with no query and no validator: its answer is one of the
+    page's written-out variants (``_written_once``)."""
+    return (
+        environ.get("REQUEST_METHOD") == "GET"
+        and not environ.get("QUERY_STRING")
+        and "HTTP_IF_NONE_MATCH" not in environ
+    )
 
 
 def _plain_answer(environ, on_kept):
